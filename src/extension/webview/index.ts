@@ -1,29 +1,50 @@
 /**
- * Registers the webviews (analysis custom editor, page-timeline panel and its serializer). Owned by the
- * webview work (issue 7); extension.ts calls this once on activation.
+ * Registers the webviews (analysis custom editor, page-timeline panel and its serializer) and the
+ * webview commands. Owned by the webview work (issue 7); extension.ts calls this once on activation.
  */
 
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import type { AddressSpace } from '../../core/model/types';
 import { AnalysisEditorProvider } from './analysisEditor';
+import { PageTimelinePanel } from './pageTimelinePanel';
 
 export interface AnalysisViews {
   /** Opens or focuses the page-timeline panel on these pages of a trace. */
   showPageTimeline(trace: vscode.Uri, as: AddressSpace, vpns: number[]): Promise<void>;
 }
 
-export function registerAnalysisViews(context: vscode.ExtensionContext, _services: ExtensionServices): AnalysisViews {
-  const provider = new AnalysisEditorProvider(context);
+export function registerAnalysisViews(context: vscode.ExtensionContext, services: ExtensionServices): AnalysisViews {
+  const panel = new PageTimelinePanel(context, services);
+  const views: AnalysisViews = {
+    showPageTimeline: (trace, as, vpns) => panel.show(trace, as, vpns),
+  };
+  const provider = new AnalysisEditorProvider(context, services, { openPageTimeline: views.showPageTimeline });
   context.subscriptions.push(
+    panel,
     vscode.window.registerCustomEditorProvider(AnalysisEditorProvider.viewType, provider, {
       webviewOptions: { retainContextWhenHidden: false },
       supportsMultipleEditorsPerDocument: true,
     }),
+    // The page under the cursor of a trace editor: the events of that line and the pages they touch.
+    vscode.commands.registerCommand('hmmTrace.showPageTimelineAtCursor', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) {
+        void vscode.window.showInformationMessage('HMM Trace: put the cursor on an event line of a trace first.');
+        return;
+      }
+      const uri = editor.document.uri;
+      const handle = await services.analysis.get(uri);
+      const line = editor.selection.active.line + 1;
+      for (const ev of await handle.queries.eventsAtLine(line)) {
+        const pages = await handle.queries.pagesOfEvent(ev.id);
+        if (pages.vpns.length > 0) {
+          await panel.show(uri, pages.as, pages.vpns, ev.id);
+          return;
+        }
+      }
+      void vscode.window.showInformationMessage(`HMM Trace: line ${line} holds no event that names a page.`);
+    }),
   );
-  return {
-    async showPageTimeline(trace: vscode.Uri) {
-      await vscode.commands.executeCommand('vscode.openWith', trace, AnalysisEditorProvider.viewType);
-    },
-  };
+  return views;
 }

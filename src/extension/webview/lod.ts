@@ -1,0 +1,120 @@
+/**
+ * Level of detail for the page timeline: turns a page's full timeline into what a chart of `width` pixels
+ * can show: intervals and bands clipped to the window, and event points merged per pixel column and kind
+ * once there are more than a few per pixel. Pure (no vscode), unit-tested.
+ *
+ * Bands come from the page's own events: an mmu_notifier invalidation is bracketed by
+ * invalidate_range_start/_end on the same task (they nest: a migration's MIGRATE start may enclose a
+ * driver's own invalidation), and a migrate_vma window runs from migrate_vma_setup to
+ * migrate_vma_finalize on the same task. An opener whose closer was not captured yields a band that
+ * ends at the opener (drawn as a thin line) so it is still visible and clickable.
+ */
+
+import type { DomainKind, PageTimeline, StateInterval, TimelineEvent } from '../../core/model/types';
+import { LIMITS, type Band, type EventPoint, type TimeWindow, type TimelineRow } from '../../protocol';
+
+const OPENS: Partial<Record<DomainKind, { band: Band['kind']; closer: DomainKind }>> = {
+  'invalidate-start': { band: 'invalidation', closer: 'invalidate-end' },
+  'migrate-setup': { band: 'migration', closer: 'migrate-finalize' },
+};
+
+/** Migration windows and invalidation spans among a page's events (sorted by ts). */
+export function bandsOf(events: readonly TimelineEvent[]): Band[] {
+  const bands: Band[] = [];
+  // per (band kind, pid): stack of open bands, because invalidations nest within a task
+  const open = new Map<string, Band[]>();
+  const closers = new Map<DomainKind, Band['kind']>();
+  for (const o of Object.values(OPENS)) if (o) closers.set(o.closer, o.band);
+  for (const e of events) {
+    const opener = OPENS[e.kind];
+    if (opener) {
+      const b: Band = { kind: opener.band, fromTs: e.ts, toTs: e.ts, id: e.id, line: e.line, label: e.summary };
+      const key = `${opener.band}:${e.pid}`;
+      const stack = open.get(key) ?? [];
+      stack.push(b);
+      open.set(key, stack);
+      bands.push(b);
+      continue;
+    }
+    const closes = closers.get(e.kind);
+    if (closes) {
+      const b = open.get(`${closes}:${e.pid}`)?.pop();
+      if (b) b.toTs = e.ts;
+    }
+  }
+  return bands;
+}
+
+function overlaps(from: number, to: number, w: TimeWindow): boolean {
+  return to >= w.fromTs && from <= w.toTs;
+}
+
+/** Intervals overlapping the window (open-ended ones end at `lastTs`). */
+export function clipIntervals(intervals: readonly StateInterval[], w: TimeWindow, lastTs: number): StateInterval[] {
+  return intervals.filter((i) => overlaps(i.fromTs, i.toTs ?? lastTs, w));
+}
+
+/**
+ * Event points for a window: all of them when they fit (`<= 2 per pixel` and under the cap), else one
+ * point per (pixel column, kind) carrying the first event's id and line and the merged count.
+ */
+export function reducePoints(events: readonly TimelineEvent[], w: TimeWindow, width: number, cap: number): EventPoint[] {
+  const inWindow = events.filter((e) => e.ts >= w.fromTs && e.ts <= w.toTs);
+  const px = Math.max(1, Math.floor(width));
+  const budget = Math.min(cap, px * 2);
+  if (inWindow.length <= budget) return inWindow.map((e) => ({ ...e, count: 1 }));
+  const span = Math.max(1, w.toTs - w.fromTs);
+  const merged = new Map<string, EventPoint>();
+  const out: EventPoint[] = [];
+  for (const e of inWindow) {
+    const col = Math.min(px - 1, Math.floor(((e.ts - w.fromTs) / span) * px));
+    const key = `${col}:${e.kind}`;
+    const p = merged.get(key);
+    if (p) {
+      p.count++;
+      continue;
+    }
+    const point: EventPoint = { ...e, count: 1 };
+    merged.set(key, point);
+    out.push(point);
+    if (out.length >= cap) break;
+  }
+  for (const p of out) if (p.count > 1) p.summary = `${p.count} × ${p.kind} from ${p.summary}`;
+  return out;
+}
+
+/** The lifetime of a set of timelines: first interval/event to last. */
+export function lifetimeOf(timelines: readonly PageTimeline[], lastTs: number): TimeWindow {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const t of timelines) {
+    for (const i of t.intervals) {
+      from = Math.min(from, i.fromTs);
+      to = Math.max(to, i.toTs ?? i.fromTs);
+    }
+    for (const e of t.events) {
+      from = Math.min(from, e.ts);
+      to = Math.max(to, e.ts);
+    }
+  }
+  if (!Number.isFinite(from)) return { fromTs: 0, toTs: lastTs };
+  return { fromTs: from, toTs: Math.max(to, from + 1) };
+}
+
+/** One chart row for a page in a window, sized for `width` pixels and `cap` points. */
+export function timelineRow(t: PageTimeline, w: TimeWindow, width: number, lastTs: number, cap: number): { row: TimelineRow; reduced: boolean } {
+  const points = reducePoints(t.events, w, width, Math.min(cap, LIMITS.maxPointsPerRow));
+  const eventsInWindow = t.events.reduce((n, e) => (e.ts >= w.fromTs && e.ts <= w.toTs ? n + 1 : n), 0);
+  const allBands = bandsOf(t.events).filter((b) => overlaps(b.fromTs, b.toTs, w));
+  const bands = allBands.slice(0, LIMITS.maxBandsPerRow);
+  const row: TimelineRow = {
+    as: t.as,
+    vpn: t.vpn,
+    page: t.page,
+    intervals: clipIntervals(t.intervals, w, lastTs),
+    points,
+    bands,
+    eventsInWindow,
+  };
+  return { row, reduced: points.length < eventsInWindow || bands.length < allBands.length };
+}

@@ -1,0 +1,181 @@
+/**
+ * Answers the webview's requests (src/protocol.ts) from an analysis. No vscode import: the editor-side
+ * actions (reveal a line, notes, open the panel) come in through `RequestHost`, so the whole request path
+ * is unit-tested with an in-memory analysis.
+ *
+ * Every answer is clamped to protocol LIMITS and measured (bytes of JSON, ms), because a webview message
+ * is structured-cloned across processes and a careless query on a 1 GiB trace would carry millions of
+ * points.
+ */
+
+import type { AnalysisQueries, AnalysisSummary } from '../../core/api';
+import type { Finding, MissingEvidence } from '../../core/detect/types';
+import type { AddressSpace, PageTimeline } from '../../core/model/types';
+import {
+  LIMITS,
+  PROTOCOL_VERSION,
+  isRequestMessage,
+  type EventDetail,
+  type MessageMetric,
+  type Method,
+  type NoteView,
+  type ParamsOf,
+  type ResponseMessage,
+  type ResultOf,
+  type TimelineQuery,
+  type TimelineResult,
+} from '../../protocol';
+import { indexFindingsByPage, PageTable, toRows } from './pageTable';
+import { lifetimeOf, timelineRow } from './lod';
+
+export interface RequestHost {
+  traceName: string;
+  summary: AnalysisSummary;
+  queries: AnalysisQueries;
+  revealLine(line: number): Promise<void>;
+  openPageTimeline(as: AddressSpace, vpns: number[]): Promise<void>;
+  listNotes(): Promise<NoteView[]>;
+  upsertNote(n: ParamsOf<'upsertNote'>): Promise<NoteView>;
+  removeNote(id: string): Promise<void>;
+  setFollow(follow: boolean): void;
+}
+
+const METRICS_KEPT = 200;
+
+function finiteNumber(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what} must be a finite number`);
+  return v;
+}
+
+function addressSpace(v: unknown): AddressSpace {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.length <= 64) return v;
+  throw new Error('as must be a number or a pointer string');
+}
+
+export class RequestHandler {
+  private table: Promise<PageTable> | undefined;
+  private findingsCache: Promise<{ findings: Finding[]; missingEvidence: MissingEvidence[] }> | undefined;
+  readonly metrics: MessageMetric[] = [];
+
+  constructor(private readonly host: RequestHost) {}
+
+  /** Handles one raw message; returns the response to post (undefined for messages that are not requests). */
+  async handle(message: unknown): Promise<ResponseMessage | undefined> {
+    if (!isRequestMessage(message)) return undefined;
+    const started = performance.now();
+    let response: ResponseMessage;
+    try {
+      const result = await this.dispatch(message.method, message.params);
+      response = { kind: 'response', id: message.id, ok: true, result };
+    } catch (err) {
+      response = { kind: 'response', id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    const bytes = JSON.stringify(response).length;
+    this.metrics.push({ method: message.method, ms: Math.round((performance.now() - started) * 100) / 100, bytes });
+    if (this.metrics.length > METRICS_KEPT) this.metrics.splice(0, this.metrics.length - METRICS_KEPT);
+    return response;
+  }
+
+  private findings(): Promise<{ findings: Finding[]; missingEvidence: MissingEvidence[] }> {
+    this.findingsCache ??= this.host.queries.findings();
+    return this.findingsCache;
+  }
+
+  private pageTable(): Promise<PageTable> {
+    this.table ??= (async () => {
+      const [{ pages }, { findings }] = await Promise.all([this.host.queries.pages(), this.findings()]);
+      return new PageTable(toRows(pages, indexFindingsByPage(findings)));
+    })();
+    return this.table;
+  }
+
+  async dispatch<M extends Method>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>>;
+  async dispatch(method: Method, params: ParamsOf<Method>): Promise<unknown> {
+    const q = this.host.queries;
+    switch (method) {
+      case 'init':
+        return { protocol: PROTOCOL_VERSION, traceName: this.host.traceName, summary: this.host.summary };
+      case 'aggregate': {
+        const p = params as ParamsOf<'aggregate'>;
+        const from = finiteNumber(p.fromTs, 'fromTs');
+        const to = Math.max(from + 1, finiteNumber(p.toTs, 'toTs'));
+        const buckets = Math.max(1, Math.min(LIMITS.maxBuckets, Math.floor(finiteNumber(p.buckets, 'buckets'))));
+        return q.aggregate(from, to, buckets);
+      }
+      case 'pages':
+        return (await this.pageTable()).query(params as ParamsOf<'pages'>);
+      case 'timeline':
+        return this.timeline(params as TimelineQuery);
+      case 'event':
+        return this.event(params as ParamsOf<'event'>);
+      case 'findings':
+        return this.findings();
+      case 'notes':
+        return this.host.listNotes();
+      case 'upsertNote': {
+        const p = params as ParamsOf<'upsertNote'>;
+        if (typeof p.body !== 'string' || p.body.length > 20000) throw new Error('note body must be text under 20000 characters');
+        finiteNumber(p.line, 'line');
+        return this.host.upsertNote(p);
+      }
+      case 'removeNote': {
+        const p = params as ParamsOf<'removeNote'>;
+        if (typeof p.id !== 'string') throw new Error('id must be a string');
+        await this.host.removeNote(p.id);
+        return null;
+      }
+      case 'revealLine': {
+        const line = finiteNumber((params as ParamsOf<'revealLine'>).line, 'line');
+        await this.host.revealLine(Math.max(1, Math.floor(line)));
+        return null;
+      }
+      case 'openPageTimeline': {
+        const p = params as ParamsOf<'openPageTimeline'>;
+        await this.host.openPageTimeline(addressSpace(p.as), this.vpns(p.vpns));
+        return null;
+      }
+      case 'setFollow':
+        this.host.setFollow((params as ParamsOf<'setFollow'>).follow === true);
+        return null;
+      case 'metrics':
+        return [...this.metrics];
+    }
+  }
+
+  private vpns(v: unknown): number[] {
+    if (!Array.isArray(v) || v.length === 0) throw new Error('vpns must be a non-empty list of page numbers');
+    return v.slice(0, LIMITS.maxTimelinePages).map((n) => finiteNumber(n, 'vpn'));
+  }
+
+  private async timeline(p: TimelineQuery): Promise<TimelineResult> {
+    const as = addressSpace(p.as);
+    const vpns = this.vpns(p.vpns);
+    const width = Math.max(50, Math.min(8000, finiteNumber(p.width, 'width')));
+    const got = await Promise.all(vpns.map((vpn) => this.host.queries.timeline(as, vpn)));
+    const timelines: PageTimeline[] = [];
+    const missing: number[] = [];
+    got.forEach((t, i) => (t ? timelines.push(t) : missing.push(vpns[i])));
+    const lastTs = this.host.summary.lastTs;
+    const w = p.window
+      ? { fromTs: finiteNumber(p.window.fromTs, 'window.fromTs'), toTs: finiteNumber(p.window.toTs, 'window.toTs') }
+      : lifetimeOf(timelines, lastTs);
+    const perRow = Math.max(16, Math.floor(LIMITS.maxPointsTotal / Math.max(1, timelines.length)));
+    let reduced = p.vpns.length > vpns.length;
+    const rows = timelines.map((t) => {
+      const r = timelineRow(t, w, width, lastTs, perRow);
+      reduced ||= r.reduced;
+      return r.row;
+    });
+    return { rows, fromTs: w.fromTs, toTs: w.toTs, reduced, missing };
+  }
+
+  private async event(p: ParamsOf<'event'>): Promise<EventDetail | null> {
+    const id = finiteNumber(p.id, 'id');
+    const event = await this.host.queries.event(id);
+    if (!event) return null;
+    if (p.as === undefined || p.vpn === undefined) return { event };
+    const around = await this.host.queries.stateAround(addressSpace(p.as), finiteNumber(p.vpn, 'vpn'), id);
+    return { event, before: around.before, after: around.after };
+  }
+}
