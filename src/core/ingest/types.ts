@@ -72,6 +72,8 @@ export interface FuncgraphCall {
   mark?: string;
   /** true for `func();` (entry and exit on one line). */
   leaf: boolean;
+  /** Exits: timestamp of the matching entry when it was in the trace (the call's start). */
+  startTs?: number;
 }
 
 export interface RawEvent {
@@ -100,9 +102,11 @@ export interface RawEvent {
   /** Event system when printed (perf `kprobes:mn_start` → `kprobes`) or known. */
   system?: string;
   kind: RawEventKind;
-  /** kprobe: the probed site; kretprobe: the return site (the caller, left of `<-`). */
+  /** kprobe: the probed site; kretprobe: the return site (the caller: left of `<-` in tracefs text,
+   * right of it in trace-cmd/perf, whose print fmt is `(%lx <- %lx)` = func, ret_ip); function tracer:
+   * the traced function. */
   probe?: ProbeSite;
-  /** kretprobe: the function that returned (right of `<-`). */
+  /** kretprobe: the function that returned (right of `<-` in tracefs text, left in trace-cmd/perf). */
   retFrom?: ProbeSite;
   /** function tracer: the parent (`<-parent`). */
   parent?: ProbeSite;
@@ -113,6 +117,11 @@ export interface RawEvent {
   /** `key=value` pairs of the body, values as written (quotes removed). Syscall args `name: value` too;
    * `tlb_flush` `pages:-1 reason:...` too. Empty object when the body has none. */
   fields: Record<string, string>;
+  /** marker / driver-log: the message text without the writer prefix (`tracing_mark_write: `, dmesg
+   * timestamp, `nouveau 0000:01:00.0: DRM: `). Untrusted text. */
+  message?: string;
+  /** driver-log: the driver that printed it (`nouveau`, `amdkfd`, `xe`, `test_hmm`, `kernel`). */
+  driver?: string;
   /** Stack frames attached to this event (` => sym` lines, perf callchains), innermost first, as printed
    * (`dmirror_interval_invalidate+0x1 [test_hmm]`, `migrate_vma_setup`). */
   stack?: string[];
@@ -159,6 +168,9 @@ export interface IngestSummary {
   lost: LostEvents[];
   /** Sum of known LOST counts (unknown counts add 0 here and appear in `lost`). */
   lostEvents: number;
+  /** `##### CPU N buffer started ####` annotations: that CPU's buffer begins here (older data was
+   * overwritten), so state before this line on that CPU is unknown. */
+  bufferStarts?: { cpu: number; line: number }[];
   /** Events whose timestamp is earlier than the previous event's (file order is kept). */
   outOfOrder: number;
   firstTs?: number;

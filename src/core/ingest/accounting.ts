@@ -1,0 +1,124 @@
+/**
+ * Line accounting and event delivery shared by every text reader.
+ *
+ * Every line is exactly one of parsed / unparsed / comment / blank, so the four always sum to the line
+ * count. Events go to the sink in file order through a small queue: a kernel stack (`<stack trace>` and
+ * its ` => frame` lines) is a separate ring-buffer entry written right after the event it belongs to on
+ * the same CPU, but the merged per-CPU output can put another CPU's lines in between, so the last event
+ * of each CPU is held until that CPU prints its next event (or the queue grows past a bound).
+ */
+
+import type { EventSink, IngestSummary, LostEvents, RawEvent, TraceFormat, UnparsedSample } from './types';
+
+const MAX_SAMPLES = 20;
+const MAX_SAMPLE_CHARS = 500;
+/** Events held waiting for a possible stack; past this the oldest is delivered anyway. */
+const MAX_PENDING = 4096;
+
+export class Accounting {
+  parsedLines = 0;
+  unparsedLines = 0;
+  commentLines = 0;
+  blankLines = 0;
+  events = 0;
+  outOfOrder = 0;
+  lostEvents = 0;
+  lost: LostEvents[] = [];
+  bufferStarts: { cpu: number; line: number }[] = [];
+  samples: UnparsedSample[] = [];
+  warnings: string[] = [];
+  firstTs: number | undefined;
+  lastTs: number | undefined;
+  private prevTs = -Infinity;
+  private pending: RawEvent[] = [];
+  private head = 0;
+  /** The newest event of each CPU that is still in `pending` (cpu -1 for formats without CPUs). */
+  private lastOfCpu = new Map<number, RawEvent>();
+
+  constructor(private readonly sink: EventSink) {}
+
+  unparsed(line: number, text: string, reason: string): void {
+    this.unparsedLines++;
+    if (this.samples.length < MAX_SAMPLES) {
+      this.samples.push({ line, text: text.length > MAX_SAMPLE_CHARS ? text.slice(0, MAX_SAMPLE_CHARS) : text, reason });
+    }
+  }
+
+  lostMarker(cpu: number, count: number | undefined, line: number): void {
+    this.lost.push({ cpu, count, line });
+    if (count !== undefined) this.lostEvents += count;
+  }
+
+  /** Queues an event; the caller has already counted its line as parsed. */
+  event(ev: RawEvent): void {
+    this.events++;
+    const ts = ev.ts;
+    if (ts >= 0) {
+      if (ts < this.prevTs) this.outOfOrder++;
+      this.prevTs = ts;
+      if (this.firstTs === undefined || ts < this.firstTs) this.firstTs = ts;
+      if (this.lastTs === undefined || ts > this.lastTs) this.lastTs = ts;
+    }
+    const prev = this.lastOfCpu.get(ev.cpu);
+    this.lastOfCpu.set(ev.cpu, ev);
+    if (prev === undefined && this.head === this.pending.length) {
+      // common case with nothing held for this CPU: still hold `ev` for a stack that may follow
+      this.pending.push(ev);
+      return;
+    }
+    this.pending.push(ev);
+    this.drain(false);
+  }
+
+  /** The event a stack printed on `cpu` belongs to, if still held. */
+  stackOwner(cpu: number): RawEvent | undefined {
+    return this.lastOfCpu.get(cpu);
+  }
+
+  /** Delivers held events that can no longer receive a stack (or all of them at the end). */
+  drain(all: boolean): void {
+    const p = this.pending;
+    while (this.head < p.length) {
+      const ev = p[this.head];
+      if (!all && this.lastOfCpu.get(ev.cpu) === ev && p.length - this.head <= MAX_PENDING) break;
+      this.head++;
+      if (this.lastOfCpu.get(ev.cpu) === ev) this.lastOfCpu.delete(ev.cpu);
+      this.sink(ev);
+    }
+    if (this.head === p.length) {
+      p.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024) {
+      p.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  summary(file: string, format: TraceFormat, formatDetail: string, lines: number): IngestSummary {
+    this.drain(true);
+    const s: IngestSummary = {
+      file,
+      format,
+      formatDetail,
+      clock: 'ns',
+      bytes: 0,
+      lines,
+      parsedLines: this.parsedLines,
+      unparsedLines: this.unparsedLines,
+      commentLines: this.commentLines,
+      blankLines: this.blankLines,
+      events: this.events,
+      unparsedSamples: this.samples,
+      overlongLines: 0,
+      lost: this.lost,
+      lostEvents: this.lostEvents,
+      outOfOrder: this.outOfOrder,
+      warnings: this.warnings,
+      cancelled: false,
+    };
+    if (this.firstTs !== undefined) s.firstTs = this.firstTs;
+    if (this.lastTs !== undefined) s.lastTs = this.lastTs;
+    if (this.bufferStarts.length > 0) s.bufferStarts = this.bufferStarts;
+    return s;
+  }
+}

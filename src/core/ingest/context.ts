@@ -1,0 +1,196 @@
+/**
+ * The context prefix of an ftrace / trace-cmd report line, parsed by scanning bytes:
+ *
+ *   kernel (trace_print_context):   "%16s-%-7d " ["(%7d) " | "(-------) "] "[%03d] " [flags] " %5lu.%06lu: "
+ *   trace-cmd report:               "%16s-%-5d [%03d]" [" " flags] " %6.1000d:" (or -t ns, or counter "%12d:")
+ *   latency format (both):          "%8.8s-%-7d %3d" flags glued to the CPU, then time
+ *
+ * A task name can hold spaces, '-', ':', '/', '.' and even '[' (it is whatever the task wrote to comm), so
+ * the parse anchors on the first "[digits]" that is preceded by "-digits" (+ optional "(tgid)"), and takes
+ * the LAST "-digits" before it as the pid (Perfetto's systrace tokenizer does the same).
+ */
+
+import {
+  COLON,
+  DASH,
+  DOT,
+  LBRACK,
+  LPAREN,
+  RBRACK,
+  RPAREN,
+  SP,
+  TAB,
+  indexOfByte,
+  isDigit,
+  parseTimestamp,
+  skipSpaces,
+} from './bytes';
+
+/** Mutable result reused for every line (no allocation per line). */
+export class LineContext {
+  commStart = 0;
+  commEnd = 0;
+  pid = 0;
+  /** -1 when absent, 0 for `(-------)` (no tgid recorded for this pid). */
+  tgid = -1;
+  cpu = 0;
+  flagsStart = 0;
+  flagsEnd = 0;
+  ts = 0;
+  /** Whether the timestamp had a fractional part (secs.usecs) or was a raw counter. */
+  counter = false;
+  /** Where the text after `ts: ` starts. */
+  rest = 0;
+}
+
+function isFlagChar(c: number): boolean {
+  return c === DOT || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * Parses `comm-pid [(tgid)] [cpu] [flags] ts: ` at the start of [start, end). Returns false when the line
+ * has no such prefix.
+ */
+export function parseBracketContext(buf: Buffer, start: number, end: number, out: LineContext): boolean {
+  let from = start;
+  while (true) {
+    const lb = indexOfByte(buf, LBRACK, from, end);
+    if (lb === -1) return false;
+    from = lb + 1;
+    // [digits]
+    let j = lb + 1;
+    let cpu = 0;
+    while (j < end && isDigit(buf[j])) cpu = cpu * 10 + (buf[j++] - 48);
+    if (j === lb + 1 || j >= end || buf[j] !== RBRACK) continue;
+    // backwards: spaces, optional (tgid), spaces, digits, '-'
+    let k = lb - 1;
+    if (k < start || (buf[k] !== SP && buf[k] !== TAB)) continue;
+    while (k >= start && (buf[k] === SP || buf[k] === TAB)) k--;
+    let tgid = -1;
+    if (k >= start && buf[k] === RPAREN) {
+      const close = k;
+      k--;
+      while (k >= start && buf[k] !== LPAREN) k--;
+      if (k < start) continue;
+      tgid = parseTgid(buf, k + 1, close);
+      if (tgid === -2) continue;
+      k--;
+      while (k >= start && (buf[k] === SP || buf[k] === TAB)) k--;
+    }
+    const pidEnd = k + 1;
+    while (k >= start && isDigit(buf[k])) k--;
+    if (k === pidEnd - 1 || k < start || buf[k] !== DASH) continue;
+    let pid = 0;
+    for (let i = k + 1; i < pidEnd; i++) pid = pid * 10 + (buf[i] - 48);
+    out.commStart = skipSpaces(buf, start, k);
+    out.commEnd = k;
+    out.pid = pid;
+    out.tgid = tgid;
+    out.cpu = cpu;
+    return parseFlagsAndTime(buf, j + 1, end, out);
+  }
+}
+
+/** `(   123)` → 123, `(-------)` → 0, anything else → -2. */
+function parseTgid(buf: Buffer, start: number, end: number): number {
+  const s = skipSpaces(buf, start, end);
+  if (s === end) return -2;
+  if (buf[s] === DASH) {
+    for (let i = s; i < end; i++) if (buf[i] !== DASH) return -2;
+    return 0;
+  }
+  let v = 0;
+  for (let i = s; i < end; i++) {
+    if (!isDigit(buf[i])) return -2;
+    v = v * 10 + (buf[i] - 48);
+  }
+  return v;
+}
+
+/** After `]`: optional flags token, then the timestamp token ending in ':' and a space (or end of line). */
+function parseFlagsAndTime(buf: Buffer, from: number, end: number, out: LineContext): boolean {
+  let p = skipSpaces(buf, from, end);
+  let t = p;
+  while (t < end && buf[t] !== SP && buf[t] !== TAB) t++;
+  out.flagsStart = out.flagsEnd = 0;
+  if (t > p && buf[t - 1] !== COLON) {
+    // a flags token: 4 or 5 characters on kernels, up to 7 on PREEMPT_RT
+    const n = t - p;
+    if (n < 1 || n > 7) return false;
+    for (let i = p; i < t; i++) if (!isFlagChar(buf[i])) return false;
+    out.flagsStart = p;
+    out.flagsEnd = t;
+    p = skipSpaces(buf, t, end);
+    t = p;
+    while (t < end && buf[t] !== SP && buf[t] !== TAB) t++;
+  }
+  return parseTimeToken(buf, p, t, end, out);
+}
+
+function parseTimeToken(buf: Buffer, p: number, t: number, end: number, out: LineContext): boolean {
+  if (t - p < 2 || buf[t - 1] !== COLON) return false;
+  const ts = parseTimestamp(buf, p, t - 1);
+  if (ts < 0) return false;
+  out.ts = ts;
+  out.counter = indexOfByte(buf, DOT, p, t) === -1;
+  out.rest = t < end ? t + 1 : t;
+  return true;
+}
+
+/**
+ * Latency format (`options/latency-format`, irqsoff/wakeup tracers, `trace-cmd report -l`):
+ * `  <idle>-0       0d.h1. 106467.859747: function: ...` or `    <idle>-0       0d.s2    0us+: ...`.
+ * The CPU is glued to the flags. Relative `Nus` times (latency tracers) are microseconds since the trace
+ * start; they are returned as ns.
+ */
+export function parseLatencyContext(buf: Buffer, start: number, end: number, out: LineContext): boolean {
+  // find "-digits<spaces>digits<flagchars>" : scan each '-' from the left, keep the last that works
+  let from = start;
+  while (true) {
+    const dash = indexOfByte(buf, DASH, from, end);
+    if (dash === -1) return false;
+    from = dash + 1;
+    let k = dash + 1;
+    let pid = 0;
+    const ps = k;
+    while (k < end && isDigit(buf[k])) pid = pid * 10 + (buf[k++] - 48);
+    if (k === ps || k >= end || buf[k] !== SP) continue;
+    k = skipSpaces(buf, k, end);
+    let cpu = 0;
+    const cs = k;
+    while (k < end && isDigit(buf[k])) cpu = cpu * 10 + (buf[k++] - 48);
+    if (k === cs) continue;
+    const fs = k;
+    while (k < end && isFlagChar(buf[k])) k++;
+    const fe = k;
+    if (fe - fs < 4 || fe - fs > 7 || k >= end || buf[k] !== SP) continue;
+    const p = skipSpaces(buf, k, end);
+    let t = p;
+    while (t < end && buf[t] !== SP && buf[t] !== TAB) t++;
+    out.commStart = skipSpaces(buf, start, dash);
+    out.commEnd = dash;
+    out.pid = pid;
+    out.tgid = -1;
+    out.cpu = cpu;
+    out.flagsStart = fs;
+    out.flagsEnd = fe;
+    if (parseTimeToken(buf, p, t, end, out)) return true;
+    // relative "0us+:" / "17us :" (mark is one char; a space mark separates the ':' from "us")
+    if (parseRelativeUs(buf, p, end, out)) return true;
+  }
+}
+
+function parseRelativeUs(buf: Buffer, p: number, end: number, out: LineContext): boolean {
+  let k = p;
+  let us = 0;
+  while (k < end && isDigit(buf[k])) us = us * 10 + (buf[k++] - 48);
+  if (k === p || k + 3 > end || buf[k] !== 117 /* u */ || buf[k + 1] !== 115 /* s */) return false;
+  k += 2;
+  // optional delay mark: one of "+!#*@$" or a space
+  if (k < end && buf[k] !== COLON) k++;
+  if (k >= end || buf[k] !== COLON) return false;
+  out.ts = us * 1000;
+  out.counter = false;
+  out.rest = k + 1 < end && buf[k + 1] === SP ? k + 2 : k + 1;
+  return true;
+}

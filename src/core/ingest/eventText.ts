@@ -1,0 +1,221 @@
+/**
+ * What follows the context prefix (`ts: `): the event itself. One parser for tracefs text, trace-cmd
+ * report and perf script, which differ only in how the name is printed:
+ *
+ * - tracefs:   `name: body` (no system), `func <-parent` (function tracer), `sys_mmap(addr: 0, ...)` and
+ *              `sys_mmap -> 0x7f..` (syscall events), `<stack trace>`;
+ * - trace-cmd: `name:<padding to 20> body`, `function:   func` / `func <-- parent` (plugin_function),
+ *              `print:  tracing_mark_write: text`, `kernel_stack: <stack trace>`, funcgraph_entry/exit;
+ * - perf:      `sys:event: body` (name right-aligned; the system always printed).
+ */
+
+import { COLON, LPAREN, SP, indexOfByte, skipSpaces, trimEnd } from './bytes';
+import { splitFields, splitSyscallArgs } from './fields';
+import { parseProbeHead, parseProbeSite } from './probeSite';
+import type { RawEvent } from './types';
+import type { Interner } from './bytes';
+
+export type TextStyle = 'ftrace' | 'tracecmd' | 'perf';
+
+export const enum TextResult {
+  Event,
+  /** `<stack trace>`: the frames that follow belong to the previous event on this CPU. */
+  Stack,
+  UserStack,
+  /** trace-cmd funcgraph_entry/exit: the caller parses the graph part from `body`. */
+  Funcgraph,
+  Fail,
+}
+
+/** Systems of the tracepoints this tool meets most, so ftrace events (printed without system) get one. */
+const KNOWN_SYSTEM: Record<string, string> = {
+  tlb_flush: 'tlb',
+  set_migration_pte: 'migrate',
+  remove_migration_pte: 'migrate',
+  mm_migrate_pages: 'migrate',
+  mm_migrate_pages_start: 'migrate',
+  set_migration_pmd: 'thp',
+  remove_migration_pmd: 'thp',
+  mm_khugepaged_scan_pmd: 'huge_memory',
+  page_fault_user: 'exceptions',
+  page_fault_kernel: 'exceptions',
+  sched_switch: 'sched',
+  sched_wakeup: 'sched',
+  sched_waking: 'sched',
+  sched_process_fork: 'sched',
+  sched_process_exit: 'sched',
+  sched_process_exec: 'sched',
+  tracing_mark_write: 'ftrace',
+  print: 'ftrace',
+  function: 'ftrace',
+  kernel_stack: 'ftrace',
+  console: 'printk',
+};
+
+/** Marker text kept apart from the `tracing_mark_write: ` writer prefix. */
+const MARK_PREFIX = 'tracing_mark_write: ';
+
+/**
+ * Fills name/system/kind/body/fields/probe/retFrom/parent of `ev` from bytes [s, e). Returns what the text
+ * was. `ev.fields` must be a fresh object when `withFields`.
+ */
+export function parseEventText(
+  buf: Buffer,
+  s: number,
+  e: number,
+  style: TextStyle,
+  withFields: boolean,
+  names: Interner,
+  ev: RawEvent,
+): TextResult {
+  e = trimEnd(buf, s, e);
+  if (s >= e) return TextResult.Fail;
+  if (buf[s] === 60 /* < */) {
+    const txt = buf.toString('latin1', s, Math.min(e, s + 20));
+    if (txt === '<stack trace>') return TextResult.Stack;
+    if (txt === '<user stack trace>') return TextResult.UserStack;
+  }
+  // the name token: up to ':' + space/end (tracepoints), ' ' (function tracer, syscall exit), '(' (syscall entry)
+  let t = s;
+  if (style === 'perf') {
+    // "sys:event:" : the name holds exactly one colon
+    const c1 = indexOfByte(buf, COLON, s, e);
+    if (c1 === -1) return TextResult.Fail;
+    t = c1 + 1;
+  }
+  while (t < e) {
+    const c = buf[t];
+    if (c === COLON && (t + 1 === e || buf[t + 1] === SP)) break;
+    if (c === SP || c === LPAREN) break;
+    t++;
+  }
+  if (t === s || t >= e) return TextResult.Fail;
+  const stop = buf[t];
+  if (stop === COLON) {
+    const nameEnd = t;
+    let bodyStart = t + 1;
+    if (bodyStart < e && buf[bodyStart] === SP) bodyStart++;
+    if (style !== 'ftrace') bodyStart = skipSpaces(buf, bodyStart, e); // trace-cmd pads names to 20
+    if (style === 'perf') {
+      const colon = indexOfByte(buf, COLON, s, nameEnd);
+      ev.system = names.get(buf, s, colon);
+      ev.name = names.get(buf, colon + 1, nameEnd);
+    } else {
+      ev.name = names.get(buf, s, nameEnd);
+      const sys = KNOWN_SYSTEM[ev.name];
+      if (sys !== undefined) ev.system = sys;
+    }
+    const body = bodyStart < e ? buf.toString('utf8', bodyStart, e) : '';
+    ev.body = body;
+    return classify(ev, body, style, withFields);
+  }
+  // no "name:" : function tracer or syscall
+  const token = names.get(buf, s, t);
+  const restText = buf.toString('utf8', t, e);
+  if (stop === LPAREN && restText.endsWith(')') && /^sys_\w+$/.test(token)) {
+    ev.name = token;
+    ev.system = 'syscalls';
+    ev.kind = 'syscall-enter';
+    ev.body = restText;
+    if (withFields) splitSyscallArgs(restText.slice(1, -1), ev.fields);
+    return TextResult.Event;
+  }
+  if (restText.startsWith(' -> ') && /^sys_\w+$/.test(token)) {
+    ev.name = token;
+    ev.system = 'syscalls';
+    ev.kind = 'syscall-exit';
+    ev.body = restText.slice(4);
+    if (withFields) ev.fields.ret = ev.body;
+    return TextResult.Event;
+  }
+  const fn = parseFunctionLine(buf.toString('utf8', s, e), style);
+  if (fn) {
+    ev.name = 'function';
+    ev.system = 'ftrace';
+    ev.kind = 'function';
+    ev.body = fn.body;
+    ev.probe = fn.func;
+    if (fn.parent) ev.parent = fn.parent;
+    return TextResult.Event;
+  }
+  return TextResult.Fail;
+}
+
+function classify(ev: RawEvent, body: string, style: TextStyle, withFields: boolean): TextResult {
+  const name = ev.name;
+  if (name === 'tracing_mark_write' || (name === 'print' && body.startsWith(MARK_PREFIX))) {
+    ev.kind = 'marker';
+    ev.message = name === 'print' ? body.slice(MARK_PREFIX.length) : body;
+    if (withFields) splitFields(ev.message, ev.fields);
+    return TextResult.Event;
+  }
+  if (name === 'function' && style !== 'perf') {
+    const fn = parseFunctionLine(body, style);
+    ev.kind = 'function';
+    if (fn) {
+      ev.probe = fn.func;
+      if (fn.parent) ev.parent = fn.parent;
+    }
+    return TextResult.Event;
+  }
+  if (name === 'kernel_stack' && body === '<stack trace>') return TextResult.Stack;
+  if (name === 'user_stack' && body === '<user stack trace>') return TextResult.UserStack;
+  if (name === 'funcgraph_entry' || name === 'funcgraph_exit') return TextResult.Funcgraph;
+  if (name.startsWith('sys_enter_')) {
+    ev.kind = 'syscall-enter';
+    if (withFields) splitSyscallArgs(body, ev.fields);
+    return TextResult.Event;
+  }
+  if (name.startsWith('sys_exit_')) {
+    ev.kind = 'syscall-exit';
+    if (withFields) ev.fields.ret = body;
+    return TextResult.Event;
+  }
+  if (name === 'console') {
+    ev.kind = 'driver-log';
+    ev.message = body;
+    if (withFields) splitFields(body, ev.fields);
+    return TextResult.Event;
+  }
+  if (body.charCodeAt(0) === 40 /* ( */) {
+    const head = parseProbeHead(body, style !== 'ftrace');
+    if (head) {
+      ev.kind = head.kind;
+      ev.probe = head.probe;
+      if (head.retFrom) ev.retFrom = head.retFrom;
+      if (withFields && head.argsAt < body.length) splitFields(body.slice(head.argsAt), ev.fields);
+      return TextResult.Event;
+    }
+  }
+  ev.kind = 'tracepoint';
+  if (withFields) splitFields(body, ev.fields);
+  return TextResult.Event;
+}
+
+interface FunctionLine {
+  func: ReturnType<typeof parseProbeSite> & object;
+  parent?: ReturnType<typeof parseProbeSite> & object;
+  body: string;
+}
+
+/**
+ * `func <-parent` (tracefs; with sym-offset `func+0x6/0xa0 <-parent+0x1c/0x40`, module symbols `func [mod]`,
+ * func-no-repeats ` (repeats: 2, last_ts: ...)` appended), trace-cmd `func <-- parent` or an indented `func`
+ * alone (plugin_function indents by call depth and prints no parent by default).
+ */
+function parseFunctionLine(text: string, style: TextStyle): FunctionLine | undefined {
+  let t = text.trim();
+  const rep = t.indexOf(' (repeats: ');
+  if (rep !== -1 && t.endsWith(')')) t = t.slice(0, rep);
+  const arrow = style === 'tracecmd' && t.includes(' <-- ') ? t.indexOf(' <-- ') : t.indexOf(' <-');
+  if (arrow === -1) {
+    if (style !== 'tracecmd') return undefined;
+    const func = parseProbeSite(t);
+    return func ? { func, body: text.trim() } : undefined;
+  }
+  const func = parseProbeSite(t.slice(0, arrow));
+  const parentText = t.slice(arrow + (t.startsWith(' <-- ', arrow) ? 5 : 3));
+  const parent = parseProbeSite(parentText);
+  if (!func || !parent || func.symbol === undefined && func.address === undefined) return undefined;
+  return { func, parent, body: text.trim() };
+}

@@ -1,0 +1,247 @@
+/**
+ * tracefs text (`trace`, `trace_pipe`, per-CPU and instance buffers) and `trace-cmd report` text: the same
+ * line grammar, a context prefix (see context.ts) then the event (eventText.ts), plus:
+ *
+ * - `#` header lines (tracer, `#P:N`, the column help telling irq-info / TGID / latency format);
+ * - trace-cmd's preamble `cpus=N`, `version = N`, `CPU N is empty`;
+ * - `CPU:N [LOST N EVENTS]` / `CPU:N [LOST EVENTS]` (kernel), `CPU:N [N EVENTS DROPPED]`,
+ *   `CPU:N [EVENTS DROPPED]`, `CPU:N [SUBBUFFER START]` (trace-cmd);
+ * - `##### CPU N buffer started ####` (options/annotate: this CPU's older data was overwritten);
+ * - `<stack trace>` then ` => frame` lines (trace-cmd: `=> frame (ffffffff...)`), attached to the event
+ *   printed just before on the same CPU;
+ * - continuation lines of TP_printk formats with `\n` (amdgpu_vm_update_ptes ends in `dst:\n%s`).
+ */
+
+import type { Accounting } from './accounting';
+import { HASH, Interner, skipSpaces, startsWithAscii, trimEnd } from './bytes';
+import { LineContext, parseBracketContext, parseLatencyContext } from './context';
+import { TextResult, parseEventText, type TextStyle } from './eventText';
+import { GraphLine, GraphNesting, GraphPart, parseGraphPart } from './graphCall';
+import { newEvent, type LineParser } from './reader';
+import type { RawEvent, ReadOptions } from './types';
+
+const LOST_RE = /^CPU:(\d+) \[(?:LOST (\d+) EVENTS|LOST EVENTS|(\d+) EVENTS DROPPED|EVENTS DROPPED|SUBBUFFER START)\]$/;
+const BUFFER_STARTED_RE = /^#{5} CPU (\d+) buffer started #{4}$/;
+
+export class FtraceTextParser implements LineParser {
+  tracer?: string;
+  declaredCpus?: number;
+  counter = false;
+  private readonly ctx = new LineContext();
+  private readonly comms = new Interner();
+  private readonly names = new Interner();
+  private readonly withFields: boolean;
+  private readonly graph = new GraphPart();
+  private readonly nesting = new GraphNesting();
+  /** Event receiving ` => frame` lines, until the next context line. */
+  private stackTarget: RawEvent | undefined;
+  /** Event whose body may continue on lines without a context prefix. */
+  private continues: RawEvent | undefined;
+  private flagWidths = new Set<number>();
+  private sawTgid = false;
+  private sawLatency = false;
+  private headerIrqInfo: boolean | undefined;
+
+  constructor(
+    private readonly acc: Accounting,
+    opts: ReadOptions,
+    private readonly style: Exclude<TextStyle, 'perf'>,
+  ) {
+    this.withFields = opts.fields !== false;
+  }
+
+  line(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
+    const acc = this.acc;
+    const s = skipSpaces(buf, start, end);
+    if (s >= end) {
+      acc.blankLines++;
+      return;
+    }
+    const c = buf[s];
+    if (c === HASH) {
+      acc.commentLines++;
+      this.header(buf.toString('utf8', s, trimEnd(buf, s, end)), lineNo);
+      return;
+    }
+    const ctx = this.ctx;
+    if (parseBracketContext(buf, s, end, ctx) || ((c !== 61 /* = */ && parseLatencyContext(buf, s, end, ctx)) && this.latency())) {
+      this.contextLine(buf, end, lineNo, offset);
+      return;
+    }
+    if (c === 61 /* = */ && buf[s + 1] === 62 /* > */) {
+      this.frame(buf, s + 2, end, lineNo);
+      return;
+    }
+    if (c === 67 /* C */ && startsWithAscii(buf, s, end, 'CPU')) {
+      const text = buf.toString('latin1', s, trimEnd(buf, s, end));
+      const m = LOST_RE.exec(text);
+      if (m) {
+        acc.parsedLines++;
+        if (!text.endsWith('SUBBUFFER START]')) {
+          const n = m[2] ?? m[3];
+          acc.lostMarker(Number(m[1]), n === undefined ? undefined : Number(n), lineNo);
+        }
+        return;
+      }
+      if (/^CPU \d+ is empty$/.test(text)) {
+        acc.commentLines++;
+        return;
+      }
+    }
+    if (this.style === 'tracecmd' && lineNo <= 64) {
+      const text = buf.toString('latin1', s, trimEnd(buf, s, end));
+      const cpus = /^cpus=(\d+)$/.exec(text);
+      if (cpus || /^version = \S+$/.test(text) || /^trace-cmd: /.test(text)) {
+        if (cpus) this.declaredCpus = Number(cpus[1]);
+        acc.commentLines++;
+        return;
+      }
+    }
+    const cont = this.continues;
+    if (cont !== undefined) {
+      cont.body += `\n${buf.toString('utf8', start, trimEnd(buf, start, end))}`;
+      cont.lineCount++;
+      acc.parsedLines++;
+      return;
+    }
+    this.stackTarget = undefined;
+    acc.unparsed(lineNo, buf.toString('utf8', start, end), 'no "comm-pid [cpu] timestamp:" context');
+  }
+
+  private latency(): boolean {
+    this.sawLatency = true;
+    return true;
+  }
+
+  private contextLine(buf: Buffer, end: number, lineNo: number, offset: number): void {
+    const ctx = this.ctx;
+    const acc = this.acc;
+    this.stackTarget = undefined;
+    this.continues = undefined;
+    if (ctx.counter) this.counter = true;
+    const comm = this.comms.get(buf, ctx.commStart, ctx.commEnd);
+    const ev = newEvent(lineNo, offset, ctx.ts, ctx.cpu, ctx.pid, comm, this.withFields);
+    if (ctx.tgid >= 0) {
+      this.sawTgid = true;
+      if (ctx.tgid > 0) ev.tgid = ctx.tgid;
+    }
+    if (ctx.flagsEnd > ctx.flagsStart) {
+      ev.flags = this.names.get(buf, ctx.flagsStart, ctx.flagsEnd);
+      this.flagWidths.add(ctx.flagsEnd - ctx.flagsStart);
+    }
+    const r = parseEventText(buf, ctx.rest, end, this.style, this.withFields, this.names, ev);
+    if (r === TextResult.Event) {
+      acc.parsedLines++;
+      acc.event(ev);
+      // a TP_printk that ends in ':' (amdgpu's "dst:\n%s") continues on the next lines
+      if (ev.body.endsWith(':') && ev.kind === 'tracepoint') this.continues = ev;
+      return;
+    }
+    if (r === TextResult.Stack || r === TextResult.UserStack) {
+      acc.parsedLines++;
+      const owner = acc.stackOwner(ctx.cpu);
+      if (owner && r === TextResult.Stack && owner.stack === undefined) {
+        owner.stack = [];
+        owner.lineCount++;
+        this.stackTarget = owner;
+      } else if (owner && r === TextResult.UserStack) {
+        // user frames go after the kernel ones, marked so decode can tell them apart
+        owner.stack ??= [];
+        owner.lineCount++;
+        this.stackTarget = owner;
+      } else {
+        // its event is not in the trace (wrapped out, or filtered): keep the stack as an event of its own
+        ev.name = 'kernel_stack';
+        ev.system = 'ftrace';
+        ev.kind = 'tracepoint';
+        ev.body = r === TextResult.Stack ? '<stack trace>' : '<user stack trace>';
+        ev.stack = [];
+        acc.event(ev);
+        this.stackTarget = ev;
+      }
+      return;
+    }
+    if (r === TextResult.Funcgraph) {
+      if (this.graphEvent(ev)) {
+        acc.parsedLines++;
+        acc.event(ev);
+        return;
+      }
+    }
+    acc.unparsed(lineNo, buf.toString('utf8', ctx.commStart, end), 'event text not understood');
+  }
+
+  /** trace-cmd's funcgraph_entry / funcgraph_exit: the body is the graph call part. */
+  private graphEvent(ev: RawEvent): boolean {
+    const body = Buffer.from(ev.body, 'utf8');
+    const g = this.graph;
+    const t = parseGraphPart(body, 0, body.length, g);
+    if (ev.name === 'funcgraph_entry' && (t === GraphLine.Entry || t === GraphLine.Leaf)) {
+      ev.kind = 'funcgraph-entry';
+      ev.graph = { func: g.text, depth: g.depth, leaf: t === GraphLine.Leaf };
+      if (g.durationNs >= 0) ev.graph.durationNs = g.durationNs;
+      if (g.mark) ev.graph.mark = g.mark;
+      if (t === GraphLine.Entry) this.nesting.enter(ev.cpu, g.text, g.depth, ev.ts);
+      return true;
+    }
+    if (ev.name === 'funcgraph_exit' && t === GraphLine.Exit) {
+      const open = this.nesting.exit(ev.cpu, g.depth);
+      ev.kind = 'funcgraph-exit';
+      ev.graph = { func: open?.func ?? g.text, depth: g.depth, leaf: false };
+      if (open) ev.graph.startTs = open.ts;
+      if (g.durationNs >= 0) ev.graph.durationNs = g.durationNs;
+      if (g.mark) ev.graph.mark = g.mark;
+      return true;
+    }
+    return false;
+  }
+
+  /** ` => sym` (tracefs), `=> sym (ffffffff8100a38c)` (trace-cmd), ` =>  <00007f...>` (user stacks). */
+  private frame(buf: Buffer, s: number, end: number, lineNo: number): void {
+    const target = this.stackTarget;
+    if (!target || !target.stack) {
+      this.acc.unparsed(lineNo, buf.toString('utf8', s - 2, end), 'stack frame without a <stack trace> line before it');
+      return;
+    }
+    let text = buf.toString('utf8', skipSpaces(buf, s, end), trimEnd(buf, s, end));
+    const addr = / \(([0-9a-f]{8,16})\)$/.exec(text);
+    if (addr && addr.index > 0) text = text.slice(0, addr.index);
+    target.stack.push(text);
+    target.lineCount++;
+    this.acc.parsedLines++;
+  }
+
+  private header(text: string, lineNo: number): void {
+    const started = BUFFER_STARTED_RE.exec(text);
+    if (started) {
+      this.acc.bufferStarts.push({ cpu: Number(started[1]), line: lineNo });
+      return;
+    }
+    const tracer = /^# tracer: (\S+)/.exec(text);
+    if (tracer) this.tracer = tracer[1];
+    const p = /#P:(\d+)/.exec(text);
+    if (p) this.declaredCpus = Number(p[1]);
+    if (/TASK-PID/.test(text)) {
+      this.headerIrqInfo = /\|\|\|\|/.test(text);
+      if (/TGID/.test(text)) this.sawTgid = true;
+    }
+    if (/#\s+cmd\s+pid\s/.test(text)) this.sawLatency = true;
+  }
+
+  finish(): void {
+    this.acc.drain(true);
+  }
+
+  detail(): string {
+    const parts: string[] = [];
+    if (this.tracer) parts.push(`${this.tracer} tracer`);
+    const widths = [...this.flagWidths].sort();
+    if (widths.length > 0) parts.push(`irq-info, ${widths.join('/')} flags`);
+    else if (this.headerIrqInfo === false || this.flagWidths.size === 0) parts.push('no irq-info');
+    if (this.sawTgid) parts.push('tgid column');
+    if (this.sawLatency) parts.push('latency format');
+    if (this.counter) parts.push('counter clock');
+    const what = this.style === 'tracecmd' ? 'trace-cmd report' : 'ftrace text';
+    return parts.length > 0 ? `${what} (${parts.join(', ')})` : what;
+  }
+}

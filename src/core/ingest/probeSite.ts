@@ -1,0 +1,81 @@
+/**
+ * Probe sites as the kernel and the userspace tools print them:
+ * - tracefs text (`seq_print_ip_sym` with sym-offset): `migrate_vma_setup+0x201/0x220`,
+ *   `dmirror_interval_invalidate+0x0/0x100 [test_hmm]`, or without offset: `do_swap_page`;
+ * - trace-cmd and perf render the format file's `"(%lx)"`: a raw address `ffffffff8120fc60`.
+ */
+
+import type { ProbeSite } from './types';
+
+const HEX_ADDR = /^(?:0x)?[0-9a-f]{6,16}$/;
+
+export function parseProbeSite(text: string): ProbeSite | undefined {
+  let s = text.trim();
+  if (s.length === 0) return undefined;
+  const site: ProbeSite = {};
+  if (s.endsWith(']')) {
+    const lb = s.lastIndexOf(' [');
+    if (lb > 0) {
+      site.module = s.slice(lb + 2, -1);
+      s = s.slice(0, lb);
+    }
+  }
+  if (s.indexOf(' ') !== -1) return undefined;
+  if (HEX_ADDR.test(s)) {
+    site.address = s.startsWith('0x') ? s.slice(2) : s;
+    return site;
+  }
+  const plus = s.lastIndexOf('+0x');
+  if (plus > 0) {
+    const slash = s.indexOf('/', plus);
+    const off = Number.parseInt(s.slice(plus + 3, slash === -1 ? undefined : slash), 16);
+    if (Number.isNaN(off)) return undefined;
+    site.symbol = s.slice(0, plus);
+    site.offset = off;
+    if (slash !== -1) {
+      const size = Number.parseInt(s.slice(slash + 1).replace(/^0x/, ''), 16);
+      if (Number.isNaN(size)) return undefined;
+      site.size = size;
+    }
+    return site;
+  }
+  site.symbol = s;
+  return site;
+}
+
+export interface ProbeHead {
+  kind: 'kprobe' | 'kretprobe';
+  probe: ProbeSite;
+  retFrom?: ProbeSite;
+  /** Index in the body just after `) ` where the fetchargs start. */
+  argsAt: number;
+}
+
+/**
+ * Recognises the `(...)` head of a kprobe/fprobe/tprobe body. `rawOrder` is true for trace-cmd and perf,
+ * whose kretprobe head is the format file's `"(%lx <- %lx)", __probe_func, __probe_ret_ip` (callee first),
+ * while tracefs text prints `ret_ip <- func` (caller first); either way `probe` is the return site (the
+ * caller) and `retFrom` the function that returned.
+ *
+ * Tracepoints whose TP_printk starts with `(%pS)` (kmalloc's `(call_site+0x84)`) are not probes: a text
+ * probe head always carries `+off/size` or is a bare raw address.
+ */
+export function parseProbeHead(body: string, rawOrder: boolean): ProbeHead | undefined {
+  if (body.charCodeAt(0) !== 40 /* ( */) return undefined;
+  const close = body.indexOf(')');
+  if (close < 2) return undefined;
+  if (close + 1 < body.length && body.charCodeAt(close + 1) !== 32) return undefined;
+  const inner = body.slice(1, close);
+  const argsAt = Math.min(close + 2, body.length);
+  const arrow = inner.indexOf(' <- ');
+  if (arrow !== -1) {
+    const left = parseProbeSite(inner.slice(0, arrow));
+    const right = parseProbeSite(inner.slice(arrow + 4));
+    if (!left || !right) return undefined;
+    return rawOrder ? { kind: 'kretprobe', probe: right, retFrom: left, argsAt } : { kind: 'kretprobe', probe: left, retFrom: right, argsAt };
+  }
+  const site = parseProbeSite(inner);
+  if (!site) return undefined;
+  if (site.address === undefined && site.size === undefined) return undefined;
+  return { kind: 'kprobe', probe: site, argsAt };
+}
