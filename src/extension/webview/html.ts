@@ -25,11 +25,11 @@ export function escapeAttribute(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Builds the page for `entry` (`analysis` or `pageTimeline` → dist/webview/<entry>.js). */
+/** Builds the page for `entry` (`analysis` or `pageTimeline` → dist/webview/<entry>.entry.js, built from webview/<entry>.entry.ts). */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, entry: 'analysis' | 'pageTimeline', title: string): string {
   const nonce = makeNonce();
   const [root, media] = webviewRoots(extensionUri);
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, `${entry}.js`));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, `${entry}.entry.js`));
   const codicons = webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.css'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.css'));
   const csp = [

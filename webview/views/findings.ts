@@ -1,0 +1,201 @@
+/**
+ * Findings tab: findings grouped by rule, each with its severity, message, explanation, the pages it
+ * names (→ page timeline), the evidence lines (→ the trace editor), and the user's notes, added and edited
+ * inline and saved by the extension into the `<trace>.hmmnotes.json` sidecar. Rules that could not decide
+ * because an event was not captured are listed with the probes that would let them.
+ */
+
+import type { Finding, MissingEvidence } from '../../src/core/detect/types';
+import { parseAddress, type NoteView } from '../../src/protocol';
+import { el, icon, replace } from '../lib/dom';
+import { formatDuration, formatTs } from '../lib/format';
+import { request } from '../lib/rpc';
+import { current, subscribe } from '../lib/store';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+
+const SEVERITY_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
+const EVIDENCE_SHOWN = 20;
+
+export class FindingsView {
+  readonly root = el('div', { class: 'findings', role: 'region', 'aria-label': 'Findings' });
+  private findings: Finding[] = [];
+  private missing: MissingEvidence[] = [];
+  private notes: NoteView[] = [];
+  private editing = new Set<string>();
+
+  constructor() {
+    subscribe((_s, changed) => {
+      if (changed.has('window')) this.render();
+      if (changed.has('focusFinding')) this.focusFinding();
+    });
+  }
+
+  async load(): Promise<void> {
+    const [{ findings, missingEvidence }, notes] = await Promise.all([request('findings', {}), request('notes', {}).catch(() => [] as NoteView[])]);
+    this.findings = findings;
+    this.missing = missingEvidence;
+    this.notes = notes;
+    this.render();
+  }
+
+  setNotes(notes: NoteView[]): void {
+    this.notes = notes;
+    this.render();
+  }
+
+  private visible(): Finding[] {
+    const w = current().window;
+    return w ? this.findings.filter((f) => f.toTs >= w.fromTs && f.fromTs <= w.toTs) : this.findings;
+  }
+
+  render(): void {
+    const shown = this.visible();
+    const byRule = new Map<string, Finding[]>();
+    for (const f of shown) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+    const w = current().window;
+    const head = el(
+      'p',
+      { class: 'hint', role: 'status' },
+      shown.length === 0
+        ? this.findings.length === 0
+          ? 'No findings: no rule saw a refcount stall or a spurious invalidation in this trace.'
+          : 'No findings in the selected time window.'
+        : `${shown.length} findings in ${byRule.size} rules${w ? ` between ${formatTs(w.fromTs)} and ${formatTs(w.toTs)}` : ''}.`,
+    );
+    const groups = [...byRule.entries()].map(([rule, list]) =>
+      el(
+        'section',
+        { class: 'rule-group', 'aria-label': rule, 'data-rule': rule },
+        el('h2', {}, icon(SEVERITY_ICON[list[0].severity]), ` ${rule} `, el('vscode-badge', {}, String(list.length))),
+        el('ul', { class: 'finding-list' }, ...list.map((f) => this.findingItem(f))),
+      ),
+    );
+    replace(this.root, head, ...groups, this.missingSection());
+    this.focusFinding();
+  }
+
+  private findingItem(f: Finding): HTMLElement {
+    const pages = f.pages.slice(0, 8).map((p) => {
+      const b = el('button', { type: 'button', class: 'link', title: `Show the timeline of page ${p}` }, p);
+      b.addEventListener('click', () => {
+        const addr = parseAddress(p);
+        if (addr !== undefined && f.as !== null) void request('openPageTimeline', { as: f.as, vpns: [Math.floor(addr / 4096)] });
+      });
+      return b;
+    });
+    const lines = f.lines.slice(0, EVIDENCE_SHOWN).map((line) => {
+      const b = el('button', { type: 'button', class: 'link evidence', 'data-line': line, title: `Reveal line ${line} in the trace` }, `line ${line}`);
+      b.addEventListener('click', () => void request('revealLine', { line }));
+      return b;
+    });
+    return el(
+      'li',
+      { class: `finding severity-${f.severity}`, 'data-key': f.key, tabindex: -1 },
+      el('div', { class: 'finding-head' }, icon(SEVERITY_ICON[f.severity]), el('span', { class: 'severity' }, f.severity), el('strong', {}, f.title)),
+      el('p', { class: 'message' }, f.message),
+      el('p', { class: 'explanation' }, f.explanation),
+      el('p', { class: 'meta' }, `${formatTs(f.fromTs)} → ${formatTs(f.toTs)} (${formatDuration(f.toTs - f.fromTs)})${f.comm ? ` · ${f.comm}-${f.pid ?? '?'}` : ''}`),
+      pages.length ? el('div', { class: 'pages-list' }, el('span', { class: 'label' }, 'Pages: '), ...pages, f.pages.length > 8 ? ` and ${f.pages.length - 8} more` : '') : null,
+      lines.length ? el('div', { class: 'evidence-list' }, el('span', { class: 'label' }, 'Evidence: '), ...lines, f.lines.length > EVIDENCE_SHOWN ? ` and ${f.lines.length - EVIDENCE_SHOWN} more` : '') : null,
+      this.notesBlock(f),
+    );
+  }
+
+  private notesBlock(f: Finding): HTMLElement {
+    const mine = this.notes.filter((n) => n.findingKey === f.key);
+    const box = el('div', { class: 'notes', 'aria-label': 'Notes' });
+    for (const n of mine) {
+      if (this.editing.has(n.id)) {
+        box.append(this.editor(f, n));
+        continue;
+      }
+      const edit = el('vscode-button', { secondary: true, 'aria-label': 'Edit note' }, 'Edit');
+      edit.addEventListener('click', () => {
+        this.editing.add(n.id);
+        this.render();
+      });
+      const del = el('vscode-button', { secondary: true, 'aria-label': 'Delete note' }, 'Delete');
+      del.addEventListener('click', () => void request('removeNote', { id: n.id }).then(() => this.reloadNotes()));
+      box.append(
+        el('div', { class: 'note', 'data-note': n.id }, icon('note'), el('span', { class: 'note-body' }, n.body), n.expected ? el('span', { class: 'tag' }, 'expected') : null, edit, del),
+      );
+    }
+    const newKey = `new:${f.key}`;
+    if (this.editing.has(newKey)) box.append(this.editor(f));
+    else {
+      const add = el('vscode-button', { secondary: true, class: 'add-note', 'aria-label': `Add a note to ${f.title}` }, 'Add note');
+      add.addEventListener('click', () => {
+        this.editing.add(newKey);
+        this.render();
+        (this.root.querySelector(`[data-key="${CSS.escape(f.key)}"] vscode-textarea`) as HTMLElement | null)?.focus();
+      });
+      box.append(add);
+    }
+    return box;
+  }
+
+  private editor(f: Finding, note?: NoteView): HTMLElement {
+    const key = note?.id ?? `new:${f.key}`;
+    const area = el('vscode-textarea', { rows: 3, 'aria-label': 'Note text', placeholder: 'What you found out about this finding' }) as HTMLElement & { value: string };
+    area.value = note?.body ?? '';
+    const save = el('vscode-button', { class: 'save-note' }, 'Save');
+    const cancel = el('vscode-button', { secondary: true }, 'Cancel');
+    const error = el('span', { class: 'error', role: 'alert' });
+    save.addEventListener('click', () => {
+      const body = area.value.trim();
+      if (!body) {
+        error.textContent = 'A note needs some text.';
+        return;
+      }
+      void request('upsertNote', { id: note?.id, line: note?.line ?? f.lines[0] ?? 1, findingKey: f.key, body })
+        .then(() => {
+          this.editing.delete(key);
+          return this.reloadNotes();
+        })
+        .catch((err: unknown) => (error.textContent = `Not saved: ${err instanceof Error ? err.message : String(err)}`));
+    });
+    cancel.addEventListener('click', () => {
+      this.editing.delete(key);
+      this.render();
+    });
+    area.addEventListener('keydown', (e: KeyboardEvent) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) save.click();
+      if (e.key === 'Escape') cancel.click();
+    });
+    return el('div', { class: 'note-editor' }, area, el('div', { class: 'buttons' }, save, cancel, error));
+  }
+
+  private async reloadNotes(): Promise<void> {
+    this.notes = await request('notes', {});
+    this.render();
+  }
+
+  private missingSection(): HTMLElement | null {
+    if (this.missing.length === 0) return null;
+    return el(
+      'section',
+      { class: 'missing', 'aria-label': 'Rules that could not decide' },
+      el('h2', {}, icon('question'), ' Rules that could not decide'),
+      el(
+        'ul',
+        {},
+        ...this.missing.map((m) =>
+          el('li', {}, el('strong', {}, m.rule), ': ', m.message, m.probes.length ? el('pre', { class: 'probes' }, m.probes.join('\n')) : null),
+        ),
+      ),
+    );
+  }
+
+  private focusFinding(): void {
+    const key = current().focusFinding;
+    if (!key) return;
+    const item = this.root.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+    if (!item) return;
+    for (const el2 of this.root.querySelectorAll('.finding.focused')) el2.classList.remove('focused');
+    item.classList.add('focused');
+    item.scrollIntoView({ block: 'center' });
+    item.focus();
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * Overview tab: what was recognised (format, kernel, events, lines that did not parse, lost events) and
+ * what the trace did (address spaces, pages, migrations, invalidations by mmu_notifier_event, findings
+ * by severity), then the event rate over time stacked by kind (drag to brush a window that filters the
+ * other views, Ctrl+wheel to zoom, Shift+drag to pan) and the findings on the same time axis.
+ */
+
+import type { AnalysisSummary } from '../../src/core/api';
+import type { Finding } from '../../src/core/detect/types';
+import type { LodAggregate } from '../../src/core/model/types';
+import { LIMITS } from '../../src/protocol';
+import { Chart, xZoomOptions } from '../lib/charts';
+import { dataTable, el, icon, replace } from '../lib/dom';
+import { familyOf, formatCount, formatDuration, formatTs } from '../lib/format';
+import { request } from '../lib/rpc';
+import { current, subscribe, update } from '../lib/store';
+import { withAlpha, type ChartTheme } from '../lib/theme';
+
+function card(metric: string, title: string, value: string | number, ...detail: (string | HTMLElement)[]): HTMLElement {
+  const raw = typeof value === 'number' ? String(value) : value;
+  return el(
+    'section',
+    { class: 'card', 'aria-label': title, 'data-metric': metric },
+    el('h3', {}, title),
+    el('div', { class: 'card-value', 'data-value': raw }, typeof value === 'number' ? formatCount(value) : value),
+    ...detail.map((d) => (typeof d === 'string' ? el('div', { class: 'card-detail' }, d) : d)),
+  );
+}
+
+function detailNumbers(metric: string, pairs: [string, number][]): HTMLElement {
+  return el(
+    'dl',
+    { class: 'card-numbers' },
+    ...pairs.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-metric': `${metric}.${k}`, 'data-value': String(v) }, formatCount(v))]),
+  );
+}
+
+export function summaryCards(s: AnalysisSummary): HTMLElement {
+  const inv = Object.entries(s.invalidations).sort((a, b) => b[1] - a[1]);
+  const invTotal = inv.reduce((n, [, v]) => n + v, 0);
+  return el(
+    'div',
+    { class: 'cards', role: 'list' },
+    card('format', 'Format', s.format, s.formatDetail),
+    card('kernel', 'Kernel hints', s.kernelHints.length ? s.kernelHints.join(', ') : 'none found'),
+    card('events', 'Events', s.events, detailNumbers('events', [['lines', s.lines], ['unparsed', s.unparsed], ['lost', s.lostEvents]])),
+    card('span', 'Time span', formatDuration(s.lastTs - s.firstTs), `${formatTs(s.firstTs)} → ${formatTs(s.lastTs)}`),
+    card('addressSpaces', 'Address spaces', s.addressSpaces),
+    card('pages', 'Pages', s.pages),
+    card(
+      'migrations',
+      'Migrations',
+      s.migrations.count,
+      detailNumbers('migrations', [['requested', s.migrations.requested], ['collected', s.migrations.collected], ['migrated', s.migrations.migrated]]),
+    ),
+    card('invalidations', 'Invalidations', invTotal, detailNumbers('invalidations', inv)),
+    card('findings', 'Findings', s.findings.error + s.findings.warning + s.findings.info, detailNumbers('findings', [['error', s.findings.error], ['warning', s.findings.warning], ['info', s.findings.info]])),
+  );
+}
+
+type XY = { x: number; y: number };
+
+export class Overview {
+  readonly root: HTMLElement;
+  private rate: Chart<'bar', XY[]> | undefined;
+  private findingsChart: Chart<'scatter', (XY & { key: string })[]> | undefined;
+  private readonly rateTable = el('div', { class: 'table-alt' });
+  private readonly findingsTable = el('div', { class: 'table-alt' });
+  private readonly windowLabel = el('span', { class: 'window-label', role: 'status' });
+  private readonly rateCanvas = el('canvas', { role: 'img', 'aria-label': 'Events per time bucket, stacked by kind' });
+  private readonly findingsCanvas = el('canvas', { role: 'img', 'aria-label': 'Findings on the time axis by severity' });
+  private requestSeq = 0;
+  private findings: Finding[] = [];
+
+  constructor(
+    private readonly summary: AnalysisSummary,
+    private theme: ChartTheme,
+  ) {
+    const reset = el('button', { class: 'icon-button', type: 'button', title: 'Show the whole trace', 'aria-label': 'Show the whole trace' }, icon('discard'), ' Whole trace');
+    reset.addEventListener('click', () => this.resetWindow());
+    this.root = el(
+      'div',
+      { class: 'overview' },
+      summaryCards(summary),
+      el(
+        'section',
+        { class: 'chart-section', 'aria-label': 'Event rate' },
+        el('div', { class: 'section-head' }, el('h2', {}, 'Event rate by kind'), this.windowLabel, reset),
+        el('p', { class: 'hint' }, 'Drag across the chart to select a time window (it filters findings and timelines); Ctrl+wheel zooms, Shift+drag pans.'),
+        el('div', { class: 'chart-box rate-box' }, this.rateCanvas),
+        el('details', {}, el('summary', {}, 'Event rate as a table'), this.rateTable),
+      ),
+      el(
+        'section',
+        { class: 'chart-section', 'aria-label': 'Findings timeline' },
+        el('div', { class: 'section-head' }, el('h2', {}, 'Findings over time')),
+        el('div', { class: 'chart-box findings-box' }, this.findingsCanvas),
+        el('details', {}, el('summary', {}, 'Findings timeline as a table'), this.findingsTable),
+      ),
+    );
+    subscribe((s, changed) => {
+      if (changed.has('window')) {
+        this.showWindowLabel();
+        this.applyFindingsWindow();
+      }
+      void s;
+    });
+    this.showWindowLabel();
+  }
+
+  /** Called once the tab is visible (canvas has a size). */
+  async start(): Promise<void> {
+    this.buildRate();
+    const w = current().window;
+    await this.loadRate(w?.fromTs ?? this.summary.firstTs, w?.toTs ?? this.summary.lastTs);
+    const { findings } = await request('findings', {});
+    this.findings = findings;
+    this.buildFindings();
+  }
+
+  setTheme(theme: ChartTheme): void {
+    this.theme = theme;
+    const w = this.rate ? { min: this.rate.scales.x.min, max: this.rate.scales.x.max } : undefined;
+    this.rate?.destroy();
+    this.findingsChart?.destroy();
+    this.rate = undefined;
+    this.findingsChart = undefined;
+    this.buildRate();
+    if (w) void this.loadRate(w.min, w.max);
+    this.buildFindings();
+  }
+
+  private showWindowLabel(): void {
+    const w = current().window;
+    this.windowLabel.textContent = w ? `Window ${formatTs(w.fromTs)} → ${formatTs(w.toTs)} (${formatDuration(w.toTs - w.fromTs)})` : 'Whole trace';
+  }
+
+  private resetWindow(): void {
+    update({ window: undefined });
+    this.rate?.resetZoom();
+    void this.loadRate(this.summary.firstTs, this.summary.lastTs);
+  }
+
+  private buildRate(): void {
+    const first = this.summary.firstTs;
+    const last = Math.max(this.summary.lastTs, first + 1);
+    this.rate = new Chart(this.rateCanvas, {
+      type: 'bar',
+      data: { datasets: [] },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: false,
+        normalized: true,
+        scales: {
+          x: { type: 'linear', stacked: true, min: first, max: last, ticks: { callback: (v) => formatTs(Number(v)).slice(0, 14), maxRotation: 0, autoSkipPadding: 16 } },
+          y: { stacked: true, beginAtZero: true, title: { display: true, text: 'events' } },
+        },
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 10 } },
+          tooltip: {
+            callbacks: {
+              title: (items) => (items[0] ? `at ${formatTs(items[0].parsed.x ?? 0)}` : ''),
+              label: (item) => `${item.dataset.label}: ${formatCount(item.parsed.y ?? 0)}`,
+            },
+          },
+          zoom: xZoomOptions((chart) => this.onZoom(chart), { min: first, max: last }),
+        },
+      },
+    });
+  }
+
+  private onZoom(chart: Chart): void {
+    const from = Math.round(chart.scales.x.min);
+    const to = Math.round(chart.scales.x.max);
+    update({ window: { fromTs: from, toTs: to } });
+    void this.loadRate(from, to);
+  }
+
+  private async loadRate(from: number, to: number): Promise<void> {
+    const seq = ++this.requestSeq;
+    const width = this.rateCanvas.clientWidth || 600;
+    const buckets = Math.max(10, Math.min(LIMITS.maxBuckets, Math.floor(width / 4)));
+    const agg = await request('aggregate', { fromTs: from, toTs: to, buckets });
+    if (seq !== this.requestSeq || !this.rate) return;
+    this.showRate(agg);
+  }
+
+  private showRate(agg: LodAggregate): void {
+    const chart = this.rate;
+    if (!chart) return;
+    const seen = new Map<string, number>();
+    chart.data.datasets = agg.kinds.map((kind, k) => {
+      const fam = familyOf(kind);
+      const n = seen.get(fam) ?? 0;
+      seen.set(fam, n + 1);
+      const color = withAlpha(this.theme.family[fam], Math.max(0.35, 1 - n * 0.2));
+      return {
+        label: kind,
+        data: agg.counts[k].map((y, b) => ({ x: agg.fromTs + (b + 0.5) * agg.bucketNs, y })),
+        backgroundColor: color,
+        borderWidth: 0,
+        barPercentage: 1,
+        categoryPercentage: 1,
+      };
+    });
+    chart.options.scales!.x!.min = agg.fromTs;
+    chart.options.scales!.x!.max = agg.toTs;
+    chart.update('none');
+    const perKind = agg.kinds.map((kind, k) => [kind, agg.counts[k].reduce((a, b) => a + b, 0)] as [string, number]);
+    replace(
+      this.rateTable,
+      dataTable(
+        `Events by kind from ${formatTs(agg.fromTs)} to ${formatTs(agg.toTs)} (${agg.counts[0]?.length ?? 0} buckets of ${formatDuration(agg.bucketNs)})`,
+        ['kind', 'events'],
+        perKind.sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, formatCount(v)]),
+      ),
+    );
+  }
+
+  private buildFindings(): void {
+    const sev = { error: 2, warning: 1, info: 0 } as const;
+    const colors = { error: this.theme.family.invalidation, warning: this.theme.family.wait, info: this.theme.family.migration };
+    const first = this.summary.firstTs;
+    const last = Math.max(this.summary.lastTs, first + 1);
+    const datasets = (['error', 'warning', 'info'] as const).map((s) => ({
+      label: s,
+      data: this.findings.filter((f) => f.severity === s).map((f) => ({ x: f.fromTs, y: sev[s], key: f.key })),
+      backgroundColor: colors[s],
+      borderColor: colors[s],
+      pointRadius: 5,
+      pointHoverRadius: 7,
+      pointStyle: s === 'error' ? ('triangle' as const) : s === 'warning' ? ('rectRot' as const) : ('circle' as const),
+    }));
+    this.findingsChart = new Chart(this.findingsCanvas, {
+      type: 'scatter',
+      data: { datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: {
+          x: { type: 'linear', min: first, max: last, ticks: { callback: (v) => formatTs(Number(v)).slice(0, 14), maxRotation: 0 } },
+          y: { min: -0.5, max: 2.5, ticks: { stepSize: 1, callback: (v) => ['info', 'warning', 'error'][Number(v)] ?? '' } },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const f = this.findings.find((x) => x.key === (item.raw as { key: string }).key);
+                return f ? `${f.rule}: ${f.title}` : '';
+              },
+            },
+          },
+        },
+        onClick: (_e, elements) => {
+          const hit = elements[0];
+          if (!hit) return;
+          const raw = datasets[hit.datasetIndex]?.data[hit.index];
+          if (raw) update({ tab: 'findings', focusFinding: raw.key });
+        },
+      },
+    });
+    this.applyFindingsWindow();
+    replace(
+      this.findingsTable,
+      dataTable(
+        'Findings by time',
+        ['time', 'severity', 'rule', 'title'],
+        [...this.findings].sort((a, b) => a.fromTs - b.fromTs).map((f) => [formatTs(f.fromTs), f.severity, f.rule, f.title]),
+      ),
+    );
+  }
+
+  private applyFindingsWindow(): void {
+    const c = this.findingsChart;
+    if (!c) return;
+    const w = current().window;
+    c.options.scales!.x!.min = w?.fromTs ?? this.summary.firstTs;
+    c.options.scales!.x!.max = w?.toTs ?? Math.max(this.summary.lastTs, this.summary.firstTs + 1);
+    c.update('none');
+  }
+
+  destroy(): void {
+    this.rate?.destroy();
+    this.findingsChart?.destroy();
+  }
+}
