@@ -26,7 +26,7 @@ export interface Rendered {
 
 class Unsupported extends Error {}
 
-interface Conv {
+export interface Conv {
   lit: string;
   flags: string;
   width?: number | '*';
@@ -48,7 +48,15 @@ const CONV_RE = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?(hh|h|ll|l|L|z|j|t|q)?([diou
 
 export function compileFmt(printFmt: string): CompiledFmt {
   try {
-    const parsed = parsePrintFmt(printFmt);
+    return compileConversions(parsePrintFmt(printFmt));
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message, convs: [], tail: '' };
+  }
+}
+
+/** Splits a C format string into literal text and conversions (no argument expressions). */
+export function compileConversions(parsed: ParsedPrintFmt): CompiledFmt {
+  {
     const convs: Conv[] = [];
     let last = 0;
     let lit = '';
@@ -81,9 +89,25 @@ export function compileFmt(printFmt: string): CompiledFmt {
       lit = '';
     }
     return { ok: true, parsed, convs, tail: lit + parsed.format.slice(last) };
-  } catch (e) {
-    return { ok: false, reason: (e as Error).message, convs: [], tail: '' };
   }
+}
+
+/**
+ * Formats already-extracted values (trace_printk's binary arguments) with a compiled format. Conversions
+ * without a value print nothing, as libtraceevent does when the buffer runs short.
+ */
+export function formatValues(fmt: CompiledFmt, values: Val[], r: RecordView, env: RenderEnv): string {
+  let out = '';
+  let i = 0;
+  for (const c of fmt.convs) {
+    out += c.lit;
+    const width = c.width === '*' ? Number(values[i++] ?? 0n) : c.width;
+    const prec = c.prec === '*' ? Number(values[i++] ?? 0n) : c.prec;
+    const v = values[i++];
+    if (v === undefined) continue;
+    out += formatOne(c, width, prec, v, r, env);
+  }
+  return out + fmt.tail;
 }
 
 const LABEL_RE = /([A-Za-z_][\w.]*)\s*(?:=|:\s?)$/;
