@@ -4,7 +4,10 @@
  */
 
 import { readTraceDat } from './tracedat';
+import { DmesgParser } from './dmesg';
 import { FtraceTextParser } from './ftraceText';
+import { FuncgraphTextParser } from './funcgraphText';
+import { PerfScriptParser } from './perfScript';
 import { runReader } from './reader';
 import { sniffFormat, type SniffResult } from './sniff';
 import type { EventSink, IngestSummary, ReadOptions } from './types';
@@ -21,7 +24,11 @@ export async function readTrace(path: string, sink: EventSink, opts: ReadOptions
       return runReader(path, 'ftrace', sink, opts, (acc, o) => new FtraceTextParser(acc, o, 'ftrace'));
     case 'trace-cmd-report':
       return runReader(path, 'trace-cmd-report', sink, opts, (acc, o) => new FtraceTextParser(acc, o, 'tracecmd'));
-    default:
-      throw new Error(`reader for ${sniffed.format} not wired yet`);
+    case 'ftrace-function-graph':
+      return runReader(path, 'ftrace-function-graph', sink, opts, (acc, o) => new FuncgraphTextParser(acc, o));
+    case 'perf-script':
+      return runReader(path, 'perf-script', sink, opts, (acc, o) => new PerfScriptParser(acc, o));
+    case 'dmesg':
+      return runReader(path, 'dmesg', sink, opts, (acc, o) => new DmesgParser(acc, o));
   }
 }
