@@ -84,8 +84,8 @@ export function readTheme(): ChartTheme {
       marker: green,
       other: muted,
     },
-    migrationBand: withAlpha(blue, highContrast ? 0.35 : 0.15),
-    invalidationBand: withAlpha(red, highContrast ? 0.35 : 0.15),
+    migrationBand: highContrast ? blue : withAlpha(blue, 0.7),
+    invalidationBand: highContrast ? red : withAlpha(red, 0.7),
     selection: cssVar('--vscode-focusBorder', fg),
   };
 }

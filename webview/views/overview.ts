@@ -63,7 +63,7 @@ type XY = { x: number; y: number };
 export class Overview {
   readonly root: HTMLElement;
   private rate: Chart<'bar', XY[]> | undefined;
-  private findingsChart: Chart<'scatter', (XY & { key: string })[]> | undefined;
+  private findingsChart: Chart<'scatter', { x: number; y: string; key: string }[]> | undefined;
   private readonly rateTable = el('div', { class: 'table-alt' });
   private readonly findingsTable = el('div', { class: 'table-alt' });
   private readonly windowLabel = el('span', { class: 'window-label', role: 'status' });
@@ -76,7 +76,7 @@ export class Overview {
     private readonly summary: AnalysisSummary,
     private theme: ChartTheme,
   ) {
-    const reset = el('button', { class: 'icon-button', type: 'button', title: 'Show the whole trace', 'aria-label': 'Show the whole trace' }, icon('discard'), ' Whole trace');
+    const reset = el('button', { class: 'icon-button', type: 'button', title: 'Show the whole trace', 'aria-label': 'Show the whole trace' }, icon('discard'), ' Reset window');
     reset.addEventListener('click', () => this.resetWindow());
     this.root = el(
       'div',
@@ -153,8 +153,8 @@ export class Overview {
         parsing: false,
         normalized: true,
         scales: {
-          x: { type: 'linear', stacked: true, min: first, max: last, ticks: { callback: (v) => formatTs(Number(v)).slice(0, 14), maxRotation: 0, autoSkipPadding: 16 } },
-          y: { stacked: true, beginAtZero: true, title: { display: true, text: 'events' } },
+          x: { type: 'linear', stacked: true, offset: false, min: first, max: last, ticks: { callback: (v) => formatTs(Number(v)).slice(0, 14), maxRotation: 0, autoSkipPadding: 16 } },
+          y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'events' } },
         },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 10 } },
@@ -219,13 +219,12 @@ export class Overview {
   }
 
   private buildFindings(): void {
-    const sev = { error: 2, warning: 1, info: 0 } as const;
     const colors = { error: this.theme.family.invalidation, warning: this.theme.family.wait, info: this.theme.family.migration };
     const first = this.summary.firstTs;
     const last = Math.max(this.summary.lastTs, first + 1);
     const datasets = (['error', 'warning', 'info'] as const).map((s) => ({
       label: s,
-      data: this.findings.filter((f) => f.severity === s).map((f) => ({ x: f.fromTs, y: sev[s], key: f.key })),
+      data: this.findings.filter((f) => f.severity === s).map((f) => ({ x: f.fromTs, y: s, key: f.key })),
       backgroundColor: colors[s],
       borderColor: colors[s],
       pointRadius: 5,
@@ -240,7 +239,7 @@ export class Overview {
         maintainAspectRatio: false,
         scales: {
           x: { type: 'linear', min: first, max: last, ticks: { callback: (v) => formatTs(Number(v)).slice(0, 14), maxRotation: 0 } },
-          y: { min: -0.5, max: 2.5, ticks: { stepSize: 1, callback: (v) => ['info', 'warning', 'error'][Number(v)] ?? '' } },
+          y: { type: 'category', labels: ['error', 'warning', 'info'], offset: true },
         },
         plugins: {
           legend: { display: false },

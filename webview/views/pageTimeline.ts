@@ -56,7 +56,7 @@ export class PageTimelineView {
       this.status,
       el('div', { class: 'sequence-line' }, el('span', { class: 'label' }, 'States: '), this.sequence),
       this.box,
-      el('p', { class: 'hint' }, 'Bands: blue = migrate_vma window (setup → finalize), red = mmu_notifier invalidation span (start → end). Drag to zoom, Shift+drag to pan, arrows step through events, Enter reveals.'),
+      el('p', { class: 'hint' }, 'Strips: above a row = migrate_vma window (setup → finalize), below it = mmu_notifier invalidation span (range_start → range_end). Drag to zoom, Shift+drag to pan, arrows step through events, Enter reveals.'),
       this.details,
       el('details', {}, el('summary', {}, 'Timeline as a table'), this.tables),
     );

@@ -24,7 +24,7 @@ type ValueElement = HTMLElement & { value: string };
 const ROW_H = 26;
 const BLOCK = 100;
 const COLUMNS: { id: PageColumn; title: string }[] = [
-  { id: 'as', title: 'Address space' },
+  { id: 'as', title: 'Addr. space' },
   { id: 'page', title: 'Page' },
   { id: 'states', title: 'States passed through' },
   { id: 'final', title: 'Final state' },
@@ -204,7 +204,7 @@ export class PagesView {
         'data-index': i,
         'data-page': r?.page,
       });
-      row.style.transform = `translateY(${(i + 1) * ROW_H}px)`;
+      row.style.transform = `translateY(${i * ROW_H}px)`;
       if (r) {
         row.append(
           cell('as', String(r.as)),

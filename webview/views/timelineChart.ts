@@ -109,7 +109,7 @@ export function buildDatasets(result: TimelineResult, theme: ChartTheme, lastTs:
   return { datasets, model: { labels, bands: result.rows.map((r) => r.bands), rowPoints, lastTs } };
 }
 
-/** Bands behind the bars; a ring around the selected event in front of everything. */
+/** Migration/invalidation strips around the state bars; a ring around the selected event in front. */
 export function bandsPlugin(getModel: () => TimelineChartModel | undefined, getTheme: () => ChartTheme): Plugin {
   return {
     id: 'hmmBands',
@@ -130,10 +130,12 @@ export function bandsPlugin(getModel: () => TimelineChartModel | undefined, getT
         for (const b of bands) {
           const x0 = x.getPixelForValue(b.fromTs);
           const x1 = Math.max(x0 + 2, x.getPixelForValue(b.toTs));
-          // migrations span the whole row; invalidations the inner 70% so nested ones stay visible
-          const h = b.kind === 'migration' ? rowH * 0.95 : rowH * 0.7;
+          // the state bar fills the middle 55% of the row: migration windows are drawn in the strip above
+          // it, invalidation spans in the strip below, so both stay visible over any state colour
+          const strip = rowH * 0.2;
+          const top = b.kind === 'migration' ? yc - rowH * 0.275 - strip : yc + rowH * 0.275;
           ctx.fillStyle = b.kind === 'migration' ? theme.migrationBand : theme.invalidationBand;
-          ctx.fillRect(x0, yc - h / 2, x1 - x0, h);
+          ctx.fillRect(x0, top, x1 - x0, strip);
         }
       });
       ctx.restore();
