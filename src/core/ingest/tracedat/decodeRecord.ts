@@ -93,7 +93,11 @@ export class RecordDecoder {
       line, offset, lineCount: 1, ts, cpu, pid, comm: this.comm(pid),
       name: info.name, system: info.ev.system, kind: info.kind, body: '', fields: {},
     };
-    if (!this.ctx.fields) return e;
+    if (!this.ctx.fields) {
+      // stats mode still names trace_marker writes and trace_printk callers as the full mode does
+      if (info.special === 'print' || info.special === 'bputs' || info.special === 'bprint') this.nameMarker(e, info, r);
+      return e;
+    }
     e.flags = latencyFlags(
       this.flagsField ? readSmall(r, r.start + this.flagsField.offset, this.flagsField.size, false) : 0,
       this.preemptField ? readSmall(r, r.start + this.preemptField.offset, this.preemptField.size, false) : 0,
@@ -109,28 +113,28 @@ export class RecordDecoder {
     return typeof v === 'bigint' ? BigInt.asUintN(Math.max(1, Math.min(f.size, 8)) * 8, v) : 0n;
   }
 
+  private nameMarker(e: RawEvent, info: EventInfo, r: RecordView): bigint {
+    const ip = this.num(info, r, 'ip');
+    const sym = this.ctx.syms.lookup(ip);
+    const caller = sym ? sym.symbol : `0x${ip.toString(16)}`;
+    // trace_marker writes come from tracing_mark_write(); anything else is a trace_printk() in the kernel
+    e.kind = caller === 'tracing_mark_write' ? 'marker' : 'tracepoint';
+    e.name = caller;
+    return ip;
+  }
+
   private fill(e: RawEvent, info: EventInfo, r: RecordView): void {
     const syms = this.ctx.syms;
     switch (info.special) {
       case 'print':
       case 'bputs':
       case 'bprint': {
-        const ip = this.num(info, r, 'ip');
-        const sym = syms.lookup(ip);
+        const ip = this.nameMarker(e, info, r);
         let text: string;
         if (info.special === 'print') text = strField(info.ev, r, 'buf');
         else if (info.special === 'bputs') text = this.ctx.printk.get(this.num(info, r, 'str')) ?? strField(info.ev, r, 'str');
         else text = renderBprint(bprintFormat(this.ctx.printk, this.num(info, r, 'fmt')), info.ev, r, this.env);
         if (text.endsWith('\n')) text = text.slice(0, -1);
-        const caller = sym ? sym.symbol : `0x${ip.toString(16)}`;
-        // trace_marker writes come from tracing_mark_write(); anything else is a trace_printk() in the kernel
-        if (caller === 'tracing_mark_write') {
-          e.kind = 'marker';
-          e.name = 'tracing_mark_write';
-        } else {
-          e.kind = 'tracepoint';
-          e.name = caller;
-        }
         e.body = text;
         e.probe = probeSite(syms, ip);
         return;

@@ -110,7 +110,8 @@ export function formatValues(fmt: CompiledFmt, values: Val[], r: RecordView, env
   return out + fmt.tail;
 }
 
-const LABEL_RE = /([A-Za-z_][\w.]*)\s*(?:=|:\s?)$/;
+/** `label=`, `label: `, also with a literal radix prefix (`start=0x%Lx` prints `start=0x7f...`). */
+const LABEL_RE = /([A-Za-z_][\w.]*)\s*(?:=|:\s?)(0x|0X|#)?$/;
 
 export function render(ev: EventFormat, fmt: CompiledFmt, r: RecordView, env: RenderEnv): Rendered {
   if (fmt.ok && fmt.parsed) {
@@ -141,7 +142,7 @@ function renderWith(ev: EventFormat, fmt: CompiledFmt, r: RecordView, env: Rende
     const text = formatOne(c, width, prec, next(), r, env);
     out += text;
     const label = LABEL_RE.exec(c.lit);
-    if (label) fields[label[1]!] = text.trim();
+    if (label) fields[label[1]!] = (label[2] ?? '') + text.trim();
   }
   out += fmt.tail;
   return { body: out, fields };
