@@ -1,0 +1,161 @@
+/**
+ * Facts the rules share, derived once per analysis from the model: the events of the kinds detectors read
+ * (faults, waits, exclusive conversions, THP splits, page-table changes, syscalls), indexed by task and time.
+ *
+ * Only the kinds below are kept, so memory stays proportional to HMM activity, not to the trace size. When the
+ * model offers `eventIdsOfKind` (see KindIndexedModel) no full scan is needed; otherwise one linear pass
+ * materialises each event once.
+ */
+
+import type { AddressSpace, DomainEvent, DomainKind, InvalidationRecord, MigrationRecord, TraceModel } from '../model/types';
+import { ownerIsNull } from './util';
+
+/** Optional model capability: ids of the events of one kind, in file order. */
+export interface KindIndexedModel extends TraceModel {
+  eventIdsOfKind(kind: DomainKind): ArrayLike<number>;
+}
+
+function hasKindIndex(model: TraceModel): model is KindIndexedModel {
+  return typeof (model as Partial<KindIndexedModel>).eventIdsOfKind === 'function';
+}
+
+/** Kinds the detectors read directly (records cover migrations and invalidations). */
+export const FACT_KINDS: readonly DomainKind[] = [
+  'cpu-fault',
+  'swap-fault',
+  'swap-fault-ret',
+  'migrate-to-ram',
+  'migrate-to-ram-ret',
+  'device-fault',
+  'hmm-range-fault',
+  'hmm-range-fault-ret',
+  'migration-wait',
+  'sched-block',
+  'exclusive-make',
+  'exclusive-make-ret',
+  'exclusive-one',
+  'exclusive-restore',
+  'thp-split',
+  'thp-split-ret',
+  'migration-pte-set',
+  'migration-pte-remove',
+  'migration-pmd-set',
+  'migration-pmd-remove',
+  'move-mapping-ret',
+  'tlb-flush',
+  'change-protection',
+  'change-protection-ret',
+  'copy-page-range',
+  'syscall',
+  'syscall-ret',
+  'unmap',
+  'driver-invalidate',
+  'driver-invalidate-ret',
+  'function',
+];
+
+export class Facts {
+  readonly byKind = new Map<DomainKind, DomainEvent[]>();
+  /** Every fact event of a task, in file order (for "what did this task do next"). */
+  private readonly byPid = new Map<number, DomainEvent[]>();
+  /** Address space of each task seen in the records or facts (tlb_flush and syscalls carry no mm). */
+  readonly asOfPid = new Map<number, AddressSpace>();
+  /** Pgmap owners drivers used for their own migrations (MIGRATE owner filtering compares with these). */
+  readonly driverOwners = new Set<string>();
+  /** Migrations sorted by setup time, and the end of each one's window. */
+  readonly migrations: readonly MigrationRecord[];
+  readonly invalidations: readonly InvalidationRecord[];
+
+  constructor(readonly model: TraceModel) {
+    const wanted = new Set<DomainKind>(FACT_KINDS);
+    const add = (ev: DomainEvent) => {
+      let list = this.byKind.get(ev.kind);
+      if (!list) this.byKind.set(ev.kind, (list = []));
+      list.push(ev);
+      let mine = this.byPid.get(ev.pid);
+      if (!mine) this.byPid.set(ev.pid, (mine = []));
+      mine.push(ev);
+      if (!this.asOfPid.has(ev.pid)) this.asOfPid.set(ev.pid, ev.as);
+    };
+    if (hasKindIndex(model)) {
+      const all: DomainEvent[] = [];
+      for (const k of FACT_KINDS) {
+        const ids = model.eventIdsOfKind(k);
+        for (let i = 0; i < ids.length; i++) all.push(model.event(ids[i]));
+      }
+      all.sort((a, b) => a.id - b.id);
+      for (const ev of all) add(ev);
+    } else {
+      for (let id = 0; id < model.eventCount; id++) {
+        const ev = model.event(id);
+        if (wanted.has(ev.kind)) add(ev);
+      }
+    }
+    this.migrations = [...model.migrations].sort((a, b) => a.setupTs - b.setupTs || a.id - b.id);
+    this.invalidations = [...model.invalidations].sort((a, b) => a.startTs - b.startTs || a.id - b.id);
+    for (const m of this.migrations) {
+      if (!this.asOfPid.has(m.pid)) this.asOfPid.set(m.pid, m.as);
+      if (m.pgmapOwner !== undefined && !ownerIsNull(m.pgmapOwner)) this.driverOwners.add(m.pgmapOwner);
+    }
+    for (const r of this.invalidations) if (!this.asOfPid.has(r.pid)) this.asOfPid.set(r.pid, r.as);
+  }
+
+  of(kind: DomainKind): readonly DomainEvent[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  has(kind: DomainKind): boolean {
+    return (this.byKind.get(kind)?.length ?? 0) > 0;
+  }
+
+  /** Fact events of a task strictly after `ts` (or after event id `afterId` at equal ts), first `kind` match. */
+  nextOfTask(pid: number, afterId: number, kinds: readonly DomainKind[], untilTs = Infinity): DomainEvent | undefined {
+    const list = this.byPid.get(pid);
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].id <= afterId) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < list.length; i++) {
+      const ev = list[i];
+      if (ev.ts > untilTs) return undefined;
+      if (kinds.includes(ev.kind)) return ev;
+    }
+    return undefined;
+  }
+
+  /** Fact events of the given kinds whose timestamp lies in [fromTs, toTs] (binary search on the kind list). */
+  inWindow(kind: DomainKind, fromTs: number, toTs: number): DomainEvent[] {
+    const list = this.of(kind);
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].ts < fromTs) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: DomainEvent[] = [];
+    for (let i = lo; i < list.length && list[i].ts <= toTs; i++) out.push(list[i]);
+    return out;
+  }
+
+  /** End of a migration's window: finalize, else setup's return, else setup itself. */
+  static windowEnd(m: MigrationRecord): number {
+    return m.finalizeTs ?? m.setupRetTs ?? m.setupTs;
+  }
+
+  /** Migration of `as` whose window (of task `pid` / not of `excludePid` when given) contains ts and whose range contains addr. */
+  openMigrationAt(as: AddressSpace, addr: number, ts: number, opts: { pid?: number; excludePid?: number } = {}): MigrationRecord | undefined {
+    let found: MigrationRecord | undefined;
+    for (const m of this.migrations) {
+      if (m.setupTs > ts) break;
+      if (m.as !== as || (opts.pid !== undefined && m.pid !== opts.pid) || m.pid === opts.excludePid) continue;
+      if (addr < m.start || addr >= m.end) continue;
+      if (Facts.windowEnd(m) >= ts) found = m;
+    }
+    return found;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Fault-side symptoms of refcount stalls (reference §4.8 signatures 1, 4, 5; §7.4 A1, A5): the same address
+ * faulting again and again without leaving device memory, and tasks sleeping on a migration entry while
+ * another task's migration of that page is open.
+ */
+
+import type { AddressSpace, DomainEvent, MigrationRecord } from '../model/types';
+import { defineRule, type DetectContext } from './context';
+import { Facts } from './facts';
+import { PROBES } from './probes';
+import { makeFinding, msText, pageAddr, PAGE_SIZE, taskText, timeText, vpnOf } from './util';
+
+interface Episode {
+  as: AddressSpace;
+  vpn: number;
+  attempts: DomainEvent[];
+}
+
+/**
+ * Splits the fault attempts on each page into episodes: an episode ends when the page goes back to the device
+ * (a to-device migration covering it), because faulting it again after that is a new, legitimate access.
+ */
+function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: number): Episode[] {
+  const toDevice = d.facts.migrations.filter((m) => m.direction === 'to-device');
+  const byPage = new Map<string, Episode[]>();
+  const out: Episode[] = [];
+  for (const ev of attempts) {
+    if (ev.addr === undefined) continue;
+    const vpn = vpnOf(ev.addr);
+    const key = `${String(ev.as)}|${vpn}`;
+    let list = byPage.get(key);
+    if (!list) byPage.set(key, (list = []));
+    const cur = list[list.length - 1];
+    const last = cur?.attempts[cur.attempts.length - 1];
+    const backOnDevice =
+      last !== undefined &&
+      toDevice.some((m: MigrationRecord) => m.as === ev.as && m.setupTs > last.ts && m.setupTs < ev.ts && ev.addr! >= m.start && ev.addr! < m.end);
+    if (!cur || backOnDevice || ev.ts - last!.ts > windowNs) {
+      const e: Episode = { as: ev.as, vpn, attempts: [ev] };
+      list.push(e);
+      out.push(e);
+    } else cur.attempts.push(ev);
+  }
+  return out;
+}
+
+export const faultLivelock = defineRule(
+  {
+    id: 'refcount/fault-livelock',
+    title: 'Same address faults again and again',
+    severity: 'error',
+    thresholds: [
+      { name: 'attempts', default: 8, unit: 'count', description: 'Fault attempts on one page (without it leaving device memory) that make a livelock (error).' },
+      { name: 'retries', default: 3, unit: 'count', description: 'Attempts from which repeated faults are reported as information.' },
+      { name: 'windowMs', default: 100, unit: 'ms', description: 'Attempts further apart than this start a new episode.' },
+    ],
+    help:
+      'A CPU access to a device-private page faults into do_swap_page() → the driver\'s migrate_to_ram(). If the migration collects nothing (another fault holds a reference or the page lock, migrate_vma_check_page() fails) the driver returns 0 without migrating and the CPU faults again: the loop behind 16ce101db85d (6.1, fault_page) and 1afaeb8293c9 (6.15, trylock in do_swap_page). ' +
+      'A GPU that keeps faulting one address because every attempt is invalidated before it maps is the device-side twin.',
+  },
+  (d) => {
+    const livelock = d.threshold('attempts');
+    const info = d.threshold('retries');
+    const windowNs = d.thresholdNs('windowMs');
+    // migrate_to_ram entries are the attempts; without a driver probe, do_swap_page entries stand in for them
+    const cpu = d.facts.has('migrate-to-ram') ? d.facts.of('migrate-to-ram') : d.facts.of('swap-fault');
+    const streams: [readonly DomainEvent[], 'cpu' | 'device'][] = [
+      [cpu, 'cpu'],
+      [d.facts.of('device-fault'), 'device'],
+    ];
+    for (const [attempts, side] of streams) {
+      for (const ep of episodes(d, attempts, windowNs)) {
+        const n = ep.attempts.length;
+        if (n < info) continue;
+        const tasks = new Map<number, string>();
+        for (const a of ep.attempts) tasks.set(a.pid, a.comm);
+        const first = ep.attempts[0];
+        const last = ep.attempts[n - 1];
+        const severity = n >= livelock ? 'error' : 'info';
+        const who = [...tasks].map(([pid, comm]) => taskText(comm, pid)).join(', ');
+        const waits = d.facts.inWindow('migration-wait', first.ts, last.ts).filter((w) => w.addr !== undefined && vpnOf(w.addr) === ep.vpn);
+        d.findings.push(
+          makeFinding(d.model, {
+            rule: 'refcount/fault-livelock',
+            severity,
+            title: severity === 'error' ? 'Fault livelock on one address' : 'Same address faulted repeatedly',
+            message:
+              `${pageAddr(ep.vpn)}: ${n} ${side === 'cpu' ? 'CPU faults into migrate_to_ram' : 'device faults'} by ${tasks.size} task(s) (${who}) ` +
+              `over ${msText(last.ts - first.ts)} from ${timeText(first.ts)} before the page left device memory${waits.length > 0 ? `; ${waits.length} wait(s) on a migration entry in between` : ''}`,
+            explanation:
+              side === 'cpu'
+                ? 'Each attempt found the page still device-private: the previous migrate_to_ram() did not move it. With several tasks faulting the same page, each takes a reference (do_swap_page) or the page lock, so the others\' migrations fail migrate_vma_check_page() or folio_migrate_mapping() (-EAGAIN) or collect nothing, and return 0 so the CPU retries. ' +
+                  'A handful of retries under contention is normal; an unbounded count is the livelock. Check the migrations between the attempts (cpages, -EAGAIN), whether migrate_to_ram contends on a driver mutex, and on 6.15+ whether the losers spin on the trylock in do_swap_page while the holder sits in lru_add_drain_all().'
+                : 'The device faulted the same address repeatedly. In nouveau_range_fault()/nouveau_atomic_range_fault() the handler retries when hmm_range_fault() returns -EBUSY or mmu_interval_read_retry() says an invalidation bumped the sequence. An unfilterable CLEAR (split_huge_pmd, try_to_migrate_one) or an unfiltered own MIGRATE/EXCLUSIVE on an overlapping range between the attempts is the usual cause; look for invalidations between them.',
+            as: ep.as,
+            start: ep.vpn * PAGE_SIZE,
+            end: ep.vpn * PAGE_SIZE + PAGE_SIZE,
+            fromTs: first.ts,
+            toTs: last.ts,
+            eventIds: [...ep.attempts.map((a) => a.id), ...waits.map((w) => w.id)],
+            pid: first.pid,
+            comm: first.comm,
+          }),
+        );
+      }
+    }
+    if (cpu.length === 0 && d.facts.migrations.some((m) => m.trigger === 'migrate-to-ram'))
+      d.note('Migrations from CPU faults were captured but not the faults themselves; add do_swap_page probes to count attempts per address.', [PROBES.doSwapPage, PROBES.doSwapPageRet]);
+  },
+);
+
+export const migrationEntryWait = defineRule(
+  {
+    id: 'refcount/migration-entry-wait',
+    title: 'Task waited on a migration entry',
+    severity: 'info',
+    thresholds: [{ name: 'waitMs', default: 10, unit: 'ms', description: 'Waits longer than this are warnings.' }],
+    help:
+      'A CPU fault that finds a migration entry calls migration_entry_wait(), which sleeps on the folio lock (migration_entry_wait_on_locked) until the migrating task finishes with migrate_vma_finalize(). ' +
+      'The waiter holds a reference while it waits, which can itself make the holder\'s folio_migrate_mapping() fail (-EAGAIN).',
+  },
+  (d) => {
+    const limit = d.thresholdNs('waitMs');
+    const waits = d.facts.of('migration-wait');
+    if (waits.length === 0) return;
+    let unattributed = 0;
+    // one finding per holding migration; waits with no open migration in the trace are counted in a note
+    const byHolder = new Map<number, { m: MigrationRecord; waits: { ev: DomainEvent; until: number }[] }>();
+    for (const w of waits) {
+      if (w.addr === undefined) continue;
+      const holder = d.facts.openMigrationAt(w.as, w.addr, w.ts, { excludePid: w.pid });
+      if (!holder) {
+        unattributed++;
+        continue;
+      }
+      const back = d.facts.nextOfTask(w.pid, w.id, ['swap-fault-ret', 'migrate-to-ram', 'swap-fault', 'cpu-fault']);
+      const until = back?.ts ?? Facts.windowEnd(holder);
+      let g = byHolder.get(holder.id);
+      if (!g) byHolder.set(holder.id, (g = { m: holder, waits: [] }));
+      g.waits.push({ ev: w, until });
+    }
+    for (const { m, waits: ws } of byHolder.values()) {
+      const longest = Math.max(...ws.map((x) => x.until - x.ev.ts));
+      const who = [...new Set(ws.map((x) => taskText(x.ev.comm, x.ev.pid)))].join(', ');
+      const end = Facts.windowEnd(m);
+      d.findings.push(
+        makeFinding(d.model, {
+          rule: 'refcount/migration-entry-wait',
+          severity: longest > limit ? 'warning' : 'info',
+          title: 'Task waited on a migration entry',
+          message:
+            `${who} waited on the migration entry of ${ws.map((x) => pageAddr(vpnOf(x.ev.addr!))).filter((v, i, a) => a.indexOf(v) === i).join(', ')} ` +
+            `(${ws.length} wait(s), longest ${msText(longest)}) while ${taskText(m.comm, m.pid)} held the migration window ${timeText(m.setupTs)} → ${timeText(end)} (${msText(end - m.setupTs)})`,
+          explanation:
+            'The waiting task touched a page whose PTE was a migration entry because another task was migrating it; it sleeps in migration_entry_wait() until that task\'s migrate_vma_finalize() installs the final PTE. ' +
+            'Short waits are the price of migration; long ones point at the holder\'s window (see refcount/long-migration-window). The waiter\'s reference can also make the holder\'s move fail with -EAGAIN, turning the wait into a retry loop.',
+          as: m.as,
+          start: m.start,
+          end: m.end,
+          pages: [...new Set(ws.map((x) => pageAddr(vpnOf(x.ev.addr!))))],
+          fromTs: Math.min(m.setupTs, ...ws.map((x) => x.ev.ts)),
+          toTs: Math.max(end, ...ws.map((x) => x.until)),
+          eventIds: [...ws.map((x) => x.ev.id), m.setupId, ...(m.finalizeId !== undefined ? [m.finalizeId] : [])],
+          pid: ws[0].ev.pid,
+          comm: ws[0].ev.comm,
+        }),
+      );
+    }
+    if (unattributed > 0 && d.facts.migrations.length === 0)
+      d.note(`${unattributed} wait(s) on migration entries, but no migration probes were captured to name the holder.`, [PROBES.mvSetup, PROBES.mvFinalize]);
+  },
+);

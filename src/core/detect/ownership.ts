@@ -1,0 +1,78 @@
+/**
+ * Unfiltered own invalidations (reference §4.1, §4.6, §7.4 B4; thread 002): MMU_NOTIFY_MIGRATE and
+ * MMU_NOTIFY_EXCLUSIVE carry the initiating driver's owner precisely so that driver can skip invalidating the
+ * mapping it is about to update itself. A driver that receives its own event and still tears down its device
+ * mapping pays twice (and, for EXCLUSIVE, can livelock its own retry loop).
+ */
+
+import type { DomainEvent, InvalidationRecord } from '../model/types';
+import { defineRule } from './context';
+import { PROBES } from './probes';
+import { makeFinding, rangeText, taskText, timeText } from './util';
+
+/** Functions that do the real device-side invalidation work after a driver callback decided not to filter. */
+const WORK_FUNCS = /^(nouveau_svmm_invalidate|nouveau_pfns_clear|svm_range_evict|svm_range_unmap_from_gpus|amdgpu_vm_update_range|xe_svm_range_notifier_event_begin|xe_vm_range_tilemask_tlb_inval|xe_gt_tlb_invalidation_range|drm_gpusvm_notifier_invalidate|dmirror_do_update)\b/;
+
+function workEvents(evs: readonly DomainEvent[], r: InvalidationRecord): DomainEvent[] {
+  const until = r.endTs ?? r.startTs + 1_000_000;
+  return evs.filter((e) => e.pid === r.pid && e.ts >= r.startTs && e.ts <= until && WORK_FUNCS.test(e.func ?? e.name));
+}
+
+export const unfilteredOwn = defineRule(
+  {
+    id: 'invalidation/unfiltered-own',
+    title: 'Driver did invalidation work for its own MIGRATE/EXCLUSIVE',
+    severity: 'warning',
+    thresholds: [],
+    help:
+      'MMU_NOTIFY_MIGRATE (owner = migrate_vma.pgmap_owner) and MMU_NOTIFY_EXCLUSIVE (owner = the caller of make_device_exclusive) exist so the initiating driver can ignore the notification: nouveau skips its own MIGRATE in the mirror notifier and its own EXCLUSIVE in the interval notifier. ' +
+      'A driver that does not (xe does not owner-filter MIGRATE) invalidates the mapping it is migrating, and for EXCLUSIVE bumps its own interval sequence, which makes make_device_exclusive retry forever.',
+  },
+  (d) => {
+    const owners = d.owners();
+    const candidates = d.facts.invalidations.filter(
+      (r) =>
+        (r.event === 'MIGRATE' || r.event === 'EXCLUSIVE') &&
+        (r.callbacks.some((c) => c.ownEvent === true) || (r.owner !== undefined && owners.has(r.owner))),
+    );
+    if (candidates.length === 0) return;
+    const pool = [...d.facts.of('function'), ...d.facts.of('driver-invalidate'), ...d.facts.of('driver-invalidate-ret')];
+    const anyWorkProbe = pool.some((e) => WORK_FUNCS.test(e.func ?? e.name));
+    let undecided = 0;
+    for (const r of candidates) {
+      const own = r.callbacks.filter((c) => c.ownEvent === true || (r.owner !== undefined && owners.has(r.owner)));
+      const work = workEvents(pool, r);
+      const xe = own.filter((c) => c.driver === 'xe');
+      if (work.length === 0 && xe.length === 0) {
+        if (own.length > 0 && !anyWorkProbe) undecided++;
+        continue;
+      }
+      d.findings.push(
+        makeFinding(d.model, {
+          rule: 'invalidation/unfiltered-own',
+          severity: 'warning',
+          title: 'Driver did invalidation work for its own MIGRATE/EXCLUSIVE',
+          message:
+            `${taskText(r.comm, r.pid)} at ${timeText(r.startTs)}: ${r.event} ${rangeText(r.start, r.end)} owner ${r.owner ?? 'unknown'} (the driver's own) ` +
+            `reached ${[...new Set([...own, ...xe].map((c) => c.func))].join(', ') || 'the driver'} and ${work.length > 0 ? `it invalidated anyway (${[...new Set(work.map((w) => w.func ?? w.name))].join(', ')})` : 'xe does not filter its own MIGRATE'}`,
+          explanation:
+            'The notification carried the driver\'s own owner, so the driver started this migration or exclusive conversion itself and will update its device page tables as part of it. Invalidating here is redundant work (nouveau instead invalidates explicitly under its mutex in migrate_to_ram), and for EXCLUSIVE it bumps the driver\'s own interval sequence, so mmu_interval_read_retry() fails and the atomic fault loops. ' +
+            'Compare range->event and range->owner with the driver\'s pgmap owner at the top of the invalidate callback and return early, as nouveau_svmm_invalidate_range_start and nouveau_svm_range_invalidate do.',
+          as: r.as,
+          start: r.start,
+          end: r.end,
+          fromTs: r.startTs,
+          toTs: r.endTs ?? r.startTs,
+          eventIds: [r.startId, ...own.map((c) => c.eventId), ...work.map((w) => w.id)],
+          pid: r.pid,
+          comm: r.comm,
+        }),
+      );
+    }
+    if (undecided > 0)
+      d.note(
+        `${undecided} own MIGRATE/EXCLUSIVE notification(s) reached a driver callback, but no probe shows whether the driver then invalidated its device mapping (its callback's return is not proof: nouveau logs "invalidate" before the owner filter).`,
+        [PROBES.nouveauGpuInval, PROBES.nouveauMn, PROBES.nouveauMni],
+      );
+  },
+);

@@ -1,0 +1,186 @@
+/**
+ * Invalidations that change nothing for a mirror (reference §7.4 B2, B4; threads 002 and 003): the same range
+ * and event invalidated again with no page-table change in between, and MMU_NOTIFY_PROTECTION_* from an
+ * mprotect() that only adds permissions.
+ */
+
+import type { AddressSpace, DomainKind, InvalidationRecord } from '../model/types';
+import { defineRule, type DetectContext } from './context';
+import { costSeverity, enclosingMigration } from './invalidation';
+import { PROBES } from './probes';
+import { ProtectionMap, protText, syscallCalls, type SyscallCall } from './syscalls';
+import { makeFinding, msText, overlaps, rangeText, taskText, timeText } from './util';
+
+/** Page-granular events that prove a PTE changed (or was populated) at their address. */
+const PTE_CHANGES: readonly DomainKind[] = [
+  'migration-pte-set',
+  'migration-pte-remove',
+  'migration-pmd-set',
+  'migration-pmd-remove',
+  'cpu-fault',
+  'swap-fault',
+  'exclusive-one',
+  'exclusive-restore',
+  'unmap',
+];
+
+/** Syscalls that rewrite page tables of a range. */
+const MM_SYSCALLS = new Set(['munmap', 'mprotect', 'madvise', 'mremap', 'brk', 'mmap', 'process_madvise']);
+
+/**
+ * Whether anything changed the page tables of [start, end) in `as` during (fromTs, toTs): PTE events in the
+ * range, a tlb_flush or change_protection with pages by a task of that mm, an mm syscall, another kind of
+ * invalidation of the range, or a migration that collected pages there.
+ */
+export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: number, end: number, fromTs: number, toTs: number, calls: readonly SyscallCall[]): boolean {
+  for (const k of PTE_CHANGES) {
+    for (const ev of d.facts.inWindow(k, fromTs, toTs)) {
+      if (ev.as === as && ev.addr !== undefined && ev.addr >= start && ev.addr < end) return true;
+      if (ev.as === as && ev.start !== undefined && ev.end !== undefined && overlaps(ev.start, ev.end, start, end)) return true;
+    }
+  }
+  for (const ev of d.facts.inWindow('tlb-flush', fromTs, toTs)) if (d.facts.asOfPid.get(ev.pid) === as) return true;
+  for (const ev of d.facts.inWindow('change-protection-ret', fromTs, toTs)) if (d.facts.asOfPid.get(ev.pid) === as && (ev.ret ?? 1) > 0) return true;
+  for (const c of calls) {
+    if (c.enter.ts > toTs) break;
+    if (c.enter.ts >= fromTs && MM_SYSCALLS.has(c.name) && d.facts.asOfPid.get(c.enter.pid) === as) return true;
+  }
+  for (const r of d.facts.invalidations) {
+    if (r.startTs <= fromTs) continue;
+    if (r.startTs >= toTs) break;
+    if (r.as === as && overlaps(r.start, r.end, start, end)) return true;
+  }
+  for (const m of d.facts.migrations) {
+    if (m.setupTs >= toTs) break;
+    if (m.setupTs > fromTs && m.as === as && overlaps(m.start, m.end, start, end) && (m.unmapped ?? m.cpages ?? 1) > 0) return true;
+  }
+  return false;
+}
+
+function allCalls(d: DetectContext): SyscallCall[] {
+  return syscallCalls(d.facts.of('syscall'), d.facts.of('syscall-ret'));
+}
+
+export const duplicateInvalidation = defineRule(
+  {
+    id: 'invalidation/duplicate',
+    title: 'Same range invalidated again with nothing changed in between',
+    severity: 'warning',
+    thresholds: [{ name: 'windowMs', default: 1000, unit: 'ms', description: 'Only repeats closer than this are compared.' }],
+    help:
+      'Two invalidate_range_start calls with the same event and the same [start, end) in one mm, with no page-table change between them (no fault, migration PTE, tlb_flush, change_protection, mm syscall or other invalidation of the range). ' +
+      'Notifiers must tolerate false positives, but each one costs every mirror a teardown and every interval notifier a sequence bump.',
+  },
+  (d) => {
+    const windowNs = d.thresholdNs('windowMs');
+    const calls = allCalls(d);
+    const last = new Map<string, InvalidationRecord>();
+    for (const r of d.facts.invalidations) {
+      const key = `${String(r.as)}|${r.event}|${r.start}|${r.end}`;
+      const prev = last.get(key);
+      last.set(key, r);
+      if (!prev || r.startTs - prev.startTs > windowNs || r.event === 'UNKNOWN') continue;
+      // a MIGRATE that starts a migration which collects pages is needed, whatever came before
+      if (r.event === 'MIGRATE') {
+        const m = enclosingMigration(d, r);
+        if (!m || (m.unmapped ?? m.cpages ?? 1) > 0) continue;
+      }
+      if (pageTablesChanged(d, r.as, r.start, r.end, prev.startTs, r.startTs, calls)) continue;
+      d.findings.push(
+        makeFinding(d.model, {
+          rule: 'invalidation/duplicate',
+          severity: costSeverity(d, r),
+          title: 'Same range invalidated again with nothing changed in between',
+          message:
+            `${taskText(r.comm, r.pid)} at ${timeText(r.startTs)}: ${r.event} ${rangeText(r.start, r.end)} repeats the invalidation at ${timeText(prev.startTs)} ` +
+            `(${msText(r.startTs - prev.startTs)} earlier, ${taskText(prev.comm, prev.pid)}) with no page-table change in between; origin ${r.origin}`,
+          explanation:
+            'Nothing in the range changed since the previous identical invalidation, so mirrors had already dropped these translations and this one only costs a callback, a device TLB flush and, for interval notifiers, a sequence bump that makes concurrent hmm_range_fault() retry. ' +
+            'Look at the caller (origin, stack): a repeated madvise(MADV_DONTNEED)/zap on an already-empty range, a driver re-triggering its own invalidation, or a loop in user space. If the trace lacks fault or tlb probes, capture them to confirm nothing changed.',
+          as: r.as,
+          start: r.start,
+          end: r.end,
+          fromTs: prev.startTs,
+          toTs: r.endTs ?? r.startTs,
+          eventIds: [r.startId, prev.startId, ...r.callbacks.map((c) => c.eventId)],
+          pid: r.pid,
+          comm: r.comm,
+        }),
+      );
+    }
+  },
+);
+
+export const permissionUpgrade = defineRule(
+  {
+    id: 'invalidation/permission-upgrade',
+    title: 'mprotect only added permissions but invalidated the range',
+    severity: 'warning',
+    thresholds: [],
+    help:
+      'change_protection() sends MMU_NOTIFY_PROTECTION_VMA for the whole range whenever the VMA flags change, including R→RW or NONE→RW upgrades where no permission is revoked. ' +
+      'A mirror only has to drop translations that lost a permission; on an upgrade its teardown is wasted and the device refaults. (mprotect with unchanged flags returns early in mprotect_fixup and sends nothing.)',
+  },
+  (d) => {
+    const calls = allCalls(d);
+    const prot = new ProtectionMap();
+    const protInvs = d.facts.invalidations.filter((r) => r.event === 'PROTECTION_VMA' || r.event === 'PROTECTION_PAGE');
+    if (protInvs.length === 0) return;
+    let undecided = 0;
+    let ci = 0;
+    // syscalls entered but not yet returned at the current invalidation (the in-progress mprotect is one)
+    const pending: SyscallCall[] = [];
+    for (const r of protInvs) {
+      // replay every syscall that completed before this invalidation; the one in progress is its cause
+      let cause: SyscallCall | undefined;
+      while (ci < calls.length && calls[ci].enter.ts <= r.startTs) {
+        const c = calls[ci++];
+        if (c.exit && c.exit.ts < r.startTs) prot.apply(d.facts.asOfPid.get(c.enter.pid) ?? c.enter.as, c);
+        else pending.push(c);
+      }
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const c = pending[i];
+        if (c.exit && c.exit.ts < r.startTs) {
+          prot.apply(d.facts.asOfPid.get(c.enter.pid) ?? c.enter.as, c);
+          pending.splice(i, 1);
+        } else if (!cause && c.enter.pid === r.pid && c.name === 'mprotect') cause = c;
+      }
+      if (!cause || cause.args.prot === undefined) continue;
+      const newProt = cause.args.prot;
+      const before = prot.covering(r.as, r.start, r.end);
+      if (!before) {
+        undecided++;
+        continue;
+      }
+      const revoked = before.some((p) => (p & ~newProt) !== 0);
+      if (revoked) continue;
+      const sev = costSeverity(d, r);
+      d.findings.push(
+        makeFinding(d.model, {
+          rule: 'invalidation/permission-upgrade',
+          severity: sev,
+          title: 'mprotect only added permissions but invalidated the range',
+          message:
+            `${taskText(r.comm, r.pid)} at ${timeText(r.startTs)}: mprotect(${before.map(protText).join('/')} → ${protText(newProt)}) sent ${r.event} ${rangeText(r.start, r.end)}; nothing was revoked` +
+            `${r.callbacks.length > 0 ? `, yet ${[...new Set(r.callbacks.map((c) => c.func))].join(', ')} tore down its mirror` : ''}`,
+          explanation:
+            'change_protection() notifies MMU_NOTIFY_PROTECTION_VMA for any real VMA flag change, and the notifier carries no old/new protection, so mirrors invalidate the range even when the change only adds permissions. ' +
+            'The device loses translations that were still valid and refaults them. If user space toggles protection (guard pages, JIT W^X, GC barriers) on memory a device mirrors, prefer leaving it writable or accept the refault cost; a driver may skip the teardown on PROTECTION_VMA when the range\'s device mappings are read-only.',
+          as: r.as,
+          start: r.start,
+          end: r.end,
+          fromTs: cause.enter.ts,
+          toTs: r.endTs ?? r.startTs,
+          eventIds: [r.startId, cause.enter.id, ...r.callbacks.map((c) => c.eventId), ...(cause.exit ? [cause.exit.id] : [])],
+          pid: r.pid,
+          comm: r.comm,
+        }),
+      );
+    }
+    if (undecided > 0)
+      d.note(
+        `${undecided} mprotect invalidation(s) cannot be judged: the previous protection of the range is unknown. Capture syscalls:sys_enter_mmap/sys_exit_mmap and sys_enter_mprotect/sys_exit_mprotect from before the range is mapped.`,
+        [PROBES.changeProtRet],
+      );
+  },
+);

@@ -1,0 +1,166 @@
+/**
+ * Small helpers every rule shares: page arithmetic, address formatting, stable finding keys, and building a
+ * Finding from evidence events. Kept free of rule logic so each rule file reads as kernel reasoning only.
+ */
+
+import { formatTs } from '../ingest/types';
+import type { AddressSpace, DomainEvent, TraceModel } from '../model/types';
+import type { Finding, RuleId, Severity } from './types';
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 4096;
+/** A PMD maps 2 MiB on x86_64 (HPAGE_PMD_SIZE); `__split_huge_pmd` always notifies this whole range. */
+export const HPAGE_PMD_SIZE = 2 * 1024 * 1024;
+/** Pages listed in a finding at most (the contract says 64). */
+export const MAX_LISTED_PAGES = 64;
+/** -EAGAIN as returned by folio_migrate_mapping / migrate_folio*. */
+export const EAGAIN = -11;
+
+export function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+export function vpnOf(addr: number): number {
+  return Math.floor(addr / PAGE_SIZE);
+}
+
+export function pageAddr(vpn: number): string {
+  return hex(vpn * PAGE_SIZE);
+}
+
+/** `[0x7f..000, 0x7f..000)` with the page count, the way kernel people read ranges. */
+export function rangeText(start: number, end: number): string {
+  const pages = Math.max(0, Math.ceil((end - start) / PAGE_SIZE));
+  return `[${hex(start)}, ${hex(end)}) (${pages} page${pages === 1 ? '' : 's'})`;
+}
+
+/** The first pages of a range, at most MAX_LISTED_PAGES. A range ending at ~0 (exit) is listed from its start. */
+export function pagesOfRange(start: number, end: number, limit = MAX_LISTED_PAGES): string[] {
+  const out: string[] = [];
+  const first = vpnOf(start);
+  const last = Math.ceil(end / PAGE_SIZE);
+  for (let v = first; v < last && out.length < limit; v++) out.push(pageAddr(v));
+  return out;
+}
+
+export function pagesOfVpns(vpns: Iterable<number>, limit = MAX_LISTED_PAGES): string[] {
+  const sorted = [...new Set(vpns)].sort((a, b) => a - b);
+  return sorted.slice(0, limit).map(pageAddr);
+}
+
+/** `hmmtrace-173` — comm is untrusted text, shown as-is (renderers escape it). */
+export function taskText(comm: string, pid: number): string {
+  return `${comm}-${pid}`;
+}
+
+export function timeText(ns: number): string {
+  return `${formatTs(ns)}`;
+}
+
+export function msText(ns: number): string {
+  const ms = ns / 1e6;
+  return ms >= 10 ? `${ms.toFixed(1)} ms` : ms >= 0.01 ? `${ms.toFixed(3)} ms` : `${(ns / 1000).toFixed(1)} µs`;
+}
+
+export function ownerIsNull(owner: string | undefined): boolean {
+  return owner !== undefined && /^0x0*$/i.test(owner);
+}
+
+/** Parses kprobe/tracepoint numbers: `0x..` hex, `-11` decimal. Syscall args are hex without prefix (see hexArg). */
+export function num(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const s = v.trim();
+  if (/^-?0x[0-9a-f]+$/i.test(s)) {
+    const neg = s.startsWith('-');
+    const n = parseInt(neg ? s.slice(3) : s.slice(2), 16);
+    return neg ? -n : n;
+  }
+  if (/^-?\d+$/.test(s)) return parseInt(s, 10);
+  return undefined;
+}
+
+/** Syscall tracepoints print arguments with `%lx` (ftrace: `start: 7f0bed4b0000`; perf/trace-cmd: `0x...`). */
+export function hexArg(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const s = v.trim().replace(/^0x/i, '');
+  return /^[0-9a-f]+$/i.test(s) ? parseInt(s, 16) : undefined;
+}
+
+export interface FindingInput {
+  rule: RuleId;
+  severity: Severity;
+  title: string;
+  message: string;
+  explanation: string;
+  as: AddressSpace | null;
+  /** Range that identifies the finding in its key (pages listed from it unless `pages` is given). */
+  start: number;
+  end: number;
+  pages?: string[];
+  fromTs: number;
+  toTs: number;
+  /** Evidence events, most telling first. */
+  eventIds: number[];
+  pid?: number;
+  comm?: string;
+}
+
+/**
+ * Builds a Finding: evidence ids → lines (deduplicated, order kept), and the stable key the notes feature uses:
+ * rule + address space + range + first evidence line. Nothing time- or run-dependent goes into the key.
+ */
+export function makeFinding(model: TraceModel, f: FindingInput): Finding {
+  const ids: number[] = [];
+  const seen = new Set<number>();
+  for (const id of f.eventIds) {
+    if (!seen.has(id) && id >= 0 && id < model.eventCount) {
+      seen.add(id);
+      ids.push(id);
+    }
+  }
+  const lines: number[] = [];
+  const seenLines = new Set<number>();
+  for (const id of ids) {
+    const line = model.event(id).line;
+    if (!seenLines.has(line)) {
+      seenLines.add(line);
+      lines.push(line);
+    }
+  }
+  const asText = f.as === null ? '-' : String(f.as);
+  const key = `${f.rule}|${asText}|${hex(f.start)}-${hex(f.end)}|${lines[0] ?? 0}`;
+  const finding: Finding = {
+    rule: f.rule,
+    severity: f.severity,
+    title: f.title,
+    message: f.message,
+    explanation: f.explanation,
+    as: f.as,
+    pages: f.pages ?? pagesOfRange(f.start, f.end),
+    fromTs: f.fromTs,
+    toTs: f.toTs,
+    lines,
+    eventIds: ids,
+    key,
+  };
+  if (f.pid !== undefined) finding.pid = f.pid;
+  if (f.comm !== undefined) finding.comm = f.comm;
+  return finding;
+}
+
+/** Range of a range event, else the page of a page event. */
+export function eventRange(ev: DomainEvent): { start: number; end: number } | undefined {
+  if (ev.start !== undefined && ev.end !== undefined) return { start: ev.start, end: ev.end };
+  if (ev.addr !== undefined) {
+    const s = vpnOf(ev.addr) * PAGE_SIZE;
+    return { start: s, end: s + PAGE_SIZE };
+  }
+  return undefined;
+}
+
+export function overlaps(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  return aStart < bEnd && bStart < aEnd;
+}
+
+/** Severity ordering for --fail-on and sorting. */
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
