@@ -123,12 +123,13 @@ export async function startServer(s, { workspace, port = 0, env = {} } = {}) {
   });
   live.add(proc.pid);
   proc.on('exit', () => live.delete(proc.pid));
-  let out = '';
-  proc.stderr.on('data', (d) => { out += d; });
+  let out = ''; // the server's log, kept to its last 64 kB (a demo server runs for hours)
+  const keep = (d) => { out = (out + d).slice(-65536); };
+  proc.stderr.on('data', keep);
   const boundPort = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`code-server did not start within 30 s\n${out}`)), 30000);
     proc.stdout.on('data', (d) => {
-      out += d;
+      keep(d);
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) { clearTimeout(timer); resolve(Number(m[1])); }
     });
