@@ -59,10 +59,11 @@ export type KindFamily = 'invalidation' | 'fault' | 'migration' | 'exclusive' | 
 export function familyOf(kind: DomainKind): KindFamily {
   if (kind.startsWith('invalidate') || kind.startsWith('driver-invalidate') || kind === 'tlb-flush') return 'invalidation';
   if (kind.endsWith('fault') || kind.startsWith('swap-fault') || kind.startsWith('hmm-range-fault') || kind.startsWith('migrate-to-ram')) return 'fault';
+  // migration_entry_wait is a wait on a migration PTE, not a migration step
+  if (kind === 'migration-wait' || kind === 'sched-block' || kind === 'page-ref') return 'wait';
   if (kind.startsWith('migrat') || kind.startsWith('move-mapping') || kind === 'remove-migration-ptes' || kind === 'try-to-migrate' || kind === 'device-free') return 'migration';
   if (kind.startsWith('exclusive')) return 'exclusive';
   if (kind.startsWith('thp-split')) return 'thp';
-  if (kind === 'migration-wait' || kind === 'sched-block' || kind === 'page-ref') return 'wait';
   if (kind === 'marker') return 'marker';
   return 'other';
 }

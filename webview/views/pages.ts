@@ -9,10 +9,11 @@
  */
 
 import type { PageState } from '../../src/core/model/types';
-import { parseAddress, type PageColumn, type PageQuery, type PageRow } from '../../src/protocol';
+import { type PageColumn, type PageQuery, type PageRow } from '../../src/protocol';
 import { el, icon, replace } from '../lib/dom';
 import { STATES, STATE_WORDS, formatCount } from '../lib/format';
 import { request } from '../lib/rpc';
+import { parseRange } from '../lib/range';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -31,24 +32,6 @@ const COLUMNS: { id: PageColumn; title: string }[] = [
   { id: 'events', title: 'Events' },
   { id: 'findings', title: 'Findings' },
 ];
-
-/** `0x7f00-0x7fff`, `0x7f00..0x7fff`, or a single address (its page). */
-export function parseRange(text: string): { start?: number; end?: number } | undefined {
-  const t = text.trim();
-  if (!t) return {};
-  const parts = t.split(/\s*(?:-|\.\.|–)\s*/);
-  if (parts.length === 1) {
-    const a = parseAddress(parts[0]);
-    if (a === undefined) return undefined;
-    const page = Math.floor(a / 4096) * 4096;
-    return { start: page, end: page + 4096 };
-  }
-  if (parts.length !== 2) return undefined;
-  const a = parts[0] ? parseAddress(parts[0]) : undefined;
-  const b = parts[1] ? parseAddress(parts[1]) : undefined;
-  if ((parts[0] && a === undefined) || (parts[1] && b === undefined)) return undefined;
-  return { start: a, end: b };
-}
 
 export class PagesView {
   readonly root: HTMLElement;

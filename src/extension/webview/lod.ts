@@ -83,6 +83,64 @@ export function reducePoints(events: readonly TimelineEvent[], w: TimeWindow, wi
   return out;
 }
 
+/**
+ * Intervals for `width` pixels: an interval at least a pixel wide is kept as it is; a run of narrower
+ * ones inside one pixel column becomes one interval with the state that lasted longest in that column
+ * (a page flapping between RAM and device thousands of times shows as its dominant state per pixel; the
+ * exact sequence is one zoom away).
+ */
+export function mergeIntervals(intervals: readonly StateInterval[], w: TimeWindow, width: number, lastTs: number): StateInterval[] {
+  const px = Math.max(1, Math.floor(width));
+  const nsPerPx = Math.max(1, (w.toTs - w.fromTs) / px);
+  const out: StateInterval[] = [];
+  let col = -1;
+  let pending: { from: number; to: number; first: StateInterval; dur: Map<StateInterval['state'], number> } | undefined;
+  const flush = () => {
+    if (!pending) return;
+    let best = pending.first.state;
+    let bestDur = -1;
+    for (const [st, d] of pending.dur) if (d > bestDur) [best, bestDur] = [st, d];
+    out.push({ ...pending.first, state: best, fromTs: pending.from, toTs: pending.to });
+    pending = undefined;
+  };
+  for (const iv of intervals) {
+    const to = iv.toTs ?? lastTs;
+    if (to - iv.fromTs >= nsPerPx) {
+      flush();
+      out.push(iv);
+      continue;
+    }
+    const c = Math.floor((iv.fromTs - w.fromTs) / nsPerPx);
+    if (c !== col) flush();
+    col = c;
+    pending ??= { from: iv.fromTs, to, first: iv, dur: new Map() };
+    pending.to = to;
+    pending.dur.set(iv.state, (pending.dur.get(iv.state) ?? 0) + (to - iv.fromTs));
+  }
+  flush();
+  return out;
+}
+
+/** Bands for `width` pixels: bands of one kind closer than a pixel are drawn as one (label says how many). */
+export function mergeBands(bands: readonly Band[], w: TimeWindow, width: number): Band[] {
+  const nsPerPx = Math.max(1, (w.toTs - w.fromTs) / Math.max(1, Math.floor(width)));
+  const out: Band[] = [];
+  const last = new Map<Band['kind'], { band: Band; n: number }>();
+  for (const b of [...bands].sort((x, y) => x.fromTs - y.fromTs)) {
+    const prev = last.get(b.kind);
+    if (prev && b.fromTs <= prev.band.toTs + nsPerPx) {
+      prev.band.toTs = Math.max(prev.band.toTs, b.toTs);
+      prev.n++;
+      prev.band.label = `${prev.n} ${b.kind === 'migration' ? 'migration windows' : 'invalidation spans'} from line ${prev.band.line}`;
+      continue;
+    }
+    const copy = { ...b };
+    out.push(copy);
+    last.set(b.kind, { band: copy, n: 1 });
+  }
+  return out;
+}
+
 /** The lifetime of a set of timelines: first interval/event to last. */
 export function lifetimeOf(timelines: readonly PageTimeline[], lastTs: number): TimeWindow {
   let from = Infinity;
@@ -106,15 +164,17 @@ export function timelineRow(t: PageTimeline, w: TimeWindow, width: number, lastT
   const points = reducePoints(t.events, w, width, Math.min(cap, LIMITS.maxPointsPerRow));
   const eventsInWindow = t.events.reduce((n, e) => (e.ts >= w.fromTs && e.ts <= w.toTs ? n + 1 : n), 0);
   const allBands = bandsOf(t.events).filter((b) => overlaps(b.fromTs, b.toTs, w));
-  const bands = allBands.slice(0, LIMITS.maxBandsPerRow);
+  const bands = mergeBands(allBands, w, width).slice(0, LIMITS.maxBandsPerRow);
+  const clipped = clipIntervals(t.intervals, w, lastTs);
+  const intervals = mergeIntervals(clipped, w, width, lastTs);
   const row: TimelineRow = {
     as: t.as,
     vpn: t.vpn,
     page: t.page,
-    intervals: clipIntervals(t.intervals, w, lastTs),
+    intervals,
     points,
     bands,
     eventsInWindow,
   };
-  return { row, reduced: points.length < eventsInWindow || bands.length < allBands.length };
+  return { row, reduced: points.length < eventsInWindow || bands.length < allBands.length || intervals.length < clipped.length };
 }

@@ -25,7 +25,8 @@ const STEP: { kind: DomainKind; summary: string; state?: PageState }[] = [
   { kind: 'invalidate-end', summary: 'invalidate_range_end' },
   { kind: 'migrate-finalize', summary: 'migrate_vma_finalize', state: 'device-private' },
   { kind: 'cpu-fault', summary: 'do_swap_page on a device-private entry' },
-  { kind: 'migrate-to-ram', summary: 'dmirror_devmem_fault', state: 'migrating-to-system' },
+  { kind: 'migrate-to-ram', summary: 'dmirror_devmem_fault' },
+  { kind: 'migrate-setup', summary: 'migrate_vma_setup from the fault', state: 'migrating-to-system' },
   { kind: 'migrate-finalize', summary: 'migrate_vma_finalize', state: 'system' },
 ];
 
