@@ -237,7 +237,8 @@ export class FtraceTextParser implements LineParser {
     if (this.tracer) parts.push(`${this.tracer} tracer`);
     const widths = [...this.flagWidths].sort();
     if (widths.length > 0) parts.push(`irq-info, ${widths.join('/')} flags`);
-    else if (this.headerIrqInfo === false || this.flagWidths.size === 0) parts.push('no irq-info');
+    else if (this.headerIrqInfo === true) parts.push('irq-info');
+    else parts.push('no irq-info');
     if (this.sawTgid) parts.push('tgid column');
     if (this.sawLatency) parts.push('latency format');
     if (this.counter) parts.push('counter clock');

@@ -197,6 +197,8 @@ export class CpuReader {
           break;
         }
         const len = p + 4 <= this.end ? this.readU32(b, p) : 0;
+        // libtraceevent's kbuffer adds a padding event's delta too (a discarded event keeps its delta)
+        this.pageTs += delta;
         this.pos = p + len;
         if (len === 0) this.pos = this.end;
         continue;
