@@ -53,6 +53,7 @@ export function header(r: Recipe, generator: string): string[] {
     '#   STACKS=0     no kernel stacks (smaller trace, but invalidation origins cannot be classified)',
     '#   KEEP_PROBES=1  leave the probes installed after the run',
     '#   BUFFER_KB    per-CPU ring buffer size (default 32768); raise it if the trace reports lost events',
+    '#   TRACEFS      tracefs mount point (default /sys/kernel/tracing, then /sys/kernel/debug/tracing)',
     '#',
   ];
   for (const n of r.notes) out.push(...comment(n, '- ').map((l, i) => (i === 0 ? l : l.replace('# - ', '#   '))));
@@ -78,8 +79,9 @@ export function preamble(r: Recipe): string[] {
     'KEEP_PROBES=${KEEP_PROBES:-0}',
     'BUFFER_KB=${BUFFER_KB:-32768}',
     '',
-    'T=/sys/kernel/tracing',
-    '[ -e "$T/events" ] || T=/sys/kernel/debug/tracing',
+    '# TRACEFS: where tracefs is mounted, when not at the usual places',
+    'T=${TRACEFS:-/sys/kernel/tracing}',
+    '[ -n "${TRACEFS:-}" ] || [ -e "$T/events" ] || T=/sys/kernel/debug/tracing',
     'die() { echo "hmm-trace recipe: $*" >&2; exit 1; }',
     'warn() { echo "hmm-trace recipe: $*" >&2; }',
     '[ "$(id -u)" = 0 ] || die "run as root (tracefs and kprobes need it)"',
