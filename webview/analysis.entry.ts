@@ -56,7 +56,9 @@ async function main(): Promise<void> {
     el('vscode-tab-header', { slot: 'header', 'data-tab': 'findings' }, 'Findings'),
     el('vscode-tab-panel', { 'data-tab': 'findings' }, findingsView.root),
   ) as HTMLElement & { selectedIndex: number };
-  replace(app, el('header', { class: 'title-bar' }, el('h1', { id: 'title' }, `HMM Trace: ${init.traceName}`)), tabs);
+  const title = document.getElementById('title');
+  if (title) title.textContent = `HMM Trace: ${init.traceName}`;
+  replace(app, tabs);
 
   tabs.selectedIndex = TABS.indexOf(current().tab);
   tabs.addEventListener('vsc-tabs-select', (e) => update({ tab: TABS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex] ?? 'overview' }));

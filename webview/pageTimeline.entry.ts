@@ -24,7 +24,7 @@ const app = document.getElementById('app') as HTMLElement;
 let theme = readTheme();
 applyDefaults(theme);
 const view = new PageTimelineView(theme);
-const title = el('h1', { id: 'title' }, 'Page timeline');
+const title = document.getElementById('title') ?? el('h1', { id: 'title' }, 'Page timeline');
 const follow = el('vscode-checkbox', { label: 'Follow the editor selection', 'aria-label': 'Follow the editor selection' }, 'Follow the editor selection') as HTMLElement & {
   checked: boolean;
 };
@@ -34,9 +34,9 @@ follow.addEventListener('change', () => {
 });
 const saved = getState<PanelState>();
 follow.checked = saved.follow === true;
+title.parentElement?.appendChild(follow);
 replace(
   app,
-  el('header', { class: 'title-bar' }, title, follow),
   el('p', { class: 'hint', id: 'empty' }, 'Open a page from a trace (CodeLens “Page timeline”, “HMM Trace: Show Page Timeline at Cursor”, or the Pages table).'),
 );
 

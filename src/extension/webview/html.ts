@@ -48,6 +48,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, e
 <link rel="stylesheet" href="${codicons}" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" href="${style}">
 <title>${escapeAttribute(title)}</title></head>
-<body><div id="app" class="app" data-entry="${entry}"><p class="loading" role="status">Loading analysis…</p></div>
+<body><header class="title-bar"><h1 id="title">${escapeAttribute(title)}</h1></header>
+<div id="app" class="app" data-entry="${entry}"><p class="loading" role="status">Loading analysis…</p></div>
 <script nonce="${nonce}" src="${script}"></script></body></html>`;
 }
