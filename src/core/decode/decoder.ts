@@ -1,0 +1,326 @@
+/**
+ * RawEvent → decoded HMM event: which kernel function or tracepoint it is (by the probed symbol printed in
+ * the body, by `caller <- callee` for returns, by the user's probe definitions when only raw addresses are
+ * printed, and last by well-known probe names), and its fields converted with the right radix.
+ */
+
+import type { RawEvent } from '../ingest/types';
+import type { DomainKind, DriverCallback, NotifierEvent } from '../model/types';
+import { decodeDriverLog } from './driverLog';
+import { isBlockable, notifierEventFrom } from './enums';
+import { type CanonicalField, FieldResolver, parseBig, pointerString, type Radix, signedReturn, toAddress, toSafeNumber } from './fields';
+import { baseFunction, functionInfo, type FunctionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
+import type { ProbeCatalog, ProbeDefinition } from './probeCatalog';
+import { decodePte, type DecodedPte, parsePte } from './pte';
+
+export type Resolution = 'symbol' | 'definition' | 'address' | 'well-known' | 'tracepoint' | 'none';
+
+export interface DecodedEvent {
+  kind: DomainKind;
+  func?: string;
+  role?: FunctionInfo['role'];
+  driver?: DriverCallback['driver'];
+  /** Entry of a function call (kprobe, fprobe entry, function tracer, funcgraph entry). */
+  entry: boolean;
+  /** Return of a function call (kretprobe, fprobe exit, funcgraph exit). */
+  ret: boolean;
+  /** funcgraph leaf `func();`: entry and exit on one line. */
+  leaf: boolean;
+  durationNs?: number;
+  resolvedBy: Resolution;
+  addr?: number;
+  start?: number;
+  end?: number;
+  notifierEvent?: NotifierEvent;
+  eventNum?: number;
+  owner?: string;
+  blockable?: boolean;
+  retVal?: number;
+  /** migrate_vma.flags (MIGRATE_VMA_SELECT_*). */
+  selectFlags?: number;
+  cpages?: number;
+  npages?: number;
+  faultPage?: string;
+  mm?: string;
+  src0?: bigint;
+  dst0?: bigint;
+  pte?: DecodedPte;
+  /** Syscalls: the name without `sys_`/`sys_enter_` and, for munmap/mprotect/madvise, the range. */
+  syscall?: string;
+  /** sched_process_fork */
+  childPid?: number;
+  childComm?: string;
+  /** sched_process_exit / fork parent */
+  taskPid?: number;
+  /** sched_switch into an uninterruptible sleep */
+  blocked?: boolean;
+  /** tracing_mark_write text */
+  text?: string;
+}
+
+const WAIT_FRAMES = /migration_entry_wait|folio_wait_bit|wait_on_page_bit|__folio_lock|folio_wait/;
+
+export class Decoder {
+  readonly fields: FieldResolver;
+  /** Event names (probes) whose function could not be determined → count. */
+  readonly unresolved: Record<string, number> = {};
+  /** How many events were resolved by each means. */
+  readonly resolvedCounts: Record<Resolution, number> = { symbol: 0, definition: 0, address: 0, 'well-known': 0, tracepoint: 0, none: 0 };
+
+  constructor(
+    readonly catalog: ProbeCatalog,
+    fieldAliases?: Record<string, string[]>,
+  ) {
+    this.fields = new FieldResolver(fieldAliases);
+  }
+
+  decode(ev: RawEvent): DecodedEvent {
+    switch (ev.kind) {
+      case 'kprobe':
+      case 'kretprobe':
+        return this.decodeProbe(ev);
+      case 'function':
+      case 'funcgraph-entry':
+      case 'funcgraph-exit':
+        return this.decodeFunction(ev);
+      case 'marker':
+        return { kind: 'marker', entry: false, ret: false, leaf: false, resolvedBy: 'tracepoint', text: ev.message ?? ev.body };
+      case 'syscall-enter':
+      case 'syscall-exit':
+        return this.decodeSyscall(ev);
+      case 'driver-log':
+        return this.decodeLog(ev.message ?? ev.body);
+      default:
+        return this.decodeTracepoint(ev);
+    }
+  }
+
+  private num(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined, radix: Radix): bigint | undefined {
+    const key = this.fields.key(ev.fields, name);
+    if (key === undefined) return undefined;
+    const type = def?.fields.get(key);
+    const r: Radix = radix === 'auto' && this.fields.isPointer(name) && ev.kind !== 'tracepoint' ? 'auto-pointer' : radix;
+    return parseBig(ev.fields[key], type, r);
+  }
+
+  private resolveProbe(ev: RawEvent): { func?: string; ret: boolean; def?: ProbeDefinition; by: Resolution } {
+    const isRet = ev.kind === 'kretprobe';
+    const def = this.catalog.get(ev.name);
+    if (isRet && ev.retFrom?.symbol) return { func: ev.retFrom.symbol, ret: true, def, by: 'symbol' };
+    if (!isRet && ev.probe?.symbol) {
+      if (ev.probe.offset === 0 || ev.probe.offset === undefined) return { func: ev.probe.symbol, ret: false, def, by: 'symbol' };
+      // a probe at sym+off inside the function: still that function, but not its entry
+      return { func: ev.probe.symbol, ret: false, def, by: 'symbol' };
+    }
+    if (def) {
+      if (!isRet && ev.probe?.address) this.catalog.learnAddress(ev.probe.address, def.func);
+      return { func: def.func, ret: isRet || def.kind === 'return', def, by: 'definition' };
+    }
+    const addrs = [ev.probe?.address, ev.retFrom?.address].filter((a): a is string => a !== undefined);
+    for (const a of addrs) {
+      const f = this.catalog.functionAt(a);
+      if (f) return { func: f, ret: isRet, by: 'address' };
+    }
+    const wk = wellKnownProbe(ev.name);
+    if (wk) {
+      if (!isRet && ev.probe?.address) this.catalog.learnAddress(ev.probe.address, wk.func);
+      return { func: wk.func, ret: isRet || wk.ret, by: 'well-known' };
+    }
+    return { ret: isRet, by: 'none' };
+  }
+
+  private decodeProbe(ev: RawEvent): DecodedEvent {
+    const r = this.resolveProbe(ev);
+    this.resolvedCounts[r.by]++;
+    if (!r.func) {
+      this.unresolved[ev.name] = (this.unresolved[ev.name] ?? 0) + 1;
+      return { kind: 'generic', entry: !r.ret, ret: r.ret, leaf: false, resolvedBy: 'none' };
+    }
+    const func = baseFunction(r.func);
+    const info = functionInfo(func);
+    const out: DecodedEvent = {
+      kind: info ? (r.ret ? info.ret : info.entry) : 'generic',
+      func,
+      role: info?.role,
+      driver: info?.driver,
+      entry: !r.ret,
+      ret: r.ret,
+      leaf: false,
+      resolvedBy: r.by,
+    };
+    if (r.ret) {
+      const key = this.fields.key(ev.fields, 'ret') ?? Object.keys(ev.fields)[0];
+      if (key !== undefined) {
+        const type = r.def?.fields.get(key);
+        out.retVal = signedReturn(parseBig(ev.fields[key], type, 'auto'), type);
+      }
+      return out;
+    }
+    this.probeFields(ev, r.def, out);
+    return out;
+  }
+
+  private probeFields(ev: RawEvent, def: ProbeDefinition | undefined, out: DecodedEvent): void {
+    const n = (c: CanonicalField) => this.num(ev, c, def, 'auto');
+    const role = out.role;
+    const start = toAddress(n('start'));
+    const end = toAddress(n('end'));
+    if (start !== undefined) out.start = start;
+    if (end !== undefined) out.end = end;
+    const addr = toAddress(n('addr'));
+    if (addr !== undefined) out.addr = addr;
+    if (role === 'mn-start' || role === 'mn-end' || role === 'driver-invalidate' || out.kind === 'invalidate-secondary') {
+      const evRaw = this.fields.raw(ev.fields, 'event');
+      const key = this.fields.key(ev.fields, 'event');
+      const evNum = key !== undefined && /^(0x)?[0-9a-f]+$/i.test(ev.fields[key]) ? toSafeNumber(parseBig(ev.fields[key], def?.fields.get(key), 'auto')) : undefined;
+      const ne = notifierEventFrom(evNum ?? evRaw);
+      if (ne) {
+        out.notifierEvent = ne.event;
+        out.eventNum = ne.num;
+      }
+      const owner = n('owner');
+      if (owner !== undefined) out.owner = pointerString(owner);
+      const flags = toSafeNumber(n('flags'));
+      if (flags !== undefined) out.blockable = isBlockable(flags);
+      const mm = n('mm');
+      if (mm !== undefined) out.mm = pointerString(mm);
+    } else if (role === 'migrate-setup') {
+      const flags = toSafeNumber(n('flags'));
+      if (flags !== undefined) out.selectFlags = flags;
+      const owner = n('owner');
+      if (owner !== undefined) out.owner = pointerString(owner);
+      const fp = n('faultPage');
+      if (fp !== undefined) out.faultPage = pointerString(fp);
+    } else if (role === 'migrate-pages' || role === 'migrate-finalize' || role === 'migrate-unmap') {
+      const c = toSafeNumber(n('cpages'));
+      if (c !== undefined) out.cpages = c;
+      const np = toSafeNumber(n('npages'));
+      if (np !== undefined) out.npages = np;
+      const s0 = n('src0');
+      if (s0 !== undefined && this.fields.key(ev.fields, 'src0') === 'src0') out.src0 = s0;
+      const d0 = n('dst0');
+      if (d0 !== undefined && this.fields.key(ev.fields, 'dst0') === 'dst0') out.dst0 = d0;
+      const fp = n('faultPage');
+      if (fp !== undefined) out.faultPage = pointerString(fp);
+    } else if (role === 'swap-fault') {
+      const key = this.fields.key(ev.fields, 'origPte');
+      if (key !== undefined) {
+        const v = parseBig(ev.fields[key], def?.fields.get(key), 'auto-pointer');
+        if (v !== undefined) out.pte = decodePte(v);
+      }
+    } else if (role === 'exclusive-make') {
+      const owner = n('owner');
+      if (owner !== undefined) out.owner = pointerString(owner);
+    } else if (out.kind === 'copy-page-range' || out.kind === 'change-protection') {
+      if (out.start === undefined) {
+        const vs = ev.fields['vm_start'];
+        const ve = ev.fields['vm_end'];
+        if (vs !== undefined && ve !== undefined) {
+          out.start = toAddress(parseBig(vs, def?.fields.get('vm_start'), 'auto-pointer'));
+          out.end = toAddress(parseBig(ve, def?.fields.get('vm_end'), 'auto-pointer'));
+        }
+      }
+    }
+  }
+
+  private decodeFunction(ev: RawEvent): DecodedEvent {
+    const sym = ev.graph?.func ?? ev.probe?.symbol;
+    const func = sym ? baseFunction(sym) : undefined;
+    const info = functionInfo(func);
+    const isExit = ev.kind === 'funcgraph-exit';
+    const leaf = ev.graph?.leaf === true;
+    this.resolvedCounts[func ? 'symbol' : 'none']++;
+    return {
+      kind: info ? (isExit ? info.ret : info.entry) : 'function',
+      func,
+      role: info?.role,
+      driver: info?.driver,
+      entry: !isExit,
+      ret: isExit || leaf,
+      leaf,
+      durationNs: ev.graph?.durationNs,
+      resolvedBy: func ? 'symbol' : 'none',
+    };
+  }
+
+  private decodeSyscall(ev: RawEvent): DecodedEvent {
+    const exit = ev.kind === 'syscall-exit';
+    const name = ev.name.replace(/^(sys_enter_|sys_exit_|sys_)/, '');
+    const out: DecodedEvent = { kind: exit ? 'syscall-ret' : 'syscall', func: name, syscall: name, entry: !exit, ret: exit, leaf: false, resolvedBy: 'tracepoint' };
+    if (exit) {
+      const m = /(?:->\s*|^\s*)(-?0x[0-9a-f]+|-?\d+)\s*$/i.exec(ev.fields['ret'] ?? ev.body);
+      if (m) out.retVal = signedReturn(parseBig(m[1], undefined, 'hex'), { kind: 'hex', bits: 64 });
+    } else if (name === 'munmap' || name === 'mprotect' || name === 'madvise') {
+      // ftrace's syscall tracer prints every argument as %lx (no 0x); perf prints 0x-prefixed values
+      const a = ev.fields['addr'] ?? ev.fields['start'];
+      const l = ev.fields['len'];
+      const s = a !== undefined ? toSafeNumber(parseBig(a, undefined, 'hex')) : undefined;
+      const len = l !== undefined ? toSafeNumber(parseBig(l, undefined, 'hex')) : undefined;
+      if (s !== undefined && len !== undefined) {
+        out.start = s;
+        out.end = s + len;
+      }
+    }
+    this.resolvedCounts.tracepoint++;
+    return out;
+  }
+
+  private decodeLog(body: string): DecodedEvent {
+    const d = decodeDriverLog(body);
+    if (!d) return { kind: 'generic', entry: false, ret: false, leaf: false, resolvedBy: 'none' };
+    return { kind: d.kind, func: d.func, driver: d.driver, entry: false, ret: false, leaf: false, resolvedBy: 'tracepoint', start: d.start, end: d.end, addr: d.addr, notifierEvent: d.event, eventNum: d.eventNum };
+  }
+
+  private decodeTracepoint(ev: RawEvent): DecodedEvent {
+    const name = ev.name;
+    const kind = TRACEPOINT_KINDS[name];
+    this.resolvedCounts.tracepoint++;
+    const base: DecodedEvent = { kind: kind ?? 'generic', entry: false, ret: false, leaf: false, resolvedBy: kind ? 'tracepoint' : 'none' };
+    switch (kind) {
+      case 'migration-pte-set':
+      case 'migration-pte-remove':
+      case 'migration-pmd-set':
+      case 'migration-pmd-remove': {
+        // TP_printk "addr=%lx, pte=%lx order=%d": hex without 0x (reference §7.2)
+        const a = ev.fields['addr'];
+        if (a !== undefined) base.addr = toAddress(parseBig(a, undefined, 'hex'));
+        const p = ev.fields['pte'] ?? ev.fields['pmd'];
+        const v = p !== undefined ? parsePte(p) : undefined;
+        if (v !== undefined) base.pte = decodePte(v);
+        return base;
+      }
+      case 'cpu-fault': {
+        const a = ev.fields['address'] ?? ev.fields['addr'];
+        if (a !== undefined) base.addr = toSafeNumber(parseBig(a, undefined, 'hex'));
+        return base;
+      }
+      case 'process-fork': {
+        base.childPid = toSafeNumber(parseBig(ev.fields['child_pid'] ?? '', undefined, 'dec'));
+        base.childComm = ev.fields['child_comm'];
+        base.taskPid = toSafeNumber(parseBig(ev.fields['pid'] ?? '', undefined, 'dec'));
+        return base;
+      }
+      case 'process-exit':
+        base.taskPid = toSafeNumber(parseBig(ev.fields['pid'] ?? '', undefined, 'dec'));
+        return base;
+      case 'marker':
+        base.text = ev.message ?? ev.body;
+        return base;
+      default:
+        break;
+    }
+    if (name === 'sched_switch') {
+      const st = ev.fields['prev_state'] ?? '';
+      if (/^D/.test(st) && ev.stack?.some((f) => WAIT_FRAMES.test(f))) {
+        base.kind = 'sched-block';
+        base.blocked = true;
+      }
+      return base;
+    }
+    if (name === 'console' || name === 'bprint' || name === 'bputs' || name === 'print') {
+      const d = this.decodeLog(ev.body);
+      if (d.kind !== 'generic') return d;
+    }
+    return base;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Field spellings and radix. Users name probe fields freely (`start=`, `range_start=`, `addr=`, `address=`),
+ * so a canonical name maps to the common spellings plus the user's own (AnalyzeOptions.fieldAliases).
+ * The radix of a value comes from the probe definition's type or the tracepoint's TP_printk (reference §7.2),
+ * never from the digits: `7f3a5c201000` printed by `%lx` is hex, `16` printed by `:u64` is decimal.
+ */
+
+import type { ProbeFieldType } from './probeCatalog';
+
+export type CanonicalField =
+  | 'start'
+  | 'end'
+  | 'event'
+  | 'owner'
+  | 'addr'
+  | 'flags'
+  | 'cpages'
+  | 'npages'
+  | 'ret'
+  | 'mm'
+  | 'faultPage'
+  | 'pte'
+  | 'origPte'
+  | 'src0'
+  | 'dst0'
+  | 'size'
+  | 'pfn';
+
+const DEFAULT_ALIASES: Record<CanonicalField, string[]> = {
+  start: ['start', 'range_start', 'rstart', 'addr_start', 'va_start'],
+  end: ['end', 'range_end', 'rend', 'addr_end', 'va_end', 'limit'],
+  event: ['event', 'ev', 'mn_event', 'range_event', 'event_type'],
+  owner: ['owner', 'pgmap_owner', 'migrate_pgmap_owner', 'range_owner'],
+  addr: ['addr', 'address', 'vaddr', 'va', 'fault_addr', 'fault_address'],
+  flags: ['flags', 'range_flags'],
+  cpages: ['cpages'],
+  npages: ['npages'],
+  ret: ['ret', 'retval', 'ret_val', 'rc', 'arg1'],
+  mm: ['mm'],
+  faultPage: ['fault_page'],
+  pte: ['pte', 'pmd'],
+  origPte: ['orig_pte'],
+  src0: ['src0', 'src'],
+  dst0: ['dst0', 'dst'],
+  size: ['size', 'len', 'length'],
+  pfn: ['pfn'],
+};
+
+/** Fields whose unprefixed values are hex on old kernels' untyped kprobe args (addresses and pointers). */
+const POINTER_FIELDS = new Set<CanonicalField>(['start', 'end', 'owner', 'addr', 'mm', 'faultPage', 'pte', 'origPte', 'src0', 'dst0']);
+
+export class FieldResolver {
+  private readonly aliases: Record<CanonicalField, string[]>;
+
+  constructor(user?: Record<string, string[]>) {
+    const merged = {} as Record<CanonicalField, string[]>;
+    for (const k of Object.keys(DEFAULT_ALIASES) as CanonicalField[]) {
+      merged[k] = [...(user?.[k] ?? []), ...DEFAULT_ALIASES[k]];
+    }
+    this.aliases = merged;
+  }
+
+  /** The raw key used for a canonical field in these fields, if any. */
+  key(fields: Record<string, string>, name: CanonicalField): string | undefined {
+    for (const a of this.aliases[name]) if (fields[a] !== undefined) return a;
+    return undefined;
+  }
+
+  raw(fields: Record<string, string>, name: CanonicalField): string | undefined {
+    const k = this.key(fields, name);
+    return k === undefined ? undefined : fields[k];
+  }
+
+  isPointer(name: CanonicalField): boolean {
+    return POINTER_FIELDS.has(name);
+  }
+}
+
+/** How to read a value without a definition: hex for tracepoints printing `%lx`, else by prefix/field. */
+export type Radix = 'hex' | 'dec' | 'auto-pointer' | 'auto';
+
+/** Parses an integer field as a bigint, honouring the probe type when known. */
+export function parseBig(value: string, type: ProbeFieldType | undefined, radix: Radix): bigint | undefined {
+  let v = value.trim().replace(/,$/, '');
+  if (v === '' || v === '(fault)') return undefined;
+  const neg = v.startsWith('-');
+  if (neg) v = v.slice(1);
+  let out: bigint | undefined;
+  const hasPrefix = /^0x/i.test(v);
+  if (type && (type.kind === 'unsigned' || type.kind === 'signed') && !hasPrefix) {
+    out = /^\d+$/.test(v) ? BigInt(v) : undefined;
+  } else if (hasPrefix) {
+    out = /^0x[0-9a-f]+$/i.test(v) ? BigInt(v) : undefined;
+  } else if ((type && type.kind === 'hex') || radix === 'hex' || radix === 'auto-pointer') {
+    out = /^[0-9a-f]+$/i.test(v) ? BigInt(`0x${v}`) : undefined;
+  } else {
+    out = /^\d+$/.test(v) ? BigInt(v) : undefined;
+  }
+  if (out === undefined) return undefined;
+  return neg ? -out : out;
+}
+
+/** A bigint as a JS number when exact (user addresses, counts), else undefined. */
+export function toSafeNumber(b: bigint | undefined): number | undefined {
+  if (b === undefined) return undefined;
+  if (b > BigInt(Number.MAX_SAFE_INTEGER) || b < -BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return Number(b);
+}
+
+/**
+ * An address as a number: exact for user space (< 2^57); larger values (the `~0UL` end of exit's UNMAP
+ * [0, 0xffffffffffffffff)) become the nearest double, which still compares above every user address.
+ */
+export function toAddress(b: bigint | undefined): number | undefined {
+  if (b === undefined) return undefined;
+  return Number(b < 0n ? b + (1n << 64n) : b);
+}
+
+/** Kernel pointers as `0x…` lower-case strings (they do not fit a double). */
+export function pointerString(b: bigint | undefined): string | undefined {
+  if (b === undefined) return undefined;
+  const u = b < 0n ? b + (1n << 64n) : b;
+  return `0x${u.toString(16)}`;
+}
+
+/**
+ * A kretprobe's return value as a signed number: `:s32` prints -11 already; `:x32`/`:x64` print the
+ * two's-complement pattern, which the kernel means as a negative errno when in the top 4095 values.
+ */
+export function signedReturn(b: bigint | undefined, type: ProbeFieldType | undefined): number | undefined {
+  if (b === undefined) return undefined;
+  if (b >= 0n && type && type.kind === 'hex' && type.bits) {
+    const bits = BigInt(type.bits);
+    const top = 1n << bits;
+    if (b >= top - 4095n && b < top) return Number(b - top);
+  }
+  return toSafeNumber(b);
+}

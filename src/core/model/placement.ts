@@ -1,0 +1,60 @@
+/**
+ * Pass A over the stored events: put every event where the page queries will find it. Page-granular events
+ * (migration PTEs, swap faults, migrate_to_ram, device-exclusive conversions, waits) create their page and
+ * are listed on it; range events go once into the address space's interval index; migrate_vma windows and
+ * make_device_exclusive ranges create the pages they name; a fork gives the child its own copy of every page
+ * the parent had at that moment. CPU faults (page_fault_user) are indexed but create no page: user programs
+ * fault on thousands of ordinary pages that have nothing to do with HMM.
+ */
+
+import type { AddressSpaces } from './addressSpaces';
+import type { EventStore } from './store';
+import { MAX_WINDOW_PAGES, type PageTable, vpnOf, vpnRange } from './pages';
+import { KIND_INDEX } from './kinds';
+import type { DomainKind } from './types';
+
+const k = (x: DomainKind) => KIND_INDEX.get(x)!;
+
+/** Kinds whose `addr` names one page that then exists in the model. */
+export const PAGE_KINDS = new Set<number>(
+  (['migration-pte-set', 'migration-pte-remove', 'migration-pmd-set', 'migration-pmd-remove', 'swap-fault', 'migrate-to-ram', 'exclusive-one', 'exclusive-restore', 'exclusive-make', 'migration-wait', 'thp-split', 'device-fault', 'sched-block', 'page-ref'] as DomainKind[]).map(k),
+);
+/** Kinds whose range creates pages (the kernel is about to work on each page of it). */
+export const WINDOW_KINDS = new Set<number>([k('migrate-setup'), k('exclusive-make')]);
+const CPU_FAULT = k('cpu-fault');
+const FORK = k('process-fork');
+
+export function placeEvents(store: EventStore, spaces: AddressSpaces, pages: PageTable): void {
+  const forkAt = new Map<number, { parent: ReturnType<AddressSpaces['of']>; child: ReturnType<AddressSpaces['of']> }>();
+  for (const f of spaces.processForks()) forkAt.set(f.eventId, { parent: f.parent, child: f.child });
+  const n = store.count;
+  for (let id = 0; id < n; id++) {
+    const kind = store.kind.get(id);
+    const a = store.a.get(id);
+    if (Number.isNaN(a)) {
+      if (kind === FORK) {
+        const f = forkAt.get(id);
+        if (!f) continue;
+        const parent = pages.space(f.parent);
+        const child = pages.space(f.child);
+        for (const vpn of [...parent.pages.keys()]) child.ensure(vpn);
+      }
+      continue;
+    }
+    const as = spaces.of(store.pid.get(id));
+    const b = store.b.get(id);
+    const space = pages.space(as);
+    if (Number.isNaN(b)) {
+      const vpn = vpnOf(a);
+      if (kind === CPU_FAULT) space.ranges.add(vpn, vpn + 1, id);
+      else if (PAGE_KINDS.has(kind)) space.ensure(vpn).events.push(id);
+      continue;
+    }
+    const [s, e] = vpnRange(a, b);
+    space.ranges.add(s, e, id);
+    if (WINDOW_KINDS.has(kind)) {
+      const last = Math.min(e, s + MAX_WINDOW_PAGES);
+      for (let v = s; v < last; v++) space.ensure(v);
+    }
+  }
+}

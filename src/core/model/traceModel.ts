@@ -1,0 +1,322 @@
+/** The TraceModel: every query the views and detectors ask, answered from the columns and indexes. */
+
+import type {
+  AddressSpace, AddressSpaceSummary, CallSpan, DomainEvent, InvalidationRecord, LodAggregate, Marker, MigrationRecord,
+  PageState, PageSummary, PageTimeline, TimelineEvent, TraceModel,
+} from './types';
+import type { EventStore } from './store';
+import type { SpanTable } from './spans';
+import type { PageRec, PageTable } from './pages';
+import { pageHex, vpnOf, vpnRange } from './pages';
+import type { ReplayResult } from './replay';
+import { DOMAIN_KINDS, RAW_KINDS, STATES, S_UNKNOWN } from './kinds';
+import { summarize } from './summary';
+import type { FieldsFromFile } from './fieldsFromFile';
+
+export class HmmTraceModel implements TraceModel {
+  readonly eventCount: number;
+  readonly firstTs: number;
+  readonly lastTs: number;
+  readonly migrations: readonly MigrationRecord[];
+  readonly invalidations: readonly InvalidationRecord[];
+  readonly markers: readonly Marker[];
+  private spanObjects?: CallSpan[];
+  private tsOrder?: Int32Array;
+  private sortedByTs: boolean;
+
+  constructor(
+    readonly store: EventStore,
+    private readonly spanTable: SpanTable,
+    private readonly pageTable: PageTable,
+    private readonly result: ReplayResult,
+    readonly unresolved: Readonly<Record<string, number>>,
+    private readonly fieldsSource?: FieldsFromFile,
+  ) {
+    this.eventCount = store.count;
+    let first = Infinity;
+    let last = -Infinity;
+    let sorted = true;
+    let prev = -Infinity;
+    for (let i = 0; i < store.count; i++) {
+      const t = store.ts.get(i);
+      if (t < first) first = t;
+      if (t > last) last = t;
+      if (t < prev) sorted = false;
+      prev = t;
+    }
+    this.sortedByTs = sorted;
+    this.firstTs = store.count > 0 ? first : 0;
+    this.lastTs = store.count > 0 ? last : 0;
+    this.migrations = result.migrations;
+    this.invalidations = result.invalidations;
+    this.markers = result.markers;
+  }
+
+  get spans(): readonly CallSpan[] {
+    if (!this.spanObjects) {
+      this.spanObjects = [];
+      for (let s = 0; s < this.spanTable.count; s++) this.spanObjects.push(this.spanTable.span(this.store, s));
+    }
+    return this.spanObjects;
+  }
+
+  get spanCount(): number {
+    return this.spanTable.count;
+  }
+
+  asOf(pid: number): AddressSpace {
+    return this.spacesOf(pid);
+  }
+
+  private spacesOf: (pid: number) => AddressSpace = (pid) => pid;
+
+  /** Set by the builder: pid → address space. */
+  bindAddressSpaces(of: (pid: number) => AddressSpace): void {
+    this.spacesOf = of;
+  }
+
+  event(id: number): DomainEvent {
+    const s = this.store;
+    if (!Number.isInteger(id) || id < 0 || id >= s.count) throw new RangeError(`no event ${id} (the trace has ${s.count})`);
+    const kind = s.kindOf(id);
+    const name = s.str(s.name, id) ?? '';
+    let fields: Record<string, string> = {};
+    let stack: string[] | undefined;
+    if (s.keepFields) {
+      fields = s.keptFields[id] ?? {};
+      stack = s.keptStacks[id];
+    } else if (this.fieldsSource) {
+      const r = this.fieldsSource.read(s.offset.get(id), s.lineCount.get(id), name);
+      fields = r.fields;
+      stack = r.stack;
+    }
+    const tgid = s.tgid.get(id);
+    const span = s.span.get(id);
+    const rng = s.rangeOf(id);
+    const addr = s.addrOf(id);
+    const ev: DomainEvent = {
+      id,
+      line: s.line.get(id),
+      offset: s.offset.get(id),
+      ts: s.ts.get(id),
+      cpu: s.cpu.get(id),
+      pid: s.pid.get(id),
+      comm: s.str(s.comm, id) ?? '',
+      as: this.spacesOf(s.pid.get(id)),
+      kind,
+      name,
+      fields,
+      summary: summarize(s, id),
+      rawKind: RAW_KINDS[s.rawKind.get(id)],
+    };
+    if (tgid >= 0) ev.tgid = tgid;
+    const func = s.funcOf(id);
+    if (func) ev.func = func;
+    if (addr !== undefined) ev.addr = addr;
+    if (rng) {
+      ev.start = rng[0];
+      ev.end = rng[1];
+    }
+    const ne = s.notifierOf(id);
+    if (ne) ev.notifierEvent = ne;
+    const owner = s.str(s.owner, id);
+    if (owner !== undefined) ev.owner = owner;
+    const blk = s.blockable.get(id);
+    if (blk >= 0) ev.blockable = blk === 1;
+    const ret = s.retOf(id);
+    if (ret !== undefined) ev.ret = ret;
+    if (span >= 0) ev.spanId = span;
+    if (stack) ev.stack = stack;
+    return ev;
+  }
+
+  eventsAtLine(line: number): number[] {
+    const s = this.store;
+    let lo = 0;
+    let hi = s.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s.line.get(mid) < line) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < s.count && s.line.get(i) === line; i++) out.push(i);
+    if (out.length === 0) {
+      // a line inside a multi-line event (a stack frame) belongs to the event that starts above it
+      const prev = lo - 1;
+      if (prev >= 0 && s.line.get(prev) + s.lineCount.get(prev) > line) out.push(prev);
+    }
+    return out;
+  }
+
+  /** Event ids in time order within [fromTs, toTs], as a lazily built permutation when the file is not sorted. */
+  private idsInWindow(fromTs: number, toTs: number): { begin: number; end: number; at: (i: number) => number } {
+    const s = this.store;
+    if (!this.sortedByTs && !this.tsOrder) {
+      const order = new Int32Array(s.count);
+      for (let i = 0; i < s.count; i++) order[i] = i;
+      order.sort((a, b) => s.ts.get(a) - s.ts.get(b) || a - b);
+      this.tsOrder = order;
+    }
+    const order = this.tsOrder;
+    const at = order ? (i: number) => order[i] : (i: number) => i;
+    const lower = (t: number, strict: boolean) => {
+      let lo = 0;
+      let hi = s.count;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = s.ts.get(at(mid));
+        if (v < t || (strict && v === t)) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    return { begin: lower(fromTs, false), end: lower(toTs, true), at };
+  }
+
+  eventsInWindow(fromTs: number, toTs: number, limit = 10000): DomainEvent[] {
+    const w = this.idsInWindow(fromTs, toTs);
+    const out: DomainEvent[] = [];
+    for (let i = w.begin; i < w.end && out.length < limit; i++) out.push(this.event(w.at(i)));
+    return out;
+  }
+
+  aggregate(fromTs: number, toTs: number, buckets: number): LodAggregate {
+    const nb = Math.max(1, Math.min(100000, Math.floor(buckets)));
+    const span = Math.max(1, toTs - fromTs);
+    const bucketNs = span / nb;
+    const w = this.idsInWindow(fromTs, toTs);
+    const perKind = new Map<number, number[]>();
+    const s = this.store;
+    let total = 0;
+    for (let i = w.begin; i < w.end; i++) {
+      const id = w.at(i);
+      const k = s.kind.get(id);
+      let c = perKind.get(k);
+      if (!c) perKind.set(k, (c = new Array<number>(nb).fill(0)));
+      c[Math.min(nb - 1, Math.floor((s.ts.get(id) - fromTs) / bucketNs))]++;
+      total++;
+    }
+    const kindIdx = [...perKind.keys()].sort((a, b) => a - b);
+    return { fromTs, toTs, bucketNs, kinds: kindIdx.map((k) => DOMAIN_KINDS[k]), counts: kindIdx.map((k) => perKind.get(k)!), total };
+  }
+
+  private pageEventIds(p: PageRec): number[] {
+    const space = this.pageTable.spaces.get(p.as);
+    const ids = new Set<number>(p.events);
+    if (space) for (const id of space.ranges.stab(p.vpn)) ids.add(id);
+    return [...ids].sort((a, b) => a - b);
+  }
+
+  private summary(p: PageRec): PageSummary {
+    const states: PageState[] = [];
+    for (const st of p.states) {
+      const name = STATES[st];
+      if (!states.includes(name)) states.push(name);
+    }
+    return { as: p.as, vpn: p.vpn, page: pageHex(p.vpn), events: this.pageEventIds(p).length, states, final: STATES[p.cur] };
+  }
+
+  private resolveAs(as: AddressSpace): AddressSpace | undefined {
+    if (this.pageTable.spaces.has(as)) return as;
+    if (typeof as === 'string' && /^\d+$/.test(as) && this.pageTable.spaces.has(Number(as))) return Number(as);
+    return undefined;
+  }
+
+  pages(): PageSummary[] {
+    const out: PageSummary[] = [];
+    const spaces = [...this.pageTable.spaces.values()].sort((a, b) => String(a.as).localeCompare(String(b.as), undefined, { numeric: true }));
+    for (const sp of spaces) for (const vpn of sp.sortedVpns()) out.push(this.summary(sp.pages.get(vpn)!));
+    return out;
+  }
+
+  pagesInRange(as: AddressSpace, start: number, end: number): PageSummary[] {
+    const key = this.resolveAs(as);
+    const sp = key === undefined ? undefined : this.pageTable.spaces.get(key);
+    if (!sp) return [];
+    const [s, e] = vpnRange(start, end);
+    return sp.inRange(s, e).map((p) => this.summary(p));
+  }
+
+  pagesOfEvent(id: number): { as: AddressSpace; vpns: number[] } {
+    const s = this.store;
+    const as = this.spacesOf(s.pid.get(id));
+    const sp = this.pageTable.spaces.get(as);
+    const addr = s.addrOf(id);
+    if (addr !== undefined) {
+      const vpn = vpnOf(addr);
+      return { as, vpns: sp?.pages.has(vpn) ? [vpn] : [] };
+    }
+    const r = s.rangeOf(id);
+    if (!r || !sp) return { as, vpns: [] };
+    const [a, b] = r[1] >= 2 ** 63 ? [0, Number.MAX_SAFE_INTEGER] : vpnRange(r[0], r[1]);
+    return { as, vpns: sp.inRange(a, b).map((p) => p.vpn) };
+  }
+
+  timeline(as: AddressSpace, vpn: number): PageTimeline | undefined {
+    const key = this.resolveAs(as);
+    const p = key === undefined ? undefined : this.pageTable.get(key, vpn);
+    if (!p) return undefined;
+    const s = this.store;
+    const intervals = p.states.map((st, i) => ({
+      state: STATES[st],
+      fromTs: p.fromTs[i],
+      toTs: i + 1 < p.states.length ? p.fromTs[i + 1] : null,
+      eventId: p.ids[i],
+      line: s.line.get(p.ids[i]),
+    }));
+    const events: TimelineEvent[] = this.pageEventIds(p).map((id) => ({
+      id,
+      line: s.line.get(id),
+      ts: s.ts.get(id),
+      kind: s.kindOf(id),
+      summary: summarize(s, id),
+      pid: s.pid.get(id),
+      comm: s.str(s.comm, id) ?? '',
+    }));
+    return { as: p.as, vpn: p.vpn, page: pageHex(p.vpn), intervals, events };
+  }
+
+  stateAround(as: AddressSpace, vpn: number, eventId: number): { before: PageState; after: PageState } {
+    const key = this.resolveAs(as);
+    const p = key === undefined ? undefined : this.pageTable.get(key, vpn);
+    if (!p) return { before: 'unknown', after: 'unknown' };
+    return { before: STATES[p.stateAt(eventId, false) ?? S_UNKNOWN], after: STATES[p.stateAt(eventId, true) ?? S_UNKNOWN] };
+  }
+
+  addressSpaces(): AddressSpaceSummary[] {
+    const info = new Map<AddressSpace, { comms: Set<string>; pids: Set<number> }>();
+    const s = this.store;
+    for (let id = 0; id < s.count; id++) {
+      const pid = s.pid.get(id);
+      if (pid <= 0) continue;
+      const as = this.spacesOf(pid);
+      let i = info.get(as);
+      if (!i) info.set(as, (i = { comms: new Set(), pids: new Set() }));
+      i.pids.add(pid);
+      const c = s.str(s.comm, id);
+      if (c !== undefined && i.comms.size < 16) i.comms.add(c);
+    }
+    const out: AddressSpaceSummary[] = [];
+    for (const [as, i] of info) {
+      const sp = this.pageTable.spaces.get(as);
+      const sum: AddressSpaceSummary = {
+        as,
+        comms: [...i.comms],
+        pids: [...i.pids].sort((a, b) => a - b),
+        pages: sp ? sp.pages.size : 0,
+        migrations: this.migrations.filter((m) => m.as === as).length,
+        invalidations: this.invalidations.filter((r) => r.as === as).length,
+      };
+      const parent = this.result.forkedFrom.get(as);
+      if (parent !== undefined) sum.forkedFrom = parent;
+      out.push(sum);
+    }
+    return out.sort((a, b) => String(a.as).localeCompare(String(b.as), undefined, { numeric: true }));
+  }
+
+  spanOf(id: number): CallSpan | undefined {
+    const sp = this.store.span.get(id);
+    return sp < 0 ? undefined : this.spanTable.span(this.store, sp);
+  }
+}
