@@ -150,6 +150,10 @@ export class PagesView {
       this.count.textContent = `${formatCount(r.total)} pages`;
       this.viewport.setAttribute('aria-rowcount', String(r.total + 1));
       this.spacer.style.height = `${r.total * ROW_H}px`;
+      // a short list gets a short grid; long ones scroll inside at most the stylesheet's height
+      this.viewport.classList.toggle('short', r.total < 11);
+      if (r.total < 11) this.viewport.style.height = `${(r.total + 1) * ROW_H + 4}px`;
+      else this.viewport.style.removeProperty('height');
       this.queueRender();
     });
     this.blocks.set(b, p);

@@ -10,7 +10,7 @@
 
 import type { AnalysisQueries, AnalysisSummary } from '../../core/api';
 import type { Finding, MissingEvidence } from '../../core/detect/types';
-import type { AddressSpace, PageTimeline } from '../../core/model/types';
+import type { AddressSpace, PageSummary, PageTimeline } from '../../core/model/types';
 import {
   LIMITS,
   PROTOCOL_VERSION,
@@ -41,6 +41,10 @@ export interface RequestHost {
 }
 
 const METRICS_KEPT = 200;
+/** The worker caps one pages() answer at 5000; ask in slices of that size. */
+const PAGES_PER_QUERY = 5000;
+/** A 64 GiB address range of 4 KiB pages; beyond that the table says it holds the first pages only. */
+const MAX_TABLE_PAGES = 16_000_000;
 
 function finiteNumber(v: unknown, what: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what} must be a finite number`);
@@ -84,7 +88,14 @@ export class RequestHandler {
 
   private pageTable(): Promise<PageTable> {
     this.table ??= (async () => {
-      const [{ pages }, { findings }] = await Promise.all([this.host.queries.pages(), this.findings()]);
+      // the worker answers pages in bounded slices: gather them once, then filter/sort/slice here
+      const pages: PageSummary[] = [];
+      for (;;) {
+        const r = await this.host.queries.pages({ offset: pages.length, limit: PAGES_PER_QUERY });
+        pages.push(...r.pages);
+        if (r.pages.length === 0 || pages.length >= r.total || pages.length >= MAX_TABLE_PAGES) break;
+      }
+      const { findings } = await this.findings();
       return new PageTable(toRows(pages, indexFindingsByPage(findings)));
     })();
     return this.table;

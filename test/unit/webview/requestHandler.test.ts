@@ -96,3 +96,10 @@ test('every answer is measured: method, milliseconds, bytes', async () => {
   assert.equal(m[0].method, 'init');
   assert.ok(m[0].bytes > 100);
 });
+
+test('the page table gathers every page although the worker answers in slices', async () => {
+  const h = new RequestHandler(host({ pages: 12_000, cycles: 1 }));
+  const r = (await ask(h, 'pages', { sort: { column: 'page', descending: true }, offset: 0, limit: 1 })).result as PagesResult;
+  assert.equal(r.total, 12_000);
+  assert.equal(r.rows[0].vpn, 0x7f0000000000 / 4096 + 11_999);
+});

@@ -96,7 +96,12 @@ export function syntheticAnalysis(o: SyntheticOptions): { queries: AnalysisQueri
       }
       return { fromTs: from, toTs: to, bucketNs, kinds, counts, total };
     },
-    pages: async () => ({ total: summaries.length, pages: summaries }),
+    // like the worker: bounded slices (default 1000, at most 5000)
+    pages: async (f) => {
+      const offset = f?.offset ?? 0;
+      const limit = Math.min(5000, f?.limit ?? 1000);
+      return { total: summaries.length, pages: summaries.slice(offset, offset + limit) };
+    },
     pagesOfEvent: async (id) => ({ as, vpns: events[id]?.addr !== undefined ? [Math.floor((events[id].addr as number) / 4096)] : [] }),
     timeline: async (_as, vpn) => timelines.get(vpn),
     stateAround: async () => ({ before: 'system', after: 'migrating-to-device' }),
