@@ -19,6 +19,18 @@ function hasKindIndex(model: TraceModel): model is KindIndexedModel {
   return typeof (model as Partial<KindIndexedModel>).eventIdsOfKind === 'function';
 }
 
+/** The columnar model exposes its store's kind column; reading it avoids materialising every event. */
+type KindColumn = (id: number) => DomainKind;
+
+function kindColumn(model: TraceModel): KindColumn | undefined {
+  const store = (model as { store?: { kindOf?: unknown } }).store;
+  if (store && typeof store.kindOf === 'function') {
+    const f = store.kindOf as (id: number) => DomainKind;
+    return (id) => f.call(store, id);
+  }
+  return undefined;
+}
+
 /** Kinds the detectors read directly (records cover migrations and invalidations). */
 export const FACT_KINDS: readonly DomainKind[] = [
   'cpu-fault',
@@ -86,7 +98,9 @@ export class Facts {
       all.sort((a, b) => a.id - b.id);
       for (const ev of all) add(ev);
     } else {
+      const kindOf = kindColumn(model);
       for (let id = 0; id < model.eventCount; id++) {
+        if (kindOf && !wanted.has(kindOf(id))) continue;
         const ev = model.event(id);
         if (wanted.has(ev.kind)) add(ev);
       }

@@ -44,7 +44,8 @@ export const unfilteredOwn = defineRule(
       const work = workEvents(pool, r);
       const xe = own.filter((c) => c.driver === 'xe');
       if (work.length === 0 && xe.length === 0) {
-        if (own.length > 0 && !anyWorkProbe) undecided++;
+        // test_hmm's dmirror_interval_invalidate returns early on its own MIGRATE before any work: known filtered
+        if (own.some((c) => c.driver !== 'dmirror') && !anyWorkProbe) undecided++;
         continue;
       }
       d.findings.push(

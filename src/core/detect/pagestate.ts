@@ -77,8 +77,11 @@ export class PageStates {
     // setup returns before migrate_vma_pages(); without its kretprobe, the pages call bounds the setup window
     const setupEnd = m.setupRetTs ?? (m.pagesId !== undefined ? this.model.event(m.pagesId).ts : (m.finalizeTs ?? end));
     const ptes = this.facts.inWindow('migration-pte-remove', m.setupTs, end);
+    const splits = this.splitWindows(m.pid, m.setupTs, end);
     for (const ev of ptes) {
       if (ev.pid !== m.pid || ev.addr === undefined || ev.addr < m.start || ev.addr >= m.end) continue;
+      // split_huge_page() freezes a THP with migration entries and remaps it: not a migration outcome
+      if (splits.some(([a, b]) => ev.ts >= a && ev.ts <= b)) continue;
       out.sawPteEvents = true;
       const vpn = vpnOf(ev.addr);
       if (ev.ts <= setupEnd && (m.finalizeTs === undefined || ev.ts < m.finalizeTs)) {
@@ -95,6 +98,17 @@ export class PageStates {
       if (state === 'system' || state === 'device-private') this.push(m.as, vpn, { ts: ev.ts, state, eventId: ev.id });
     }
     this.outcomes.set(m.id, out);
+  }
+
+  /** [entry, return] of the task's THP splits (split_huge_page_to_list and friends) inside a window. */
+  private splitWindows(pid: number, from: number, to: number): [number, number][] {
+    const out: [number, number][] = [];
+    for (const e of this.facts.inWindow('thp-split', from, to)) {
+      if (e.pid !== pid || !/split_huge_page|split_folio|__split_huge_page/.test(e.func ?? '')) continue;
+      const ret = this.facts.nextOfTask(pid, e.id, ['thp-split-ret']);
+      out.push([e.ts, ret?.ts ?? to]);
+    }
+    return out;
   }
 
   private push(as: AddressSpace, vpn: number, step: Step): void {

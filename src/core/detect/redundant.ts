@@ -80,11 +80,9 @@ export const duplicateInvalidation = defineRule(
       const prev = last.get(key);
       last.set(key, r);
       if (!prev || r.startTs - prev.startTs > windowNs || r.event === 'UNKNOWN') continue;
-      // a MIGRATE that starts a migration which collects pages is needed, whatever came before
-      if (r.event === 'MIGRATE') {
-        const m = enclosingMigration(d, r);
-        if (!m || (m.unmapped ?? m.cpages ?? 1) > 0) continue;
-      }
+      // a MIGRATE that starts a migration is either needed (it collects pages) or reported once as
+      // invalidation/no-op-migration (it collects nothing); only MIGRATEs without a captured migration remain here
+      if (r.event === 'MIGRATE' && enclosingMigration(d, r)) continue;
       if (pageTablesChanged(d, r.as, r.start, r.end, prev.startTs, r.startTs, calls)) continue;
       d.findings.push(
         makeFinding(d.model, {

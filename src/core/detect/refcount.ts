@@ -85,7 +85,9 @@ export const pagesNotCollected = defineRule(
         else candidates.push(v);
       }
       const expected = m.npages - notSelectable - unknown;
-      const shortfall = Math.max(expected - collected, restored.size);
+      // restores are counted only when the kernel's own count is short: a THP split inside collect also
+      // remaps its pages with remove_migration_pte (split_huge_page → remap_page) without dropping any
+      const shortfall = expected - collected;
       if (shortfall < Math.max(1, minPages)) {
         if (m.npages - notSelectable - collected > 0 && unknown > 0) undecided++;
         continue;
@@ -149,19 +151,29 @@ export const moveMappingEagain = defineRule(
         d.note('No return values of folio_migrate_mapping/migrate_folio* were captured, so moves refused with -EAGAIN cannot be seen.', [PROBES.fmmRet, PROBES.mfolioExtraRet]);
       return;
     }
-    // one finding per migration (nested migrate_folio_extra and folio_migrate_mapping returns are one failure)
-    const groups = new Map<string, { m?: MigrationRecord; ids: number[]; pid: number; comm: string; ts: number; lastTs: number; as: string | number }>();
+    // one finding per range and burst: nested migrate_folio_extra/folio_migrate_mapping returns are one failure,
+    // and the same page refused again by successive retries is one story (reference §7.4 A3: aggregate by address)
+    type Group = { ms: MigrationRecord[]; ids: number[]; pid: number; comm: string; ts: number; lastTs: number; as: string | number; start: number; end: number; tasks: Set<string> };
+    const groups: Group[] = [];
+    const open = new Map<string, Group>();
+    const burstNs = 100e6;
     for (const ev of rets) {
       const m = d.facts.migrations.find((x) => x.pid === ev.pid && x.setupTs <= ev.ts && Facts.windowEnd(x) >= ev.ts);
-      const key = m ? `m${m.id}` : `p${ev.pid}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { m, ids: [], pid: ev.pid, comm: ev.comm, ts: ev.ts, lastTs: ev.ts, as: ev.as }));
+      const key = m ? `${String(m.as)}|${m.start}|${m.end}` : `pid|${ev.pid}`;
+      let g = open.get(key);
+      if (!g || ev.ts - g.lastTs > burstNs) {
+        g = { ms: [], ids: [], pid: ev.pid, comm: ev.comm, ts: ev.ts, lastTs: ev.ts, as: m ? m.as : ev.as, start: m ? m.start : 0, end: m ? m.end : 0, tasks: new Set() };
+        open.set(key, g);
+        groups.push(g);
+      }
+      if (m && !g.ms.includes(m)) g.ms.push(m);
       g.ids.push(ev.id);
       g.lastTs = ev.ts;
+      g.tasks.add(taskText(ev.comm, ev.pid));
     }
-    for (const g of groups.values()) {
-      const m = g.m;
-      const failures = m ? Math.max(m.eagain, 0) || g.ids.length : g.ids.length;
+    for (const g of groups) {
+      const m = g.ms[0];
+      const failures = m ? g.ms.length : g.ids.length;
       const range = m ? rangeText(m.start, m.end) : 'an unknown range (no migrate_vma_setup probe around it)';
       d.findings.push(
         makeFinding(d.model, {
@@ -169,19 +181,20 @@ export const moveMappingEagain = defineRule(
           severity: 'warning',
           title: 'Page move refused: reference count changed (-EAGAIN)',
           message:
-            `${taskText(g.comm, g.pid)} at ${timeText(g.ts)}: folio_migrate_mapping returned -EAGAIN (${failures} time(s)) while migrating ${range}` +
-            `${m ? ` ${m.direction}${m.trigger === 'migrate-to-ram' ? ' from a CPU fault (migrate_to_ram)' : ''}` : ''}; the page stays where it was`,
+            `${[...g.tasks].join(', ')} at ${timeText(g.ts)}: folio_migrate_mapping returned -EAGAIN in ${failures} migration attempt(s) of ${range}` +
+            `${m ? ` ${m.direction}${m.trigger === 'migrate-to-ram' ? ' from CPU faults (migrate_to_ram)' : ''}` : ''}` +
+            `${g.lastTs > g.ts ? ` over ${msText(g.lastTs - g.ts)}` : ''}; the page stayed where it was each time`,
           explanation:
             'The page passed migrate_vma_check_page() during setup, but by the time migrate_vma_pages() moved it, its reference count no longer matched the expected count, so folio_migrate_mapping() refused with -EAGAIN and the migration of that page was abandoned (finalize restores the source). ' +
             'Typical holders are a second CPU fault on the same device-private page (do_swap_page takes a reference before calling migrate_to_ram; fixed in 6.15 by trylocking the page), a GUP user, or a driver that keeps its own reference. ' +
             'If the same address repeats, look for other tasks faulting it at the same time; capture stacks on do_swap_page for the page and page_ref tracepoints to name the holder.',
-          as: m ? m.as : g.as,
-          start: m ? m.start : 0,
-          end: m ? m.end : 0,
+          as: g.as,
+          start: g.start,
+          end: g.end,
           pages: m ? undefined : [],
           fromTs: g.ts,
           toTs: g.lastTs,
-          eventIds: m ? [...g.ids, m.setupId, ...(m.pagesId !== undefined ? [m.pagesId] : [])] : g.ids,
+          eventIds: [...g.ids.slice(0, 16), ...g.ms.slice(0, 4).map((x) => x.setupId)],
           pid: g.pid,
           comm: g.comm,
         }),
