@@ -17,6 +17,8 @@ export class AddressSpaces {
   /** child pid → { parent pid, fork event id } */
   readonly forks: { parentPid: number; childPid: number; eventId: number }[] = [];
   private readonly resolved = new Map<number, AddressSpace>();
+  /** fork child → parent, for forks proven to copy the address space (copy_page_range ran in the parent). */
+  private readonly processChild = new Map<number, number>();
 
   private find(p: number): number {
     let r = p;
@@ -47,10 +49,25 @@ export class AddressSpaces {
     else this.parent.set(ra, rb);
   }
 
-  static build(store: EventStore): AddressSpaces {
+  /** Would merging these two groups join a process-fork child with its parent? */
+  private forbidden(a: number, b: number): boolean {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    for (const [child, parent] of this.processChild) {
+      const rc = this.find(child);
+      const rp = this.find(parent);
+      if ((rc === ra && rp === rb) || (rc === rb && rp === ra)) return true;
+    }
+    return false;
+  }
+
+  static build(store: EventStore, copyPageRangeKind: number): AddressSpaces {
     const s = new AddressSpaces();
     const n = store.count;
+    // copy_page_range runs in the parent only when fork duplicates the mm (never for CLONE_VM threads)
+    const copiedSinceFork = new Set<number>();
     for (let id = 0; id < n; id++) {
+      if (store.kind.get(id) === copyPageRangeKind) copiedSinceFork.add(store.pid.get(id));
       const pid = store.pid.get(id);
       if (pid <= 0) continue;
       s.see(pid, id);
@@ -64,14 +81,18 @@ export class AddressSpaces {
       }
       const x = store.extra(id);
       if (!x) continue;
-      if (x.mm && x.mm !== '0x0') {
+      // an rmap walk (try_to_migrate_one) invalidates every mm mapping the page, not the task's own
+      if (x.mm && x.mm !== '0x0' && x.stackOrigin?.origin !== 'try_to_migrate_one') {
         const owner = s.mmOwner.get(x.mm);
         if (owner === undefined) s.mmOwner.set(x.mm, pid);
-        else s.union(owner, pid);
+        else if (!s.forbidden(owner, pid)) s.union(owner, pid);
       }
       if (x.childPid !== undefined && x.childPid > 0) {
+        const parentPid = x.taskPid ?? pid;
         s.see(x.childPid, id);
-        s.forks.push({ parentPid: x.taskPid ?? pid, childPid: x.childPid, eventId: id });
+        s.forks.push({ parentPid, childPid: x.childPid, eventId: id });
+        if (copiedSinceFork.has(pid)) s.processChild.set(x.childPid, parentPid);
+        copiedSinceFork.delete(pid);
       }
     }
     return s;

@@ -20,6 +20,7 @@ import { placeEvents } from './placement';
 import { replay } from './replay';
 import { HmmTraceModel } from './traceModel';
 import { FieldsFromFile } from './fieldsFromFile';
+import { KIND_INDEX } from './kinds';
 
 /** Traces up to this size keep every event's raw fields in memory; larger ones re-read them on demand. */
 const KEEP_FIELDS_BYTES = 64 * 1024 * 1024;
@@ -77,7 +78,7 @@ export class ModelBuilder {
       const sid = store.strings.find(f);
       if (sid) this.returning.add(sid);
     }
-    const spaces = AddressSpaces.build(store);
+    const spaces = AddressSpaces.build(store, KIND_INDEX.get('copy-page-range')!);
     const spans = SpanTable.build(store, this.returning);
     const pages = new PageTable();
     placeEvents(store, spaces, pages);
