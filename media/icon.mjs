@@ -3,6 +3,7 @@
 // draws a page's states, crossed by a red mmu_notifier invalidation, on a dark rounded tile.
 // No dependencies: shapes are rasterised at 4x and box-filtered down (anti-aliasing), PNG written with zlib.
 //   node media/icon.mjs            (rewrites media/icon.png; commit both)
+/* global Buffer */
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 

@@ -33,6 +33,7 @@ for (const step of steps) {
 console.log('\n===== npm test summary');
 for (const r of results) console.log(`  ${r.ok ? 'ok    ' : 'FAILED'}  ${r.name.padEnd(12)} ${r.seconds.toFixed(1).padStart(6)} s${r.ok ? '' : `  (exit ${r.status})`}`);
 for (const s of steps.slice(results.length)) console.log(`  skipped ${s.name}`);
-const failed = results.filter((r) => !r.ok).length + (steps.length - results.length);
-console.log(failed ? `npm test: ${failed} step(s) failed` : 'npm test: all steps passed');
+const failed = results.filter((r) => !r.ok).length;
+const skipped = steps.length - results.length;
+console.log(failed ? `npm test: FAILED (${failed} step(s) failed${skipped ? `, ${skipped} skipped` : ''})` : 'npm test: all steps passed');
 process.exit(failed ? 1 : 0);

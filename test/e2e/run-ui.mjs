@@ -2,6 +2,7 @@
 // where lib is the harness (lib/harness.mjs). Tests run one after another (each starts its own code-server and
 // chromium). Prints one line per test and a closing plain "N passed, N failed" line; exit code 1 if any failed.
 //   node test/e2e/run-ui.mjs [--grep text] [file.ui.mjs ...]
+/* global setTimeout, clearTimeout */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -39,6 +39,7 @@
 //   tempWorkspace(files?) -> absDir     a fresh temp folder with copies of repo files ({destName: repoRelPath}
 //                                       or an array of repo-relative paths), for tests that write into the workspace
 //   REPO_ROOT, SCREENSHOTS, log
+/* global setTimeout */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

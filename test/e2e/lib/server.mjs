@@ -4,6 +4,7 @@
 // code-server 4.100.3 = the real VS Code 1.100.3 server + web workbench, with the Node extension host.
 // Everything it writes goes into a per-run temp folder: --user-data-dir, --extensions-dir, --config
 // (otherwise ~/.config/code-server/config.yaml) and XDG_DATA_HOME (otherwise ~/.local/share/code-server).
+/* global setTimeout, clearTimeout */
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { once } from 'node:events';

@@ -6,6 +6,7 @@
 //    are overlaid on it, and the ones of hidden editors are display:none / visibility:hidden. So "the webview of
 //    tab X" is found geometrically: the visible webview iframe whose centre lies inside X's editor group.
 //  - Quick Open / command palette rows are .quick-input-list .monaco-list-row with aria-label "<label>, ...".
+/* global getComputedStyle, document */
 import fs from 'node:fs';
 import path from 'node:path';
 import { selectors } from 'playwright-core';

@@ -1,6 +1,7 @@
 // Smoke test of the real extension in real VS Code: open the bundled sample trace, switch it to the analysis
 // custom editor with the command a user would run, read the webview's DOM, screenshot it in both themes,
 // once with the extension loaded unpackaged (dev) and once installed from the .vsix users get.
+/* global getComputedStyle */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
