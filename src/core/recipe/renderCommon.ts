@@ -15,17 +15,18 @@ export function sq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Wraps comment text at ~110 columns, each line prefixed with `# ` + indent. */
-export function comment(text: string, indent = ''): string[] {
+/** Wraps comment text at ~110 columns: `# ` + indent on the first line, `# ` + hang on the others. */
+export function comment(text: string, indent = '', hang = indent): string[] {
   const out: string[] = [];
   let line = '';
+  const pad = () => (out.length === 0 ? indent : hang);
   for (const word of text.split(/\s+/)) {
-    if (line && (line.length + word.length + 1 > 108 - indent.length)) {
-      out.push(`# ${indent}${line}`);
+    if (line && line.length + word.length + 1 > 108 - pad().length) {
+      out.push(`# ${pad()}${line}`);
       line = word;
     } else line = line ? `${line} ${word}` : word;
   }
-  if (line) out.push(`# ${indent}${line}`);
+  if (line) out.push(`# ${pad()}${line}`);
   return out;
 }
 
@@ -56,13 +57,13 @@ export function header(r: Recipe, generator: string): string[] {
     '#   TRACEFS      tracefs mount point (default /sys/kernel/tracing, then /sys/kernel/debug/tracing)',
     '#',
   ];
-  for (const n of r.notes) out.push(...comment(n, '- ').map((l, i) => (i === 0 ? l : l.replace('# - ', '#   '))));
+  for (const n of r.notes) out.push(...comment(n, '- ', '  '));
   out.push('#', '# Findings and the probes they need (rule ids as in hmm-trace reports):');
   for (const c of r.rules) {
     const have = c.probes.length > 0 ? c.probes.join(' ') : '(none in this recipe)';
     const tps = c.tracepoints.length > 0 ? `; tracepoints ${c.tracepoints.join(' ')}` : '';
     const miss = c.unavailable.length > 0 ? `; not on this kernel/driver: ${c.unavailable.join(' ')}` : '';
-    out.push(...comment(`${c.rule}: ${have}${tps}${miss}`, '  '));
+    out.push(...comment(`${c.rule}: ${have}${tps}${miss}`, '  ', '      '));
   }
   out.push('#');
   return out;
@@ -160,8 +161,8 @@ export function preamble(r: Recipe): string[] {
 export function installProbes(r: Recipe): string[] {
   const out: string[] = ['# --- probes (first accepted definition wins; the kernel prints kretprobes back as r10:...) ---'];
   for (const p of r.probes) {
-    const rules = p.rules.length > 0 ? ` [${p.rules.join(', ')}]` : '';
-    out.push(...comment(`${p.spec.name}: ${p.spec.why}${rules}`));
+    out.push(...comment(`${p.spec.name}: ${p.spec.why}`, '', '  '));
+    if (p.rules.length > 0) out.push(...comment(`findings: ${p.rules.join(' ')}`, '  ', '    '));
     if (p.spec.unverified) out.push(...comment(`UNVERIFIED: ${p.spec.unverified}`, '  '));
     const defs = probeLines(p);
     out.push(`probe ${p.spec.name} ${p.stack ? 1 : 0} \\`);
