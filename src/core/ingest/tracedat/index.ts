@@ -123,7 +123,7 @@ async function readEvents(f: DatFile, meta: TraceDatMeta, sink: EventSink, opts:
         const id = decoder.typeOf(view);
         if (decoder.isKernelStack(id)) {
           ev.stack = (ev.stack ?? []).concat(decoder.stackFrames(view));
-        } else if (ev.kind === 'funcgraph-entry' && ev.graph && !ev.graph.leaf && decoder.isFuncgraphExit(id)) {
+        } else if (ev.kind === 'funcgraph-entry' && ev.graph && !ev.graph.leaf && decoder.isFuncgraphExit(id) && isNextOverall(rd, live)) {
           const exit = decoder.exitOf(view);
           if (!exit || exit.depth !== ev.graph.depth || ev.probe?.address !== exit.func.toString(16)) break;
           ev.graph.leaf = true;
@@ -156,6 +156,19 @@ function emit(summary: IngestSummary, ev: RawEvent, sink: EventSink): void {
   if (summary.firstTs === undefined) summary.firstTs = ev.ts;
   summary.lastTs = ev.ts;
   sink(ev);
+}
+
+/**
+ * Whether the reader's pending record is the next one in merged order. trace-cmd joins a function_graph
+ * entry with its exit into one `func();` line only when the exit is the very next record it would print.
+ */
+function isNextOverall(rd: CpuReader, live: CpuReader[]): boolean {
+  const idx = live.indexOf(rd);
+  for (let i = 0; i < live.length; i++) {
+    const o = live[i]!;
+    if (o !== rd && (o.ts < rd.ts || (o.ts === rd.ts && i < idx))) return false;
+  }
+  return true;
 }
 
 /** Advances a reader; removes it from the live set at its end. Returns whether it still has a record. */

@@ -211,8 +211,12 @@ function evaluate(e: Expr, c: Ctx): Val {
       if (!f) throw new Unsupported(`no field ${e.name}`);
       return fieldValue(c.r, f);
     }
-    case 'ident':
-      throw new Unsupported(`unknown identifier ${e.name}`);
+    case 'ident': {
+      // helpers such as __get_str(name) take the bare field name
+      const f = c.ev.byName.get(e.name);
+      if (!f) throw new Unsupported(`unknown identifier ${e.name}`);
+      return fieldValue(c.r, f);
+    }
     case 'index': {
       const base = evaluate(e.e, c);
       const i = Number(asInt(evaluate(e.i, c)));
