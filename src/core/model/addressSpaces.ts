@@ -81,8 +81,11 @@ export class AddressSpaces {
       }
       const x = store.extra(id);
       if (!x) continue;
-      // an rmap walk (try_to_migrate_one) invalidates every mm mapping the page, not the task's own
-      if (x.mm && x.mm !== '0x0' && x.stackOrigin?.origin !== 'try_to_migrate_one') {
+      // Only invalidations a task issues on its own mm name it: MIGRATE (migrate_vma_collect on the vma the
+      // caller passed), UNMAP and PROTECTION_VMA (munmap/exit/mprotect). CLEARs come from rmap walks
+      // (try_to_migrate_one visits every mm mapping a shared page) and splits, so they prove nothing.
+      const ev = store.notifier.get(id);
+      if (x.mm && x.mm !== '0x0' && (ev === 0 || ev === 2 || ev === 6) && x.stackOrigin?.origin !== 'try_to_migrate_one') {
         const owner = s.mmOwner.get(x.mm);
         if (owner === undefined) s.mmOwner.set(x.mm, pid);
         else if (!s.forbidden(owner, pid)) s.union(owner, pid);
