@@ -1,0 +1,127 @@
+/**
+ * The extension side of the worker protocol: a WorkerChannel runs the analysis in a worker_thread
+ * (dist/worker.js), an InProcessChannel runs the same host code on the extension host's loop (setting
+ * hmmTrace.analysis.useWorker = false, for debugging). Both hand out request promises by id.
+ */
+
+import { Worker } from 'node:worker_threads';
+import { AnalysisHost, type AnalysisCore } from '../worker/host';
+import type { WorkerRequest, WorkerResponse } from '../worker/messages';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type ChannelRequest = DistributiveOmit<Extract<WorkerRequest, { id: number }>, 'id'>;
+
+export class CancelledError extends Error {
+  constructor(message = 'cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export abstract class Channel {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  request<T>(req: ChannelRequest, onProgress?: (done: number, total: number) => void): { id: number; result: Promise<T> } {
+    const id = this.nextId++;
+    const result = new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
+    });
+    this.send({ ...req, id } as WorkerRequest);
+    return { id, result };
+  }
+
+  cancel(id: number): void {
+    this.send({ type: 'cancel', id });
+  }
+
+  release(key: string): void {
+    this.send({ type: 'release', key });
+  }
+
+  protected receive(msg: WorkerResponse): void {
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    if (msg.type === 'progress') {
+      p.onProgress?.(msg.bytesDone, msg.bytesTotal);
+      return;
+    }
+    this.pending.delete(msg.id);
+    if (msg.type === 'result') p.resolve(msg.value);
+    else p.reject(msg.cancelled ? new CancelledError(msg.message) : new Error(msg.message));
+  }
+
+  /** Fails every request in flight (the worker died): callers get an error, never a hang. */
+  protected failAll(message: string): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(new Error(message));
+    }
+  }
+
+  protected abstract send(msg: WorkerRequest): void;
+  abstract dispose(): void;
+}
+
+export class WorkerChannel extends Channel {
+  private worker: Worker | undefined;
+  /** Bumped whenever the worker is replaced: analyses held by a dead worker are gone. */
+  generation = 0;
+
+  constructor(private readonly script: string) {
+    super();
+  }
+
+  protected send(msg: WorkerRequest): void {
+    this.ensure().postMessage(msg);
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+    w.on('message', (m: WorkerResponse) => this.receive(m));
+    w.on('error', (e) => this.lost(w, `HMM Trace: the analysis worker failed: ${e.message}`));
+    w.on('exit', (code) => this.lost(w, `HMM Trace: the analysis worker exited (code ${code})`));
+    w.unref();
+    this.worker = w;
+    this.generation++;
+    return w;
+  }
+
+  private lost(w: Worker, message: string): void {
+    if (this.worker !== w) return;
+    this.worker = undefined;
+    this.failAll(message);
+  }
+
+  dispose(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    this.failAll('HMM Trace: extension deactivated');
+    void w?.terminate();
+  }
+}
+
+export class InProcessChannel extends Channel {
+  private readonly host: AnalysisHost;
+  readonly generation = 1;
+
+  constructor(core: AnalysisCore) {
+    super();
+    this.host = new AnalysisHost(core, (m) => setImmediate(() => this.receive(structuredClone(m))));
+  }
+
+  protected send(msg: WorkerRequest): void {
+    setImmediate(() => this.host.handle(msg));
+  }
+
+  dispose(): void {
+    /* nothing held outside the host */
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Answers AnalysisQueries against an Analysis held in this thread, with every answer bounded (CAPS).
+ * vscode-free: the worker uses it, and the extension uses it in-process when the worker is switched off.
+ */
+
+import type { Analysis, AnalysisQueries, AnalysisSummary } from '../../core/api';
+import type { AddressSpace, PageState, PageSummary, PageTimeline } from '../../core/model/types';
+import { CAPS, clampInt } from './caps';
+import type { QueryMethod } from './messages';
+
+type PagesFilter = Parameters<AnalysisQueries['pages']>[0];
+
+export class QueryAnswerer {
+  constructor(
+    readonly analysis: Analysis,
+    private readonly summarize: (a: Analysis) => AnalysisSummary,
+  ) {}
+
+  /** Dispatches a query by name; arguments come from another thread and are validated here. */
+  answer(method: QueryMethod, args: unknown[]): unknown {
+    const m = this.analysis.model;
+    const num = (i: number): number => {
+      const v = args[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${method}: argument ${i + 1} must be a number`);
+      return v;
+    };
+    const as = (i: number): AddressSpace => {
+      const v = args[i];
+      if (typeof v === 'number' || typeof v === 'string') return v;
+      throw new Error(`${method}: argument ${i + 1} must be an address space`);
+    };
+    const validId = (id: number): boolean => Number.isInteger(id) && id >= 0 && id < m.eventCount;
+    switch (method) {
+      case 'summary':
+        return this.summarize(this.analysis);
+      case 'findings':
+        return { findings: this.analysis.findings.slice(0, CAPS.findings), missingEvidence: this.analysis.missingEvidence };
+      case 'event': {
+        const id = num(0);
+        return validId(id) ? m.event(id) : undefined;
+      }
+      case 'eventsAtLine':
+        return m.eventsAtLine(num(0)).slice(0, CAPS.eventsAtLine).map((id) => m.event(id));
+      case 'eventsInWindow':
+        return m.eventsInWindow(num(0), num(1), clampInt(args[2], 1, CAPS.eventsInWindow, 1000));
+      case 'aggregate':
+        return m.aggregate(num(0), num(1), clampInt(args[2], 1, CAPS.aggregateBuckets, 100));
+      case 'pages':
+        return filterPages(m.pages(), (args[0] ?? {}) as NonNullable<PagesFilter>);
+      case 'pagesOfEvent': {
+        const id = num(0);
+        if (!validId(id)) return { as: 0, vpns: [] };
+        const r = m.pagesOfEvent(id);
+        return { as: r.as, vpns: r.vpns.slice(0, CAPS.pagesOfEvent) };
+      }
+      case 'timeline':
+        return capTimeline(m.timeline(as(0), num(1)));
+      case 'stateAround':
+        return m.stateAround(as(0), num(1), num(2));
+      case 'spanOf': {
+        const id = num(0);
+        return validId(id) ? m.spanOf(id) : undefined;
+      }
+      case 'addressSpaces':
+        return m.addressSpaces();
+      case 'migrations':
+        return m.migrations.slice(0, CAPS.records);
+      case 'invalidations':
+        return m.invalidations.slice(0, CAPS.records);
+      case 'markers':
+        return m.markers.slice(0, CAPS.markers);
+      default:
+        throw new Error(`unknown query ${String(method)}`);
+    }
+  }
+}
+
+export function filterPages(all: readonly PageSummary[], f: NonNullable<PagesFilter>): { total: number; pages: PageSummary[] } {
+  const text = typeof f.text === 'string' && f.text !== '' ? f.text.toLowerCase() : undefined;
+  const state = f.state as PageState | undefined;
+  const matching = all.filter((p) => {
+    if (f.as !== undefined && p.as !== f.as) return false;
+    const addr = p.vpn * 4096;
+    if (typeof f.start === 'number' && addr < f.start) return false;
+    if (typeof f.end === 'number' && addr >= f.end) return false;
+    if (state && !p.states.includes(state)) return false;
+    if (text && !`${p.page} ${String(p.as)} ${p.states.join(' ')}`.toLowerCase().includes(text)) return false;
+    return true;
+  });
+  const offset = clampInt(f.offset, 0, Number.MAX_SAFE_INTEGER, 0);
+  const limit = clampInt(f.limit, 1, CAPS.pages, 1000);
+  return { total: matching.length, pages: matching.slice(offset, offset + limit) };
+}
+
+function capTimeline(t: PageTimeline | undefined): PageTimeline | undefined {
+  if (!t || t.events.length <= CAPS.timelineEvents) return t;
+  return { ...t, events: t.events.slice(0, CAPS.timelineEvents) };
+}
