@@ -20,6 +20,7 @@ import type {
   DomainEvent,
   DomainKind,
   LodAggregate,
+  Marker,
   PageState,
   PageSummary,
   StateInterval,
@@ -39,6 +40,8 @@ export const LIMITS = {
   maxPointsPerRow: 4000,
   /** Event points over all rows of one timeline answer. */
   maxPointsTotal: 20000,
+  /** Trace markers (tracing_mark_write) listed in the overview. */
+  maxMarkers: 500,
   /** Bands (migration windows / invalidation spans) per page row. */
   maxBandsPerRow: 2000,
 } as const;
@@ -174,6 +177,8 @@ export interface RequestMap {
   timeline: { params: TimelineQuery; result: TimelineResult };
   event: { params: { id: number; as?: AddressSpace; vpn?: number }; result: EventDetail | null };
   findings: { params: Record<string, never>; result: { findings: Finding[]; missingEvidence: MissingEvidence[] } };
+  /** tracing_mark_write annotations (untrusted text), in the window when given, at most LIMITS.maxMarkers. */
+  markers: { params: { window?: TimeWindow }; result: { total: number; markers: Marker[] } };
   notes: { params: Record<string, never>; result: NoteView[] };
   upsertNote: {
     params: { id?: string; line: number; findingKey?: string; body: string; expected?: boolean };
@@ -226,6 +231,7 @@ const METHODS: ReadonlySet<string> = new Set<Method>([
   'timeline',
   'event',
   'findings',
+  'markers',
   'notes',
   'upsertNote',
   'removeNote',

@@ -66,6 +66,8 @@ export class Overview {
   private findingsChart: Chart<'scatter', { x: number; y: string; key: string }[]> | undefined;
   private readonly rateTable = el('div', { class: 'table-alt' });
   private readonly findingsTable = el('div', { class: 'table-alt' });
+  private readonly markersBox = el('div', { class: 'table-alt markers' });
+  private readonly markersSummary = el('summary', {}, 'Markers');
   private readonly windowLabel = el('span', { class: 'window-label', role: 'status' });
   private readonly rateCanvas = el('canvas', { role: 'img', 'aria-label': 'Events per time bucket, stacked by kind' });
   private readonly findingsCanvas = el('canvas', { role: 'img', 'aria-label': 'Findings on the time axis by severity' });
@@ -97,11 +99,13 @@ export class Overview {
         el('div', { class: 'chart-box findings-box' }, this.findingsCanvas),
         el('details', {}, el('summary', {}, 'Findings timeline as a table'), this.findingsTable),
       ),
+      el('details', { class: 'markers-section' }, this.markersSummary, this.markersBox),
     );
     subscribe((s, changed) => {
       if (changed.has('window')) {
         this.showWindowLabel();
         this.applyFindingsWindow();
+        void this.loadMarkers();
       }
       void s;
     });
@@ -116,6 +120,22 @@ export class Overview {
     const { findings } = await request('findings', {});
     this.findings = findings;
     this.buildFindings();
+    await this.loadMarkers();
+  }
+
+  /** The test program's own annotations (trace_marker writes), shown as text, each one a link to its line. */
+  private async loadMarkers(): Promise<void> {
+    const { total, markers } = await request('markers', { window: current().window });
+    this.markersSummary.textContent = `Markers written to trace_marker (${total}${markers.length < total ? `, first ${markers.length} shown` : ''})`;
+    const rows = markers.map((m) => {
+      const line = el('button', { type: 'button', class: 'link', 'data-line': m.line, title: `Reveal line ${m.line}` }, String(m.line));
+      line.addEventListener('click', () => void request('revealLine', { line: m.line }));
+      return el('tr', {}, el('td', {}, formatTs(m.ts)), el('td', {}, String(m.pid)), el('td', { class: 'marker-text' }, m.text), el('td', {}, line));
+    });
+    replace(
+      this.markersBox,
+      el('table', { class: 'data-table' }, el('thead', {}, el('tr', {}, ...['time', 'pid', 'text', 'line'].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, ...rows)),
+    );
   }
 
   setTheme(theme: ChartTheme): void {

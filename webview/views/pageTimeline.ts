@@ -187,6 +187,13 @@ export class PageTimelineView {
     if (!this.model) return;
     this.model.selected = p;
     this.chart?.update('none');
+    // where the selected event is drawn, for assistive tech and the UI tests (which click it there)
+    if (this.chart) {
+      this.box.dataset.selectedLine = String(p.p.line);
+      this.box.dataset.selectedX = String(Math.round(this.chart.scales.x.getPixelForValue(p.x)));
+      this.box.dataset.selectedY = String(Math.round(this.chart.scales.y.getPixelForValue(p.row)));
+    }
+    this.box.setAttribute('aria-label', `Page timeline. Selected: ${p.p.kind} at ${formatTs(p.p.ts)}, line ${p.p.line}. Enter reveals it.`);
     this.onSelectEvent(p.p.id);
     if (reveal) void request('revealLine', { line: p.p.line });
     void this.showDetails(p);

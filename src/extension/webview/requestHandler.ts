@@ -122,6 +122,12 @@ export class RequestHandler {
         return this.event(params as ParamsOf<'event'>);
       case 'findings':
         return this.findings();
+      case 'markers': {
+        const w = (params as ParamsOf<'markers'>).window;
+        const all = await q.markers();
+        const inWindow = w ? all.filter((m) => m.ts >= finiteNumber(w.fromTs, 'window.fromTs') && m.ts <= finiteNumber(w.toTs, 'window.toTs')) : all;
+        return { total: inWindow.length, markers: inWindow.slice(0, LIMITS.maxMarkers) };
+      }
       case 'notes':
         return this.host.listNotes();
       case 'upsertNote': {
