@@ -334,18 +334,18 @@ export const CORE_PROBES: ProbeSpec[] = [
   },
   // --- optional: only with --include (by name, symbol or a rule that needs them) ---
   {
-    name: 'mdev_range', symbol: 'migrate_device_range', kind: 'migrate-device-range', since: [6, 1], optional: true,
+    name: 'migrate_device_range', symbol: 'migrate_device_range', kind: 'migrate-device-range', since: [6, 1], optional: true,
     why: 'driver eviction of device memory (device teardown) by pfn range',
     raw: () => [arg('start_pfn', argReg(2), 'x64'), arg('npages', argReg(3), 'u64')],
     btf: () => [arg('start_pfn', 'start', 'x64'), arg('npages', 'npages', 'u64')],
   },
   {
-    name: 'mig_entry_wait_locked', symbol: 'migration_entry_wait_on_locked', kind: 'migration-wait', since: [6, 1], optional: true,
+    name: 'migration_entry_wait_on_locked', symbol: 'migration_entry_wait_on_locked', kind: 'migration-wait', since: [6, 1], optional: true,
     why: 'the sleeping half of migration_entry_wait (state D until the folio lock is released)',
     raw: () => [],
   },
   {
-    name: 'lru_drain_all', symbol: 'lru_add_drain_all', kind: 'function', optional: true,
+    name: 'lru_add_drain_all', symbol: 'lru_add_drain_all', optional: true,
     why: 'migrate_device_unmap drains every CPU\'s LRU cache: the stall behind the 6.15+ trylock spin',
     raw: () => [],
   },

@@ -144,7 +144,8 @@ export const DRIVER_PROBES: ProbeSpec[] = [
     raw: ret('ret', 'u8'),
   },
   {
-    name: 'svm_range_evict', symbol: 'svm_range_evict', module: 'amdgpu', drivers: ['amdkfd'], optional: true, kind: 'driver-invalidate',
+    // the decoders know it by symbol but give it no domain kind yet (a generic function event)
+    name: 'svm_range_evict', symbol: 'svm_range_evict', module: 'amdgpu', drivers: ['amdkfd'], optional: true,
     unverified: 'static (prange, mm, start, last, event); start/last are page numbers, not addresses; may be inlined',
     why: 'real GPU work: queues are evicted or the range is unmapped from the GPU',
     raw: () => [arg('start_pfn', argReg(3), 'x64'), arg('last_pfn', argReg(4), 'x64'), arg('event', argReg(5), 'u32')],
@@ -193,7 +194,7 @@ export const DRIVER_PROBES: ProbeSpec[] = [
     btf: () => [arg('address', 'fault_addr', 'x64'), arg('atomic', 'atomic', 'u8')],
   },
   {
-    name: 'xe_svm_handle_pagefault__return', symbol: 'xe_svm_handle_pagefault', module: 'xe', drivers: ['xe'], since: [6, 15], ret: true, kind: 'device-fault',
+    name: 'xe_svm_handle_pagefault__return', symbol: 'xe_svm_handle_pagefault', module: 'xe', drivers: ['xe'], since: [6, 15], ret: true,
     unverified: 'not captured yet',
     why: '-EAGAIN retries of the GPU fault',
     raw: ret('ret', 's32'),

@@ -34,7 +34,7 @@ export const RULE_NEEDS: Record<string, RuleNeeds> = {
     why: 'counts CPU faults and migrate_to_ram calls per address with no completed migration in between',
   },
   'refcount/migration-entry-wait': {
-    probes: ['mig_entry_wait', 'mig_entry_wait_locked', 'mvma_setup', 'mvma_finalize'],
+    probes: ['mig_entry_wait', 'migration_entry_wait_on_locked', 'mvma_setup', 'mvma_finalize'],
     tracepoints: ['sched:sched_switch'],
     stacks: true,
     why: 'needs migration_entry_wait hits (and D-state sleeps with stacks) inside an open migration window',

@@ -42,10 +42,20 @@ export function sampleLine(def: ProbeDefinition, format: SampleFormat, values: S
     const entryOff = def.kind === 'fprobe' ? '0x4' : '0x0';
     site = isReturn ? `(migrate_vma_setup+0x1a5/0x220 <- ${def.symbol})` : `(${def.symbol}+${entryOff}/0x190${mod})`;
   } else {
-    site = isReturn ? '(ffffffff81249e60 <- ffffffff81255da1)' : '(ffffffff81249e60)';
+    // trace-cmd and perf render the format's "(%lx)" / "(%lx <- %lx)": the probed function's address, then
+    // for returns the return address in the caller. Each function gets its own address, as in a kernel.
+    const fn = fakeAddress(def.module ? `${def.module}:${def.symbol}` : def.symbol, def.module ? 'ffffffffc0' : 'ffffffff81');
+    site = isReturn ? `(${fn} <- ffffffff81255da1)` : `(${fn})`;
   }
   const body = fields ? `${site} ${fields}` : site;
   if (format === 'ftrace') return `${comm.padStart(16)}-${String(pid).padEnd(7)} [002] .....   ${ts}: ${def.event}: ${body}`;
   if (format === 'trace-cmd') return `${comm.padStart(16)}-${String(pid).padEnd(5)} [002]   ${ts}: ${`${def.event}:`.padEnd(21)} ${body}`;
   return `${comm.padStart(16)} ${String(pid).padStart(6)} [002] ${ts.padStart(12)}: ${`${def.group}:${def.event}:`.padStart(40)} ${body}`;
+}
+
+/** A stable, distinct kernel text address per symbol (FNV-1a of the name), module or vmlinux range. */
+function fakeAddress(symbol: string, prefix: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < symbol.length; i++) h = Math.imul(h ^ symbol.charCodeAt(i), 0x01000193) >>> 0;
+  return `${prefix}${(h & 0xffffff).toString(16).padStart(6, '0')}`;
 }

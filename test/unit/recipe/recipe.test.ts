@@ -66,12 +66,12 @@ test('every rule has the probes it needs, or names the ones this kernel lacks', 
 
 test('--include adds optional probes by rule, by name, by symbol, or as a missing-evidence definition', () => {
   const base = buildRecipe(makeTarget({ kernel: '6.12', driver: 'test_hmm' })).probes.map((p) => p.spec.name);
-  assert.ok(!base.includes('mig_entry_wait_locked'));
+  assert.ok(!base.includes('migration_entry_wait_on_locked'));
   const byRule = buildRecipe(makeTarget({ kernel: '6.12', driver: 'test_hmm', include: ['refcount/migration-entry-wait'] }));
-  assert.ok(byRule.probes.some((p) => p.spec.name === 'mig_entry_wait_locked' && p.origin === 'include'));
+  assert.ok(byRule.probes.some((p) => p.spec.name === 'migration_entry_wait_on_locked' && p.origin === 'include'));
   const bySymbol = buildRecipe(makeTarget({ kernel: '6.12', driver: 'test_hmm', include: ['lru_add_drain_all,migrate_device_range'] }));
-  assert.ok(bySymbol.probes.some((p) => p.spec.name === 'lru_drain_all'));
-  assert.ok(bySymbol.probes.some((p) => p.spec.name === 'mdev_range'));
+  assert.ok(bySymbol.probes.some((p) => p.spec.name === 'lru_add_drain_all'));
+  assert.ok(bySymbol.probes.some((p) => p.spec.name === 'migrate_device_range'));
   // a definition written for another kernel is replaced by this kernel's form of the same probe
   const byDef = buildRecipe(makeTarget({ kernel: '6.12', driver: 'generic', include: ['p:kprobes/dmirror_inval dmirror_interval_invalidate start=+16(%si):x64'] }));
   const inval = byDef.probes.find((p) => p.spec.name === 'dmirror_inval');
