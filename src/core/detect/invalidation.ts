@@ -164,6 +164,21 @@ export const selfDuringMigration = defineRule(
   },
 );
 
+/** What the page states say about an empty collection (flags vs. where the pages already were). */
+function whyNothing(d: DetectContext, m: MigrationRecord): string | undefined {
+  if (m.npages > 4096) return undefined;
+  const first = Math.floor(m.start / 4096);
+  const counts = new Map<string, number>();
+  for (let v = first; v < first + m.npages; v++) {
+    const st = d.pages.stateBefore(m.as, v, m.setupTs, m.setupId);
+    counts.set(st, (counts.get(st) ?? 0) + 1);
+  }
+  const flags = m.flags ?? 0;
+  if ((flags & 1) !== 0 && (flags & 2) === 0 && counts.get('device-private') === m.npages) return `all ${m.npages} page(s) were already device-private and MIGRATE_VMA_SELECT_SYSTEM does not select them`;
+  if ((flags & 2) !== 0 && (flags & 1) === 0 && counts.get('system') === m.npages) return `all ${m.npages} page(s) were already in system RAM and MIGRATE_VMA_SELECT_DEVICE_PRIVATE does not select them`;
+  return undefined;
+}
+
 export const noOpMigration = defineRule(
   {
     id: 'invalidation/no-op-migration',
@@ -201,6 +216,7 @@ export const noOpMigration = defineRule(
       const last = g.ms[g.ms.length - 1];
       const n = g.ms.length;
       const handled = g.invs.filter((r) => r.callbacks.length > 0).length;
+      const why = whyNothing(d, m);
       d.findings.push(
         makeFinding(d.model, {
           rule: 'invalidation/no-op-migration',
@@ -208,8 +224,8 @@ export const noOpMigration = defineRule(
           title: n >= storm ? 'MIGRATE invalidation storm: migrations collect nothing' : 'MIGRATE invalidation for a migration that collected nothing',
           message:
             `${taskText(m.comm, m.pid)} at ${timeText(m.setupTs)}: ${n > 1 ? `${n} migrations` : 'migration'} ${m.direction} of ${rangeText(m.start, m.end)} collected 0 of ${m.npages} page(s)` +
-            `${g.invs.length > 0 ? ` after a full MIGRATE invalidation${g.invs.length > 1 ? ` (${g.invs.length})` : ''} owner ${g.invs[0].owner ?? 'unknown'}, ${handled} handled by a driver callback` : ''}` +
-            `${n > 1 ? ` over ${msText(last.setupTs - m.setupTs)}` : ''}`,
+            `${g.invs.length > 0 ? ` after a full MIGRATE invalidation${g.invs.length > 1 ? ` (${g.invs.length})` : ''} (owner ${g.invs[0].owner ?? 'unknown'}${g.invs[0].owner !== undefined && g.invs[0].owner === m.pgmapOwner ? ', the driver\'s own pgmap owner' : ''}), ${handled} handled by a driver callback` : ''}` +
+            `${n > 1 ? ` over ${msText(last.setupTs - m.setupTs)}` : ''}${why ? `; ${why}` : ''}`,
           explanation:
             'The whole range was invalidated with MMU_NOTIFY_MIGRATE before the page walk found nothing to migrate. With flags MIGRATE_VMA_SELECT_SYSTEM the pages were most likely already device-private (a second migrate of the same range), with SELECT_DEVICE_PRIVATE already back in RAM or held by a concurrent migration. ' +
             'Drivers that filter their own MIGRATE (owner == pgmap owner) pay little; others (and interval notifiers) bump their sequence. Track which ranges are already on the device before migrating, and when the same range repeats from migrate_to_ram, look for the fault loop (refcount/fault-livelock).',
