@@ -142,6 +142,14 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
     return { origin: 'unknown', evidence: [] };
   };
 
+  /** unmap_vmas/zap alone does not say who unmapped: the whole-mm UNMAP is exit, a syscall names the rest. */
+  const refine = (o: { origin: InvalidationOrigin; evidence: string[] }, rec: InvalidationRecord, t: TaskContext) => {
+    if (o.origin !== 'zap') return o;
+    if (rec.event === 'UNMAP' && rec.end >= HIGH_ADDR) return { origin: 'exit' as const, evidence: [...o.evidence, 'UNMAP of the whole address space'] };
+    const sc = originFromSyscall(t.syscall);
+    return sc ? { origin: sc, evidence: [...o.evidence, `sys_${t.syscall}`] } : o;
+  };
+
   const setRange = (space: AddressSpace, start: number, end: number, state: number, id: number, ts: number) => {
     const sp = pages.spaces.get(space);
     if (!sp) return;
@@ -363,7 +371,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
           owner, blockable: blk < 0 ? undefined : blk === 1, origin: 'unknown', originEvidence: [], startId: id, startTs: ts,
           callbacks: [], migrationId: m?.rec.id,
         };
-        const o = originOf(id, t, rec);
+        const o = refine(originOf(id, t, rec), rec, t);
         rec.origin = o.origin;
         rec.originEvidence = o.evidence;
         if (kind === 'driver-invalidate') {
@@ -409,7 +417,8 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
             const rec = invalidations[ri];
             if (rec.originEvidence[0] !== 'stack') {
               const chain = [baseFunction(caller), ...(s >= 0 ? spans.chain(store, s) : [])];
-              const o = classifyOrigin(chain);
+              const c = classifyOrigin(chain);
+              const o = c ? refine({ origin: c.origin, evidence: c.evidence }, rec, t) : undefined;
               if (o) {
                 rec.origin = o.origin;
                 rec.originEvidence = ['caller', ...o.evidence];
