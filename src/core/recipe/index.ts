@@ -25,3 +25,6 @@ export function recipeText(target: RecipeTarget, generator?: string): string {
   const recipe = buildRecipe(target);
   return target.probesOnly ? renderProbesOnly(recipe) : renderScript(recipe, generator);
 }
+export { sanitizeRecipeRequest, kernelChoices } from './request';
+export type { RecipeRequest, KernelChoice } from './request';
+export { atLeast as atLeastKernel } from './target';
