@@ -1,0 +1,85 @@
+/**
+ * Notes round-trip through `<trace>.hmmnotes.json`: saved atomically beside a copy of a real capture,
+ * shown in hovers, "expected" suppresses the finding's diagnostic (kept in the data), reloaded by a fresh
+ * service (a reopened window), and recovered after a simulated crash between write and rename.
+ */
+
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import { sidecarPath, writeNotesFile, readNotesFile } from '../../../src/core/notes';
+import { SidecarNotesService } from '../../../src/extension/notes/notesService';
+import { api, openAnalysed, scratchCopy, until } from './util';
+
+describe('editor: notes on invalidations', () => {
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  it('a note is saved to the sidecar (trace untouched), shown in the hover, and reloaded by a new session', async () => {
+    const a = await api();
+    const uri = scratchCopy('k6.1', 'migrate_fault-ftrace.txt');
+    const before = readFileSync(uri.fsPath);
+    const { editor } = await openAnalysed(uri);
+    let line = 0;
+    for (let i = 0; i < editor.document.lineCount; i++) if (/mn_start: .*event=6/.test(editor.document.lineAt(i).text)) { line = i + 1; break; }
+    const note = await a.notes.upsert(uri, { line, body: 'own MIGRATE: dmirror skips it (ret=1)' });
+    const json = JSON.parse(readFileSync(sidecarPath(uri.fsPath), 'utf8'));
+    assert.equal(json.version, 1);
+    assert.equal(json.notes[0].id, note.id);
+    assert.deepEqual(readFileSync(uri.fsPath), before, 'the trace itself is never written');
+    await until('the hover shows the note', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line - 1, 60));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      return text.includes('own MIGRATE: dmirror skips it') ? text : undefined;
+    });
+    const fresh = new SidecarNotesService(() => undefined);
+    try {
+      const reloaded = await fresh.list(uri);
+      assert.deepEqual(reloaded.map((n) => [n.id, n.line, n.body]), [[note.id, line, 'own MIGRATE: dmirror skips it (ret=1)']]);
+    } finally {
+      fresh.dispose();
+    }
+    await a.notes.remove(uri, note.id);
+    assert.deepEqual(JSON.parse(readFileSync(sidecarPath(uri.fsPath), 'utf8')).notes, []);
+  });
+
+  it('marking a finding expected removes its diagnostic but keeps it, listed as expected', async () => {
+    const a = await api();
+    const uri = scratchCopy('k6.1', 'mprotect-ftrace.txt');
+    const { state } = await openAnalysed(uri);
+    await until('diagnostics', () => vscode.languages.getDiagnostics(uri).length > 0);
+    const total = vscode.languages.getDiagnostics(uri).length;
+    const f = state.analysis.data.findings[0];
+    await a.notes.upsert(uri, { line: f.lines[0], findingKey: f.key, body: 'mprotect upgrade: expected in this test', expected: true });
+    await until('one diagnostic fewer', () => vscode.languages.getDiagnostics(uri).length === total - 1);
+    const now = a.states.get(uri);
+    assert.ok(now?.expected.has(f.key));
+    assert.ok(now?.analysis.data.findings.some((x) => x.key === f.key), 'the finding is kept, not deleted');
+  });
+
+  it('a crash between write and rename leaves the old sidecar; the complete temp is recovered on the next load', async () => {
+    const uri = scratchCopy('k6.1', 'munmap-ftrace.txt');
+    const now = new Date().toISOString();
+    await writeNotesFile(uri.fsPath, [{ id: 'old', line: 10, body: 'before', created: now, updated: now }]);
+    await assert.rejects(
+      writeNotesFile(uri.fsPath, [{ id: 'old', line: 10, body: 'before', created: now, updated: now }, { id: 'new', line: 20, body: 'after', created: now, updated: now }], {
+        beforeRename: () => {
+          throw new Error('power cut');
+        },
+      }),
+      /power cut/,
+    );
+    assert.deepEqual((await readNotesFile(uri.fsPath)).notes.map((n) => n.id), ['old'], 'the sidecar is the old, complete file');
+    const past = new Date(statSync(sidecarPath(uri.fsPath)).mtimeMs - 10000);
+    utimesSync(sidecarPath(uri.fsPath), past, past);
+    await new Promise((r) => setTimeout(r, 2100)); // the service leaves temps younger than 2 s to a live writer
+    const svc = new SidecarNotesService(() => undefined);
+    try {
+      assert.deepEqual((await svc.list(uri)).map((n) => n.id), ['old', 'new']);
+    } finally {
+      svc.dispose();
+    }
+    assert.deepEqual(readdirSync(dirname(uri.fsPath)).filter((n) => n.includes('.tmp-')), []);
+    assert.ok(existsSync(sidecarPath(uri.fsPath)));
+  });
+});
