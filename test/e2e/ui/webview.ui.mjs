@@ -1,0 +1,187 @@
+// The analysis webview in real VS Code (code-server + headless chromium), on the real 6.1 double_migrate
+// capture (test_hmm: 8 pages to the device, again (no-op), back to RAM, to the device again) and on the XSS
+// copy of it (test/fixtures/xss). Each test starts its own workbench on a throw-away copy of the files.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const TRACE = 'double_migrate.txt';
+const FILES = {
+  [TRACE]: 'test/fixtures/traces/k6.1/double_migrate-ftrace.txt',
+  [`${TRACE}.kprobe_events`]: 'test/fixtures/traces/k6.1/_guest-6.1-kprobe_events.txt',
+};
+const XSS = 'xss-double_migrate.txt';
+const XSS_FILES = { [XSS]: `test/fixtures/xss/${XSS}`, [`${XSS}.kprobe_events`]: `test/fixtures/xss/${XSS}.kprobe_events` };
+
+/** Opens the trace as text, then its analysis; resolves with the webview frame once the views are ready. */
+async function openAnalysis(ctx, file) {
+  await ctx.openFile(file);
+  await ctx.runCommand('HMM Trace: Open Analysis');
+  const view = ctx.webviewFrame(file);
+  await view.locator('body[data-ready]').waitFor({ timeout: 60000 });
+  return view;
+}
+
+async function tab(view, name) {
+  await view.locator(`vscode-tab-header[data-tab="${name}"]`).click();
+  await view.locator(`vscode-tab-panel[data-tab="${name}"]`).waitFor({ state: 'visible' });
+}
+
+async function value(view, metric) {
+  return Number(await view.locator(`[data-metric="${metric}"] .card-value, dd[data-metric="${metric}"]`).first().getAttribute('data-value'));
+}
+
+/** `a` contains `b` in order (not necessarily adjacent). */
+function hasSubsequence(a, b) {
+  let i = 0;
+  for (const x of a) if (x === b[i]) i++;
+  return i === b.length;
+}
+
+async function editorLine(page) {
+  const item = page.locator('.statusbar-item[id="status.editor.selection"]');
+  await item.waitFor({ timeout: 15000 });
+  const m = /Ln (\d+)/.exec((await item.textContent()) ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+export const tests = [
+  {
+    name: 'webview: overview numbers equal `analyze --json` (light theme screenshot)',
+    timeoutMs: 180000,
+    run: async ({ withWorkbench, tempWorkspace, REPO_ROOT, log }) => {
+      const ws = tempWorkspace(FILES);
+      const cli = JSON.parse(execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'analyze', '--json', path.join(ws, TRACE)], { encoding: 'utf8' }));
+      const s = cli.summary;
+      await withWorkbench({ mode: 'dev', theme: 'light', workspace: ws }, async (ctx) => {
+        const view = await openAnalysis(ctx, TRACE);
+        const checked = [];
+        for (const key of ['events', 'pages', 'addressSpaces', 'lines', 'unparsed']) {
+          if (typeof s[key] !== 'number') continue;
+          const metric = key === 'lines' || key === 'unparsed' ? `events.${key}` : key;
+          assert.equal(await value(view, metric), s[key], `${key} card`);
+          checked.push(key);
+        }
+        const mig = typeof s.migrations === 'number' ? { count: s.migrations } : s.migrations;
+        assert.equal(await value(view, 'migrations'), mig.count, 'migrations card');
+        for (const k of ['requested', 'collected', 'migrated']) if (typeof mig[k] === 'number') assert.equal(await value(view, `migrations.${k}`), mig[k], `migrations.${k}`);
+        for (const [ev, n] of Object.entries(s.invalidations)) assert.equal(await value(view, `invalidations.${ev}`), n, `invalidations ${ev}`);
+        const bySeverity = { error: 0, warning: 0, info: 0 };
+        for (const f of cli.findings) bySeverity[f.severity]++;
+        for (const [sev, n] of Object.entries(bySeverity)) assert.equal(await value(view, `findings.${sev}`), n, `findings ${sev}`);
+        checked.push('migrations', 'invalidations', 'findings');
+        log(`overview equals analyze --json on ${checked.join(', ')}; ready after ${await view.locator('body').getAttribute('data-ready')} ms`);
+        log(`screenshot ${await ctx.screenshot('webview-overview-light')}`);
+        await tab(view, 'pages');
+        await view.locator('.grid-row[data-index="0"]').click();
+        await view.locator('.state-sequence li').first().waitFor();
+        log(`screenshot ${await ctx.screenshot('webview-pages-light')}`);
+      });
+    },
+  },
+  {
+    name: 'webview: a page shows device-private, system, device-private; clicking an event point selects its line (dark theme)',
+    timeoutMs: 180000,
+    run: async ({ withWorkbench, tempWorkspace, log }) => {
+      const ws = tempWorkspace(FILES);
+      await withWorkbench({ mode: 'dev', theme: 'dark', workspace: ws }, async (ctx) => {
+        const view = await openAnalysis(ctx, TRACE);
+        log(`screenshot ${await ctx.screenshot('webview-overview-dark')}`);
+        await tab(view, 'pages');
+        const row = view.locator('.grid-row[data-index="0"]');
+        const page = await row.getAttribute('data-page');
+        await row.click();
+        const seq = view.locator(`.state-sequence[data-page="${page}"]`);
+        await seq.waitFor();
+        const states = ((await seq.getAttribute('data-states')) ?? '').split(',');
+        assert.ok(hasSubsequence(states, ['device-private', 'system', 'device-private']), `states of ${page}: ${states.join(' → ')}`);
+        log(`page ${page}: ${states.join(' → ')}`);
+        // pick an event with the keyboard (no reveal), then click that point on the canvas
+        const box = view.locator('.timeline-box');
+        await box.focus();
+        for (let i = 0; i < 4; i++) await box.press('ArrowRight');
+        await view.locator('.timeline-box[data-selected-line]').waitFor();
+        const line = Number(await box.getAttribute('data-selected-line'));
+        const x = Number(await box.getAttribute('data-selected-x'));
+        const y = Number(await box.getAttribute('data-selected-y'));
+        log(`screenshot ${await ctx.screenshot('webview-timeline-dark')}`);
+        await view.locator('.timeline-box canvas').click({ position: { x, y } });
+        await ctx.page.locator('.tabs-container .tab.active', { hasText: TRACE }).first().waitFor({ timeout: 15000 });
+        let got;
+        for (let i = 0; i < 30 && got !== line; i++) {
+          got = await editorLine(ctx.page);
+          if (got !== line) await ctx.page.waitForTimeout(200);
+        }
+        assert.equal(got, line, 'the trace editor selection is on the clicked event line');
+        log(`clicked event at (${x}, ${y}) → editor on line ${got}`);
+        log(`screenshot ${await ctx.screenshot('webview-reveal-dark')}`);
+      });
+    },
+  },
+  {
+    name: 'webview: a note added in Findings lands in the sidecar and is shown after reopening',
+    timeoutMs: 180000,
+    run: async ({ withWorkbench, tempWorkspace, log }) => {
+      const ws = tempWorkspace(FILES);
+      const body = `checked with dmirror: expected no-op ${Date.now()}`;
+      await withWorkbench({ mode: 'dev', theme: 'light', workspace: ws }, async (ctx) => {
+        let view = await openAnalysis(ctx, TRACE);
+        await tab(view, 'findings');
+        const finding = view.locator('.finding').first();
+        const key = await finding.getAttribute('data-key');
+        await finding.locator('.add-note').click();
+        await finding.locator('vscode-textarea textarea').fill(body);
+        await finding.locator('.save-note').click();
+        await view.locator('.note-body', { hasText: body }).waitFor({ timeout: 15000 });
+        const sidecar = path.join(ws, `${TRACE}.hmmnotes.json`);
+        let text = '';
+        for (let i = 0; i < 50 && !text.includes(body); i++) {
+          text = fs.existsSync(sidecar) ? fs.readFileSync(sidecar, 'utf8') : '';
+          if (!text.includes(body)) await ctx.page.waitForTimeout(200);
+        }
+        assert.ok(text.includes(body), `sidecar ${sidecar} holds the note`);
+        assert.ok(text.includes(key), 'the note is attached to the finding key');
+        log(`sidecar has the note for ${key}`);
+        await ctx.runCommand('View: Close All Editors');
+        view = await openAnalysis(ctx, TRACE);
+        await tab(view, 'findings');
+        await view.locator('.note-body', { hasText: body }).waitFor({ timeout: 15000 });
+        log(`screenshot ${await ctx.screenshot('webview-findings-note-light')}`);
+      });
+    },
+  },
+  {
+    name: 'webview: task names and markers with <img onerror> and </script> render as text and run nothing',
+    timeoutMs: 180000,
+    run: async ({ withWorkbench, tempWorkspace, log }) => {
+      const ws = tempWorkspace(XSS_FILES);
+      await withWorkbench({ mode: 'dev', theme: 'dark', workspace: ws }, async (ctx) => {
+        const dialogs = [];
+        ctx.page.on('dialog', (d) => {
+          dialogs.push(d.message());
+          void d.dismiss();
+        });
+        const view = await openAnalysis(ctx, XSS);
+        await view.locator('.markers-section summary').click();
+        await view.locator('.marker-text', { hasText: '</script><img src=x onerror=alert(2)>' }).first().waitFor();
+        await tab(view, 'pages');
+        await view.locator('.grid-row[data-index="0"]').click();
+        const box = view.locator('.timeline-box');
+        await box.focus();
+        await box.press('ArrowRight');
+        await view.locator('.event-details td', { hasText: '<img src=x onerror=alert(1)>' }).first().waitFor();
+        await tab(view, 'findings');
+        await view.locator('.finding .message', { hasText: '<img src=x onerror=alert(1)>' }).first().waitFor();
+        assert.equal(await view.locator('img').count(), 0, 'no <img> element was created from trace text');
+        // VS Code injects its own host script into the frame; every other script must be our nonce'd bundle
+        const scripts = await view.locator('script').evaluateAll((els) => els.map((e) => ({ src: e.getAttribute('src') ?? '', text: e.textContent ?? '' })));
+        assert.equal(scripts.filter((x) => x.src.endsWith('/analysis.entry.js')).length, 1, 'the bundle is loaded once');
+        assert.ok(scripts.every((x) => !/onerror|alert\(/.test(x.src + x.text)), `no script carries trace text: ${JSON.stringify(scripts.map((x) => x.src))}`);
+        await ctx.page.waitForTimeout(500);
+        assert.deepEqual(dialogs, [], 'no alert() ran');
+        log(`screenshot ${await ctx.screenshot('webview-xss-dark')}`);
+      });
+    },
+  },
+];
