@@ -99,7 +99,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
       else page.setState(target, r.finalizeId, r.finalizeTs ?? ts);
     }
     m.pending.clear();
-    r.moved = m.innerSeen ? m.innerMoved : m.outerMoved > 0 || m.outerEagain > 0 ? m.outerMoved : r.moved;
+    r.moved = m.innerSeen ? m.innerMoved : m.outerMoved > 0 || m.outerEagain > 0 ? m.outerMoved : r.cpages === 0 ? 0 : r.moved;
     r.eagain = m.innerSeen ? m.innerEagain : m.outerEagain;
   };
 
