@@ -24,7 +24,7 @@
 //       webviewFrame(titleOrIndex?),    FrameLocator of the extension's HTML inside a VISIBLE webview: no argument =
 //                                       the active editor's/first visible one, a number = nth visible, a string or
 //                                       RegExp = the one whose editor tab / panel title matches
-//       screenshot(name),               saves test/e2e/screenshots/<name>.png, returns the absolute path
+//       screenshot(name),               parks the mouse, saves test/e2e/screenshots/<name>.png, returns its path
 //       waitForNotification(textRegex, timeoutMs?)  resolves with the text of a matching notification (toast or
 //                                       Notifications Center)
 //     }

@@ -134,7 +134,8 @@ export function makeWorkbenchContext({ page, workspace, mode, server, screenshot
     async screenshot(name) {
       fs.mkdirSync(screenshots, { recursive: true });
       const file = path.join(screenshots, `${name.replace(/[^\w.-]+/g, '-')}.png`);
-      await page.waitForTimeout(300); // let fades and the cursor blink settle
+      await page.mouse.move(1, 1); // park the pointer in the title bar: no hover tooltip over the view
+      await page.waitForTimeout(400); // let fades and hover widgets settle
       await page.screenshot({ path: file });
       return file;
     },
