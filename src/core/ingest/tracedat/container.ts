@@ -209,7 +209,7 @@ async function readV6(f: DatFile, meta: TraceDatMeta, start: number): Promise<vo
     const count = await num(4, 'event count');
     for (let i = 0; i < count; i++) addFormat(meta, (await rd(await num(8, 'format size'), 'event format')).toString('utf8'), system);
   }
-  meta.kallsyms = Kallsyms.parse((await rd(await num(4, 'kallsyms size'), 'kallsyms')).toString('utf8'));
+  meta.kallsyms = Kallsyms.parse(await rd(await num(4, 'kallsyms size'), 'kallsyms'));
   meta.printk = parsePrintkFormats((await rd(await num(4, 'printk size'), 'printk formats')).toString('utf8'));
   meta.cmdlines = parseCmdlines((await rd(await num(8, 'cmdlines size'), 'saved cmdlines')).toString('utf8'));
   meta.cpus = await num(4, 'cpu count');
@@ -333,7 +333,7 @@ async function readV7(f: DatFile, meta: TraceDatMeta, start: number): Promise<vo
   await need(Opt.FTRACE_EVENTS, 'ftrace events', (c) => parseFtraceEvents(c, meta));
   await need(Opt.EVENT_FORMATS, 'event formats', (c) => parseEventFormats(c, meta));
   await need(Opt.KALLSYMS, 'kallsyms', (c) => {
-    meta.kallsyms = Kallsyms.parse(c.bytes(c.u32('kallsyms size'), 'kallsyms').toString('utf8'));
+    meta.kallsyms = Kallsyms.parse(Buffer.from(c.bytes(c.u32('kallsyms size'), 'kallsyms')));
   });
   await need(Opt.PRINTK, 'printk', (c) => {
     meta.printk = parsePrintkFormats(c.bytes(c.u32('printk size'), 'printk formats').toString('utf8'));

@@ -15,7 +15,7 @@
  * Memory is bounded: each CPU holds one read block (a few hundred KiB) or one decompressed chunk.
  */
 
-import { decompressBlock, type Codec } from './compression';
+import { MAX_BLOCK, decompressBlock, type Codec } from './compression';
 import { at, type DatFile } from './fileAccess';
 import type { HeaderPage } from './eventFormat';
 import { TraceInputError } from '../types';
@@ -96,7 +96,7 @@ export class CpuReader {
     const hdr = await this.f.read(chunkAt, 8, `CPU ${this.cpu} chunk header`);
     const csize = this.readU32(hdr, 0);
     const usize = this.readU32(hdr, 4);
-    if (usize % this.pageSize !== 0 || usize > 1 << 30) throw this.f.fail(`corrupt chunk header (uncompressed size ${usize})`, chunkAt);
+    if (usize % this.pageSize !== 0 || usize === 0 || usize > MAX_BLOCK) throw this.f.fail(`corrupt chunk header (uncompressed size ${usize})`, chunkAt);
     const data = await this.f.read(chunkAt + 8, csize, `CPU ${this.cpu} compressed chunk`);
     try {
       this.buf = decompressBlock(this.codec, data, usize);

@@ -19,61 +19,120 @@ export interface ResolvedSymbol {
  * and would otherwise swallow every user-space address below the kernel text.
  */
 export class Kallsyms {
-  private addrs: Float64Array = new Float64Array(0);
   private hi: Uint32Array = new Uint32Array(0);
-  private names: string[] = [];
-  private mods: (string | undefined)[] = [];
+  private lo: Uint32Array = new Uint32Array(0);
+  /** Name and module are kept as byte ranges of the kallsyms text and decoded on lookup. */
+  private nameAt: Uint32Array = new Uint32Array(0);
+  private nameEnd: Uint32Array = new Uint32Array(0);
+  private modAt: Uint32Array = new Uint32Array(0);
+  private modEnd: Uint32Array = new Uint32Array(0);
+  private text: Buffer = Buffer.alloc(0);
+  private n = 0;
 
   get count(): number {
-    return this.names.length;
+    return this.n;
   }
 
-  static parse(text: string): Kallsyms {
-    const rows: { hi: number; lo: number; name: string; mod?: string }[] = [];
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      const line = text.slice(start, end);
-      start = end + 1;
-      // "ffffffff81000000 T _stext" or "ffffffffc0200000 t dmirror_fops_open\t[test_hmm]"
-      const sp1 = line.indexOf(' ');
-      if (sp1 <= 0) continue;
-      const type = line.charAt(sp1 + 1);
-      if (type === 'A' || type === 'a' || line.charAt(sp1 + 2) !== ' ') continue;
-      const rest = line.slice(sp1 + 3);
-      const tab = rest.indexOf('\t');
-      const name = (tab >= 0 ? rest.slice(0, tab) : rest).trim();
-      let mod: string | undefined;
-      if (tab >= 0) {
-        const m = /\[([^\]]+)\]/.exec(rest.slice(tab));
-        if (m) mod = m[1];
+  /**
+   * Parses /proc/kallsyms bytes: `ffffffff81000000 T _stext` or `ffffffffc0200000 t name\t[module]`. Works
+   * on bytes without a regex per line: the table has ~100k lines and is read on every open.
+   */
+  static parse(input: Buffer | string): Kallsyms {
+    const t = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+    const cap = 1 + (t.length >> 4);
+    const hi = new Uint32Array(cap);
+    const lo = new Uint32Array(cap);
+    const na = new Uint32Array(cap);
+    const ne = new Uint32Array(cap);
+    const ma = new Uint32Array(cap);
+    const me = new Uint32Array(cap);
+    let n = 0;
+    let p = 0;
+    const len = t.length;
+    while (p < len) {
+      let eol = t.indexOf(10, p);
+      if (eol < 0) eol = len;
+      // address: up to 16 hex digits
+      let h = 0;
+      let l = 0;
+      let digits = 0;
+      let q = p;
+      for (; q < eol; q++) {
+        const c = t[q]!;
+        const v = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+        if (v < 0) break;
+        h = ((h << 4) | (l >>> 28)) >>> 0;
+        l = ((l << 4) | v) >>> 0;
+        digits++;
       }
-      const hex = line.slice(0, sp1);
-      if (!/^[0-9a-fA-F]{1,16}$/.test(hex) || name === '') continue;
-      const padded = hex.padStart(16, '0');
-      rows.push({ hi: parseInt(padded.slice(0, 8), 16), lo: parseInt(padded.slice(8), 16), name, mod });
+      const type = t[q + 1];
+      if (digits > 0 && digits <= 16 && t[q] === 32 && t[q + 2] === 32 && type !== 65 && type !== 97 && n < cap) {
+        const nameStart = q + 3;
+        let nameStop = nameStart;
+        while (nameStop < eol && t[nameStop] !== 9 && t[nameStop] !== 32 && t[nameStop] !== 13) nameStop++;
+        if (nameStop > nameStart) {
+          hi[n] = h;
+          lo[n] = l;
+          na[n] = nameStart;
+          ne[n] = nameStop;
+          // `\t[module]` after the name (scan this line only)
+          let open = nameStop;
+          while (open < eol && t[open] !== 91) open++;
+          if (open < eol) {
+            let close = open + 1;
+            while (close < eol && t[close] !== 93) close++;
+            ma[n] = open + 1;
+            me[n] = close;
+          }
+          n++;
+        }
+      }
+      p = eol + 1;
     }
-    rows.sort((a, b) => a.hi - b.hi || a.lo - b.lo);
     const k = new Kallsyms();
-    k.hi = new Uint32Array(rows.length);
-    k.addrs = new Float64Array(rows.length);
-    k.names = new Array<string>(rows.length);
-    k.mods = new Array<string | undefined>(rows.length);
-    rows.forEach((r, i) => {
-      k.hi[i] = r.hi;
-      k.addrs[i] = r.lo;
-      k.names[i] = r.name;
-      k.mods[i] = r.mod;
-    });
+    k.text = t;
+    k.n = n;
+    // /proc/kallsyms is mostly address-ordered; sort an index only when it is not
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) if (hi[i]! < hi[i - 1]! || (hi[i] === hi[i - 1] && lo[i]! < lo[i - 1]!)) sorted = false;
+    if (sorted) {
+      k.hi = hi.subarray(0, n);
+      k.lo = lo.subarray(0, n);
+      k.nameAt = na.subarray(0, n);
+      k.nameEnd = ne.subarray(0, n);
+      k.modAt = ma.subarray(0, n);
+      k.modEnd = me.subarray(0, n);
+      return k;
+    }
+    // sort by the 64-bit address as one double key: ties and near-ties are settled by the exact compare
+    const key = new Float64Array(n);
+    for (let i = 0; i < n; i++) key[i] = hi[i]! * 4294967296 + lo[i]!;
+    const idx = new Uint32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    idx.sort((a, b) => key[a]! - key[b]! || hi[a]! - hi[b]! || lo[a]! - lo[b]! || a - b);
+    const pick = (src: Uint32Array): Uint32Array => {
+      const out = new Uint32Array(n);
+      for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
+      return out;
+    };
+    k.hi = pick(hi);
+    k.lo = pick(lo);
+    k.nameAt = pick(na);
+    k.nameEnd = pick(ne);
+    k.modAt = pick(ma);
+    k.modEnd = pick(me);
     return k;
+  }
+
+  private same(a: number, b: number): boolean {
+    return this.hi[a] === this.hi[b] && this.lo[a] === this.lo[b];
   }
 
   /** Resolves an address to symbol+offset, or undefined when it lies outside every symbol. */
   lookup(addr: bigint): ResolvedSymbol | undefined {
-    const n = this.names.length;
+    const n = this.n;
     if (n === 0) return undefined;
-    const hi = Number(addr >> 32n);
+    const hi = Number((addr >> 32n) & 0xffffffffn);
     const lo = Number(addr & 0xffffffffn);
     // last index with (hi, lo) <= addr
     let a = 0;
@@ -82,8 +141,7 @@ export class Kallsyms {
     while (a <= b) {
       const m = (a + b) >> 1;
       const mh = this.hi[m]!;
-      const ml = this.addrs[m]!;
-      if (mh < hi || (mh === hi && ml <= lo)) {
+      if (mh < hi || (mh === hi && this.lo[m]! <= lo)) {
         found = m;
         a = m + 1;
       } else b = m - 1;
@@ -91,18 +149,19 @@ export class Kallsyms {
     if (found < 0) return undefined;
     // the symbol's extent ends at the next symbol with a higher address
     let next = found + 1;
-    while (next < n && this.hi[next] === this.hi[found] && this.addrs[next] === this.addrs[found]) next++;
+    while (next < n && this.same(next, found)) next++;
     // several aliases share an address: kallsyms prints the first one listed at that address
     let first = found;
-    while (first > 0 && this.hi[first - 1] === this.hi[found] && this.addrs[first - 1] === this.addrs[found]) first--;
-    const offset = (hi - this.hi[first]!) * 4294967296 + (lo - this.addrs[first]!);
-    let size: number;
-    if (next < n) size = (this.hi[next]! - this.hi[first]!) * 4294967296 + (this.addrs[next]! - this.addrs[first]!);
-    else size = offset + 1;
+    while (first > 0 && this.same(first - 1, found)) first--;
+    const offset = (hi - this.hi[first]!) * 4294967296 + (lo - this.lo[first]!);
+    const size = next < n ? (this.hi[next]! - this.hi[first]!) * 4294967296 + (this.lo[next]! - this.lo[first]!) : offset + 1;
     // beyond the last symbol, or in a gap wider than any function: not a symbol
     if (next >= n && offset > 0xffff) return undefined;
     if (size > 0x10000000) return undefined;
-    return { symbol: this.names[first]!, offset, size, module: this.mods[first] };
+    const symbol = this.text.toString('utf8', this.nameAt[first]!, this.nameEnd[first]!);
+    const r: ResolvedSymbol = { symbol, offset, size };
+    if (this.modEnd[first]! > this.modAt[first]!) r.module = this.text.toString('utf8', this.modAt[first]!, this.modEnd[first]!);
+    return r;
   }
 }
 
