@@ -185,3 +185,46 @@ export const tests = [
     },
   },
 ];
+
+async function goToLine(ctx, line) {
+  await ctx.page.keyboard.press('Control+G');
+  await ctx.page.keyboard.type(String(line));
+  await ctx.page.keyboard.press('Enter');
+}
+
+tests.push({
+  name: 'webview: the page-timeline panel opens at the cursor, follows the selection, and survives a reload',
+  timeoutMs: 240000,
+  run: async ({ withWorkbench, tempWorkspace, log }) => {
+    const ws = tempWorkspace(FILES);
+    await withWorkbench({ mode: 'dev', theme: 'dark', workspace: ws }, async (ctx) => {
+      // analyse first (the command at cursor reuses the cached analysis)
+      await openAnalysis(ctx, TRACE);
+      await ctx.page.locator('.tabs-container .tab', { hasText: TRACE }).first().click();
+      await goToLine(ctx, 129); // remove_migration_pte addr=7f829c9ba000: one page
+      await ctx.runCommand('HMM Trace: Show Page Timeline at Cursor');
+      let panel = ctx.webviewFrame(/Page timeline/);
+      const seq = panel.locator('.state-sequence[data-page="0x7f829c9ba000"]');
+      await seq.waitFor({ timeout: 30000 });
+      const states = ((await seq.getAttribute('data-states')) ?? '').split(',');
+      assert.ok(hasSubsequence(states, ['device-private', 'system', 'device-private']), `panel states ${states.join(' → ')}`);
+      log(`panel on 0x7f829c9ba000: ${states.join(' → ')}`);
+      // follow the editor: the cursor on line 133 (remove_migration_pte addr=7f829c9bc000) moves the panel there
+      await panel.locator('vscode-checkbox').click();
+      await ctx.page.locator('.tabs-container .tab', { hasText: TRACE }).first().click();
+      await goToLine(ctx, 133);
+      await panel.locator('.state-sequence[data-page="0x7f829c9bc000"]').waitFor({ timeout: 15000 });
+      log('panel followed the cursor to 0x7f829c9bc000');
+      // a range event (mn_start on line 92 covers the 8 pages) shows one row per page
+      await goToLine(ctx, 92);
+      await panel.locator('.timeline-title', { hasText: '8 pages' }).waitFor({ timeout: 15000 });
+      log(`screenshot ${await ctx.screenshot('webview-panel-range-dark')}`);
+      await ctx.runCommand('Developer: Reload Window');
+      await ctx.page.waitForTimeout(3000);
+      panel = ctx.webviewFrame(/Page timeline/);
+      await panel.locator('.timeline-title', { hasText: '8 pages' }).waitFor({ timeout: 60000 });
+      assert.equal(await panel.locator('vscode-checkbox').evaluate((c) => c.checked), true, 'follow toggle restored');
+      log('panel restored by the serializer after reload');
+    });
+  },
+});
