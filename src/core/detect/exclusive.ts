@@ -6,6 +6,7 @@
 
 import type { DomainEvent, InvalidationRecord } from '../model/types';
 import { defineRule } from './context';
+import type { Facts } from './facts';
 import { PROBES } from './probes';
 import { makeFinding, msText, overlaps, pageAddr, PAGE_SIZE, rangeText, taskText, timeText, vpnOf } from './util';
 
@@ -22,7 +23,7 @@ interface Conversion {
 }
 
 /** Pairs each make_device_exclusive* entry with its return and counts the pages actually converted. */
-function conversions(facts: import('./facts').Facts, invalidations: readonly InvalidationRecord[]): Conversion[] {
+function conversions(facts: Facts, invalidations: readonly InvalidationRecord[]): Conversion[] {
   const out: Conversion[] = [];
   const haveOne = facts.has('exclusive-one');
   for (const call of facts.of('exclusive-make')) {
@@ -43,7 +44,8 @@ function conversions(facts: import('./facts').Facts, invalidations: readonly Inv
         .map((e) => e.id);
     } else if (invalidations.length > 0 && retEv) {
       countKnown = true;
-      convertedIds = invalidations
+      convertedIds = facts
+        .invalidationsBetween(call.ts - 1, until + 1)
         .filter((r) => r.pid === call.pid && r.event === 'EXCLUSIVE' && r.startTs >= call.ts && r.startTs <= until && overlaps(r.start, r.end, start, end))
         .map((r) => r.startId);
     }
@@ -95,7 +97,7 @@ export const exclusiveConversionFailed = defineRule(
           ? `returned ${r}`
           : `converted ${c.converted} of ${c.requested} page(s)${r !== undefined ? ` (GUP returned ${r})` : ''}`;
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'refcount/exclusive-conversion-failed',
           severity: again + 1 >= retries ? 'error' : 'warning',
           title: 'make_device_exclusive could not convert pages',
@@ -172,7 +174,7 @@ export const exclusivePingPong = defineRule(
           const vpn = vpnOf(first.addr!);
           const tasks = [...new Set(trips.map((s) => taskText(s.ev.comm, s.ev.pid)))].join(', ');
           d.findings.push(
-            makeFinding(d.model, {
+            makeFinding(d.facts, {
               rule: 'invalidation/exclusive-ping-pong',
               severity: 'warning',
               title: 'Page bounces between device-exclusive and the CPU',

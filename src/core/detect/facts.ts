@@ -77,10 +77,21 @@ export class Facts {
   /** Migrations sorted by setup time, and the end of each one's window. */
   readonly migrations: readonly MigrationRecord[];
   readonly invalidations: readonly InvalidationRecord[];
+  readonly migrationById = new Map<number, MigrationRecord>();
+  /** Longest migration window, bounding how far back an overlapping migration can start. */
+  readonly maxWindowNs: number;
+  /** Invalidation records tied to each migration (the model's migrationId). */
+  readonly invalidationsOfMigration = new Map<number, InvalidationRecord[]>();
+  /** Whether any driver invalidate callback was captured (so "no callback" means "no mirror"). */
+  readonly callbacksCaptured: boolean;
+  private readonly migrationsOfPid = new Map<number, MigrationRecord[]>();
+  /** Events materialised so far (fact events, evidence lookups): the model's event() is not free. */
+  private readonly cache = new Map<number, DomainEvent>();
 
   constructor(readonly model: TraceModel) {
     const wanted = new Set<DomainKind>(FACT_KINDS);
     const add = (ev: DomainEvent) => {
+      this.cache.set(ev.id, ev);
       let list = this.byKind.get(ev.kind);
       if (!list) this.byKind.set(ev.kind, (list = []));
       list.push(ev);
@@ -112,6 +123,91 @@ export class Facts {
       if (m.pgmapOwner !== undefined && !ownerIsNull(m.pgmapOwner)) this.driverOwners.add(m.pgmapOwner);
     }
     for (const r of this.invalidations) if (!this.asOfPid.has(r.pid)) this.asOfPid.set(r.pid, r.as);
+    let maxWindow = 0;
+    for (const m of this.migrations) {
+      this.migrationById.set(m.id, m);
+      maxWindow = Math.max(maxWindow, Facts.windowEnd(m) - m.setupTs);
+      let l = this.migrationsOfPid.get(m.pid);
+      if (!l) this.migrationsOfPid.set(m.pid, (l = []));
+      l.push(m);
+    }
+    this.maxWindowNs = maxWindow;
+    let cb = this.has('driver-invalidate');
+    for (const r of this.invalidations) {
+      if (r.callbacks.length > 0) cb = true;
+      if (r.migrationId === undefined) continue;
+      let l = this.invalidationsOfMigration.get(r.migrationId);
+      if (!l) this.invalidationsOfMigration.set(r.migrationId, (l = []));
+      l.push(r);
+    }
+    this.callbacksCaptured = cb;
+  }
+
+  /** Index of the first migration whose setup is at or after ts. */
+  private migrationIndexAt(ts: number): number {
+    let lo = 0;
+    let hi = this.migrations.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.migrations[mid].setupTs < ts) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Migrations whose windows overlap [fromTs, toTs], in setup order. */
+  migrationsOverlapping(fromTs: number, toTs: number): MigrationRecord[] {
+    const out: MigrationRecord[] = [];
+    for (let i = this.migrationIndexAt(fromTs - this.maxWindowNs); i < this.migrations.length; i++) {
+      const m = this.migrations[i];
+      if (m.setupTs > toTs) break;
+      if (Facts.windowEnd(m) >= fromTs) out.push(m);
+    }
+    return out;
+  }
+
+  /** Invalidations that start in (fromTs, toTs). */
+  invalidationsBetween(fromTs: number, toTs: number): InvalidationRecord[] {
+    const list = this.invalidations;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].startTs <= fromTs) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: InvalidationRecord[] = [];
+    for (let i = lo; i < list.length && list[i].startTs < toTs; i++) out.push(list[i]);
+    return out;
+  }
+
+  /** The task's migration whose window contains ts. */
+  migrationOfTaskAt(pid: number, ts: number): MigrationRecord | undefined {
+    const l = this.migrationsOfPid.get(pid);
+    if (!l) return undefined;
+    let lo = 0;
+    let hi = l.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (l[mid].setupTs <= ts) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0 && i >= lo - 4; i--) if (Facts.windowEnd(l[i]) >= ts) return l[i];
+    return undefined;
+  }
+
+  get eventCount(): number {
+    return this.model.eventCount;
+  }
+
+  /** model.event(id), remembered. */
+  event(id: number): DomainEvent {
+    let ev = this.cache.get(id);
+    if (!ev) {
+      ev = this.model.event(id);
+      this.cache.set(id, ev);
+    }
+    return ev;
   }
 
   of(kind: DomainKind): readonly DomainEvent[] {
@@ -164,8 +260,7 @@ export class Facts {
   /** Migration of `as` whose window (of task `pid` / not of `excludePid` when given) contains ts and whose range contains addr. */
   openMigrationAt(as: AddressSpace, addr: number, ts: number, opts: { pid?: number; excludePid?: number } = {}): MigrationRecord | undefined {
     let found: MigrationRecord | undefined;
-    for (const m of this.migrations) {
-      if (m.setupTs > ts) break;
+    for (const m of this.migrationsOverlapping(ts, ts)) {
       if (m.as !== as || (opts.pid !== undefined && m.pid !== opts.pid) || m.pid === opts.excludePid) continue;
       if (addr < m.start || addr >= m.end) continue;
       if (Facts.windowEnd(m) >= ts) found = m;

@@ -21,7 +21,6 @@ interface Episode {
  * (a to-device migration covering it), because faulting it again after that is a new, legitimate access.
  */
 function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: number): Episode[] {
-  const toDevice = d.facts.migrations.filter((m) => m.direction === 'to-device');
   const byPage = new Map<string, Episode[]>();
   const out: Episode[] = [];
   for (const ev of attempts) {
@@ -34,7 +33,9 @@ function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: 
     const last = cur?.attempts[cur.attempts.length - 1];
     const backOnDevice =
       last !== undefined &&
-      toDevice.some((m: MigrationRecord) => m.as === ev.as && m.setupTs > last.ts && m.setupTs < ev.ts && ev.addr! >= m.start && ev.addr! < m.end);
+      d.facts
+        .migrationsOverlapping(last.ts, ev.ts)
+        .some((m: MigrationRecord) => m.direction === 'to-device' && m.as === ev.as && m.setupTs > last.ts && m.setupTs < ev.ts && ev.addr! >= m.start && ev.addr! < m.end);
     if (!cur || backOnDevice || ev.ts - last!.ts > windowNs) {
       const e: Episode = { as: ev.as, vpn, attempts: [ev] };
       list.push(e);
@@ -80,7 +81,7 @@ export const faultLivelock = defineRule(
         const who = [...tasks].map(([pid, comm]) => taskText(comm, pid)).join(', ');
         const waits = d.facts.inWindow('migration-wait', first.ts, last.ts).filter((w) => w.addr !== undefined && vpnOf(w.addr) === ep.vpn);
         d.findings.push(
-          makeFinding(d.model, {
+          makeFinding(d.facts, {
             rule: 'refcount/fault-livelock',
             severity,
             title: severity === 'error' ? 'Fault livelock on one address' : 'Same address faulted repeatedly',
@@ -144,7 +145,7 @@ export const migrationEntryWait = defineRule(
       const who = [...new Set(ws.map((x) => taskText(x.ev.comm, x.ev.pid)))].join(', ');
       const end = Facts.windowEnd(m);
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'refcount/migration-entry-wait',
           severity: longest > limit ? 'warning' : 'info',
           title: 'Task waited on a migration entry',

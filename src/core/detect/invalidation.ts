@@ -37,7 +37,7 @@ export function isSplitClear(d: DetectContext, r: InvalidationRecord): DomainEve
 
 /** Whether driver callbacks were captured anywhere in the trace (so "no callback" means "no mirror"). */
 function driverCallbacksCaptured(d: DetectContext): boolean {
-  return d.facts.invalidations.some((r) => r.callbacks.length > 0) || d.facts.has('driver-invalidate');
+  return d.facts.callbacksCaptured;
 }
 
 /**
@@ -56,12 +56,9 @@ function callbackText(r: InvalidationRecord): string {
 
 /** Migration window of the same task that contains this invalidation (the model's link, else by time). */
 export function enclosingMigration(d: DetectContext, r: InvalidationRecord): MigrationRecord | undefined {
-  if (r.migrationId !== undefined) return d.model.migrations.find((m) => m.id === r.migrationId);
-  for (const m of d.facts.migrations) {
-    if (m.setupTs > r.startTs) break;
-    if (m.pid === r.pid && m.as === r.as && Facts.windowEnd(m) >= r.startTs) return m;
-  }
-  return undefined;
+  if (r.migrationId !== undefined) return d.facts.migrationById.get(r.migrationId);
+  const m = d.facts.migrationOfTaskAt(r.pid, r.startTs);
+  return m && m.as === r.as ? m : undefined;
 }
 
 export const splitClear = defineRule(
@@ -86,7 +83,7 @@ export const splitClear = defineRule(
       if (enclosingMigration(d, r)) continue;
       const sev = costSeverity(d, r);
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'invalidation/split-clear',
           severity: sev,
           title: 'THP split sent a 2 MiB CLEAR without changing any translation',
@@ -140,7 +137,7 @@ export const selfDuringMigration = defineRule(
       const first = clears[0];
       const last = clears[clears.length - 1];
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'invalidation/self-during-migration',
           severity: 'info',
           title: 'CLEAR sent to the mirror by its own migration',
@@ -200,7 +197,8 @@ export const noOpMigration = defineRule(
         if (collected !== undefined && collected > 0) open.delete(key);
         continue;
       }
-      const invs = d.facts.invalidations.filter((r) => r.event === 'MIGRATE' && (r.migrationId === m.id || (r.pid === m.pid && r.startTs >= m.setupTs && r.startTs <= Facts.windowEnd(m) && r.start === m.start)));
+      const linked = d.facts.invalidationsOfMigration.get(m.id);
+      const invs = (linked ?? d.facts.invalidationsBetween(m.setupTs - 1, Facts.windowEnd(m) + 1).filter((r) => r.pid === m.pid && r.start === m.start)).filter((r) => r.event === 'MIGRATE');
       if (invs.length === 0 && d.facts.invalidations.length > 0) continue;
       let g = open.get(key);
       if (!g) {
@@ -218,7 +216,7 @@ export const noOpMigration = defineRule(
       const handled = g.invs.filter((r) => r.callbacks.length > 0).length;
       const why = whyNothing(d, m);
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'invalidation/no-op-migration',
           severity: n >= storm ? 'warning' : 'info',
           title: n >= storm ? 'MIGRATE invalidation storm: migrations collect nothing' : 'MIGRATE invalidation for a migration that collected nothing',

@@ -49,7 +49,7 @@ export const unfilteredOwn = defineRule(
         continue;
       }
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'invalidation/unfiltered-own',
           severity: 'warning',
           title: 'Driver did invalidation work for its own MIGRATE/EXCLUSIVE',

@@ -75,7 +75,7 @@ export class PageStates {
     const out: MigrationOutcome = { moved: new Set(), restoredInSetup: new Map(), restoredAtFinalize: new Map(), sawPteEvents: false };
     const end = m.finalizeTs !== undefined ? Math.min(nextSetupTs - 1, this.model.lastTs) : Facts.windowEnd(m);
     // setup returns before migrate_vma_pages(); without its kretprobe, the pages call bounds the setup window
-    const setupEnd = m.setupRetTs ?? (m.pagesId !== undefined ? this.model.event(m.pagesId).ts : (m.finalizeTs ?? end));
+    const setupEnd = m.setupRetTs ?? (m.pagesId !== undefined ? this.facts.event(m.pagesId).ts : (m.finalizeTs ?? end));
     const ptes = this.facts.inWindow('migration-pte-remove', m.setupTs, end);
     const splits = this.splitWindows(m.pid, m.setupTs, end);
     for (const ev of ptes) {

@@ -41,20 +41,28 @@ export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: num
   }
   for (const ev of d.facts.inWindow('tlb-flush', fromTs, toTs)) if (d.facts.asOfPid.get(ev.pid) === as) return true;
   for (const ev of d.facts.inWindow('change-protection-ret', fromTs, toTs)) if (d.facts.asOfPid.get(ev.pid) === as && (ev.ret ?? 1) > 0) return true;
-  for (const c of calls) {
+  for (let i = firstCallAt(calls, fromTs); i < calls.length; i++) {
+    const c = calls[i];
     if (c.enter.ts > toTs) break;
     if (c.enter.ts >= fromTs && MM_SYSCALLS.has(c.name) && d.facts.asOfPid.get(c.enter.pid) === as) return true;
   }
-  for (const r of d.facts.invalidations) {
-    if (r.startTs <= fromTs) continue;
-    if (r.startTs >= toTs) break;
-    if (r.as === as && overlaps(r.start, r.end, start, end)) return true;
-  }
-  for (const m of d.facts.migrations) {
+  for (const r of d.facts.invalidationsBetween(fromTs, toTs)) if (r.as === as && overlaps(r.start, r.end, start, end)) return true;
+  for (const m of d.facts.migrationsOverlapping(fromTs, toTs)) {
     if (m.setupTs >= toTs) break;
     if (m.setupTs > fromTs && m.as === as && overlaps(m.start, m.end, start, end) && (m.unmapped ?? m.cpages ?? 1) > 0) return true;
   }
   return false;
+}
+
+function firstCallAt(calls: readonly SyscallCall[], ts: number): number {
+  let lo = 0;
+  let hi = calls.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (calls[mid].enter.ts < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function allCalls(d: DetectContext): SyscallCall[] {
@@ -85,7 +93,7 @@ export const duplicateInvalidation = defineRule(
       if (r.event === 'MIGRATE' && enclosingMigration(d, r)) continue;
       if (pageTablesChanged(d, r.as, r.start, r.end, prev.startTs, r.startTs, calls)) continue;
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'invalidation/duplicate',
           severity: costSeverity(d, r),
           title: 'Same range invalidated again with nothing changed in between',
@@ -154,7 +162,7 @@ export const permissionUpgrade = defineRule(
       if (revoked) continue;
       const sev = costSeverity(d, r);
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'invalidation/permission-upgrade',
           severity: sev,
           title: 'mprotect only added permissions but invalidated the range',

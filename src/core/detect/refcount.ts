@@ -32,8 +32,7 @@ function selectable(m: MigrationRecord, state: PageState): boolean | undefined {
 function concurrentPages(d: DetectContext, m: MigrationRecord): Set<number> {
   const out = new Set<number>();
   const mEnd = Facts.windowEnd(m);
-  for (const o of d.facts.migrations) {
-    if (o.setupTs > mEnd) break;
+  for (const o of d.facts.migrationsOverlapping(m.setupTs, mEnd)) {
     if (o.id === m.id || o.as !== m.as || o.pid === m.pid) continue;
     if (Facts.windowEnd(o) < m.setupTs || !overlaps(o.start, o.end, m.start, m.end)) continue;
     const lo = Math.max(vpnOf(o.start), vpnOf(m.start));
@@ -101,7 +100,7 @@ export const pagesNotCollected = defineRule(
       if (m.finalizeId !== undefined) evidence.push(m.finalizeId);
       const where = droppedList.length > 0 ? `; dropped: ${droppedList.slice(0, 8).join(', ')}${droppedList.length > 8 ? ', …' : ''}` : '';
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'refcount/pages-not-collected',
           severity: 'warning',
           title: 'Migration could not collect selected pages',
@@ -158,7 +157,7 @@ export const moveMappingEagain = defineRule(
     const open = new Map<string, Group>();
     const burstNs = 100e6;
     for (const ev of rets) {
-      const m = d.facts.migrations.find((x) => x.pid === ev.pid && x.setupTs <= ev.ts && Facts.windowEnd(x) >= ev.ts);
+      const m = d.facts.migrationOfTaskAt(ev.pid, ev.ts);
       const key = m ? `${String(m.as)}|${m.start}|${m.end}` : `pid|${ev.pid}`;
       let g = open.get(key);
       if (!g || ev.ts - g.lastTs > burstNs) {
@@ -176,7 +175,7 @@ export const moveMappingEagain = defineRule(
       const failures = m ? g.ms.length : g.ids.length;
       const range = m ? rangeText(m.start, m.end) : 'an unknown range (no migrate_vma_setup probe around it)';
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'refcount/move-mapping-eagain',
           severity: 'warning',
           title: 'Page move refused: reference count changed (-EAGAIN)',
@@ -227,7 +226,7 @@ export const longMigrationWindow = defineRule(
       const to = end ?? d.model.lastTs;
       if (to - m.setupTs <= limit) continue;
       d.findings.push(
-        makeFinding(d.model, {
+        makeFinding(d.facts, {
           rule: 'refcount/long-migration-window',
           severity: 'warning',
           title: 'Migration window open too long',

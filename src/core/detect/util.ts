@@ -109,7 +109,7 @@ export interface FindingInput {
  * Builds a Finding: evidence ids → lines (deduplicated, order kept), and the stable key the notes feature uses:
  * rule + address space + range + first evidence line. Nothing time- or run-dependent goes into the key.
  */
-export function makeFinding(model: TraceModel, f: FindingInput): Finding {
+export function makeFinding(model: Pick<TraceModel, 'event' | 'eventCount'>, f: FindingInput): Finding {
   const ids: number[] = [];
   const seen = new Set<number>();
   for (const id of f.eventIds) {
