@@ -63,7 +63,7 @@ function tracefsTool(r: Recipe): string[] {
     'cat "$T/trace" > "$OUT.txt" || die "could not save $T/trace"',
     ...saveDefinitions(),
     'grep -q "LOST" "$OUT.txt" && warn "events were lost: raise BUFFER_KB"',
-    'echo "hmm-trace recipe: workload exited $rc; trace in $OUT.txt, probes in $OUT-kprobe_events.txt, status in $STATUS" >&2',
+    'echo "hmm-trace recipe: workload exited $rc; trace in $OUT.txt, probes in $OUT.kprobe_events, status in $STATUS" >&2',
     'echo "open it with: hmm-trace analyze $OUT.txt   (or open $OUT.txt in VS Code)" >&2',
   ];
 }
@@ -117,8 +117,8 @@ function recorderTool(r: Recipe, tool: 'trace-cmd' | 'perf'): string[] {
   }
   out.push(
     ...saveDefinitions(),
-    `echo "hmm-trace recipe: workload exited $rc; trace in $OUT.txt (binary ${perf ? '$OUT.perf.data' : '$OUT.dat'}), probes in $OUT-kprobe_events.txt" >&2`,
-    'echo "open it with: hmm-trace analyze $OUT.txt --probes $OUT-kprobe_events.txt   (or in VS Code)" >&2',
+    `echo "hmm-trace recipe: workload exited $rc; trace in $OUT.txt (binary ${perf ? '$OUT.perf.data' : '$OUT.dat'}), probes in $OUT.kprobe_events" >&2`,
+    'echo "open it with: hmm-trace analyze $OUT.txt   (it finds $OUT.kprobe_events; or open it in VS Code)" >&2',
   );
   return out.filter((l, i, a) => !(l === '' && a[i - 1] === ''));
 }

@@ -172,9 +172,10 @@ export function installProbes(r: Recipe): string[] {
   return out;
 }
 
-/** The definitions as accepted, saved next to the trace so trace-cmd/perf addresses map back to names. */
+/** The definitions as accepted, saved next to the trace as `<stem>.kprobe_events`, the name hmm-trace looks
+ * for first, so trace-cmd/perf addresses map back to functions. */
 export function saveDefinitions(): string[] {
   return [
-    '{ cat "$T/kprobe_events"; grep "^f" "$T/dynamic_events" 2>/dev/null; } > "$OUT-kprobe_events.txt"',
+    '{ cat "$T/kprobe_events"; grep "^f" "$T/dynamic_events" 2>/dev/null; } > "$OUT.kprobe_events"',
   ];
 }

@@ -125,7 +125,7 @@ test('tracefs script: installs every probe, filters and triggers, runs the workl
     assert.equal(run.read('during/events/migrate/enable').trim(), '1');
     // outputs and restored state
     assert.equal(run.read('out.txt').trim(), EVENT_LINE.trim(), 'the buffer was cleared before the run and saved after it');
-    assert.ok(run.read('out-kprobe_events.txt').includes('p:kprobes/mn_start __mmu_notifier_invalidate_range_start'));
+    assert.ok(run.read('out.kprobe_events').includes('p:kprobes/mn_start __mmu_notifier_invalidate_range_start'));
     assert.equal(run.read('tracing/tracing_on').trim(), '0');
     assert.equal(run.read('tracing/trace_clock').trim(), 'local');
     assert.equal(run.read('tracing/events/kprobes/mn_start/enable').trim(), '0');
