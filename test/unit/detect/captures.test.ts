@@ -18,8 +18,12 @@ function files(scenario: string): string[] {
   return FORMATS.map((f) => fixture('traces', 'k6.1', `${scenario}-${f}`)).filter((p) => existsSync(p));
 }
 
-async function findings(file: string): Promise<Finding[]> {
-  return (await analyzeFile(file, {})).findings;
+const memo = new Map<string, Promise<Finding[]>>();
+/** One analysis per capture, shared by the tests that look at it (keeps the suite fast). */
+function findings(file: string): Promise<Finding[]> {
+  let p = memo.get(file);
+  if (!p) memo.set(file, (p = analyzeFile(file, {}).then((a) => a.findings)));
+  return p;
 }
 
 const rules = (fs: Finding[]) => new Set(fs.map((f) => f.rule));
