@@ -123,8 +123,13 @@ export function buildRecipe(target: RecipeTarget): Recipe {
       const def = parseProbeDefinition(item);
       if (!def) continue;
       const known = ALL_PROBES.filter((s) => (s.name === def.event || (s.symbol === def.symbol && !!s.ret === (def.kind === 'kretprobe' || def.kind === 'fexit'))) && inRange(k, s.since, s.until));
-      if (known.length > 0) for (const s of known) { if (!chosen.has(s)) chosen.set(s, 'include'); }
-      else extraDefs.push({ ...def, group: PROBE_GROUP });
+      if (known.length > 0) {
+        for (const s of known) if (!chosen.has(s)) chosen.set(s, 'include');
+      } else if (ALL_PROBES.some((s) => s.symbol === def.symbol)) {
+        notes.push(`--include ${def.event}: ${def.symbol} does not exist on ${k.text} with this layout; skipped`);
+      } else {
+        extraDefs.push({ ...def, group: PROBE_GROUP });
+      }
       continue;
     }
     const byName = ALL_PROBES.filter((s) => (s.name === item || s.symbol === item) && inRange(k, s.since, s.until));

@@ -177,5 +177,10 @@ export function installProbes(r: Recipe): string[] {
 export function saveDefinitions(): string[] {
   return [
     '{ cat "$T/kprobe_events"; grep "^f" "$T/dynamic_events" 2>/dev/null; } > "$OUT.kprobe_events"',
+    '# kprobe_profile: hits and misses per probe; a kretprobe misses returns when more than maxactive calls sleep',
+    'if [ -e "$T/kprobe_profile" ]; then',
+    '  cp "$T/kprobe_profile" "$OUT-kprobe_profile.txt"',
+    '  awk \'$3 > 0 { print "hmm-trace recipe: probe " $1 " missed " $3 " times (" $2 " hits): its events are incomplete" }\' "$T/kprobe_profile" >&2',
+    'fi',
   ];
 }

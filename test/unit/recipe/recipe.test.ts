@@ -99,3 +99,24 @@ test('the script header lists each rule with its probes and each probe with its 
   assert.match(text, /^probe mn_start 1 \\$/m, 'stack trigger on the notifier hook');
   assert.match(text, /^ {2}'p:kprobes\/mn_start __mmu_notifier_invalidate_range_start start=\+16\(%di\):x64 /m);
 });
+
+test('every probe a missing-evidence note can ask for becomes this kernel\'s form of a catalog probe', async () => {
+  const { PROBES } = await import('../../../src/core/detect/probes');
+  const { parseProbeDefinition } = await import('../../../src/core/recipe');
+  for (const kernel of ['6.1', '6.12', '6.15']) {
+    for (const driver of DRIVERS) {
+      const include = Object.values(PROBES);
+      const r = buildRecipe(makeTarget({ kernel, driver, include }));
+      assert.ok(r.probes.every((p) => p.spec.kind !== 'function' || p.origin !== 'include'), `${kernel}/${driver}: no bare probes for known functions`);
+      for (const text of include) {
+        const asked = parseProbeDefinition(text);
+        assert.ok(asked);
+        const isRet = asked.kind === 'kretprobe';
+        const hit = r.probes.find((p) => p.spec.symbol === asked.symbol && !!p.spec.ret === isRet);
+        const skipped = r.notes.some((n) => n.includes(`${asked.symbol} does not exist on ${kernel}`));
+        assert.ok(hit || skipped, `${kernel}/${driver}: ${text}`);
+        if (hit) assert.equal(hit.definitions[0].group, 'kprobes', 'our group and names, not the note\'s');
+      }
+    }
+  }
+});

@@ -48,6 +48,8 @@ function fakeTracefs(root: string, names: string[]): string {
     trace_clock: '[local] global counter uptime perf mono mono_raw boot\n',
     tracing_on: '1\n',
     buffer_size_kb: '1408\n',
+    // the kernel's format: "  %-44s %15lu %15lu" event name, hits, misses
+    kprobe_profile: `  ${'mn_start'.padEnd(44)} ${'120'.padStart(15)} ${'0'.padStart(15)}\n  ${'mvma_setup_ret'.padEnd(44)} ${'7'.padStart(15)} ${'2'.padStart(15)}\n`,
   };
   mkdirSync(t, { recursive: true });
   for (const [f, c] of Object.entries(files)) writeFileSync(join(t, f), c);
@@ -131,6 +133,9 @@ test('tracefs script: installs every probe, filters and triggers, runs the workl
     assert.equal(run.read('tracing/events/kprobes/mn_start/enable').trim(), '0');
     assert.match(run.read('tracing/dynamic_events'), /^-:kprobes\/mn_start$/m, 'probes removed at exit');
     assert.match(run.r.stderr, /no tracepoint syscalls\/sys_enter_mmap on this kernel, skipped/, 'missing tracepoints are reported, not fatal');
+    assert.match(run.r.stderr, /probe mvma_setup_ret missed 2 times \(7 hits\)/, 'kretprobe misses are reported');
+    assert.doesNotMatch(run.r.stderr, /probe mn_start missed/);
+    assert.ok(run.read('out-kprobe_profile.txt').includes('mvma_setup_ret'));
   } finally {
     run.cleanup();
   }
