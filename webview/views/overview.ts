@@ -156,8 +156,8 @@ export class Overview {
   }
 
   private resetWindow(): void {
+    // not chart.resetZoom(): the plugin would restore the scale it saw first and report it as a new zoom
     update({ window: undefined });
-    this.rate?.resetZoom();
     void this.loadRate(this.summary.firstTs, this.summary.lastTs);
   }
 

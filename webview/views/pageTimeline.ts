@@ -30,6 +30,7 @@ export class PageTimelineView {
   private zoomTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly heading = el('h2', { class: 'timeline-title' }, 'Page timeline');
   private readonly status = el('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
+  private readonly sequenceLabel = el('span', { class: 'label' }, 'States: ');
   private readonly sequence = el('ol', { class: 'state-sequence', 'aria-label': 'State sequence' });
   private readonly canvas = el('canvas', { role: 'img', 'aria-label': 'Page states over time with events' });
   private readonly box = el('div', {
@@ -54,7 +55,7 @@ export class PageTimelineView {
       { class: 'page-timeline', 'aria-label': 'Page timeline' },
       el('div', { class: 'section-head' }, this.heading, reset),
       this.status,
-      el('div', { class: 'sequence-line' }, el('span', { class: 'label' }, 'States: '), this.sequence),
+      el('div', { class: 'sequence-line' }, this.sequenceLabel, this.sequence),
       this.box,
       el('p', { class: 'hint' }, 'Strips: above a row = migrate_vma window (setup → finalize), below it = mmu_notifier invalidation span (range_start → range_end). Drag to zoom, Shift+drag to pan, arrows step through events, Enter reveals.'),
       this.details,
@@ -116,7 +117,7 @@ export class PageTimelineView {
     this.status.textContent =
       result.rows.length === 0
         ? 'No timeline: the model has no events for these pages.'
-        : `${events} events in ${formatDuration(w.toTs - w.fromTs)}${result.reduced ? ` (merged into ${shown} points at this zoom)` : ''}${result.missing.length ? `; ${result.missing.length} pages without events` : ''}.`;
+        : `${events} events in ${formatDuration(w.toTs - w.fromTs)}${this.lifetime ? '' : ' (the window brushed in the overview; Reset zoom shows the whole lifetime)'}${result.reduced ? ` (merged into ${shown} points at this zoom)` : ''}${result.missing.length ? `; ${result.missing.length} pages without events` : ''}.`;
     this.box.classList.toggle('rows-many', result.rows.length > 4);
     this.box.classList.toggle('rows-few', result.rows.length <= 1);
     const lastTs = Math.max(w.toTs, ...result.rows.flatMap((r) => r.intervals.map((i) => i.toTs ?? i.fromTs)));
@@ -137,6 +138,8 @@ export class PageTimelineView {
     const row = result.rows[0];
     replace(this.sequence, ...(row ? row.intervals.map((i) => el('li', { 'data-state': i.state }, STATE_WORDS[i.state])) : []));
     this.sequence.setAttribute('data-page', row?.page ?? '');
+    this.sequenceLabel.textContent = result.rows.length > 1 && row ? `States of ${row.page}: ` : 'States: ';
+    this.sequence.setAttribute('aria-label', row ? `States of page ${row.page}` : 'States');
     this.sequence.setAttribute('data-states', row ? row.intervals.map((i) => i.state).join(',') : '');
   }
 
