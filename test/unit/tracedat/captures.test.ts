@@ -34,8 +34,16 @@ export function assertMatchesReport(events: RawEvent[], expected: ReportLine[], 
     const got = asReportLine(events[i]!);
     const want = expected[i]!;
     assert.deepEqual(got, want, `${label}: event ${i + 1}`);
+    if (events[i]!.kind === 'syscall-exit') {
+      // a syscall exit prints only its return value
+      assert.deepEqual(events[i]!.fields, { ret: want.body }, `${label}: event ${i + 1}`);
+      continue;
+    }
+    // keys and the first word of each value are printed in the body (the text readers' splitter, shared
+    // with this reader, decides how multi-word values are joined; textParity.test.ts compares whole values)
     for (const [k, v] of Object.entries(events[i]!.fields)) {
-      const printed = want.body.includes(`${k}=${v}`) || want.body.includes(`${k}: ${v}`) || want.body.includes(`${k}:${v}`);
+      const first = v.split(' ')[0]!;
+      const printed = [`${k}=${first}`, `${k}: ${first}`, `${k}:${first}`].some((p) => want.body.includes(p));
       assert.ok(printed, `${label}: event ${i + 1} field ${k}=${v} is not what the body prints: ${want.body}`);
     }
   }

@@ -11,6 +11,7 @@ import { pluginRender } from './plugins';
 import { bytesToString, element, fieldValue, readSmall, type RecordView } from './recordData';
 import { compileFmt, render, renderRaw, type CompiledFmt, type RenderEnv } from './render';
 import { formatSymOff, probeSite, type Kallsyms } from './symbols';
+import { splitFields, splitSyscallArgs } from '../fields';
 import type { RawEvent, RawEventKind } from '../types';
 
 /** What the decoder knows about an event id, computed once. */
@@ -113,14 +114,13 @@ export class RecordDecoder {
     return typeof v === 'bigint' ? BigInt.asUintN(Math.max(1, Math.min(f.size, 8)) * 8, v) : 0n;
   }
 
-  private nameMarker(e: RawEvent, info: EventInfo, r: RecordView): bigint {
+  private nameMarker(e: RawEvent, info: EventInfo, r: RecordView): void {
     const ip = this.num(info, r, 'ip');
     const sym = this.ctx.syms.lookup(ip);
     const caller = sym ? sym.symbol : `0x${ip.toString(16)}`;
     // trace_marker writes come from tracing_mark_write(); anything else is a trace_printk() in the kernel
     e.kind = caller === 'tracing_mark_write' ? 'marker' : 'tracepoint';
     e.name = caller;
-    return ip;
   }
 
   private fill(e: RawEvent, info: EventInfo, r: RecordView): void {
@@ -129,14 +129,15 @@ export class RecordDecoder {
       case 'print':
       case 'bputs':
       case 'bprint': {
-        const ip = this.nameMarker(e, info, r);
+        this.nameMarker(e, info, r);
         let text: string;
         if (info.special === 'print') text = strField(info.ev, r, 'buf');
         else if (info.special === 'bputs') text = this.ctx.printk.get(this.num(info, r, 'str')) ?? strField(info.ev, r, 'str');
         else text = renderBprint(bprintFormat(this.ctx.printk, this.num(info, r, 'fmt')), info.ev, r, this.env);
         if (text.endsWith('\n')) text = text.slice(0, -1);
         e.body = text;
-        e.probe = probeSite(syms, ip);
+        e.message = text;
+        e.fields = splitFields(text, {});
         return;
       }
       case 'function': {
@@ -177,9 +178,11 @@ export class RecordDecoder {
       default:
         break;
     }
-    const out = pluginRender(info.ev, r) ?? (info.fmt ? render(info.ev, info.fmt, r, this.env) : renderRaw(info.ev, r, this.env));
+    const out = pluginRender(info.ev, r) ?? (info.fmt ? render(info.ev, info.fmt, r, this.env) : renderRaw(info.ev, r));
     e.body = out.body;
-    e.fields = out.fields;
+    // fields are split from the rendered body exactly as the text readers split `trace-cmd report` lines,
+    // so decode sees the same key/value strings whichever form of the capture it was given
+    e.fields = fieldsOf(e, out.body);
   }
 
   /** Frames of an ftrace kernel_stack record, innermost first, as `sym+0xoff/0xsize [mod]`. */
@@ -222,6 +225,21 @@ export class RecordDecoder {
     if (!info || info.special !== 'funcgraph_entry') return undefined;
     return this.num(info, r, 'func');
   }
+}
+
+function fieldsOf(e: RawEvent, body: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (e.kind === 'syscall-enter') return splitSyscallArgs(body, fields);
+  if (e.kind === 'syscall-exit') {
+    fields['ret'] = body;
+    return fields;
+  }
+  if (e.kind === 'kprobe' || e.kind === 'kretprobe') {
+    // the `(ffffffff812df454)` / `(func <- ret_ip)` head is the probe site, not a field
+    const head = body.startsWith('(') ? body.indexOf(') ') : -1;
+    return head >= 0 ? splitFields(body.slice(head + 2), fields) : head === -1 && body.startsWith('(') ? fields : splitFields(body, fields);
+  }
+  return splitFields(body, fields);
 }
 
 function mk(name: string, offset: number, size: number, signed: boolean): FieldFormat {

@@ -32,7 +32,7 @@ function tlbFlush(ev: EventFormat, r: RecordView): Rendered | undefined {
   const names = ['flush on task switch', 'remote shootdown', 'local shootdown', 'local mm shootdown'];
   const name = names[Number(reason)] ?? '';
   const p = BigInt.asIntN(64, pages).toString();
-  return { body: `pages=${p} reason=${name} (${reason})`, fields: { pages: p, reason: name } };
+  return { body: `pages=${p} reason=${name} (${reason})` };
 }
 
 /** plugin_sched_switch.c write_state(): libtraceevent's own letter table (not the kernel's newer one). */
@@ -53,13 +53,7 @@ function schedSwitch(ev: EventFormat, r: RecordView): Rendered | undefined {
   const prevPrio = num(ev, r, 'prev_prio') ?? 0n;
   const nextPrio = num(ev, r, 'next_prio') ?? 0n;
   const state = taskState(num(ev, r, 'prev_state') ?? 0n);
-  return {
-    body: `${prevComm}:${prevPid} [${prevPrio}] ${state} ==> ${nextComm}:${nextPid} [${nextPrio}]`,
-    fields: {
-      prev_comm: prevComm, prev_pid: String(prevPid), prev_prio: String(prevPrio), prev_state: state,
-      next_comm: nextComm, next_pid: String(nextPid), next_prio: String(nextPrio),
-    },
-  };
+  return { body: `${prevComm}:${prevPid} [${prevPrio}] ${state} ==> ${nextComm}:${nextPid} [${nextPrio}]` };
 }
 
 function schedWakeup(ev: EventFormat, r: RecordView): Rendered | undefined {
@@ -72,9 +66,7 @@ function schedWakeup(ev: EventFormat, r: RecordView): Rendered | undefined {
   let body = `${comm}:${pid} [${prio}]`;
   if (success !== undefined && success === 0n) body += ' FAILED';
   if (cpu !== undefined) body += ` CPU:${String(cpu).padStart(3, '0')}`;
-  const fields: Record<string, string> = { comm, pid: String(pid), prio: String(prio) };
-  if (cpu !== undefined) fields['target_cpu'] = String(cpu);
-  return { body, fields };
+  return { body };
 }
 
 /** A plugin rendering for this event, or undefined to use its print fmt. */

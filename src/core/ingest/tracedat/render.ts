@@ -4,9 +4,6 @@
  * `%ld` -> long of the traced kernel, `%lld`/`%Ld` -> 64-bit), `%p` prints `0x...`, `%ps`/`%pS` resolve
  * kernel symbols through kallsyms (`0x...` when the address is not a kernel symbol), `__print_symbolic`,
  * `__print_flags`, `__get_str`, `__print_hex`, `__print_array` and ternaries are evaluated.
- *
- * While rendering it also collects `fields`: each conversion preceded by `label=` or `label: ` gives
- * fields[label] = the text printed for it, which is what a reader of the text form would split out.
  */
 
 import type { EventFormat } from './eventFormat';
@@ -21,7 +18,6 @@ export interface RenderEnv {
 
 export interface Rendered {
   body: string;
-  fields: Record<string, string>;
 }
 
 class Unsupported extends Error {}
@@ -110,9 +106,6 @@ export function formatValues(fmt: CompiledFmt, values: Val[], r: RecordView, env
   return out + fmt.tail;
 }
 
-/** `label=`, `label: `, also with a literal radix prefix (`start=0x%Lx` prints `start=0x7f...`). */
-const LABEL_RE = /([A-Za-z_][\w.]*)\s*(?:=|:\s?)(0x|0X|#)?$/;
-
 export function render(ev: EventFormat, fmt: CompiledFmt, r: RecordView, env: RenderEnv): Rendered {
   if (fmt.ok && fmt.parsed) {
     try {
@@ -121,12 +114,11 @@ export function render(ev: EventFormat, fmt: CompiledFmt, r: RecordView, env: Re
       if (!(e instanceof Unsupported)) throw e;
     }
   }
-  return renderRaw(ev, r, env);
+  return renderRaw(ev, r);
 }
 
 function renderWith(ev: EventFormat, fmt: CompiledFmt, r: RecordView, env: RenderEnv): Rendered {
   const args = fmt.parsed!.args;
-  const fields: Record<string, string> = {};
   let out = '';
   let ai = 0;
   const ctx = { ev, r, env };
@@ -139,18 +131,14 @@ function renderWith(ev: EventFormat, fmt: CompiledFmt, r: RecordView, env: Rende
     out += c.lit;
     const width = c.width === '*' ? Number(asInt(next())) : c.width;
     const prec = c.prec === '*' ? Number(asInt(next())) : c.prec;
-    const text = formatOne(c, width, prec, next(), r, env);
-    out += text;
-    const label = LABEL_RE.exec(c.lit);
-    if (label) fields[label[1]!] = (label[2] ?? '') + text.trim();
+    out += formatOne(c, width, prec, next(), r, env);
   }
   out += fmt.tail;
-  return { body: out, fields };
+  return { body: out };
 }
 
 /** libtraceevent's fallback when a print fmt cannot be evaluated: every non-common field as name=value. */
-export function renderRaw(ev: EventFormat, r: RecordView, env: RenderEnv): Rendered {
-  const fields: Record<string, string> = {};
+export function renderRaw(ev: EventFormat, r: RecordView): Rendered {
   const parts: string[] = [];
   for (const f of ev.fields) {
     if (f.name.startsWith('common_')) continue;
@@ -160,11 +148,9 @@ export function renderRaw(ev: EventFormat, r: RecordView, env: RenderEnv): Rende
     else if (typeof v === 'string') text = v;
     else if (v.str) text = bytesToString(r, v);
     else text = arrayText(r, v);
-    fields[f.name] = text;
     parts.push(`${f.name}=${text}`);
   }
-  void env;
-  return { body: parts.join(' '), fields };
+  return { body: parts.join(' ') };
 }
 
 function arrayText(r: RecordView, v: Bytes): string {
