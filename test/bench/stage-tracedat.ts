@@ -219,7 +219,8 @@ async function main(): Promise<void> {
   process.stdout.write(`ratio: trace-cmd / hmm-trace = ${(theirs / ours).toFixed(2)}x\n`);
 }
 
-if (require.main === module) {
+// bundled into bench.js too (through stages.ts), where require.main is bench.js: run only as its own entry
+if (require.main === module && /stage-tracedat\.js$/.test(process.argv[1] ?? '')) {
   main().catch((e) => {
     process.stderr.write(`stage-tracedat: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;

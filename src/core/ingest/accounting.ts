@@ -35,7 +35,11 @@ export class Accounting {
   /** The newest event of each CPU that is still in `pending` (cpu -1 for formats without CPUs). */
   private lastOfCpu = new Map<number, RawEvent>();
 
-  constructor(private readonly sink: EventSink) {}
+  /** `immediate`: deliver events at once (no stack attachment wanted, e.g. counting only). */
+  constructor(
+    private readonly sink: EventSink,
+    private readonly immediate = false,
+  ) {}
 
   unparsed(line: number, text: string, reason: string): void {
     this.unparsedLines++;
@@ -58,6 +62,10 @@ export class Accounting {
       this.prevTs = ts;
       if (this.firstTs === undefined || ts < this.firstTs) this.firstTs = ts;
       if (this.lastTs === undefined || ts > this.lastTs) this.lastTs = ts;
+    }
+    if (this.immediate) {
+      this.sink(ev);
+      return;
     }
     const prev = this.lastOfCpu.get(ev.cpu);
     this.lastOfCpu.set(ev.cpu, ev);

@@ -152,14 +152,17 @@ interface InternEntry {
   next: InternEntry | undefined;
 }
 
+const INTERN_BUCKETS = 4096;
+
 /**
  * Interns short byte runs: the same task name or event name arrives millions of times; decoding it once
  * and handing out the same string saves both time and memory. Runs longer than 64 bytes are decoded
- * directly. The table is bounded: past `maxEntries` it is cleared (a trace with millions of distinct
- * names gains nothing from interning anyway).
+ * directly. A fixed bucket array (no Map: hashing a number key costs more than the lookup itself) with
+ * chains; bounded: past `maxEntries` it is cleared (a trace with millions of distinct names gains nothing
+ * from interning anyway).
  */
 export class Interner {
-  private table = new Map<number, InternEntry>();
+  private buckets: (InternEntry | undefined)[] = new Array<InternEntry | undefined>(INTERN_BUCKETS).fill(undefined);
   private size = 0;
   constructor(private readonly maxEntries = 65536) {}
 
@@ -168,8 +171,9 @@ export class Interner {
     if (n > 64) return buf.toString('utf8', start, end);
     let h = 0x811c9dc5 ^ n;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-    let e = this.table.get(h);
-    for (let cur = e; cur; cur = cur.next) {
+    const slot = (h ^ (h >>> 15)) & (INTERN_BUCKETS - 1);
+    const head = this.buckets[slot];
+    for (let cur = head; cur !== undefined; cur = cur.next) {
       const b = cur.bytes;
       if (b.length !== n) continue;
       let k = 0;
@@ -177,12 +181,11 @@ export class Interner {
       if (k === n) return cur.str;
     }
     if (this.size >= this.maxEntries) {
-      this.table.clear();
+      this.buckets.fill(undefined);
       this.size = 0;
-      e = undefined;
     }
     const str = buf.toString('utf8', start, end);
-    this.table.set(h, { bytes: Uint8Array.prototype.slice.call(buf, start, end), str, next: e });
+    this.buckets[slot] = { bytes: Uint8Array.prototype.slice.call(buf, start, end), str, next: this.size === 0 ? undefined : this.buckets[slot] };
     this.size++;
     return str;
   }

@@ -15,7 +15,7 @@
 import type { Accounting } from './accounting';
 import { HASH, Interner, skipSpaces, startsWithAscii, trimEnd } from './bytes';
 import { LineContext, parseBracketContext, parseLatencyContext } from './context';
-import { TextResult, parseEventText, type TextStyle } from './eventText';
+import { TextResult, classifyEventBytes, parseEventText, type TextStyle } from './eventText';
 import { GraphLine, GraphNesting, GraphPart, parseGraphPart } from './graphCall';
 import { newEvent, type LineParser } from './reader';
 import type { RawEvent, ReadOptions } from './types';
@@ -31,6 +31,11 @@ export class FtraceTextParser implements LineParser {
   private readonly comms = new Interner();
   private readonly names = new Interner();
   private readonly withFields: boolean;
+  /** false: counting only (see ReadOptions.bodies). */
+  private readonly bodies: boolean;
+  /** Counting only: inside a `<stack trace>` block, whose frames are counted but not kept. */
+  private inStack = false;
+  private readonly scratch: RawEvent = { ...newEvent(0, 0, 0, 0, 0, '', false), tgid: undefined, flags: undefined, system: undefined, probe: undefined, retFrom: undefined, parent: undefined, graph: undefined, message: undefined };
   private readonly graph = new GraphPart();
   private readonly nesting = new GraphNesting();
   /** Event receiving ` => frame` lines, until the next context line. */
@@ -47,7 +52,8 @@ export class FtraceTextParser implements LineParser {
     opts: ReadOptions,
     private readonly style: Exclude<TextStyle, 'perf'>,
   ) {
-    this.withFields = opts.fields !== false;
+    this.bodies = opts.bodies !== false;
+    this.withFields = opts.fields !== false && this.bodies;
   }
 
   line(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
@@ -99,13 +105,36 @@ export class FtraceTextParser implements LineParser {
     }
     const cont = this.continues;
     if (cont !== undefined) {
-      cont.body += `\n${buf.toString('utf8', start, trimEnd(buf, start, end))}`;
+      if (this.bodies) cont.body += `\n${buf.toString('utf8', start, trimEnd(buf, start, end))}`;
       cont.lineCount++;
       acc.parsedLines++;
       return;
     }
     this.stackTarget = undefined;
+    this.inStack = false;
     acc.unparsed(lineNo, buf.toString('utf8', start, end), 'no "comm-pid [cpu] timestamp:" context');
+  }
+
+  /** Counting only: one event object for every line, reset to a stable shape (see ReadOptions.bodies). */
+  private reuse(lineNo: number, offset: number, comm: string): RawEvent {
+    const ev = this.scratch;
+    const ctx = this.ctx;
+    ev.line = lineNo;
+    ev.offset = offset;
+    ev.ts = ctx.ts;
+    ev.cpu = ctx.cpu;
+    ev.pid = ctx.pid;
+    ev.comm = comm;
+    ev.tgid = undefined;
+    ev.flags = undefined;
+    ev.system = undefined;
+    ev.probe = undefined;
+    ev.retFrom = undefined;
+    ev.parent = undefined;
+    ev.graph = undefined;
+    ev.message = undefined;
+    ev.body = '';
+    return ev;
   }
 
   private latency(): boolean {
@@ -120,7 +149,7 @@ export class FtraceTextParser implements LineParser {
     this.continues = undefined;
     if (ctx.counter) this.counter = true;
     const comm = this.comms.get(buf, ctx.commStart, ctx.commEnd);
-    const ev = newEvent(lineNo, offset, ctx.ts, ctx.cpu, ctx.pid, comm, this.withFields);
+    const ev = this.bodies ? newEvent(lineNo, offset, ctx.ts, ctx.cpu, ctx.pid, comm, this.withFields) : this.reuse(lineNo, offset, comm);
     if (ctx.tgid >= 0) {
       this.sawTgid = true;
       if (ctx.tgid > 0) ev.tgid = ctx.tgid;
@@ -129,12 +158,22 @@ export class FtraceTextParser implements LineParser {
       ev.flags = this.names.get(buf, ctx.flagsStart, ctx.flagsEnd);
       this.flagWidths.add(ctx.flagsEnd - ctx.flagsStart);
     }
-    const r = parseEventText(buf, ctx.rest, end, this.style, this.withFields, this.names, ev);
+    this.inStack = false;
+    const r = this.bodies
+      ? parseEventText(buf, ctx.rest, end, this.style, this.withFields, this.names, ev)
+      : classifyEventBytes(buf, ctx.rest, end, this.style, this.names, ev);
     if (r === TextResult.Event) {
       acc.parsedLines++;
       acc.event(ev);
       // a TP_printk that ends in ':' (amdgpu's "dst:\n%s") continues on the next lines
-      if (ev.body.endsWith(':') && ev.kind === 'tracepoint') this.continues = ev;
+      if (ev.kind === 'tracepoint' && (this.bodies ? ev.body.endsWith(':') : buf[trimEnd(buf, ctx.rest, end) - 1] === 58)) {
+        this.continues = ev;
+      }
+      return;
+    }
+    if ((r === TextResult.Stack || r === TextResult.UserStack) && !this.bodies) {
+      acc.parsedLines++;
+      this.inStack = true;
       return;
     }
     if (r === TextResult.Stack || r === TextResult.UserStack) {
@@ -198,6 +237,10 @@ export class FtraceTextParser implements LineParser {
 
   /** ` => sym` (tracefs), `=> sym (ffffffff8100a38c)` (trace-cmd), ` =>  <00007f...>` (user stacks). */
   private frame(buf: Buffer, s: number, end: number, lineNo: number): void {
+    if (this.inStack) {
+      this.acc.parsedLines++;
+      return;
+    }
     const target = this.stackTarget;
     if (!target || !target.stack) {
       this.acc.unparsed(lineNo, buf.toString('utf8', s - 2, end), 'stack frame without a <stack trace> line before it');

@@ -54,15 +54,20 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
     truncatedLastLine: false,
     cancelled: false,
   };
+  // Two buffers, so the next chunk is read while this one is parsed. Each is [carry area | chunk]: the
+  // unfinished line at the end of one chunk is copied just before the next chunk's data.
+  const bufs = [Buffer.allocUnsafe(cap + chunkSize), Buffer.allocUnsafe(cap + chunkSize)];
+  let cur = 0;
+  let filePos = 0; // file offset where the chunk being read starts
+  let pending = fh.read(bufs[0], cap, chunkSize, 0);
   try {
     const total = (await fh.stat()).size;
-    // carry (at most cap bytes of an unfinished line) + one chunk
-    const buf = Buffer.allocUnsafe(chunkSize + cap + 1);
-    let len = 0; // valid bytes at the start of buf (the carried partial line)
-    let fileOff = 0; // file offset of buf[0]
+    let carry = 0; // bytes of an unfinished line in front of the current chunk
     let skipping = false; // inside the tail of an overlong line already delivered
     let lineNo = 0;
     let chunkHasNul = false;
+    let buf = bufs[0];
+    let base = 0; // file offset of buf[0]
     const emit = (start: number, end: number, overlong: boolean): void => {
       lineNo++;
       let e = end;
@@ -72,28 +77,40 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
       }
       if (chunkHasNul && res.firstNulLine === 0 && buf.subarray(start, e).indexOf(0) !== -1) res.firstNulLine = lineNo;
       if (overlong) res.overlongLines++;
-      onLine(buf, start, e, lineNo, fileOff + start, overlong);
+      onLine(buf, start, e, lineNo, base + start, overlong);
     };
     while (true) {
-      if (opts.signal?.aborted) {
-        res.cancelled = true;
+      const { bytesRead } = await pending;
+      buf = bufs[cur];
+      if (bytesRead === 0 || opts.signal?.aborted) {
+        pending = Promise.resolve({ bytesRead: 0, buffer: buf });
+        if (bytesRead !== 0) res.cancelled = true;
+        if (!res.cancelled && carry > 0) {
+          base = filePos - cap;
+          res.truncatedLastLine = true;
+          emit(cap - carry, cap, false);
+        }
+        res.bytes = filePos;
         break;
       }
-      const { bytesRead } = await fh.read(buf, len, Math.min(chunkSize, buf.length - len), null);
-      if (bytesRead === 0) break;
-      const end = len + bytesRead;
-      const view = buf.subarray(0, end);
-      // a chunk starts on a line start (carry) unless we are skipping an overlong line, so check from 0
-      if (!res.invalidUtf8 && !isUtf8(view)) res.invalidUtf8 = checkUtf8AcrossBoundary(view, 0);
-      chunkHasNul = res.firstNulLine === 0 && view.indexOf(0) !== -1;
-      let pos = 0;
+      base = filePos - cap;
+      const dataEnd = cap + bytesRead;
+      filePos += bytesRead;
+      const other = bufs[cur ^ 1];
+      pending = fh.read(other, cap, chunkSize, filePos);
+      const view = buf.subarray(0, dataEnd);
+      let pos = cap - carry;
+      const region = view.subarray(pos);
+      // a region starts on a line start unless we are skipping an overlong line
+      if (!res.invalidUtf8 && !isUtf8(region)) res.invalidUtf8 = checkUtf8AcrossBoundary(region, 0);
+      chunkHasNul = res.firstNulLine === 0 && region.indexOf(0) !== -1;
       if (skipping) {
-        const nl = view.indexOf(10, 0);
+        const nl = view.indexOf(10, pos);
         if (nl === -1) {
-          fileOff += end;
-          len = 0;
-          res.bytes = fileOff;
-          opts.onProgress?.(res.bytes, total);
+          carry = 0;
+          res.bytes = filePos;
+          opts.onProgress?.(filePos, total);
+          cur ^= 1;
           continue;
         }
         pos = nl + 1;
@@ -104,28 +121,24 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
         emit(pos, nl, false);
         pos = nl + 1;
       }
-      const rem = end - pos;
+      const rem = dataEnd - pos;
       if (rem >= cap) {
         // no newline within the cap: deliver what fits, skip to the next newline
         emit(pos, pos + cap, true);
         skipping = true;
-        fileOff += end;
-        len = 0;
+        carry = 0;
       } else {
-        if (rem > 0 && pos > 0) buf.copyWithin(0, pos, end);
-        fileOff += pos;
-        len = rem;
+        if (rem > 0) buf.copy(other, cap - rem, pos, dataEnd);
+        carry = rem;
       }
-      res.bytes = fileOff + len;
-      opts.onProgress?.(res.bytes, total);
-    }
-    if (!res.cancelled && len > 0) {
-      res.truncatedLastLine = true;
-      emit(0, len, false);
+      res.bytes = filePos;
+      opts.onProgress?.(filePos, total);
+      cur ^= 1;
     }
     res.lines = lineNo;
     return res;
   } finally {
+    await pending.catch(() => undefined);
     await fh.close();
   }
 }

@@ -29,7 +29,7 @@ export async function runReader(
   opts: ReadOptions,
   make: ParserFactory,
 ): Promise<IngestSummary> {
-  const acc = new Accounting(sink);
+  const acc = new Accounting(sink, opts.bodies === false);
   const parser = make(acc, opts);
   const res = await forEachLine(
     path,

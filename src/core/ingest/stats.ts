@@ -62,7 +62,7 @@ export async function traceStats(path: string, opts: ReadOptions = {}): Promise<
         t.set(ev.comm, (t.get(ev.comm) ?? 0) + 1);
       }
     },
-    { fields: false, ...opts },
+    { fields: false, bodies: false, ...opts },
   );
   if (lastCount > 0) byName.set(lastName, (byName.get(lastName) ?? 0) + lastCount);
   const taskList: TraceStats['tasks'] = [];

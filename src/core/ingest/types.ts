@@ -190,6 +190,12 @@ export interface ReadOptions {
   maxLineBytes?: number;
   /** When false, readers may leave `fields` empty and `body` unsplit (stats mode). Default true. */
   fields?: boolean;
+  /** When false (counting only, e.g. `stats`), readers may also leave `body` empty, skip probe / parent /
+   * graph details and stack frames (lineCount then stays 1), and deliver events without holding them for
+   * stacks. line, offset, ts, cpu, pid, tgid, comm, flags, name, system and kind are still exact.
+   * The event object may be reused for the next event once the sink returns: copy what you keep.
+   * Default true. */
+  bodies?: boolean;
 }
 
 /** Receives events in file order. Must not keep the object if it wants to mutate it. */

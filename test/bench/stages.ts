@@ -1,0 +1,19 @@
+/**
+ * The bench stages, timed one per child process so each gets its own peak RSS. To add a stage (for example
+ * "model" or "analyze"): write `stage<Name>.ts` exporting a BenchStage, and add it to the list below.
+ */
+
+import { naiveBaseline } from './stageNaive';
+import { statsStage } from './stageStats';
+import { modelStage } from './stage-model';
+import { tracedatStage } from './stage-tracedat';
+
+export interface BenchStage {
+  name: string;
+  /** One line for the table. */
+  description: string;
+  /** Reads the whole file; returns how many events (or lines) it saw, so stages can be compared. */
+  run(file: string): Promise<number>;
+}
+
+export const stages: BenchStage[] = [naiveBaseline, statsStage, modelStage, tracedatStage];
