@@ -6,6 +6,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { generateTrace } from './generate';
 import { stages } from './stages';
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   const gen = generateTrace(path, size);
   const mb = gen.bytes / (1024 * 1024);
   process.stdout.write(`${gen.reused ? 'reusing' : 'generated'} ${path} (${mb.toFixed(0)} MiB${gen.reused ? '' : `, ${((Date.now() - t0) / 1000).toFixed(1)} s`})\n`);
-  process.stdout.write(`node ${process.version}, ${require('node:os').cpus().length} CPUs\n\n`);
+  process.stdout.write(`node ${process.version}, ${cpus().length} CPUs\n\n`);
   process.stdout.write(`${'stage'.padEnd(8)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'peak RSS'.padStart(10)} ${'events'.padStart(12)}  what\n`);
   for (const s of stages) {
     const out = execFileSync(process.execPath, [__filename, '--stage', s.name, '--file', path], { encoding: 'utf8', maxBuffer: 1 << 20 });
