@@ -8,7 +8,7 @@ import type { RawEvent } from '../ingest/types';
 import type { DomainKind, DriverCallback, NotifierEvent } from '../model/types';
 import { decodeDriverLog } from './driverLog';
 import { isBlockable, notifierEventFrom } from './enums';
-import { type CanonicalField, FieldResolver, parseBig, pointerString, type Radix, signedReturn, toAddress, toSafeNumber } from './fields';
+import { type CanonicalField, FieldResolver, parseBig, parseNumber, pointerText, type Radix, signedReturn, toSafeNumber } from './fields';
 import { baseFunction, functionInfo, type FunctionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
 import type { ProbeCatalog, ProbeDefinition } from './probeCatalog';
 import { decodePte, type DecodedPte, parsePte } from './pte';
@@ -95,12 +95,29 @@ export class Decoder {
     }
   }
 
-  private num(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined, radix: Radix): bigint | undefined {
+  private radixOf(ev: RawEvent, name: CanonicalField, radix: Radix): Radix {
+    return radix === 'auto' && this.fields.isPointer(name) && ev.kind !== 'tracepoint' ? 'auto-pointer' : radix;
+  }
+
+  /** A numeric field (address, count, enum) as a number. */
+  private num(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined, radix: Radix): number | undefined {
     const key = this.fields.key(ev.fields, name);
     if (key === undefined) return undefined;
-    const type = def?.fields.get(key);
-    const r: Radix = radix === 'auto' && this.fields.isPointer(name) && ev.kind !== 'tracepoint' ? 'auto-pointer' : radix;
-    return parseBig(ev.fields[key], type, r);
+    return parseNumber(ev.fields[key], def?.fields.get(key), this.radixOf(ev, name, radix));
+  }
+
+  /** A kernel pointer field as a `0x…` string. */
+  private ptr(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined): string | undefined {
+    const key = this.fields.key(ev.fields, name);
+    if (key === undefined) return undefined;
+    return pointerText(ev.fields[key], def?.fields.get(key), this.radixOf(ev, name, 'auto'));
+  }
+
+  /** A 64-bit field kept exact (MIGRATE_PFN entries, PTEs). */
+  private big(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined): bigint | undefined {
+    const key = this.fields.key(ev.fields, name);
+    if (key === undefined) return undefined;
+    return parseBig(ev.fields[key], def?.fields.get(key), this.radixOf(ev, name, 'auto'));
   }
 
   private resolveProbe(ev: RawEvent): { func?: string; ret: boolean; def?: ProbeDefinition; by: Resolution } {
@@ -163,61 +180,49 @@ export class Decoder {
   private probeFields(ev: RawEvent, def: ProbeDefinition | undefined, out: DecodedEvent): void {
     const n = (c: CanonicalField) => this.num(ev, c, def, 'auto');
     const role = out.role;
-    const start = toAddress(n('start'));
-    const end = toAddress(n('end'));
+    const start = n('start');
+    const end = n('end');
     if (start !== undefined) out.start = start;
     if (end !== undefined) out.end = end;
-    const addr = toAddress(n('addr'));
+    const addr = n('addr');
     if (addr !== undefined) out.addr = addr;
     if (role === 'mn-start' || role === 'mn-end' || role === 'driver-invalidate' || out.kind === 'invalidate-secondary') {
-      const evRaw = this.fields.raw(ev.fields, 'event');
       const key = this.fields.key(ev.fields, 'event');
-      const evNum = key !== undefined && /^(0x)?[0-9a-f]+$/i.test(ev.fields[key]) ? toSafeNumber(parseBig(ev.fields[key], def?.fields.get(key), 'auto')) : undefined;
-      const ne = notifierEventFrom(evNum ?? evRaw);
-      if (ne) {
-        out.notifierEvent = ne.event;
-        out.eventNum = ne.num;
-      }
-      const owner = n('owner');
-      if (owner !== undefined) out.owner = pointerString(owner);
-      const flags = toSafeNumber(n('flags'));
-      if (flags !== undefined) out.blockable = isBlockable(flags);
-      const mm = n('mm');
-      if (mm !== undefined) out.mm = pointerString(mm);
-    } else if (role === 'migrate-setup') {
-      const flags = toSafeNumber(n('flags'));
-      if (flags !== undefined) out.selectFlags = flags;
-      const owner = n('owner');
-      if (owner !== undefined) out.owner = pointerString(owner);
-      const fp = n('faultPage');
-      if (fp !== undefined) out.faultPage = pointerString(fp);
-    } else if (role === 'migrate-pages' || role === 'migrate-finalize' || role === 'migrate-unmap') {
-      const c = toSafeNumber(n('cpages'));
-      if (c !== undefined) out.cpages = c;
-      const np = toSafeNumber(n('npages'));
-      if (np !== undefined) out.npages = np;
-      const s0 = n('src0');
-      if (s0 !== undefined && this.fields.key(ev.fields, 'src0') === 'src0') out.src0 = s0;
-      const d0 = n('dst0');
-      if (d0 !== undefined && this.fields.key(ev.fields, 'dst0') === 'dst0') out.dst0 = d0;
-      const fp = n('faultPage');
-      if (fp !== undefined) out.faultPage = pointerString(fp);
-    } else if (role === 'swap-fault') {
-      const key = this.fields.key(ev.fields, 'origPte');
       if (key !== undefined) {
-        const v = parseBig(ev.fields[key], def?.fields.get(key), 'auto-pointer');
-        if (v !== undefined) out.pte = decodePte(v);
+        const raw = ev.fields[key];
+        const num = /^(0x)?[0-9a-f]+$/i.test(raw) ? parseNumber(raw, def?.fields.get(key), 'auto') : undefined;
+        const ne = notifierEventFrom(num ?? raw);
+        if (ne) {
+          out.notifierEvent = ne.event;
+          out.eventNum = ne.num;
+        }
       }
+      out.owner = this.ptr(ev, 'owner', def);
+      const flags = n('flags');
+      if (flags !== undefined) out.blockable = isBlockable(flags);
+      out.mm = this.ptr(ev, 'mm', def);
+    } else if (role === 'migrate-setup') {
+      out.selectFlags = n('flags');
+      out.owner = this.ptr(ev, 'owner', def);
+      out.faultPage = this.ptr(ev, 'faultPage', def);
+    } else if (role === 'migrate-pages' || role === 'migrate-finalize' || role === 'migrate-unmap') {
+      out.cpages = n('cpages');
+      out.npages = n('npages');
+      if (this.fields.key(ev.fields, 'src0') === 'src0') out.src0 = this.big(ev, 'src0', def);
+      if (this.fields.key(ev.fields, 'dst0') === 'dst0') out.dst0 = this.big(ev, 'dst0', def);
+      out.faultPage = this.ptr(ev, 'faultPage', def);
+    } else if (role === 'swap-fault') {
+      const v = this.big(ev, 'origPte', def);
+      if (v !== undefined) out.pte = decodePte(v);
     } else if (role === 'exclusive-make') {
-      const owner = n('owner');
-      if (owner !== undefined) out.owner = pointerString(owner);
+      out.owner = this.ptr(ev, 'owner', def);
     } else if (out.kind === 'copy-page-range' || out.kind === 'change-protection') {
       if (out.start === undefined) {
         const vs = ev.fields['vm_start'];
         const ve = ev.fields['vm_end'];
         if (vs !== undefined && ve !== undefined) {
-          out.start = toAddress(parseBig(vs, def?.fields.get('vm_start'), 'auto-pointer'));
-          out.end = toAddress(parseBig(ve, def?.fields.get('vm_end'), 'auto-pointer'));
+          out.start = parseNumber(vs, def?.fields.get('vm_start'), 'auto-pointer');
+          out.end = parseNumber(ve, def?.fields.get('vm_end'), 'auto-pointer');
         }
       }
     }
@@ -283,7 +288,7 @@ export class Decoder {
       case 'migration-pmd-remove': {
         // TP_printk "addr=%lx, pte=%lx order=%d": hex without 0x (reference §7.2)
         const a = ev.fields['addr'];
-        if (a !== undefined) base.addr = toAddress(parseBig(a, undefined, 'hex'));
+        if (a !== undefined) base.addr = parseNumber(a, undefined, 'hex');
         const p = ev.fields['pte'] ?? ev.fields['pmd'];
         const v = p !== undefined ? parsePte(p) : undefined;
         if (v !== undefined) base.pte = decodePte(v);
@@ -291,7 +296,7 @@ export class Decoder {
       }
       case 'cpu-fault': {
         const a = ev.fields['address'] ?? ev.fields['addr'];
-        if (a !== undefined) base.addr = toSafeNumber(parseBig(a, undefined, 'hex'));
+        if (a !== undefined) base.addr = parseNumber(a, undefined, 'hex');
         return base;
       }
       case 'process-fork': {

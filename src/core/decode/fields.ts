@@ -100,6 +100,45 @@ export function parseBig(value: string, type: ProbeFieldType | undefined, radix:
   return neg ? -out : out;
 }
 
+/**
+ * The same as parseBig but as a number, without BigInt for the common short values (addresses below
+ * 2^52, counts, enum values); long values (kernel pointers, ~0UL) go through BigInt and may round.
+ */
+export function parseNumber(value: string, type: ProbeFieldType | undefined, radix: Radix): number | undefined {
+  let v = value;
+  if (v.length > 0 && (v.charCodeAt(v.length - 1) === 44 || v.charCodeAt(0) === 32)) v = v.trim().replace(/,$/, '');
+  const neg = v.charCodeAt(0) === 45;
+  if (neg) v = v.slice(1);
+  const hasPrefix = v.length > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) === 120 || v.charCodeAt(1) === 88);
+  let hex: boolean;
+  if (type && (type.kind === 'unsigned' || type.kind === 'signed') && !hasPrefix) hex = false;
+  else if (hasPrefix) hex = true;
+  else hex = (type !== undefined && type.kind === 'hex') || radix === 'hex' || radix === 'auto-pointer';
+  const digits = hasPrefix ? v.slice(2) : v;
+  if (digits.length === 0 || digits.length > (hex ? 13 : 15)) {
+    const b = parseBig(value, type, radix);
+    return b === undefined ? undefined : toAddressSigned(b);
+  }
+  const re = hex ? /^[0-9a-f]+$/i : /^\d+$/;
+  if (!re.test(digits)) return undefined;
+  const n = hex ? parseInt(digits, 16) : Number(digits);
+  return neg ? -n : n;
+}
+
+function toAddressSigned(b: bigint): number {
+  return Number(b);
+}
+
+/** A kernel pointer as `0x…` lower-case without leading zeros, without going through BigInt when printed with 0x. */
+export function pointerText(value: string, type: ProbeFieldType | undefined, radix: Radix): string | undefined {
+  const v = value.trim();
+  if (/^0x[0-9a-f]+$/i.test(v)) {
+    const d = v.slice(2).toLowerCase().replace(/^0+(?=.)/, '');
+    return `0x${d}`;
+  }
+  return pointerString(parseBig(v, type, radix));
+}
+
 /** A bigint as a JS number when exact (user addresses, counts), else undefined. */
 export function toSafeNumber(b: bigint | undefined): number | undefined {
   if (b === undefined) return undefined;

@@ -80,17 +80,17 @@ export class AddressSpaces {
         s.tgidOf.set(pid, tgid);
       }
       const x = store.extra(id);
-      if (!x) continue;
+      const mm = store.str(store.mm, id);
       // Only invalidations a task issues on its own mm name it: MIGRATE (migrate_vma_collect on the vma the
       // caller passed), UNMAP and PROTECTION_VMA (munmap/exit/mprotect). CLEARs come from rmap walks
       // (try_to_migrate_one visits every mm mapping a shared page) and splits, so they prove nothing.
       const ev = store.notifier.get(id);
-      if (x.mm && x.mm !== '0x0' && (ev === 0 || ev === 2 || ev === 6) && x.stackOrigin?.origin !== 'try_to_migrate_one') {
-        const owner = s.mmOwner.get(x.mm);
-        if (owner === undefined) s.mmOwner.set(x.mm, pid);
+      if (mm && mm !== '0x0' && (ev === 0 || ev === 2 || ev === 6) && x?.stackOrigin?.origin !== 'try_to_migrate_one') {
+        const owner = s.mmOwner.get(mm);
+        if (owner === undefined) s.mmOwner.set(mm, pid);
         else if (!s.forbidden(owner, pid)) s.union(owner, pid);
       }
-      if (x.childPid !== undefined && x.childPid > 0) {
+      if (x?.childPid !== undefined && x.childPid > 0) {
         const parentPid = x.taskPid ?? pid;
         s.see(x.childPid, id);
         s.forks.push({ parentPid, childPid: x.childPid, eventId: id });

@@ -23,7 +23,7 @@ import { FieldsFromFile } from './fieldsFromFile';
 import { KIND_INDEX } from './kinds';
 
 /** Traces up to this size keep every event's raw fields in memory; larger ones re-read them on demand. */
-const KEEP_FIELDS_BYTES = 64 * 1024 * 1024;
+const KEEP_FIELDS_BYTES = 16 * 1024 * 1024;
 
 const INVALIDATION_KINDS = new Set(['invalidate-start', 'driver-invalidate', 'invalidate-secondary']);
 

@@ -7,22 +7,28 @@ const SHIFT = 16;
 const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
 
-type TypedArray = Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
-type Ctor<T extends TypedArray> = new (n: number) => T;
+export interface Column {
+  push(v: number): void;
+  get(i: number): number;
+  set(i: number, v: number): void;
+  readonly size: number;
+  bytes(): number;
+}
 
-export class Column<T extends TypedArray> {
-  private readonly chunks: T[] = [];
+// One class per typed-array type, written out on purpose: a shared generic class (or classes made by one
+// factory, which share their feedback) sees seven array types at the same store and goes megamorphic on the
+// hottest path of the model build.
+
+class F64Column implements Column {
+  private readonly chunks: Float64Array[] = [];
   private length = 0;
 
-  constructor(
-    private readonly ctor: Ctor<T>,
-    private readonly fill: number = 0,
-  ) {}
+  constructor(private readonly fill: number) {}
 
   push(v: number): void {
     const c = this.length >>> SHIFT;
     if (c === this.chunks.length) {
-      const a = new this.ctor(CHUNK);
+      const a = new Float64Array(CHUNK);
       if (this.fill !== 0) a.fill(this.fill);
       this.chunks.push(a);
     }
@@ -43,17 +49,221 @@ export class Column<T extends TypedArray> {
   }
 
   bytes(): number {
-    return this.chunks.reduce((s, c) => s + c.byteLength, 0);
+    return this.chunks.length * CHUNK * Float64Array.BYTES_PER_ELEMENT;
   }
 }
 
-export const f64 = (fill = 0) => new Column(Float64Array, fill);
-export const i32 = (fill = 0) => new Column(Int32Array, fill);
-export const u32 = () => new Column(Uint32Array);
-export const i16 = () => new Column(Int16Array);
-export const u16 = () => new Column(Uint16Array);
-export const i8 = (fill = 0) => new Column(Int8Array, fill);
-export const u8 = () => new Column(Uint8Array);
+class I32Column implements Column {
+  private readonly chunks: Int32Array[] = [];
+  private length = 0;
+
+  constructor(private readonly fill: number) {}
+
+  push(v: number): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) {
+      const a = new Int32Array(CHUNK);
+      if (this.fill !== 0) a.fill(this.fill);
+      this.chunks.push(a);
+    }
+    this.chunks[c][this.length & MASK] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> SHIFT][i & MASK];
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> SHIFT][i & MASK] = v;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  bytes(): number {
+    return this.chunks.length * CHUNK * Int32Array.BYTES_PER_ELEMENT;
+  }
+}
+
+class U32Column implements Column {
+  private readonly chunks: Uint32Array[] = [];
+  private length = 0;
+
+  constructor(private readonly fill: number) {}
+
+  push(v: number): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) {
+      const a = new Uint32Array(CHUNK);
+      if (this.fill !== 0) a.fill(this.fill);
+      this.chunks.push(a);
+    }
+    this.chunks[c][this.length & MASK] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> SHIFT][i & MASK];
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> SHIFT][i & MASK] = v;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  bytes(): number {
+    return this.chunks.length * CHUNK * Uint32Array.BYTES_PER_ELEMENT;
+  }
+}
+
+class I16Column implements Column {
+  private readonly chunks: Int16Array[] = [];
+  private length = 0;
+
+  constructor(private readonly fill: number) {}
+
+  push(v: number): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) {
+      const a = new Int16Array(CHUNK);
+      if (this.fill !== 0) a.fill(this.fill);
+      this.chunks.push(a);
+    }
+    this.chunks[c][this.length & MASK] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> SHIFT][i & MASK];
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> SHIFT][i & MASK] = v;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  bytes(): number {
+    return this.chunks.length * CHUNK * Int16Array.BYTES_PER_ELEMENT;
+  }
+}
+
+class U16Column implements Column {
+  private readonly chunks: Uint16Array[] = [];
+  private length = 0;
+
+  constructor(private readonly fill: number) {}
+
+  push(v: number): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) {
+      const a = new Uint16Array(CHUNK);
+      if (this.fill !== 0) a.fill(this.fill);
+      this.chunks.push(a);
+    }
+    this.chunks[c][this.length & MASK] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> SHIFT][i & MASK];
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> SHIFT][i & MASK] = v;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  bytes(): number {
+    return this.chunks.length * CHUNK * Uint16Array.BYTES_PER_ELEMENT;
+  }
+}
+
+class I8Column implements Column {
+  private readonly chunks: Int8Array[] = [];
+  private length = 0;
+
+  constructor(private readonly fill: number) {}
+
+  push(v: number): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) {
+      const a = new Int8Array(CHUNK);
+      if (this.fill !== 0) a.fill(this.fill);
+      this.chunks.push(a);
+    }
+    this.chunks[c][this.length & MASK] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> SHIFT][i & MASK];
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> SHIFT][i & MASK] = v;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  bytes(): number {
+    return this.chunks.length * CHUNK * Int8Array.BYTES_PER_ELEMENT;
+  }
+}
+
+class U8Column implements Column {
+  private readonly chunks: Uint8Array[] = [];
+  private length = 0;
+
+  constructor(private readonly fill: number) {}
+
+  push(v: number): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) {
+      const a = new Uint8Array(CHUNK);
+      if (this.fill !== 0) a.fill(this.fill);
+      this.chunks.push(a);
+    }
+    this.chunks[c][this.length & MASK] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> SHIFT][i & MASK];
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> SHIFT][i & MASK] = v;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  bytes(): number {
+    return this.chunks.length * CHUNK * Uint8Array.BYTES_PER_ELEMENT;
+  }
+}
+
+export const f64 = (fill = 0): Column => new F64Column(fill);
+export const i32 = (fill = 0): Column => new I32Column(fill);
+export const u32 = (): Column => new U32Column(0);
+export const i16 = (): Column => new I16Column(0);
+export const u16 = (): Column => new U16Column(0);
+export const i8 = (fill = 0): Column => new I8Column(fill);
+export const u8 = (): Column => new U8Column(0);
 
 /** Interned strings: index 0 is reserved for "none". */
 export class StringTable {

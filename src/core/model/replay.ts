@@ -22,12 +22,12 @@
 import type { AddressSpaces } from './addressSpaces';
 import type { EventStore } from './store';
 import type { SpanTable } from './spans';
-import type { AddressSpace, DriverCallback, InvalidationOrigin, InvalidationRecord, Marker, MigrationRecord } from './types';
+import type { AddressSpace, InvalidationOrigin, InvalidationRecord, Marker, MigrationRecord } from './types';
 import { type PageRec, type PageTable, MAX_WINDOW_PAGES, vpnOf, vpnRange } from './pages';
 import { DOMAIN_KINDS, S_DEVICE, S_EXCLUSIVE, S_SYSTEM, S_TO_DEVICE, S_TO_SYSTEM, S_UNKNOWN, S_UNMAPPED } from './kinds';
 import { classifyOrigin, originFromSyscall } from '../decode/origin';
 import { MIGRATE_VMA_SELECT_DEVICE_COHERENT, MIGRATE_VMA_SELECT_DEVICE_PRIVATE, MIGRATE_VMA_SELECT_SYSTEM } from '../decode/enums';
-import { baseFunction } from '../decode/functions';
+import { baseFunction, functionInfo } from '../decode/functions';
 
 interface OpenMigration {
   rec: MigrationRecord;
@@ -54,6 +54,7 @@ interface TaskContext {
 
 const MOVE_INNER = new Set(['folio_migrate_mapping', 'migrate_page_move_mapping', '__folio_migrate_mapping']);
 const HIGH_ADDR = 2 ** 63;
+const IGNORED = new Set<string>(['generic', 'function', 'tlb-flush', 'page-ref', 'remove-migration-ptes', 'try-to-migrate', 'migrate-collect', 'migrate-unmap', 'move-mapping', 'device-free', 'invalidate-secondary', 'copy-page-range', 'change-protection', 'change-protection-ret', 'hmm-range-fault', 'hmm-range-fault-ret', 'thp-split', 'thp-split-ret', 'migration-wait', 'sched-block', 'device-fault', 'unmap', 'exclusive-one-ret']);
 
 export interface ReplayResult {
   migrations: MigrationRecord[];
@@ -160,6 +161,12 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
   const n = store.count;
   for (let id = 0; id < n; id++) {
     const kind = DOMAIN_KINDS[store.kind.get(id)];
+    // most events of a large trace (tlb flushes, function calls, unknown tracepoints) change nothing here
+    if (IGNORED.has(kind) && (kind !== 'generic' || store.extraIdx.get(id) < 0)) {
+      const open = tasks.get(store.pid.get(id))?.migration;
+      if (open && kind !== 'generic' && kind !== 'function' && kind !== 'tlb-flush') open.rec.eventIds.push(id);
+      continue;
+    }
     const pid = store.pid.get(id);
     const ts = store.ts.get(id);
     const as = spaces.of(pid);
@@ -359,7 +366,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
         if (kind === 'driver-invalidate') {
           const top = t.invStack[t.invStack.length - 1];
           if (top && top.start <= range[0] && range[1] <= top.end && top.endId === undefined) {
-            const driver = (store.extra(id)?.driver ?? 'unknown') as DriverCallback['driver'];
+            const driver = (functionInfo(store.funcOf(id))?.driver ?? 'unknown');
             const own = (ev === 'MIGRATE' || ev === 'EXCLUSIVE') && owner !== undefined && owner !== '0x0' && driverOwners.has(owner);
             top.callbacks.push({ driver, func: store.funcOf(id) ?? '', eventId: id, ownEvent: own });
             break;
@@ -375,7 +382,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
         rec.origin = o.origin;
         rec.originEvidence = o.evidence;
         if (kind === 'driver-invalidate') {
-          const driver = (store.extra(id)?.driver ?? 'unknown') as DriverCallback['driver'];
+          const driver = (functionInfo(store.funcOf(id))?.driver ?? 'unknown');
           rec.callbacks.push({ driver, func: store.funcOf(id) ?? '', eventId: id });
         } else {
           t.invStack.push(rec);

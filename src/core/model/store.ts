@@ -20,7 +20,6 @@ export interface EventExtra {
   cpages?: number;
   npages?: number;
   faultPage?: string;
-  mm?: string;
   src0?: bigint;
   dst0?: bigint;
   pte?: DecodedPte;
@@ -32,7 +31,6 @@ export interface EventExtra {
   stackOrigin?: OriginResult;
   /** kretprobe: the caller the function returned to (`migrate_vma_setup+0x201/0x220` → migrate_vma_setup). */
   caller?: string;
-  driver?: string;
   leaf?: boolean;
   eventNum?: number;
 }
@@ -61,6 +59,8 @@ export class EventStore {
   readonly notifier = i8();
   readonly blockable = i8();
   readonly owner = u32();
+  /** `mm=` pointer printed by the invalidation probes (interned), 0 when none. */
+  readonly mm = u32();
   readonly span = i32(-1);
   readonly extraIdx = i32(-1);
   readonly extras: EventExtra[] = [];
@@ -103,6 +103,7 @@ export class EventStore {
     this.notifier.push(d.notifierEvent ? NOTIFIER_EVENTS.indexOf(d.notifierEvent) : -1);
     this.blockable.push(d.blockable === undefined ? -1 : d.blockable ? 1 : 0);
     this.owner.push(this.strings.id(d.owner));
+    this.mm.push(this.strings.id(d.mm));
     this.span.push(-1);
     if (extra) {
       this.extraIdx.push(this.extras.length);
@@ -178,7 +179,6 @@ export function extraOf(ev: RawEvent, d: DecodedEvent, stackOrigin: OriginResult
   put('cpages', d.cpages);
   put('npages', d.npages);
   put('faultPage', d.faultPage);
-  put('mm', d.mm);
   put('src0', d.src0);
   put('dst0', d.dst0);
   put('pte', d.pte);
@@ -188,9 +188,9 @@ export function extraOf(ev: RawEvent, d: DecodedEvent, stackOrigin: OriginResult
   put('text', d.text);
   put('durationNs', d.durationNs);
   put('stackOrigin', stackOrigin);
-  put('driver', d.driver);
   if (d.leaf) put('leaf', true);
   if (d.eventNum !== undefined && (d.notifierEvent === 'UNKNOWN' || d.notifierEvent === undefined)) put('eventNum', d.eventNum);
-  if (ev.kind === 'kretprobe' && ev.probe?.symbol) put('caller', ev.probe.symbol);
+  // the caller of a range_start return names the invalidation's origin (used by the replay)
+  if (ev.kind === 'kretprobe' && ev.probe?.symbol && d.role === 'mn-start') put('caller', ev.probe.symbol);
   return x;
 }

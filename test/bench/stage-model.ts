@@ -1,0 +1,13 @@
+/** The whole model build: streaming ingest with fields, decode, columnar store, spans, pages, records. */
+
+import { buildModel } from '../../src/core/model';
+import type { BenchStage } from './stages';
+
+export const modelStage: BenchStage = {
+  name: 'model',
+  description: 'buildModel (ingest + decode + store + spans + pages + records)',
+  async run(file) {
+    const { model } = await buildModel(file, { discoverProbes: false });
+    return model.eventCount;
+  },
+};
