@@ -38,6 +38,8 @@ const POINT_STYLE: Record<KindFamily, 'triangle' | 'rectRot' | 'circle' | 'star'
   other: 'cross',
 };
 
+const STROKE_ONLY = new Set(['line', 'cross', 'crossRot']);
+
 export interface TimelineChartModel {
   labels: string[];
   bands: Band[][];
@@ -98,11 +100,13 @@ export function buildDatasets(result: TimelineResult, theme: ChartTheme, lastTs:
       label: FAMILY_WORDS[fam],
       data: data as unknown as number[],
       backgroundColor: theme.family[fam],
-      borderColor: theme.highContrast ? theme.foreground : theme.family[fam],
+      // filled symbols get a halo in the editor background so they stay visible on a state bar of the same
+      // hue (migration steps are blue like device-private); stroke-only symbols are drawn in their colour
+      borderColor: STROKE_ONLY.has(POINT_STYLE[fam]) ? theme.family[fam] : theme.highContrast ? theme.foreground : theme.background,
       pointStyle: POINT_STYLE[fam],
       pointRadius: 5,
       pointHoverRadius: 8,
-      borderWidth: fam === 'marker' ? 2 : 1,
+      borderWidth: STROKE_ONLY.has(POINT_STYLE[fam]) ? 2 : 1.5,
       order: 1,
     } as ChartConfiguration['data']['datasets'][number]);
   }
