@@ -45,6 +45,29 @@ function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: 
   return out;
 }
 
+/**
+ * GPU fault attempts: nouveau logs both the fault buffer entry (`fault ...`) and the serviced address
+ * (`addr ...`) for one attempt, so consecutive device faults on a page count once until an invalidation of
+ * that page (the reason the handler retries: mmu_interval_read_retry) separates them.
+ */
+function deviceAttempts(d: DetectContext): DomainEvent[] {
+  const out: DomainEvent[] = [];
+  const lastOf = new Map<string, DomainEvent>();
+  for (const ev of d.facts.of('device-fault')) {
+    if (ev.addr === undefined) continue;
+    const key = `${String(ev.as)}|${vpnOf(ev.addr)}`;
+    const prev = lastOf.get(key);
+    lastOf.set(key, ev);
+    if (prev) {
+      const between = d.facts.invalidationsBetween(prev.ts, ev.ts).some((r) => ev.addr! >= r.start && ev.addr! < r.end);
+      const drv = d.facts.inWindow('driver-invalidate', prev.ts, ev.ts).some((r) => r.start !== undefined && r.end !== undefined && ev.addr! >= r.start && ev.addr! < r.end);
+      if (!between && !drv) continue;
+    }
+    out.push(ev);
+  }
+  return out;
+}
+
 export const faultLivelock = defineRule(
   {
     id: 'refcount/fault-livelock',
@@ -63,11 +86,17 @@ export const faultLivelock = defineRule(
     const livelock = d.threshold('attempts');
     const info = d.threshold('retries');
     const windowNs = d.thresholdNs('windowMs');
-    // migrate_to_ram entries are the attempts; without a driver probe, do_swap_page entries stand in for them
-    const cpu = d.facts.has('migrate-to-ram') ? d.facts.of('migrate-to-ram') : d.facts.of('swap-fault');
+    // migrate_to_ram entries are the attempts; without a driver probe, do_swap_page entries that did not end in a
+    // device-exclusive restore or a migration-entry wait stand in for them (do_swap_page handles all three)
+    const cpu = d.facts.has('migrate-to-ram')
+      ? d.facts.of('migrate-to-ram')
+      : d.facts.of('swap-fault').filter((f) => {
+          const next = d.facts.nextOfTask(f.pid, f.id, ['exclusive-restore', 'migration-wait', 'swap-fault-ret', 'swap-fault']);
+          return next === undefined || next.kind === 'swap-fault-ret' || next.kind === 'swap-fault';
+        });
     const streams: [readonly DomainEvent[], 'cpu' | 'device'][] = [
       [cpu, 'cpu'],
-      [d.facts.of('device-fault'), 'device'],
+      [deviceAttempts(d), 'device'],
     ];
     for (const [attempts, side] of streams) {
       for (const ep of episodes(d, attempts, windowNs)) {
@@ -87,7 +116,7 @@ export const faultLivelock = defineRule(
             title: severity === 'error' ? 'Fault livelock on one address' : 'Same address faulted repeatedly',
             message:
               `${pageAddr(ep.vpn)}: ${n} ${side === 'cpu' ? 'CPU faults into migrate_to_ram' : 'device faults'} by ${tasks.size} task(s) (${who}) ` +
-              `over ${msText(last.ts - first.ts)} from ${timeText(first.ts)} before the page left device memory${waits.length > 0 ? `; ${waits.length} wait(s) on a migration entry in between` : ''}`,
+              `over ${msText(last.ts - first.ts)} from ${timeText(first.ts)}${side === 'cpu' ? ', the page still device-private at each retry' : ', each retry after an invalidation of the page'}${waits.length > 0 ? `; ${waits.length} wait(s) on a migration entry in between` : ''}`,
             explanation:
               side === 'cpu'
                 ? 'Each attempt found the page still device-private: the previous migrate_to_ram() did not move it. With several tasks faulting the same page, each takes a reference (do_swap_page) or the page lock, so the others\' migrations fail migrate_vma_check_page() or folio_migrate_mapping() (-EAGAIN) or collect nothing, and return 0 so the CPU retries. ' +

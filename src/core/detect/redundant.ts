@@ -44,7 +44,8 @@ export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: num
   for (let i = firstCallAt(calls, fromTs); i < calls.length; i++) {
     const c = calls[i];
     if (c.enter.ts > toTs) break;
-    if (c.enter.ts >= fromTs && MM_SYSCALLS.has(c.name) && d.facts.asOfPid.get(c.enter.pid) === as) return true;
+    // a completed mm syscall in between changed page tables; the one still running issued this very invalidation
+    if (c.enter.ts >= fromTs && c.exit !== undefined && c.exit.ts < toTs && (c.ret ?? 0) >= 0 && MM_SYSCALLS.has(c.name) && d.facts.asOfPid.get(c.enter.pid) === as) return true;
   }
   for (const r of d.facts.invalidationsBetween(fromTs, toTs)) if (r.as === as && overlaps(r.start, r.end, start, end)) return true;
   for (const m of d.facts.migrationsOverlapping(fromTs, toTs)) {
@@ -69,6 +70,18 @@ function allCalls(d: DetectContext): SyscallCall[] {
   return syscallCalls(d.facts.of('syscall'), d.facts.of('syscall-ret'));
 }
 
+/**
+ * When the operation that issued an invalidation finished: the syscall the task was in (its PTE work and TLB
+ * flush come after invalidate_range_end, e.g. zap's tlb_finish_mmu), else the invalidation's own end.
+ */
+function operationEnd(calls: readonly SyscallCall[], r: InvalidationRecord): number {
+  for (let i = firstCallAt(calls, r.startTs) - 1; i >= 0 && i >= firstCallAt(calls, r.startTs) - 32; i--) {
+    const c = calls[i];
+    if (c.enter.pid === r.pid && c.exit && c.exit.ts >= r.startTs) return c.exit.ts;
+  }
+  return r.endTs ?? r.startTs;
+}
+
 export const duplicateInvalidation = defineRule(
   {
     id: 'invalidation/duplicate',
@@ -76,39 +89,63 @@ export const duplicateInvalidation = defineRule(
     severity: 'warning',
     thresholds: [{ name: 'windowMs', default: 1000, unit: 'ms', description: 'Only repeats closer than this are compared.' }],
     help:
-      'Two invalidate_range_start calls with the same event and the same [start, end) in one mm, with no page-table change between them (no fault, migration PTE, tlb_flush, change_protection, mm syscall or other invalidation of the range). ' +
+      'Two invalidate_range_start calls with the same event and the same [start, end) in one mm, with no page-table change after the first one\'s operation finished and none caused by the second (no fault, migration PTE, tlb_flush, change_protection, completed mm syscall or other invalidation of the range). ' +
       'Notifiers must tolerate false positives, but each one costs every mirror a teardown and every interval notifier a sequence bump.',
   },
   (d) => {
     const windowNs = d.thresholdNs('windowMs');
     const calls = allCalls(d);
     const last = new Map<string, InvalidationRecord>();
+    // consecutive repeats of one range form one chain, reported once with its count
+    const chains = new Map<string, { first: InvalidationRecord; repeats: InvalidationRecord[] }>();
+    const done: { first: InvalidationRecord; repeats: InvalidationRecord[] }[] = [];
     for (const r of d.facts.invalidations) {
       const key = `${String(r.as)}|${r.event}|${r.start}|${r.end}`;
       const prev = last.get(key);
       last.set(key, r);
-      if (!prev || r.startTs - prev.startTs > windowNs || r.event === 'UNKNOWN') continue;
+      const chain = chains.get(key);
+      const endChain = () => {
+        if (chain) done.push(chain);
+        chains.delete(key);
+      };
+      if (!prev || r.startTs - prev.startTs > windowNs) {
+        endChain();
+        continue;
+      }
       // a MIGRATE that starts a migration is either needed (it collects pages) or reported once as
       // invalidation/no-op-migration (it collects nothing); only MIGRATEs without a captured migration remain here
       if (r.event === 'MIGRATE' && enclosingMigration(d, r)) continue;
-      if (pageTablesChanged(d, r.as, r.start, r.end, prev.startTs, r.startTs, calls)) continue;
+      const prevEnd = Math.min(operationEnd(calls, prev), r.startTs);
+      const curEnd = operationEnd(calls, r);
+      if (pageTablesChanged(d, r.as, r.start, r.end, prevEnd, r.startTs, calls) || pageTablesChanged(d, r.as, r.start, r.end, r.startTs, curEnd, calls)) {
+        endChain();
+        continue;
+      }
+      if (chain) chain.repeats.push(r);
+      else chains.set(key, { first: prev, repeats: [r] });
+    }
+    done.push(...chains.values());
+    done.sort((a, b) => a.first.startTs - b.first.startTs);
+    for (const { first, repeats } of done) {
+      const r = repeats[0];
+      const lastR = repeats[repeats.length - 1];
       d.findings.push(
         makeFinding(d.facts, {
           rule: 'invalidation/duplicate',
           severity: costSeverity(d, r),
           title: 'Same range invalidated again with nothing changed in between',
           message:
-            `${taskText(r.comm, r.pid)} at ${timeText(r.startTs)}: ${r.event} ${rangeText(r.start, r.end)} repeats the invalidation at ${timeText(prev.startTs)} ` +
-            `(${msText(r.startTs - prev.startTs)} earlier, ${taskText(prev.comm, prev.pid)}) with no page-table change in between; origin ${r.origin}`,
+            `${taskText(r.comm, r.pid)} at ${timeText(r.startTs)}: ${r.event === 'UNKNOWN' ? 'invalidation (event not captured)' : r.event} ${rangeText(r.start, r.end)} ` +
+            `repeated ${repeats.length} time(s) after ${timeText(first.startTs)} (${taskText(first.comm, first.pid)}) over ${msText(lastR.startTs - first.startTs)} with no page-table change in between; origin ${r.origin}`,
           explanation:
-            'Nothing in the range changed since the previous identical invalidation, so mirrors had already dropped these translations and this one only costs a callback, a device TLB flush and, for interval notifiers, a sequence bump that makes concurrent hmm_range_fault() retry. ' +
+            'Nothing in the range changed since the previous identical invalidation, so mirrors had already dropped these translations and each repeat only costs a callback, a device TLB flush and, for interval notifiers, a sequence bump that makes concurrent hmm_range_fault() retry. ' +
             'Look at the caller (origin, stack): a repeated madvise(MADV_DONTNEED)/zap on an already-empty range, a driver re-triggering its own invalidation, or a loop in user space. If the trace lacks fault or tlb probes, capture them to confirm nothing changed.',
           as: r.as,
           start: r.start,
           end: r.end,
-          fromTs: prev.startTs,
-          toTs: r.endTs ?? r.startTs,
-          eventIds: [r.startId, prev.startId, ...r.callbacks.map((c) => c.eventId)],
+          fromTs: first.startTs,
+          toTs: lastR.endTs ?? lastR.startTs,
+          eventIds: [r.startId, first.startId, ...repeats.slice(1, 8).map((x) => x.startId), ...r.callbacks.map((c) => c.eventId)],
           pid: r.pid,
           comm: r.comm,
         }),

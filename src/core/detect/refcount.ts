@@ -5,6 +5,7 @@
 
 import type { MigrationRecord, PageState } from '../model/types';
 import { defineRule, type DetectContext } from './context';
+import type { Finding } from './types';
 import { Facts } from './facts';
 import { PROBES } from './probes';
 import { EAGAIN, makeFinding, msText, overlaps, pagesOfVpns, rangeText, taskText, timeText, vpnOf } from './util';
@@ -55,6 +56,8 @@ export const pagesNotCollected = defineRule(
   },
   (d) => {
     const minPages = d.threshold('minPages');
+    // back-to-back failures on one range (a retry loop) are one finding with a count, not one per attempt
+    const bursts = new Map<string, { finding: Finding; lastTs: number; count: number; dropped: number }>();
     let undecided = 0;
     let noCount = 0;
     for (const m of d.facts.migrations) {
@@ -99,8 +102,20 @@ export const pagesNotCollected = defineRule(
       if (m.pagesId !== undefined) evidence.push(m.pagesId);
       if (m.finalizeId !== undefined) evidence.push(m.finalizeId);
       const where = droppedList.length > 0 ? `; dropped: ${droppedList.slice(0, 8).join(', ')}${droppedList.length > 8 ? ', …' : ''}` : '';
-      d.findings.push(
-        makeFinding(d.facts, {
+      const burstKey = `${String(m.as)}|${m.start}|${m.end}`;
+      const burst = bursts.get(burstKey);
+      if (burst && m.setupTs - burst.lastTs < 100e6) {
+        burst.count++;
+        burst.lastTs = Facts.windowEnd(m);
+        burst.finding.toTs = burst.lastTs;
+        burst.finding.message = burst.finding.message.replace(/( \(again in \d+ later attempt\(s\)\))?$/, ` (again in ${burst.count - 1} later attempt(s))`);
+        if (burst.finding.lines.length < 24) {
+          burst.finding.eventIds.push(m.setupId);
+          burst.finding.lines.push(d.facts.event(m.setupId).line);
+        }
+        continue;
+      }
+      const finding = makeFinding(d.facts, {
           rule: 'refcount/pages-not-collected',
           severity: 'warning',
           title: 'Migration could not collect selected pages',
@@ -120,8 +135,9 @@ export const pagesNotCollected = defineRule(
           eventIds: evidence,
           pid: m.pid,
           comm: m.comm,
-        }),
-      );
+        });
+      d.findings.push(finding);
+      bursts.set(burstKey, { finding, lastTs: Facts.windowEnd(m), count: 1, dropped: shortfall });
     }
     if (noCount > 0)
       d.note(`${noCount} migration(s) have no collected-page count; capture migrate_device_unmap's return or migrate_vma_pages' cpages to compare with npages.`, [PROBES.mdevUnmapRet, PROBES.mvPages]);

@@ -50,6 +50,8 @@ export function pagesOfVpns(vpns: Iterable<number>, limit = MAX_LISTED_PAGES): s
 
 /** `hmmtrace-173` — comm is untrusted text, shown as-is (renderers escape it). */
 export function taskText(comm: string, pid: number): string {
+  // kernel-log lines (dmesg) carry no task: pid -1
+  if (pid < 0) return comm.length > 0 ? comm : 'kernel log';
   return `${comm}-${pid}`;
 }
 

@@ -13,7 +13,7 @@ test('duplicate: the same CLEAR twice with nothing in between (second MADV_DONTN
   // the first pair is separated by the tlb_flush of the first zap; the third repeats the second with nothing between
   assert.equal(r.findings.length, 1);
   assert.equal(r.findings[0].fromTs, 200_000);
-  assert.match(r.findings[0].message, /CLEAR \[0x7f9adac4a000, 0x7f9adac4e000\) \(4 pages\) repeats/);
+  assert.match(r.findings[0].message, /CLEAR \[0x7f9adac4a000, 0x7f9adac4e000\) \(4 pages\) repeated 1 time\(s\) after 0\.000200000/);
 });
 
 test('duplicate: a page-table change in between (fault, migration PTE, mprotect) makes it legitimate', () => {
