@@ -275,10 +275,18 @@ export const CORE_PROBES: ProbeSpec[] = [
     raw: ret('ret', 's32'),
   },
   {
-    name: 'split_pmd', symbol: '__split_huge_pmd', kind: 'thp-split', stack: true,
+    name: 'split_pmd', symbol: '__split_huge_pmd', kind: 'thp-split', stack: true, until: [6, 15],
     why: 'issues a 2 MiB CLEAR before checking the PMD is huge: the spurious-CLEAR source',
     raw: () => [arg('address', argReg(3), 'x64'), arg('freeze', argReg(4), 'u8'), arg('folio', argReg(5), 'x64')],
     btf: () => [arg('address', 'address', 'x64'), arg('freeze', 'freeze', 'u8'), arg('folio', 'folio', 'x64')],
+  },
+  {
+    // the folio argument is gone by 6.18 (its BTF: __split_huge_pmd(vma, pmd, address, freeze)); 6.12 still
+    // had it (captured). Believed dropped in 6.15 with the device-exclusive rework (UNVERIFIED boundary).
+    name: 'split_pmd', symbol: '__split_huge_pmd', kind: 'thp-split', stack: true, since: [6, 15],
+    why: 'issues a 2 MiB CLEAR before checking the PMD is huge: the spurious-CLEAR source',
+    raw: () => [arg('address', argReg(3), 'x64'), arg('freeze', argReg(4), 'u8')],
+    btf: () => [arg('address', 'address', 'x64'), arg('freeze', 'freeze', 'u8')],
   },
   {
     name: 'split_pmd_addr', symbol: 'split_huge_pmd_address', kind: 'thp-split',
