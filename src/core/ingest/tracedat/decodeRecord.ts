@@ -277,7 +277,19 @@ function classify(ev: EventFormat): EventInfo {
  * The latency-format flags column (`d..2.`) as the kernel's trace_print_lat_fmt() prints it:
  * irqs-off, need-resched, hardirq/softirq/NMI, preempt depth, migrate-disable depth.
  */
+const FLAGS_CACHE = new Map<number, string>();
+
 export function latencyFlags(flags: number, preempt: number): string {
+  const key = (flags << 8) | preempt;
+  let s = FLAGS_CACHE.get(key);
+  if (s === undefined) {
+    s = latencyFlagsOf(flags, preempt);
+    FLAGS_CACHE.set(key, s);
+  }
+  return s;
+}
+
+function latencyFlagsOf(flags: number, preempt: number): string {
   const irqsOff = flags & 0x01 ? 'd' : flags & 0x02 ? 'X' : '.';
   const nr = flags & 0x04;
   const pr = flags & 0x20;

@@ -128,8 +128,20 @@ export class Kallsyms {
     return this.hi[a] === this.hi[b] && this.lo[a] === this.lo[b];
   }
 
+  /** Probe and call-site addresses repeat all through a trace: remember recent answers. */
+  private cache = new Map<bigint, ResolvedSymbol | null>();
+
   /** Resolves an address to symbol+offset, or undefined when it lies outside every symbol. */
   lookup(addr: bigint): ResolvedSymbol | undefined {
+    const hit = this.cache.get(addr);
+    if (hit !== undefined) return hit ?? undefined;
+    const r = this.find(addr);
+    if (this.cache.size >= 8192) this.cache.clear();
+    this.cache.set(addr, r ?? null);
+    return r;
+  }
+
+  private find(addr: bigint): ResolvedSymbol | undefined {
     const n = this.n;
     if (n === 0) return undefined;
     const hi = Number((addr >> 32n) & 0xffffffffn);
@@ -170,6 +182,7 @@ export function probeSite(syms: Kallsyms, addr: bigint): ProbeSite {
   const address = addr.toString(16);
   const r = syms.lookup(addr);
   if (!r) return { address };
+  // a fresh object per event: consumers may keep or annotate it
   const site: ProbeSite = { symbol: r.symbol, offset: r.offset, size: r.size, address };
   if (r.module) site.module = r.module;
   return site;
