@@ -14,7 +14,7 @@ import type { TraceStates } from './traceState';
 const MARGIN = 200;
 
 export class FindingDecorations implements vscode.Disposable {
-  private readonly types: Record<Severity, vscode.TextEditorDecorationType>;
+  private readonly types: Record<Severity, { gutter: vscode.TextEditorDecorationType; text: vscode.TextEditorDecorationType }>;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -22,22 +22,27 @@ export class FindingDecorations implements vscode.Disposable {
     private readonly states: TraceStates,
     extensionUri: vscode.Uri,
   ) {
-    const make = (severity: Severity, color: string): vscode.TextEditorDecorationType =>
-      vscode.window.createTextEditorDecorationType({
+    // two types per severity: the gutter mark on the line's first row only (a wrapped line would repeat it),
+    // and the after-line text anchored at the end of the line
+    const make = (severity: Severity, color: string): { gutter: vscode.TextEditorDecorationType; text: vscode.TextEditorDecorationType } => ({
+      gutter: vscode.window.createTextEditorDecorationType({
         gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', `gutter-${severity}.svg`),
         gutterIconSize: '70%',
         overviewRulerColor: new vscode.ThemeColor(color),
         overviewRulerLane: vscode.OverviewRulerLane.Right,
-        isWholeLine: true,
+      }),
+      text: vscode.window.createTextEditorDecorationType({
         after: { color: new vscode.ThemeColor(color), margin: '0 0 0 2em', fontStyle: 'italic' },
-      });
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }),
+    });
     this.types = {
       error: make('error', 'editorError.foreground'),
       warning: make('warning', 'editorWarning.foreground'),
       info: make('info', 'editorInfo.foreground'),
     };
     this.disposables.push(
-      ...Object.values(this.types),
+      ...Object.values(this.types).flatMap((t) => [t.gutter, t.text]),
       states.onDidChange(() => this.schedule()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => isTraceDocument(e.textEditor.document) && this.schedule()),
@@ -56,18 +61,21 @@ export class FindingDecorations implements vscode.Disposable {
       if (!isTraceDocument(editor.document)) continue;
       const st = this.states.get(editor.document.uri);
       const on = editorSettings(editor.document.uri).decorations;
-      const bySeverity: Record<Severity, vscode.DecorationOptions[]> = { error: [], warning: [], info: [] };
+      const gutter: Record<Severity, vscode.Range[]> = { error: [], warning: [], info: [] };
+      const text: Record<Severity, vscode.DecorationOptions[]> = { error: [], warning: [], info: [] };
       if (st && on) {
         const ranges = editor.visibleRanges.map((r) => ({ start: Math.max(1, r.start.line + 1 - MARGIN), end: r.end.line + 1 + MARGIN }));
         for (const a of visibleAnnotations(st.annotations, ranges)) {
           if (a.line > editor.document.lineCount) continue;
-          bySeverity[a.severity].push({
-            range: new vscode.Range(a.line - 1, 0, a.line - 1, 0),
-            renderOptions: { after: { contentText: a.text } },
-          });
+          const end = editor.document.lineAt(a.line - 1).range.end;
+          gutter[a.severity].push(new vscode.Range(a.line - 1, 0, a.line - 1, 0));
+          text[a.severity].push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: a.text } } });
         }
       }
-      for (const s of Object.keys(bySeverity) as Severity[]) editor.setDecorations(this.types[s], bySeverity[s]);
+      for (const s of Object.keys(gutter) as Severity[]) {
+        editor.setDecorations(this.types[s].gutter, gutter[s]);
+        editor.setDecorations(this.types[s].text, text[s]);
+      }
     }
   }
 

@@ -121,7 +121,12 @@ function describeAt(f: Finding, inv: InvalidationLine | undefined, mig: Migratio
   const short = ruleShort(f.rule);
   if (inv) {
     const verdict = INVALIDATION_VERDICT[f.rule] ?? (f.rule.startsWith('refcount/') ? 'during a stalled migration' : 'suspicious');
-    const from = inv.origin !== 'unknown' ? ` from ${originName(inv.origin)}` : '';
+    // split-clear names the THP split as the sender even when the enclosing call (the model's origin) is
+    // the caller that split the PMD, e.g. make_device_exclusive: say both
+    const origin = inv.origin !== 'unknown' ? originName(inv.origin) : undefined;
+    const from =
+      f.rule === 'invalidation/split-clear' ? ` from __split_huge_pmd${origin && origin !== '__split_huge_pmd' ? ` in ${origin}` : ''}`
+      : origin ? ` from ${origin}` : '';
     return `${inv.event} ${rangeSize(inv.start, inv.end)}${from}: ${verdict} (${short})`;
   }
   if (mig) {

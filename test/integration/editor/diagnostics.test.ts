@@ -63,7 +63,7 @@ describe('editor: diagnostics on real captures', () => {
     const diags = await diagnosticsOf(uri);
     const d = diags.find((x) => codeOf(x) === 'invalidation/split-clear');
     assert.ok(d && typeof d.code === 'object');
-    assert.match(d.code.target.toString(), /docs\/rules\.md#invalidationsplit-clear$/);
+    assert.match(d.code.target.toString(true), /docs\/rules\.md#invalidation(\/|%2F)split-clear$/);
     assert.ok((d.relatedInformation ?? []).length > 0);
     for (const r of d.relatedInformation ?? []) assert.equal(r.location.uri.fsPath, uri.fsPath);
   });

@@ -57,6 +57,27 @@ describe('editor: notes on invalidations', () => {
     assert.ok(now?.analysis.data.findings.some((x) => x.key === f.key), 'the finding is kept, not deleted');
   });
 
+  it('Export Report writes Markdown, SARIF and JSON through the core, with the notes and expected findings', async () => {
+    const a = await api();
+    const uri = scratchCopy('k6.1', 'mprotect-ftrace.txt');
+    const { state } = await openAnalysed(uri);
+    const f = state.analysis.data.findings[0];
+    await a.notes.upsert(uri, { line: f.lines[0], findingKey: f.key, body: 'expected: the test upgrades on purpose', expected: true });
+    await until('the note reached the state', () => a.states.get(uri)?.expected.has(f.key));
+    const dir = dirname(uri.fsPath);
+    for (const [format, ext] of [['markdown', 'md'], ['sarif', 'sarif'], ['json', 'json']] as const) {
+      const target = vscode.Uri.file(`${dir}/report.${ext}`);
+      await vscode.commands.executeCommand('hmmTrace.exportReport', uri, format, target);
+      const text = readFileSync(target.fsPath, 'utf8');
+      assert.ok(text.includes('permission-upgrade'), `${format} names the rule`);
+      if (format !== 'json') assert.ok(text.includes('expected: the test upgrades on purpose'), `${format} carries the note`);
+      if (format === 'sarif') {
+        const sarif = JSON.parse(text) as { runs: { results: { suppressions?: unknown[] }[] }[] };
+        assert.equal(sarif.runs[0].results.filter((r) => (r.suppressions ?? []).length > 0).length, 1);
+      }
+    }
+  });
+
   it('a crash between write and rename leaves the old sidecar; the complete temp is recovered on the next load', async () => {
     const uri = scratchCopy('k6.1', 'munmap-ftrace.txt');
     const now = new Date().toISOString();

@@ -42,6 +42,11 @@ test('annotation text names the notifier event, size, origin and the verdict of 
       [500, 'warning', '⟵ CLEAR 2 MiB from __split_huge_pmd: spurious (split-clear) +1 more'],
     ],
   );
+  const inExclusive = editorData({
+    invalidations: [invalidation(170, 1, { event: 'CLEAR', start: 0x7f20d9c00000, end: 0x7f20d9e00000, origin: 'make_device_exclusive' })],
+    findings: [finding('invalidation/split-clear', 'warning', [170])],
+  });
+  assert.equal(lineAnnotations(inExclusive, indexLines(inExclusive), new Set())[0].text, '⟵ CLEAR 2 MiB from __split_huge_pmd in make_device_exclusive: spurious (split-clear)');
   const suppressed = lineAnnotations(data, indexLines(data), new Set([data.findings[0].key, data.findings[2].key]));
   assert.ok(!suppressed.some((a) => a.line === 500));
 });
@@ -53,5 +58,5 @@ test('only annotations inside the visible ranges are produced (binary search, se
 });
 
 test('the rule documentation link points at the rule heading in docs/rules.md', () => {
-  assert.equal(ruleDocUri('refcount/pages-not-collected'), 'https://github.com/hmm-trace/hmm-trace/blob/main/docs/rules.md#refcountpages-not-collected');
+  assert.equal(ruleDocUri('refcount/pages-not-collected'), 'https://github.com/hmm-trace/hmm-trace/blob/main/docs/rules.md#refcount/pages-not-collected');
 });

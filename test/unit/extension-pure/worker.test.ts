@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { analyzeFile, summarize } from '../../../src/core/analyze';
 import { AnalysisHost } from '../../../src/extension/worker/host';
+import { analysisCore } from '../../../src/extension/worker/coreBinding';
 import type { EditorData } from '../../../src/extension/worker/editorData';
 import type { AnalyzeResult, WorkerRequest, WorkerResponse } from '../../../src/extension/worker/messages';
 import type { DomainEvent } from '../../../src/core/model/types';
@@ -91,10 +92,22 @@ test('cancelling an analysis ends it with a cancelled error (in-process host, sa
   assert.ok(again.summary.events > 0);
 });
 
-test('reports are refused clearly when the build has no report writer', async () => {
+test('reports: Markdown, SARIF and JSON come from the core, with notes and expected findings as suppressions', async () => {
   const listeners: ((m: WorkerResponse) => void)[] = [];
-  const host = new AnalysisHost({ analyzeFile, summarize }, (m) => listeners.forEach((l) => l(m)));
+  const host = new AnalysisHost(analysisCore, (m) => listeners.forEach((l) => l(m)));
   const c = client((m) => host.handle(m), (cb) => listeners.push(cb));
-  const r = await c.request<AnalyzeResult>({ type: 'analyze', file: fixture('traces', 'k6.1', 'munmap-ftrace.txt'), options: {} }).result;
-  await assert.rejects(c.request({ type: 'report', key: r.key, format: 'markdown', notes: [] }).result, /not available/);
+  const r = await c.request<AnalyzeResult>({ type: 'analyze', file: fixture('traces', 'k6.1', 'mprotect-ftrace.txt'), options: {} }).result;
+  const data = await c.request<EditorData>({ type: 'editorData', key: r.key }).result;
+  const f = data.findings[0];
+  const notes = [{ id: 'n1', line: f.lines[0], findingKey: f.key, body: 'upgrade is expected here', expected: true, created: 'c', updated: 'u' }];
+  const md = await c.request<string>({ type: 'report', key: r.key, format: 'markdown', notes }).result;
+  assert.match(md, /upgrade is expected here/);
+  assert.match(md, /permission-upgrade/);
+  const sarif = JSON.parse(await c.request<string>({ type: 'report', key: r.key, format: 'sarif', notes }).result);
+  assert.equal(sarif.version, '2.1.0');
+  const results = sarif.runs[0].results as { ruleId: string; suppressions?: unknown[] }[];
+  assert.equal(results.length, data.findings.length);
+  assert.equal(results.filter((x) => x.suppressions && x.suppressions.length > 0).length, 1);
+  const json = JSON.parse(await c.request<string>({ type: 'report', key: r.key, format: 'json', notes: [] }).result);
+  assert.ok(JSON.stringify(json).includes(f.rule));
 });
