@@ -71,6 +71,8 @@ export interface DatSpec {
   clock: string;
   /** Raw page data per CPU (each a multiple of pageSize). */
   cpus: Buffer[];
+  /** v7: further trace instances (`trace-cmd record -B name`), each with its own flyrecord buffer. */
+  instances?: { name: string; cpus: Buffer[] }[];
 }
 
 export function headerPageText(longSize: number, pageSize: number): string {
@@ -172,42 +174,44 @@ function buildV7(spec: DatSpec): Buffer {
   section(19, sub((x) => x.u32(Buffer.byteLength(spec.kallsyms)).raw(spec.kallsyms)));
   section(20, sub((x) => x.u32(Buffer.byteLength(spec.printk)).raw(spec.printk)));
   section(21, sub((x) => x.u64(Buffer.byteLength(spec.cmdlines)).raw(spec.cmdlines)));
-  // the flyrecord buffer section: header, padding to a page boundary, then each CPU's data
-  const bufferAt = w.length;
-  const cpuBlobs = spec.cpus.map((pages) => {
-    if (!zlib) return pages;
-    const x = new W(spec.little);
-    const chunkPages = 2;
-    const chunks: Buffer[] = [];
-    for (let p = 0; p < pages.length; p += chunkPages * spec.pageSize) chunks.push(pages.subarray(p, p + chunkPages * spec.pageSize));
-    x.u32(chunks.length);
-    for (const c of chunks) {
-      const z = deflateSync(c);
-      x.u32(z.length).u32(c.length).raw(z);
-    }
-    return x.done();
-  });
-  const headerEnd = bufferAt + 16;
-  let off = Math.ceil(headerEnd / spec.pageSize) * spec.pageSize;
-  const table: { cpu: number; offset: number; size: number }[] = [];
-  cpuBlobs.forEach((b, cpu) => {
-    table.push({ cpu, offset: off, size: b.length });
-    off += Math.ceil(b.length / spec.pageSize) * spec.pageSize;
-  });
-  const total = off - headerEnd;
-  w.u16(3).u16(zlib ? 1 : 0).u32(0).u64(total);
-  w.pad(spec.pageSize);
-  for (const b of cpuBlobs) w.raw(b).pad(spec.pageSize);
+  // each flyrecord buffer section: header, padding to a page boundary, then each CPU's data
+  const bufferOpts: Buffer[] = [];
+  for (const inst of [{ name: '', cpus: spec.cpus }, ...(spec.instances ?? [])]) {
+    const bufferAt = w.length;
+    const cpuBlobs = inst.cpus.map((pages) => {
+      if (!zlib) return pages;
+      const x = new W(spec.little);
+      const chunkPages = 2;
+      const chunks: Buffer[] = [];
+      for (let p = 0; p < pages.length; p += chunkPages * spec.pageSize) chunks.push(pages.subarray(p, p + chunkPages * spec.pageSize));
+      x.u32(chunks.length);
+      for (const c of chunks) {
+        const z = deflateSync(c);
+        x.u32(z.length).u32(c.length).raw(z);
+      }
+      return x.done();
+    });
+    const headerEnd = bufferAt + 16;
+    let off = Math.ceil(headerEnd / spec.pageSize) * spec.pageSize;
+    const table: { cpu: number; offset: number; size: number }[] = [];
+    cpuBlobs.forEach((b, cpu) => {
+      table.push({ cpu, offset: off, size: b.length });
+      off += Math.ceil(b.length / spec.pageSize) * spec.pageSize;
+    });
+    w.u16(3).u16(zlib ? 1 : 0).u32(0).u64(off - headerEnd);
+    w.pad(spec.pageSize);
+    for (const b of cpuBlobs) w.raw(b).pad(spec.pageSize);
+    const buf = new W(spec.little).u64(bufferAt).cstr(inst.name).cstr(spec.clock).u32(spec.pageSize).u32(table.length);
+    for (const t of table) buf.u32(t.cpu).u64(t.offset).u64(t.size);
+    bufferOpts.push(buf.done());
+  }
   // options: section pointers, clock, cpu count, the buffer, DONE
   const opts = new W(spec.little);
   for (const id of [16, 17, 18, 19, 20, 21]) opts.u16(id).u32(8).u64(offsets.get(id)!);
   const clock = Buffer.from(`local global [${spec.clock}]\n\0`);
   opts.u16(4).u32(clock.length).raw(clock);
   opts.u16(8).u32(4).u32(spec.cpus.length);
-  const buf = new W(spec.little).u64(bufferAt).cstr('').cstr(spec.clock).u32(spec.pageSize).u32(table.length);
-  for (const t of table) buf.u32(t.cpu).u64(t.offset).u64(t.size);
-  const bufData = buf.done();
-  opts.u16(3).u32(bufData.length).raw(bufData);
+  for (const b of bufferOpts) opts.u16(3).u32(b.length).raw(b);
   opts.u16(0).u32(8).u64(0);
   const optionsAt = w.length;
   const ob = opts.done();

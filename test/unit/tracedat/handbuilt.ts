@@ -109,7 +109,7 @@ function rec(v: Variant, id: number, pid: number, body: (w: W) => void, flags = 
 
 export const BASE = 1_000_000_000n;
 
-export function buildVariant(v: Variant, pageSize = 4096): Buffer {
+export function buildVariant(v: Variant, pageSize = 4096, withInstance = false): Buffer {
   const L = v.longSize;
   const a = (s: keyof typeof SYMS, off = 0): bigint => addr(L, s, off);
   const cpu0: RbItem[] = [
@@ -147,5 +147,9 @@ export function buildVariant(v: Variant, pageSize = 4096): Buffer {
     cmdlines: '42 hmmtest\n43 worker one\n',
     clock: 'mono',
     cpus: [page(BASE, cpu0), Buffer.concat([page(BASE + 120n, cpu1, 7), page(BASE + 6000n, cpu1b, 'unknown')])],
+    // an instance (`trace-cmd record -B gpu`) whose CPU 0 wrote one trace_marker line at BASE + 130
+    instances: withInstance
+      ? [{ name: 'gpu', cpus: [page(BASE + 130n, [{ delta: 0, payload: rec(v, ID.print, 42, (w) => w.long(a('tracing_mark_write'), L).raw('from the gpu instance\0')) }])] }]
+      : undefined,
   });
 }

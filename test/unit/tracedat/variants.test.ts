@@ -101,3 +101,34 @@ test('trace-cmd reads the hand-built files the same way (skipped without trace-c
     assert.deepEqual(ours, theirs, v.label);
   }
 });
+
+test('trace instances (v7 BUFFER options with a name) are merged into the one timeline, as trace-cmd report does', async () => {
+  for (const v of VARIANTS.filter((x) => x.version === 7)) {
+    const file = join(dir, `instance-${v.label.replace(/\W+/g, '-')}.dat`);
+    writeFileSync(file, buildVariant(v, 4096, true));
+    const { events, summary } = await read(file);
+    assert.match(summary.formatDetail, /instances gpu/);
+    assert.equal(events.length, 10, v.label);
+    const i = events.findIndex((e) => e.kind === 'marker' && e.body === 'from the gpu instance');
+    assert.equal(i, 2, v.label);
+    assert.equal(events[i]!.ts - Number(BASE), 130);
+    assert.equal(events[i]!.cpu, 0);
+    events.forEach((e, k) => k > 0 && assert.ok(e.ts >= events[k - 1]!.ts));
+  }
+});
+
+test('progress is reported up to the whole data size, and an aborted read stops early and says so', async () => {
+  const file = write(VARIANTS[0]!);
+  const seen: [number, number][] = [];
+  await readTraceDat(file, () => undefined, { onProgress: (d, t) => seen.push([d, t]) });
+  assert.ok(seen.length >= 1);
+  const [done, total] = seen[seen.length - 1]!;
+  assert.equal(done, total);
+  const ac = new AbortController();
+  let n = 0;
+  const s = await readTraceDat(file, () => {
+    if (++n === 3) ac.abort();
+  }, { signal: ac.signal });
+  assert.equal(s.cancelled, true);
+  assert.equal(s.events, 3);
+});
