@@ -241,17 +241,18 @@ export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exc
   if (stop === COLON) {
     const name = names.get(buf, s, t);
     ev.name = name;
-    const sys = KNOWN_SYSTEM[name];
-    if (sys !== undefined) ev.system = sys;
+    const cache = style === 'ftrace' ? NAME_INFO_FTRACE : NAME_INFO_TRACECMD;
+    let info = cache.get(name);
+    if (info === undefined) {
+      info = { cls: nameClass(name, style), system: KNOWN_SYSTEM[name], head: undefined, headKind: 'tracepoint' };
+      if (cache.size < 4096) cache.set(name, info);
+    }
+    if (info.system !== undefined) ev.system = info.system;
     let b = t + 1;
     if (style !== 'ftrace') b = skipSpaces(buf, b, e);
     else if (b < e && buf[b] === SP) b++;
     const first = b < e ? buf[b] : 0;
-    let cls = NAME_CLASS.get(name);
-    if (cls === undefined) {
-      cls = nameClass(name, style);
-      if (NAME_CLASS.size < 4096) NAME_CLASS.set(name, cls);
-    }
+    const cls = info.cls;
     switch (cls) {
       case NameClass.Marker:
         ev.kind = 'marker';
@@ -275,7 +276,7 @@ export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exc
         return parseEventText(buf, s, e, style, false, names, ev);
       default:
         if (first === 60 /* < */) return parseEventText(buf, s, e, style, false, names, ev);
-        ev.kind = first === LPAREN ? probeKindOfBytes(buf, b, e) : 'tracepoint';
+        ev.kind = first === LPAREN ? probeKindCached(info, buf, b, e) : 'tracepoint';
     }
     return TextResult.Event;
   }
@@ -300,8 +301,34 @@ const enum NameClass {
   Full,
 }
 
-/** Per event name, what the name alone says about the kind (names repeat: decided once). */
-const NAME_CLASS = new Map<string, NameClass>();
+interface NameInfo {
+  cls: NameClass;
+  system: string | undefined;
+  /** The last `(...)` probe head seen for this name and the kind it gave: a kprobe prints the same head
+   * on every hit, so comparing bytes replaces parsing it again. */
+  head: Uint8Array | undefined;
+  headKind: RawEvent['kind'];
+}
+
+/** Per event name (and style), what the name alone says (names repeat: decided once). */
+const NAME_INFO_FTRACE = new Map<string, NameInfo>();
+const NAME_INFO_TRACECMD = new Map<string, NameInfo>();
+
+function probeKindCached(info: NameInfo, buf: Buffer, b: number, e: number): RawEvent['kind'] {
+  const close = indexOfByte(buf, 41 /* ) */, b, Math.min(e, b + 512));
+  const head = info.head;
+  if (close !== -1 && head !== undefined && head.length === close + 1 - b) {
+    let k = 0;
+    while (k < head.length && head[k] === buf[b + k]) k++;
+    if (k === head.length && (close + 1 === e || buf[close + 1] === SP)) return info.headKind;
+  }
+  const kind = probeKindOfBytes(buf, b, e);
+  if (close !== -1 && (close + 1 === e || buf[close + 1] === SP)) {
+    info.head = Uint8Array.prototype.slice.call(buf, b, close + 1);
+    info.headKind = kind;
+  }
+  return kind;
+}
 
 function nameClass(name: string, style: TextStyle): NameClass {
   if (name === 'tracing_mark_write') return NameClass.Marker;

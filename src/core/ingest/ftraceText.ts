@@ -35,6 +35,8 @@ export class FtraceTextParser implements LineParser {
   private readonly bodies: boolean;
   /** Counting only: inside a `<stack trace>` block, whose frames are counted but not kept. */
   private inStack = false;
+  /** Counting only: per CPU, whether the last event there could still take a `<stack trace>`. */
+  private readonly stackFree = new Map<number, boolean>();
   private readonly scratch: RawEvent = { ...newEvent(0, 0, 0, 0, 0, '', false), tgid: undefined, flags: undefined, system: undefined, probe: undefined, retFrom: undefined, parent: undefined, graph: undefined, message: undefined };
   private readonly graph = new GraphPart();
   private readonly nesting = new GraphNesting();
@@ -164,6 +166,7 @@ export class FtraceTextParser implements LineParser {
       : classifyEventBytes(buf, ctx.rest, end, this.style, this.names, ev);
     if (r === TextResult.Event) {
       acc.parsedLines++;
+      if (!this.bodies) this.stackFree.set(ev.cpu, true);
       acc.event(ev);
       // a TP_printk that ends in ':' (amdgpu's "dst:\n%s") continues on the next lines
       if (ev.kind === 'tracepoint' && (this.bodies ? ev.body.endsWith(':') : buf[trimEnd(buf, ctx.rest, end) - 1] === 58)) {
@@ -172,7 +175,20 @@ export class FtraceTextParser implements LineParser {
       return;
     }
     if ((r === TextResult.Stack || r === TextResult.UserStack) && !this.bodies) {
+      // same ownership rule as below, tracked without holding events
+      const free = this.stackFree.get(ctx.cpu);
+      if (free === true || (free === false && r === TextResult.UserStack)) {
+        acc.parsedLines++;
+        if (r === TextResult.Stack) this.stackFree.set(ctx.cpu, false);
+        this.inStack = true;
+        return;
+      }
+      ev.name = 'kernel_stack';
+      ev.system = 'ftrace';
+      ev.kind = 'tracepoint';
       acc.parsedLines++;
+      acc.event(ev);
+      this.stackFree.set(ctx.cpu, false);
       this.inStack = true;
       return;
     }
@@ -203,6 +219,7 @@ export class FtraceTextParser implements LineParser {
     if (r === TextResult.Funcgraph) {
       if (this.graphEvent(ev)) {
         acc.parsedLines++;
+        if (!this.bodies) this.stackFree.set(ev.cpu, true);
         acc.event(ev);
         return;
       }

@@ -8,6 +8,7 @@
 import type { ProbeSite } from './types';
 
 const HEX_ADDR = /^(?:0x)?[0-9a-f]{6,16}$/;
+const HEX = /^[0-9a-fA-F]+$/;
 
 export function parseProbeSite(text: string): ProbeSite | undefined {
   let s = text.trim();
@@ -28,14 +29,14 @@ export function parseProbeSite(text: string): ProbeSite | undefined {
   const plus = s.lastIndexOf('+0x');
   if (plus > 0) {
     const slash = s.indexOf('/', plus);
-    const off = Number.parseInt(s.slice(plus + 3, slash === -1 ? undefined : slash), 16);
-    if (Number.isNaN(off)) return undefined;
+    const offText = s.slice(plus + 3, slash === -1 ? undefined : slash);
+    if (!HEX.test(offText)) return undefined;
     site.symbol = s.slice(0, plus);
-    site.offset = off;
+    site.offset = Number.parseInt(offText, 16);
     if (slash !== -1) {
-      const size = Number.parseInt(s.slice(slash + 1).replace(/^0x/, ''), 16);
-      if (Number.isNaN(size)) return undefined;
-      site.size = size;
+      const sizeText = s.slice(slash + 1).replace(/^0x/, '');
+      if (!HEX.test(sizeText)) return undefined;
+      site.size = Number.parseInt(sizeText, 16);
     }
     return site;
   }

@@ -40,7 +40,11 @@ export async function traceStats(path: string, opts: ReadOptions = {}): Promise<
   const byName = new Map<string, number>();
   const cpus = new Set<number>();
   // tasks keyed by pid, then comm (a pid can exec under a new name)
-  const tasks = new Map<number, Map<string, number>>();
+  const tasks = new Map<number, Map<string, { n: number }>>();
+  let lastCpu = -2;
+  let lastPid = -2;
+  let lastComm = '';
+  let lastTask = { n: 0 };
   const isPerf = (await sniffFormat(path)).format === 'perf-script';
   let lastName = '';
   let lastCount = 0;
@@ -55,18 +59,29 @@ export async function traceStats(path: string, opts: ReadOptions = {}): Promise<
         lastName = key;
         lastCount = 1;
       }
-      if (ev.cpu >= 0) cpus.add(ev.cpu);
+      if (ev.cpu !== lastCpu) {
+        lastCpu = ev.cpu;
+        if (ev.cpu >= 0) cpus.add(ev.cpu);
+      }
       if (ev.pid >= 0) {
-        let t = tasks.get(ev.pid);
-        if (!t) tasks.set(ev.pid, (t = new Map()));
-        t.set(ev.comm, (t.get(ev.comm) ?? 0) + 1);
+        // consecutive events mostly come from the same task: keep its counter at hand
+        if (ev.pid !== lastPid || ev.comm !== lastComm) {
+          let t = tasks.get(ev.pid);
+          if (!t) tasks.set(ev.pid, (t = new Map()));
+          let c = t.get(ev.comm);
+          if (!c) t.set(ev.comm, (c = { n: 0 }));
+          lastPid = ev.pid;
+          lastComm = ev.comm;
+          lastTask = c;
+        }
+        lastTask.n++;
       }
     },
     { fields: false, bodies: false, ...opts },
   );
   if (lastCount > 0) byName.set(lastName, (byName.get(lastName) ?? 0) + lastCount);
   const taskList: TraceStats['tasks'] = [];
-  for (const [pid, comms] of tasks) for (const [comm, events] of comms) taskList.push({ comm, pid, events });
+  for (const [pid, comms] of tasks) for (const [comm, c] of comms) taskList.push({ comm, pid, events: c.n });
   taskList.sort((a, b) => b.events - a.events || a.pid - b.pid);
   const sortedNames = [...byName.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const stats: TraceStats = {

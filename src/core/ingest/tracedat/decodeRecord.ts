@@ -18,7 +18,9 @@ import type { RawEvent, RawEventKind } from '../types';
 interface EventInfo {
   ev: EventFormat;
   kind: RawEventKind;
-  special: 'print' | 'bprint' | 'bputs' | 'function' | 'funcgraph_entry' | 'funcgraph_exit' | 'kernel_stack' | 'kprobe' | 'kretprobe' | 'none';
+  special:
+    | 'print' | 'bprint' | 'bputs' | 'function' | 'funcgraph_entry' | 'funcgraph_exit' | 'kernel_stack' | 'user_stack'
+    | 'kprobe' | 'kretprobe' | 'none';
   fmt?: CompiledFmt;
   name: string;
 }
@@ -165,6 +167,14 @@ export class RecordDecoder {
         }
         return;
       }
+      case 'kernel_stack':
+      case 'user_stack': {
+        // a stack with no event of its own CPU before it (that event was overwritten or filtered): kept as
+        // an event, like the text readers keep an orphan `<stack trace>` block
+        e.body = info.special === 'kernel_stack' ? '<stack trace>' : '<user stack trace>';
+        e.stack = this.stackFrames(r);
+        return;
+      }
       case 'kprobe':
       case 'kretprobe': {
         if (info.special === 'kprobe') e.probe = probeSite(syms, this.num(info, r, '__probe_ip'));
@@ -200,10 +210,11 @@ export class RecordDecoder {
     const n = Math.min(avail, declared > 0 ? declared : avail);
     const view = { ...v, len: avail * this.ctx.longSize, elem: this.ctx.longSize, signed: false };
     const out: string[] = [];
+    const user = info.special === 'user_stack';
     for (let i = 0; i < n; i++) {
       const a = BigInt.asUintN(this.ctx.longSize * 8, element(r, view, i));
       if (a === 0n || a === BigInt.asUintN(this.ctx.longSize * 8, -1n)) break;
-      const s = this.ctx.syms.lookup(a);
+      const s = user ? undefined : this.ctx.syms.lookup(a);
       out.push(s ? formatSymOff(s) : `0x${a.toString(16)}`);
     }
     return out;
@@ -265,6 +276,7 @@ function classify(ev: EventFormat): EventInfo {
     else if (ev.name === 'funcgraph_entry') [special, kind] = ['funcgraph_entry', 'funcgraph-entry'];
     else if (ev.name === 'funcgraph_exit') [special, kind] = ['funcgraph_exit', 'funcgraph-exit'];
     else if (ev.name === 'kernel_stack') special = 'kernel_stack';
+    else if (ev.name === 'user_stack') special = 'user_stack';
   } else if (b.has('__probe_ip')) [special, kind] = ['kprobe', 'kprobe'];
   else if (b.has('__probe_func') && b.has('__probe_ret_ip')) [special, kind] = ['kretprobe', 'kretprobe'];
   else if (ev.name.startsWith('sys_enter_')) kind = 'syscall-enter';
