@@ -38,7 +38,7 @@ const SYMS = {
   dmirror_migrate_to_device: [0xffffffffc0200200n, 0xf8200200n],
 } as const;
 
-function kallsyms(L: number): string {
+export function kallsyms(L: number): string {
   const hex = (k: keyof typeof SYMS): string => addr(L, k).toString(16).padStart(L * 2, '0');
   return [
     `${'0'.repeat(L * 2)} A fixed_percpu_data`,
@@ -53,9 +53,9 @@ function kallsyms(L: number): string {
   ].join('\n');
 }
 
-type F = [decl: string, offset: number, size: number, signed: 0 | 1];
+export type F = [decl: string, offset: number, size: number, signed: 0 | 1];
 
-function format(name: string, id: number, fields: F[], printFmt: string): string {
+export function format(name: string, id: number, fields: F[], printFmt: string): string {
   const common: F[] = [
     ['unsigned short common_type', 0, 2, 0],
     ['unsigned char common_flags', 2, 1, 0],
@@ -101,7 +101,7 @@ function formats(L: number): Pick<DatSpec, 'ftraceFormats' | 'systems'> {
   };
 }
 
-function rec(v: Variant, id: number, pid: number, body: (w: W) => void, flags = 0, preempt = 0): Buffer {
+export function rec(v: Variant, id: number, pid: number, body: (w: W) => void, flags = 0, preempt = 0): Buffer {
   const w = new W(v.little).u16(id).u8(flags).u8(preempt).u32(pid);
   body(w);
   return w.done();
