@@ -87,17 +87,37 @@ export function makeWorkbenchContext({ page, workspace, mode, server, screenshot
   const quickInput = page.locator('.quick-input-widget');
   const input = quickInput.locator('input');
 
-  /** Picks the quick-input row whose label is exactly `label` (aria-label "<label>" or "<label>, ..."). */
-  async function pickRow(label) {
+  /**
+   * Opens a quick input with `key`, types `text` and clicks (once) the row whose label is exactly `label` (aria-label
+   * "<label>" or "<label>, ..."). Retries by re-opening the picker: right after start-up the workbench can be
+   * drawn before the extension host has registered the extensions' commands (slow, loaded machines).
+   */
+  async function pick(key, text, label, timeoutMs = 30000) {
     const rows = quickInput.locator('.quick-input-list .monaco-list-row');
-    const q = JSON.stringify(label); // a valid CSS string literal
-    const row = quickInput.locator(`.quick-input-list .monaco-list-row[aria-label=${q}], .quick-input-list .monaco-list-row[aria-label^=${JSON.stringify(label + ', ')}]`);
-    await row.first().waitFor({ timeout: 15000 }).catch(async () => {
-      const seen = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-      throw new Error(`no quick-input row "${label}"; rows: ${JSON.stringify(seen)}`);
-    });
-    await row.first().click();
-    await quickInput.waitFor({ state: 'hidden', timeout: 10000 });
+    const row = quickInput.locator(`.quick-input-list .monaco-list-row[aria-label=${JSON.stringify(label)}], `
+      + `.quick-input-list .monaco-list-row[aria-label^=${JSON.stringify(label + ', ')}]`).first();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        // The input element stays in the DOM when hidden: wait for it to be shown, or press again.
+        await page.keyboard.press(key);
+        await input.waitFor({ state: 'visible', timeout: 5000 });
+        await input.fill(text, { timeout: 5000 });
+        await row.waitFor({ timeout: 3000 });
+      } catch (e) {
+        if (Date.now() > deadline) {
+          const seen = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label'))).catch(() => []);
+          throw new Error(`no quick-input row "${label}" after ${timeoutMs} ms; rows: ${JSON.stringify(seen)} (${e.message.split('\n')[0]})`);
+        }
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(500);
+        continue;
+      }
+      // Never retried from here on: the command has run. It may open its own quick input (an input box or a
+      // second pick), so the widget is not required to close.
+      await row.click();
+      return;
+    }
   }
 
   const ctx = {
@@ -108,18 +128,12 @@ export function makeWorkbenchContext({ page, workspace, mode, server, screenshot
 
     async openFile(rel) {
       const base = path.posix.basename(rel);
-      await page.keyboard.press('Control+P');
-      await input.waitFor();
-      await input.fill(rel);
-      await pickRow(base);
+      await pick('Control+P', rel, base);
       await page.locator('.tabs-container .tab.active', { hasText: base }).first().waitFor({ timeout: 15000 });
     },
 
     async runCommand(title) {
-      await page.keyboard.press('F1');
-      await input.waitFor();
-      await input.fill('>' + title);
-      await pickRow(title);
+      await pick('F1', '>' + title, title);
     },
 
     webviewFrame(titleOrIndex) {

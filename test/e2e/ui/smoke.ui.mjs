@@ -31,4 +31,18 @@ function smoke(mode, theme) {
   };
 }
 
-export const tests = [smoke('dev', 'light'), smoke('dev', 'dark'), smoke('vsix', 'light'), smoke('vsix', 'dark')];
+/** The command run with nothing open must say what to do (a notification), not fail silently. */
+const noTrace = {
+  name: 'smoke: Open Analysis with no trace open tells the user to open one (dev)',
+  timeoutMs: 90000,
+  run: async ({ withWorkbench, REPO_ROOT, log }) => {
+    await withWorkbench({ mode: 'dev', workspace: path.join(REPO_ROOT, 'examples') }, async (ctx) => {
+      await ctx.runCommand('HMM Trace: Open Analysis');
+      const text = await ctx.waitForNotification(/HMM Trace: open a trace/);
+      log(`notification: ${text}`);
+      assert.equal(await ctx.page.locator('iframe.webview.ready').count(), 0, 'a webview opened without a trace');
+    });
+  },
+};
+
+export const tests = [smoke('dev', 'light'), smoke('dev', 'dark'), smoke('vsix', 'light'), smoke('vsix', 'dark'), noTrace];
