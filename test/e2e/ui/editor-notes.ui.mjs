@@ -1,0 +1,76 @@
+// Notes and navigation in real VS Code: Go to Event by line, Annotate Invalidation… on a spurious CLEAR
+// (note + "expected" for its finding), the note's comment thread on the line, the finding listed as
+// expected in the HMM Trace Findings view (reached by clicking the status bar item), the sidecar written.
+/* global getComputedStyle */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const TRACE = 'exclusive-tracecmd.txt';
+const NOTE = 'THP split under make_device_exclusive: CLEAR expected in this test';
+
+function notesCase(theme) {
+  return {
+    name: `editor notes: Go to Event, Annotate Invalidation, expected finding in the Findings view (${theme})`,
+    timeoutMs: 180000,
+    run: async ({ withWorkbench, tempWorkspace, log }) => {
+      const workspace = tempWorkspace([`test/fixtures/traces/k6.1/${TRACE}`]);
+      await withWorkbench({ mode: 'dev', theme, workspace, files: [TRACE], viewport: { width: 1400, height: 860 } }, async (ctx) => {
+        const { page } = ctx;
+        const quick = page.locator('.quick-input-widget');
+        const status = page.locator('.statusbar-item', { hasText: /trace-cmd-report · [\d,]+ events · 5 findings/ }).first();
+        await status.waitFor({ timeout: 30000 });
+        const squiggles = page.locator('.editor-group-container.active .monaco-editor .squiggly-warning');
+
+        // Go to Event…: typing a line offers "Go to line N" first
+        await ctx.runCommand('HMM Trace: Go to Event…');
+        await quick.locator('input').fill('170');
+        await quick.locator('.monaco-list-row', { hasText: 'Go to line 170' }).first().waitFor();
+        await page.keyboard.press('Enter');
+        await page.locator('.statusbar-item', { hasText: /^Ln 170, Col 1$/ }).first().waitFor({ timeout: 15000 });
+        const before = await squiggles.count();
+
+        // Annotate Invalidation…: the note, then mark the split-clear finding on this line as expected
+        await ctx.runCommand('HMM Trace: Annotate Invalidation…');
+        await quick.locator('input').waitFor();
+        assert.match((await quick.textContent()) ?? '', /note on CLEAR 2 MiB/);
+        await quick.locator('input').fill(NOTE);
+        await page.keyboard.press('Enter');
+        const row = quick.locator('.monaco-list-row', { hasText: 'invalidation/split-clear' }).first();
+        await row.waitFor({ timeout: 10000 });
+        await row.locator('.monaco-checkbox, input[type=checkbox]').first().click();
+        await page.keyboard.press('Enter');
+        await quick.waitFor({ state: 'hidden' });
+        await page.locator('.statusbar-item', { hasText: /trace-cmd-report · [\d,]+ events · 4 findings/ }).first().waitFor({ timeout: 15000 });
+        log(`squiggles ${before} → ${await squiggles.count()}`);
+
+        // the sidecar beside the trace holds the note, marked expected for the finding
+        const sidecar = path.join(workspace, `${TRACE}.hmmnotes.json`);
+        const saved = JSON.parse(fs.readFileSync(sidecar, 'utf8'));
+        assert.equal(saved.version, 1);
+        assert.equal(saved.notes[0].body, NOTE);
+        assert.equal(saved.notes[0].expected, true);
+        assert.equal(saved.notes[0].line, 170);
+
+        // the comment thread on line 170 (Comments API): its glyph in the gutter; expand it
+        await ctx.runCommand('Comments: Expand All Comments');
+        await page.locator('.review-widget', { hasText: NOTE }).first().waitFor({ timeout: 15000 });
+
+        // status bar click → the Findings view, with the finding under "Expected (suppressed)"
+        await status.or(page.locator('.statusbar-item', { hasText: /4 findings/ }).first()).first().click();
+        const tree = page.locator('.pane', { hasText: 'Findings' }).first();
+        await page.locator('.monaco-list-row', { hasText: 'Expected (suppressed)' }).first().waitFor({ timeout: 15000 });
+        await page.locator('.monaco-list-row', { hasText: 'Expected (suppressed)' }).first().click();
+        await page.locator('.monaco-list-row', { hasText: /THP split sent a 2 MiB CLEAR/ }).first().waitFor({ timeout: 10000 });
+        const rows = await tree.locator('.monaco-list-row').allTextContents();
+        log(`findings view: ${rows.slice(0, 8).join(' | ')}`);
+        assert.ok(rows.some((r) => /invalidation\/split-clear/.test(r)), 'the other split-clear finding is still a problem');
+        const colour = await page.locator('.review-widget').first().evaluate((e) => getComputedStyle(e).color);
+        log(`comment widget colour ${colour}`);
+        await ctx.screenshot(`editor-notes-${theme}`);
+      });
+    },
+  };
+}
+
+export const tests = [notesCase('light'), notesCase('dark')];
