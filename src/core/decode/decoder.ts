@@ -45,6 +45,8 @@ export interface DecodedEvent {
   src0?: bigint;
   dst0?: bigint;
   pte?: DecodedPte;
+  /** The PTE value as printed, for stores that decode it on demand. */
+  pteRaw?: bigint;
   /** Syscalls: the name without `sys_`/`sys_enter_` and, for munmap/mprotect/madvise, the range. */
   syscall?: string;
   /** sched_process_fork */
@@ -213,7 +215,10 @@ export class Decoder {
       out.faultPage = this.ptr(ev, 'faultPage', def);
     } else if (role === 'swap-fault') {
       const v = this.big(ev, 'origPte', def);
-      if (v !== undefined) out.pte = decodePte(v);
+      if (v !== undefined) {
+        out.pte = decodePte(v);
+        out.pteRaw = v;
+      }
     } else if (role === 'exclusive-make') {
       out.owner = this.ptr(ev, 'owner', def);
     } else if (out.kind === 'copy-page-range' || out.kind === 'change-protection') {
@@ -291,7 +296,10 @@ export class Decoder {
         if (a !== undefined) base.addr = parseNumber(a, undefined, 'hex');
         const p = ev.fields['pte'] ?? ev.fields['pmd'];
         const v = p !== undefined ? parsePte(p) : undefined;
-        if (v !== undefined) base.pte = decodePte(v);
+        if (v !== undefined) {
+          base.pte = decodePte(v);
+          base.pteRaw = v;
+        }
         return base;
       }
       case 'cpu-fault': {

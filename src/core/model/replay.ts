@@ -297,7 +297,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
             }
           }
         }
-        const pte = store.extra(id)?.pte;
+        const pte = store.pteOf(id);
         const next = pte?.kind === 'present' ? S_SYSTEM : pte?.kind === 'device-private' ? S_DEVICE : pte?.kind === 'device-exclusive' ? S_EXCLUSIVE : -1;
         if (m) {
           m.sawPteRemove = true;
@@ -319,7 +319,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
         break;
       case 'swap-fault': {
         t.inSwapFault++;
-        const pte = store.extra(id)?.pte;
+        const pte = store.pteOf(id);
         if (page && page.cur === S_UNKNOWN) {
           if (pte?.kind === 'device-private') page.setState(S_DEVICE, id, ts);
           else if (pte?.kind === 'device-exclusive') page.setState(S_EXCLUSIVE, id, ts);

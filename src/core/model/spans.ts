@@ -72,8 +72,8 @@ export class SpanTable {
           const s = stack[k];
           t.exitId.set(s, id);
           t.endTs.set(s, store.ts.get(id));
-          const r = store.ret.get(id);
-          if (!Number.isNaN(r)) t.ret.set(s, r);
+          const r = store.retOf(id);
+          if (r !== undefined) t.ret.set(s, r);
           stack.length = k;
           store.span.set(id, s);
           continue;

@@ -7,12 +7,20 @@
 
 import type { RawEvent } from '../ingest/types';
 import type { DecodedEvent } from '../decode/decoder';
-import type { DecodedPte } from '../decode/pte';
+import { decodePte, type DecodedPte } from '../decode/pte';
 import type { OriginResult } from '../decode/origin';
 import type { DomainKind, NotifierEvent } from './types';
-import { f64, i16, i32, i8, StringTable, u16, u32, u8 } from './columns';
+import { f64, i16, i32, i8, StringTable, u16, u32 } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
+
+/** Read access to a per-event attribute (a column, or a lookup through an interned table). */
+export interface ReadColumn {
+  get(i: number): number;
+}
+
+const RET_NONE = -0x80000000;
+const RET_WIDE = -0x7fffffff;
 
 /** Attributes only a few kinds of event carry. */
 export interface EventExtra {
@@ -22,7 +30,8 @@ export interface EventExtra {
   faultPage?: string;
   src0?: bigint;
   dst0?: bigint;
-  pte?: DecodedPte;
+  /** A PTE (migration tracepoints, do_swap_page orig_pte), decoded on demand with pteOf(). */
+  pteRaw?: bigint;
   childPid?: number;
   childComm?: string;
   taskPid?: number;
@@ -41,21 +50,37 @@ export class EventStore {
   readonly offset = f64();
   readonly line = u32();
   readonly lineCount = u16();
-  readonly pid = i32();
-  readonly tgid = i32();
   readonly cpu = i16();
-  readonly comm = u32();
-  readonly name = u32();
-  readonly func = u32();
-  readonly kind = u8();
-  readonly rawKind = u8();
+  /** (pid, tgid, comm) interned: a trace has few tasks, so one id per event instead of three columns. */
+  private readonly task = u32();
+  private readonly taskPid: number[] = [];
+  private readonly taskTgid: number[] = [];
+  private readonly taskComm: number[] = [];
+  private readonly lastTask = new Map<number, number>();
+  readonly pid: ReadColumn = { get: (i) => this.taskPid[this.task.get(i)] };
+  readonly tgid: ReadColumn = { get: (i) => this.taskTgid[this.task.get(i)] };
+  readonly comm: ReadColumn = { get: (i) => this.taskComm[this.task.get(i)] };
+  /** (name, func, kind, raw kind, call flag) interned: one id per event instead of five columns. */
+  private readonly etype = u32();
+  private readonly etName: number[] = [];
+  private readonly etFunc: number[] = [];
+  private readonly etKind: number[] = [];
+  private readonly etRaw: number[] = [];
+  private readonly etFlag: number[] = [];
+  private readonly etByName = new Map<number, number[]>();
+  readonly name: ReadColumn = { get: (i) => this.etName[this.etype.get(i)] };
+  readonly func: ReadColumn = { get: (i) => this.etFunc[this.etype.get(i)] };
+  readonly kind: ReadColumn = { get: (i) => this.etKind[this.etype.get(i)] };
+  readonly rawKind: ReadColumn = { get: (i) => this.etRaw[this.etype.get(i)] };
   /** 1 = entry of a call, 2 = return, 3 = both (funcgraph leaf). */
-  readonly callFlag = u8();
+  readonly callFlag: ReadColumn = { get: (i) => this.etFlag[this.etype.get(i)] };
   /** Page-granular: the address. Range: start. NaN when none. */
   readonly a = f64();
   /** Range: end. NaN for page-granular or none. */
   readonly b = f64();
-  readonly ret = f64();
+  /** Return values as int32 (RET_NONE when none); the rare wider ones (pointers, huge counts) in retWide. */
+  private readonly ret32 = i32(RET_NONE);
+  private readonly retWide = new Map<number, number>();
   readonly notifier = i8();
   readonly blockable = i8();
   readonly owner = u32();
@@ -80,15 +105,9 @@ export class EventStore {
     this.offset.push(ev.offset);
     this.line.push(ev.line);
     this.lineCount.push(Math.min(ev.lineCount, 65535));
-    this.pid.push(ev.pid);
-    this.tgid.push(ev.tgid ?? -1);
+    this.task.push(this.taskId(ev.pid, ev.tgid ?? -1, ev.comm));
     this.cpu.push(ev.cpu);
-    this.comm.push(this.strings.id(ev.comm));
-    this.name.push(this.strings.id(ev.name));
-    this.func.push(this.strings.id(d.func));
-    this.kind.push(KIND_INDEX.get(d.kind) ?? 0);
-    this.rawKind.push(RAW_KIND_INDEX.get(ev.kind) ?? 0);
-    this.callFlag.push((d.entry ? 1 : 0) | (d.ret ? 2 : 0));
+    this.etype.push(this.etypeId(this.strings.id(ev.name), this.strings.id(d.func), KIND_INDEX.get(d.kind) ?? 0, RAW_KIND_INDEX.get(ev.kind) ?? 0, (d.entry ? 1 : 0) | (d.ret ? 2 : 0)));
     if (d.addr !== undefined && d.start === undefined) {
       this.a.push(d.addr);
       this.b.push(NaN);
@@ -99,7 +118,13 @@ export class EventStore {
       this.a.push(NaN);
       this.b.push(NaN);
     }
-    this.ret.push(d.retVal ?? NaN);
+    const r = d.retVal;
+    if (r === undefined) this.ret32.push(RET_NONE);
+    else if (Number.isInteger(r) && r > RET_WIDE && r <= 0x7fffffff) this.ret32.push(r);
+    else {
+      this.ret32.push(RET_WIDE);
+      this.retWide.set(id, r);
+    }
     this.notifier.push(d.notifierEvent ? NOTIFIER_EVENTS.indexOf(d.notifierEvent) : -1);
     this.blockable.push(d.blockable === undefined ? -1 : d.blockable ? 1 : 0);
     this.owner.push(this.strings.id(d.owner));
@@ -116,6 +141,40 @@ export class EventStore {
       this.keptStacks.push(ev.stack);
     }
     return id;
+  }
+
+  private taskId(pid: number, tgid: number, comm: string): number {
+    const last = this.lastTask.get(pid);
+    const commId = this.strings.id(comm);
+    if (last !== undefined && this.taskTgid[last] === tgid && this.taskComm[last] === commId) return last;
+    for (let t = 0; t < this.taskPid.length; t++) {
+      if (this.taskPid[t] === pid && this.taskTgid[t] === tgid && this.taskComm[t] === commId) {
+        this.lastTask.set(pid, t);
+        return t;
+      }
+    }
+    const t = this.taskPid.length;
+    this.taskPid.push(pid);
+    this.taskTgid.push(tgid);
+    this.taskComm.push(commId);
+    this.lastTask.set(pid, t);
+    return t;
+  }
+
+  private etypeId(name: number, func: number, kind: number, raw: number, flag: number): number {
+    let list = this.etByName.get(name);
+    if (!list) this.etByName.set(name, (list = []));
+    for (const e of list) {
+      if (this.etFunc[e] === func && this.etKind[e] === kind && this.etRaw[e] === raw && this.etFlag[e] === flag) return e;
+    }
+    const e = this.etName.length;
+    this.etName.push(name);
+    this.etFunc.push(func);
+    this.etKind.push(kind);
+    this.etRaw.push(raw);
+    this.etFlag.push(flag);
+    list.push(e);
+    return e;
   }
 
   kindOf(id: number): DomainKind {
@@ -138,6 +197,11 @@ export class EventStore {
     }
   }
 
+  pteOf(id: number): DecodedPte | undefined {
+    const raw = this.extra(id)?.pteRaw;
+    return raw === undefined ? undefined : decodePte(raw);
+  }
+
   notifierOf(id: number): NotifierEvent | undefined {
     const n = this.notifier.get(id);
     return n < 0 ? undefined : (NOTIFIER_EVENTS[n] ?? 'UNKNOWN');
@@ -152,8 +216,9 @@ export class EventStore {
   }
 
   retOf(id: number): number | undefined {
-    const r = this.ret.get(id);
-    return Number.isNaN(r) ? undefined : r;
+    const r = this.ret32.get(id);
+    if (r === RET_NONE) return undefined;
+    return r === RET_WIDE ? this.retWide.get(id) : r;
   }
 
   addrOf(id: number): number | undefined {
@@ -181,7 +246,7 @@ export function extraOf(ev: RawEvent, d: DecodedEvent, stackOrigin: OriginResult
   put('faultPage', d.faultPage);
   put('src0', d.src0);
   put('dst0', d.dst0);
-  put('pte', d.pte);
+  put('pteRaw', d.pteRaw);
   put('childPid', d.childPid);
   put('childComm', d.childComm);
   put('taskPid', d.taskPid);

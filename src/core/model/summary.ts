@@ -21,6 +21,7 @@ export function summarize(store: EventStore, id: number): string {
   const addr = store.addrOf(id);
   const owner = store.str(store.owner, id);
   const ev = store.notifierOf(id);
+  const pte = store.pteOf(id);
   const parts: string[] = [];
   switch (kind) {
     case 'invalidate-start':
@@ -54,9 +55,9 @@ export function summarize(store: EventStore, id: number): string {
     case 'migration-pte-remove':
     case 'migration-pmd-set':
     case 'migration-pmd-remove':
-      return `${store.str(store.name, id)} ${addr !== undefined ? hex(addr) : ''}${x?.pte ? ` → ${x.pte.text}` : ''}`;
+      return `${store.str(store.name, id)} ${addr !== undefined ? hex(addr) : ''}${pte ? ` → ${pte.text}` : ''}`;
     case 'swap-fault':
-      return `do_swap_page ${addr !== undefined ? hex(addr) : ''}${x?.pte ? ` orig_pte: ${x.pte.text}` : ''}`;
+      return `do_swap_page ${addr !== undefined ? hex(addr) : ''}${pte ? ` orig_pte: ${pte.text}` : ''}`;
     case 'swap-fault-ret':
     case 'migrate-to-ram-ret':
       return `${func} returned ${ret !== undefined ? vmFaultNames(ret).join('|') : '?'}`;
