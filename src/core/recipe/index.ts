@@ -13,7 +13,7 @@ import type { RecipeTarget } from './target';
 export { buildRecipe, definitionsFor, ALL_PROBES, PROBE_GROUP, BTF_MEMBER_ACCESS } from './recipe';
 export type { Recipe, RecipeProbe, RuleCoverage } from './recipe';
 export { renderScript, renderProbesOnly } from './render';
-export { makeTarget, parseKernelVersion, parseDriver, parseTool, parseComm, defaultComm, RecipeError, DRIVERS, TOOLS, DRIVER_TITLES, TOOL_TITLES } from './target';
+export { makeTarget, parseKernelVersion, parseDriver, parseTool, parseComm, RecipeError, DRIVERS, TOOLS, DRIVER_TITLES, TOOL_TITLES } from './target';
 export type { RecipeTarget, RecipeDriver, RecipeTool, KernelVersion, TargetInput } from './target';
 export { parseProbeDefinition, parseProbeDefinitions, formatProbeDefinition, definitionFile } from './definition';
 export type { ProbeDefinition, ProbeArg, ProbeKind } from './definition';

@@ -15,6 +15,14 @@ import { WORKLOAD_SYSCALLS, tracepointPath } from './tracepoints';
 
 const COMM_FILTER = '"comm == \\"$COMM\\""';
 
+/** Ctrl-C stops the workload, not the script: what was recorded until then is still saved. */
+const RUN_OPEN = ['INTERRUPTED=0', "trap 'INTERRUPTED=1' INT TERM"];
+const RUN_CLOSE = [
+  'rc=$?',
+  "trap 'exit 130' INT TERM",
+  '[ "$INTERRUPTED" = 1 ] && warn "interrupted: saving what was recorded until then"',
+];
+
 /** Tracepoint enables as calls of a per-tool `tp PATH FILTER TRIGGER` shell function. */
 function tracepointCalls(r: Recipe): string[] {
   const out: string[] = ['# --- tracepoints (a missing one is reported and skipped) ---'];
@@ -57,8 +65,9 @@ function tracefsTool(r: Recipe): string[] {
     '',
     '# --- record: the workload may write step markers to $T/trace_marker; they show as tracing_mark_write ---',
     'echo 1 > "$T/tracing_on"',
+    ...RUN_OPEN,
     '"$@"',
-    'rc=$?',
+    ...RUN_CLOSE,
     'echo 0 > "$T/tracing_on"',
     'cat "$T/trace" > "$OUT.txt" || die "could not save $T/trace"',
     ...saveDefinitions(),
@@ -103,15 +112,17 @@ function recorderTool(r: Recipe, tool: 'trace-cmd' | 'perf'): string[] {
   if (perf) {
     out.push(
       '# --- record, then perf script (add --ns for nanosecond timestamps; -F to choose columns)',
+      ...RUN_OPEN,
       'perf "${args[@]}" -- "$@"',
-      'rc=$?',
+      ...RUN_CLOSE,
       'perf script -i "$OUT.perf.data" > "$OUT.txt" || die "perf script failed"',
     );
   } else {
     out.push(
       '# --- record, then trace-cmd report (-t for nanosecond timestamps)',
+      ...RUN_OPEN,
       'trace-cmd "${args[@]}" "$@"',
-      'rc=$?',
+      ...RUN_CLOSE,
       'trace-cmd report -i "$OUT.dat" > "$OUT.txt" || die "trace-cmd report failed"',
     );
   }

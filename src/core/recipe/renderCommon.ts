@@ -49,11 +49,11 @@ export function header(r: Recipe, generator: string): string[] {
     '# the kernel accepted.',
     '#',
     `# Usage: sudo COMM=<workload comm> OUT=<output prefix> bash ${t.tool === 'tracefs' ? 'capture' : t.tool}.sh WORKLOAD [ARGS...]`,
-    '#   COMM         task name of the workload (15 chars max); syscalls and CPU faults are filtered to it',
+    `#   COMM         task name of the workload (default ${t.workloadComm ?? "the WORKLOAD's file name"}); syscalls and CPU faults are filtered to it`,
     '#   OUT          output prefix (default hmm-capture): OUT.txt is the trace to open with hmm-trace',
     '#   STACKS=0     no kernel stacks (smaller trace, but invalidation origins cannot be classified)',
     '#   KEEP_PROBES=1  leave the probes installed after the run',
-    '#   BUFFER_KB    per-CPU ring buffer size (default 32768); raise it if the trace reports lost events',
+    '#   BUFFER_KB    per-CPU ring buffer size in KiB (default 8192); raise it if the trace reports lost events',
     '#   TRACEFS      tracefs mount point (default /sys/kernel/tracing, then /sys/kernel/debug/tracing)',
     '#',
   ];
@@ -73,12 +73,11 @@ export function preamble(r: Recipe): string[] {
   const t = r.target;
   const out = [
     'set -u',
-    `COMM=\${COMM:-${t.workloadComm}}`,
     'OUT=${OUT:-hmm-capture}',
     `GROUP=${PROBE_GROUP}`,
     `STACKS=\${STACKS:-${t.stacks ? 1 : 0}}`,
     'KEEP_PROBES=${KEEP_PROBES:-0}',
-    'BUFFER_KB=${BUFFER_KB:-32768}',
+    'BUFFER_KB=${BUFFER_KB:-8192}',
     '',
     '# TRACEFS: where tracefs is mounted, when not at the usual places',
     'T=${TRACEFS:-/sys/kernel/tracing}',
@@ -88,6 +87,10 @@ export function preamble(r: Recipe): string[] {
     '[ "$(id -u)" = 0 ] || die "run as root (tracefs and kprobes need it)"',
     '[ -w "$T/kprobe_events" ] || die "no writable $T/kprobe_events: mount tracefs, and CONFIG_KPROBE_EVENTS=y is needed"',
     '[ $# -gt 0 ] || { echo "usage: sudo COMM=<comm> OUT=<prefix> bash $0 WORKLOAD [ARGS...]" >&2; exit 2; }',
+    t.workloadComm
+      ? `COMM=\${COMM:-${t.workloadComm}}`
+      : '# exec sets comm to the file name, cut to 15 characters; set COMM when a wrapper script starts the real program',
+    ...(t.workloadComm ? [] : ['COMM=${COMM:-$(basename -- "$1" | cut -c1-15)}']),
     'case $COMM in *[!A-Za-z0-9_.+/:-]*|"") die "COMM must be the workload task name (letters, digits, _.+/:-)";; esac',
     '',
     'STATUS="$OUT-probes-status.txt"',

@@ -41,8 +41,9 @@ export interface RecipeTarget {
   btf: boolean;
   /** Kernel stacks on the notifier hook and the driver callbacks (origin of each invalidation). */
   stacks: boolean;
-  /** `comm` of the workload; syscalls and CPU faults are filtered to it. */
-  workloadComm: string;
+  /** `comm` of the workload; syscalls and CPU faults are filtered to it. Undefined: the script takes the
+   * workload's file name (what exec sets comm to, cut to 15 characters). */
+  workloadComm?: string;
   /** Rule ids, probe names or kernel symbols to add beyond the driver's default set. */
   include: string[];
   /** Print only the probe definitions (kprobe_events / dynamic_events syntax). */
@@ -141,13 +142,8 @@ export function makeTarget(input: TargetInput): RecipeTarget {
     tool: parseTool(input.tool ?? 'tracefs'),
     btf: input.btf ?? false,
     stacks: input.stacks ?? true,
-    workloadComm: parseComm(input.comm ?? defaultComm(parseDriver(input.driver))),
+    ...(input.comm === undefined ? {} : { workloadComm: parseComm(input.comm) }),
     include,
     probesOnly: input.probesOnly ?? false,
   };
-}
-
-/** The usual workload per driver: hmm-tests for test_hmm; otherwise the user must say (placeholder comm). */
-export function defaultComm(driver: RecipeDriver): string {
-  return driver === 'test_hmm' ? 'hmm-tests' : 'my-gpu-app';
 }

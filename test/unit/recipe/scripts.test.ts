@@ -69,7 +69,7 @@ const EVENT_LINE = '       hmm-tests-2304    [002] .....   512.004101: mn_start:
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-function runScript(tool: RecipeTool, opts: { btf?: boolean; dynamicEventsRefuses?: boolean } = {}) {
+function runScript(tool: RecipeTool, opts: { btf?: boolean; dynamicEventsRefuses?: boolean; interrupt?: boolean } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'hmm-recipe-run-'));
   const target = makeTarget({ kernel: '6.12', driver: 'test_hmm', tool, btf: opts.btf ?? false });
   const recipe = buildRecipe(target);
@@ -83,7 +83,9 @@ function runScript(tool: RecipeTool, opts: { btf?: boolean; dynamicEventsRefuses
   writeFileSync(script, recipeText(target));
   // the workload snapshots tracefs while it runs, then exits 3 (the script must exit with the workload's code)
   const workload = join(root, 'workload.sh');
-  writeFileSync(workload, `#!/usr/bin/env bash\ncp -r "${t}" "${join(root, 'during')}"\necho '${EVENT_LINE}' >> "${join(t, 'trace')}"\nexit 3\n`);
+  // (with interrupt: Ctrl-C reaches the script while the workload runs, as it does from a terminal)
+  const ctrlC = opts.interrupt ? 'kill -INT $PPID\nsleep 0.2\n' : '';
+  writeFileSync(workload, `#!/usr/bin/env bash\n${ctrlC}cp -r "${t}" "${join(root, 'during')}"\necho '${EVENT_LINE}' >> "${join(t, 'trace')}"\nexit 3\n`);
   chmodSync(workload, 0o755);
   // trace-cmd and perf stand-ins record their arguments and run the workload like the real tools
   const bin = join(root, 'bin');
@@ -117,13 +119,13 @@ test('tracefs script: installs every probe, filters and triggers, runs the workl
     // state while the workload ran
     assert.equal(run.read('during/tracing_on').trim(), '1');
     assert.equal(run.read('during/trace_clock').trim(), 'mono');
-    assert.equal(run.read('during/buffer_size_kb').trim(), '32768');
+    assert.equal(run.read('during/buffer_size_kb').trim(), '8192');
     assert.equal(run.read('during/events/kprobes/mn_start/enable').trim(), '1');
     assert.equal(run.read('during/events/kprobes/mn_start/trigger').trim(), 'stacktrace');
     assert.doesNotMatch(run.read('during/events/kprobes/mn_end/trigger'), /^stacktrace/m, 'no stacks where none are needed');
     assert.equal(run.read('during/events/sched/sched_switch/trigger').trim(), 'stacktrace if prev_state & 2');
-    assert.equal(run.read('during/events/exceptions/page_fault_user/filter').trim(), 'comm == "hmm-tests"');
-    assert.equal(run.read('during/events/syscalls/sys_enter_mprotect/filter').trim(), 'comm == "hmm-tests"');
+    assert.equal(run.read('during/events/exceptions/page_fault_user/filter').trim(), 'comm == "workload.sh"');
+    assert.equal(run.read('during/events/syscalls/sys_enter_mprotect/filter').trim(), 'comm == "workload.sh"', 'COMM defaults to the workload file name');
     assert.equal(run.read('during/events/migrate/enable').trim(), '1');
     // outputs and restored state
     assert.equal(run.read('out.txt').trim(), EVENT_LINE.trim(), 'the buffer was cleared before the run and saved after it');
@@ -163,7 +165,7 @@ for (const tool of ['trace-cmd', 'perf'] as const) {
       const after = (flag: string, value: string) => args.some((a, i) => a === flag && args[i + 1] === value);
       assert.ok(after('-e', 'kprobes:mn_start'));
       assert.ok(after('-e', 'kprobes:dmirror_inval'));
-      assert.ok(after(tool === 'perf' ? '--filter' : '-f', 'comm == "hmm-tests"'));
+      assert.ok(after(tool === 'perf' ? '--filter' : '-f', 'comm == "workload.sh"'));
       if (tool === 'trace-cmd') {
         assert.ok(after('kprobes:mn_start', '-R') && args[args.indexOf('kprobes:mn_start') + 2] === 'stacktrace');
         assert.ok(after('-e', 'migrate'));
@@ -182,3 +184,16 @@ for (const tool of ['trace-cmd', 'perf'] as const) {
     }
   });
 }
+
+test('Ctrl-C during the workload still saves the trace and restores tracefs', { skip: !isRoot && 'needs root' }, () => {
+  const run = runScript('tracefs', { interrupt: true });
+  try {
+    assert.equal(run.r.status, 3, run.r.stderr);
+    assert.match(run.r.stderr, /interrupted: saving what was recorded until then/);
+    assert.equal(run.read('out.txt').trim(), EVENT_LINE.trim());
+    assert.equal(run.read('tracing/tracing_on').trim(), '0');
+    assert.match(run.read('tracing/dynamic_events'), /^-:kprobes\/mn_start$/m);
+  } finally {
+    run.cleanup();
+  }
+});
