@@ -54,6 +54,17 @@ interface TaskContext {
 
 const MOVE_INNER = new Set(['folio_migrate_mapping', 'migrate_page_move_mapping', '__folio_migrate_mapping']);
 const HIGH_ADDR = 2 ** 63;
+/** Shared empty list for records without invalidations (read-only by contract: the model's arrays are views). */
+const NO_IDS: number[] = [];
+const NO_EVIDENCE: string[] = [];
+/** Origin evidence lists repeat endlessly (`stack`, `try_to_migrate_one`): share one array per distinct list. */
+const evidenceCache = new Map<string, string[]>();
+function sharedEvidence(e: string[]): string[] {
+  const k = e.join('\u0000');
+  let v = evidenceCache.get(k);
+  if (!v) evidenceCache.set(k, (v = e));
+  return v;
+}
 const IGNORED = new Set<string>(['generic', 'function', 'tlb-flush', 'page-ref', 'remove-migration-ptes', 'try-to-migrate', 'migrate-collect', 'migrate-unmap', 'move-mapping', 'device-free', 'invalidate-secondary', 'copy-page-range', 'change-protection', 'change-protection-ret', 'hmm-range-fault', 'hmm-range-fault-ret', 'thp-split', 'thp-split-ret', 'migration-wait', 'sched-block', 'device-fault', 'unmap', 'exclusive-one-ret']);
 
 export interface ReplayResult {
@@ -100,6 +111,9 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
       else page.setState(target, r.finalizeId, r.finalizeTs ?? ts);
     }
     m.pending.clear();
+    // exact-size arrays: a long trace holds hundreds of thousands of records
+    r.eventIds = r.eventIds.slice();
+    if (r.invalidationIds.length === 0) r.invalidationIds = NO_IDS;
     r.moved = m.innerSeen ? m.innerMoved : m.outerMoved > 0 || m.outerEagain > 0 ? m.outerMoved : r.cpages === 0 ? 0 : r.moved;
     r.eagain = m.innerSeen ? m.innerEagain : m.outerEagain;
   };
@@ -375,12 +389,12 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
         const rec: InvalidationRecord = {
           id: invalidations.length, as, pid, comm: store.str(store.comm, id) ?? '', start: range[0], end: range[1], event: ev,
           eventNum: store.extra(id)?.eventNum ?? (store.notifier.get(id) >= 0 ? store.notifier.get(id) : undefined),
-          owner, blockable: blk < 0 ? undefined : blk === 1, origin: 'unknown', originEvidence: [], startId: id, startTs: ts,
+          owner, blockable: blk < 0 ? undefined : blk === 1, origin: 'unknown', originEvidence: NO_EVIDENCE, startId: id, startTs: ts,
           callbacks: [], migrationId: m?.rec.id,
         };
         const o = refine(originOf(id, t, rec), rec, t);
         rec.origin = o.origin;
-        rec.originEvidence = o.evidence;
+        rec.originEvidence = sharedEvidence(o.evidence);
         if (kind === 'driver-invalidate') {
           const driver = (functionInfo(store.funcOf(id))?.driver ?? 'unknown');
           rec.callbacks.push({ driver, func: store.funcOf(id) ?? '', eventId: id });
@@ -428,7 +442,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
               const o = c ? refine({ origin: c.origin, evidence: c.evidence }, rec, t) : undefined;
               if (o) {
                 rec.origin = o.origin;
-                rec.originEvidence = ['caller', ...o.evidence];
+                rec.originEvidence = sharedEvidence(['caller', ...o.evidence]);
               }
             }
           }
