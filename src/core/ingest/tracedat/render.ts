@@ -8,6 +8,7 @@
 
 import type { EventFormat } from './eventFormat';
 import { parsePrintFmt, type Expr, type ParsedPrintFmt } from './printFmt';
+import { formatOne } from './printf';
 import { bytesToString, element, fieldValue, type Bytes, type RecordView, type Val } from './recordData';
 import type { Kallsyms } from './symbols';
 
@@ -110,8 +111,8 @@ export function render(ev: EventFormat, fmt: CompiledFmt, r: RecordView, env: Re
   if (fmt.ok && fmt.parsed) {
     try {
       return renderWith(ev, fmt, r, env);
-    } catch (e) {
-      if (!(e instanceof Unsupported)) throw e;
+    } catch {
+      // Unsupported helpers, type mismatches in a hand-written print fmt: the fields are still shown
     }
   }
   return renderRaw(ev, r);
@@ -334,74 +335,4 @@ function call(name: string, args: Expr[], c: Ctx): Val {
     default:
       throw new Unsupported(`helper ${name}() is not known`);
   }
-}
-
-function pad(s: string, width: number | undefined, flags: string, zeroOk: boolean): string {
-  if (width === undefined || s.length >= width) return s;
-  if (flags.includes('-')) return s.padEnd(width);
-  if (zeroOk && flags.includes('0')) {
-    const sign = /^[-+ ]/.test(s) ? s[0]! : '';
-    const pre = s.slice(sign.length).startsWith('0x') ? '0x' : '';
-    const digits = s.slice(sign.length + pre.length);
-    return sign + pre + digits.padStart(width - sign.length - pre.length, '0');
-  }
-  return s.padStart(width);
-}
-
-function lengthBits(length: string, longSize: number): number {
-  switch (length) {
-    case 'hh': return 8;
-    case 'h': return 16;
-    case 'l': return longSize * 8;
-    case 'll': case 'L': case 'q': case 'j': return 64;
-    case 'z': case 't': return longSize * 8;
-    default: return 32;
-  }
-}
-
-function formatOne(c: Conv, width: number | undefined, prec: number | undefined, v: Val, r: RecordView, env: RenderEnv): string {
-  if (c.conv === 's') {
-    let s = typeof v === 'string' ? v : typeof v === 'object' ? bytesToString(r, v) : v.toString();
-    if (prec !== undefined) s = s.slice(0, prec);
-    return pad(s, width, c.flags, false);
-  }
-  if (c.conv === 'p') {
-    const addr = BigInt.asUintN(env.longSize * 8, asInt(v));
-    const ext = c.pext[0];
-    if (ext && /[FfSsBb]/.test(ext)) {
-      const sym = env.syms.lookup(addr);
-      if (!sym) return pad(`0x${addr.toString(16)}`, width, c.flags, false);
-      const s = ext === 'F' || ext === 'S' ? `${sym.symbol}+0x${sym.offset.toString(16)}` : sym.symbol;
-      return pad(s, width, c.flags, false);
-    }
-    if ((ext === 'M' || ext === 'm') && typeof v === 'object') {
-      const hex: string[] = [];
-      for (let i = 0; i < Math.min(6, v.len); i++) hex.push(r.buf[v.start + i]!.toString(16).padStart(2, '0'));
-      return hex.join(ext === 'M' ? ':' : '');
-    }
-    if (c.pext === 'I4' || c.pext === 'i4') {
-      if (typeof v === 'object' && v.len >= 4) return [0, 1, 2, 3].map((i) => String(r.buf[v.start + i])).join('.');
-    }
-    return pad(`0x${addr.toString(16)}`, width, c.flags, false);
-  }
-  const bits = lengthBits(c.length, env.longSize);
-  const raw = asInt(v);
-  if (c.conv === 'c') return pad(String.fromCharCode(Number(BigInt.asUintN(8, raw))), width, c.flags, false);
-  let text: string;
-  if (c.conv === 'd' || c.conv === 'i') {
-    const n = BigInt.asIntN(bits, raw);
-    const neg = n < 0n;
-    let digits = (neg ? -n : n).toString();
-    if (prec !== undefined) digits = digits.padStart(prec, '0');
-    text = (neg ? '-' : c.flags.includes('+') ? '+' : c.flags.includes(' ') ? ' ' : '') + digits;
-  } else {
-    const n = BigInt.asUintN(bits, raw);
-    const radix = c.conv === 'o' ? 8 : c.conv === 'u' ? 10 : 16;
-    let digits = n.toString(radix);
-    if (c.conv === 'X') digits = digits.toUpperCase();
-    if (prec !== undefined) digits = digits.padStart(prec, '0');
-    const alt = c.flags.includes('#') && n !== 0n ? (c.conv === 'o' ? '0' : c.conv === 'x' ? '0x' : c.conv === 'X' ? '0X' : '') : '';
-    text = alt + digits;
-  }
-  return pad(text, width, c.flags, prec === undefined);
 }
