@@ -291,8 +291,13 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
         const r = store.retOf(id);
         const inner = MOVE_INNER.has(baseFunction(store.funcOf(id) ?? ''));
         if (inner) m.innerSeen = true;
-        if (r === 0) inner ? m.innerMoved++ : m.outerMoved++;
-        else if (r === -11) inner ? m.innerEagain++ : m.outerEagain++;
+        if (r === 0) {
+          if (inner) m.innerMoved++;
+          else m.outerMoved++;
+        } else if (r === -11) {
+          if (inner) m.innerEagain++;
+          else m.outerEagain++;
+        }
         break;
       }
       case 'migration-pte-remove':
