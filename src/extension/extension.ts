@@ -97,7 +97,11 @@ export function activate(context: vscode.ExtensionContext): HmmTraceApi {
       }
       await vscode.commands.executeCommand('vscode.openWith', target, 'hmmTrace.analysis');
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (e.affectsConfiguration('hmmTrace.analysis.useWorker')) {
+        const pick = await vscode.window.showInformationMessage('HMM Trace: the analysis worker setting takes effect after a window reload.', 'Reload Window');
+        if (pick) await vscode.commands.executeCommand('workbench.action.reloadWindow');
+      }
       if (!affectsAnalysis(e)) return;
       // thresholds and probe settings change the findings: re-run the traces that are open
       for (const a of analysis.all()) {

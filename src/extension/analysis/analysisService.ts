@@ -111,7 +111,7 @@ export class AnalysisService implements TraceAnalysisService, vscode.Disposable 
     });
     entry.key = result.key;
     const data = await this.channel.request<EditorData>({ type: 'editorData', key: result.key }).result;
-    const queries = this.queriesFor(result.key);
+    const queries = this.queriesFor(result.key, uri);
     const channel = this.channel;
     return {
       uri,
@@ -123,10 +123,17 @@ export class AnalysisService implements TraceAnalysisService, vscode.Disposable 
     };
   }
 
-  private queriesFor(key: string): AnalysisQueries {
+  private queriesFor(key: string, uri: vscode.Uri): AnalysisQueries {
     const q: Partial<Record<QueryMethod, (...args: unknown[]) => Promise<unknown>>> = {};
     for (const method of QUERY_METHODS) {
-      q[method] = (...args: unknown[]) => this.channel.request({ type: 'query', key, method, args }).result;
+      q[method] = (...args: unknown[]) =>
+        this.channel.request({ type: 'query', key, method, args }).result.catch((e: unknown) => {
+          // the worker that held this analysis is gone (crashed, restarted): the next get() runs it again
+          if (e instanceof Error && /no longer held|analysis worker (exited|failed)/.test(e.message) && this.entries.get(uri.toString())?.key === key) {
+            this.entries.delete(uri.toString());
+          }
+          throw e;
+        });
     }
     return q as unknown as AnalysisQueries;
   }

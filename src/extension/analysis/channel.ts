@@ -33,6 +33,7 @@ export abstract class Channel {
     const result = new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
     });
+    if (this.pending.size === 1) this.busyChanged(true);
     this.send({ ...req, id } as WorkerRequest);
     return { id, result };
   }
@@ -53,6 +54,7 @@ export abstract class Channel {
       return;
     }
     this.pending.delete(msg.id);
+    if (this.pending.size === 0) this.busyChanged(false);
     if (msg.type === 'result') p.resolve(msg.value);
     else p.reject(msg.cancelled ? new CancelledError(msg.message) : new Error(msg.message));
   }
@@ -63,7 +65,15 @@ export abstract class Channel {
       this.pending.delete(id);
       p.reject(new Error(message));
     }
+    this.busyChanged(false);
   }
+
+  protected get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Called when the first request starts and when the last one ends. */
+  protected busyChanged(_busy: boolean): void {}
 
   protected abstract send(msg: WorkerRequest): void;
   abstract dispose(): void;
@@ -88,10 +98,16 @@ export class WorkerChannel extends Channel {
     w.on('message', (m: WorkerResponse) => this.receive(m));
     w.on('error', (e) => this.lost(w, `HMM Trace: the analysis worker failed: ${e.message}`));
     w.on('exit', (code) => this.lost(w, `HMM Trace: the analysis worker exited (code ${code})`));
-    w.unref();
+    // an idle worker must not keep a process alive (CLI-like hosts, tests); a busy one must
+    if (!this.busy) w.unref();
     this.worker = w;
     this.generation++;
     return w;
+  }
+
+  protected override busyChanged(busy: boolean): void {
+    if (busy) this.worker?.ref();
+    else this.worker?.unref();
   }
 
   private lost(w: Worker, message: string): void {

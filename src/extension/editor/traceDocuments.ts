@@ -27,6 +27,8 @@ export class TraceDocuments implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly toldLarge = new Set<string>();
   private readonly failed = new Set<string>();
+  /** Documents switched to ftrace by content once: if the user switches one back, that choice stands. */
+  private readonly switched = new Set<string>();
 
   constructor(
     private readonly analysis: AnalysisService,
@@ -48,10 +50,17 @@ export class TraceDocuments implements vscode.Disposable {
 
   private async opened(doc: vscode.TextDocument): Promise<void> {
     if (doc.uri.scheme !== 'file') return;
-    if (doc.languageId !== LANGUAGE_ID && (doc.languageId === 'plaintext' || doc.languageId === 'log') && SNIFFED_EXTENSIONS.has(extname(doc.uri.fsPath).toLowerCase())) {
+    const k = doc.uri.toString();
+    if (
+      doc.languageId !== LANGUAGE_ID &&
+      (doc.languageId === 'plaintext' || doc.languageId === 'log') &&
+      !this.switched.has(k) &&
+      SNIFFED_EXTENSIONS.has(extname(doc.uri.fsPath).toLowerCase())
+    ) {
       const lines: string[] = [];
       for (let i = 0; i < Math.min(doc.lineCount, 50); i++) lines.push(doc.lineAt(i).text);
       if (sniffTraceText(lines)) {
+        this.switched.add(k);
         // re-opens the document under the new language; onDidOpenTextDocument fires again for it
         await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
         return;
