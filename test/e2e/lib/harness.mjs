@@ -39,7 +39,7 @@
 //   tempWorkspace(files?) -> absDir     a fresh temp folder with copies of repo files ({destName: repoRelPath}
 //                                       or an array of repo-relative paths), for tests that write into the workspace
 //   REPO_ROOT, SCREENSHOTS, log
-/* global setTimeout */
+/* global setTimeout, document */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +54,12 @@ export { REPO_ROOT, log };
 export const SCREENSHOTS = path.join(E2E_DIR, 'screenshots');
 
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+/** The workbench's theme-kind class for VS Code's built-in themes: proof the requested theme is in effect. */
+const THEME_KIND = {
+  'Default Light Modern': 'vs', 'Default Light+': 'vs', 'Visual Studio Light': 'vs',
+  'Default Dark Modern': 'vs-dark', 'Default Dark+': 'vs-dark', 'Visual Studio Dark': 'vs-dark',
+  'Default High Contrast': 'hc-black', 'Default High Contrast Light': 'hc-light',
+};
 
 export async function withWorkbench(opts, fn) {
   const { mode, workspace } = opts;
@@ -79,6 +85,10 @@ export async function withWorkbench(opts, fn) {
     const payload = mode === 'dev' ? [['extensionDevelopmentPath', server.remote(sandbox.devExtension)]] : undefined;
     await page.goto(workbenchUrl(server, workspace, payload));
     await waitForWorkbench(page, mode);
+    if (THEME_KIND[theme]) {
+      await page.waitForFunction((kind) => document.querySelector('.monaco-workbench')?.classList.contains(kind),
+        THEME_KIND[theme], { timeout: 15000 }).catch(() => { throw new Error(`theme "${theme}" was not applied`); });
+    }
     log('workbench ready');
     const ctx = makeWorkbenchContext({ page, workspace, mode, server, screenshots: SCREENSHOTS });
     for (const f of opts.files ?? []) await ctx.openFile(f);

@@ -21,6 +21,9 @@ function smoke(mode, theme) {
         const text = (await title.textContent()) ?? '';
         assert.match(text, /HMM Trace: double_migrate\.trace/, `webview #title was ${JSON.stringify(text)}`);
         assert.equal(await view.locator('#app').count(), 1, 'webview has no #app root');
+        // vsix mode must run the installed extension, not the checkout
+        const devHost = (await ctx.page.title()).includes('[Extension Development Host]');
+        assert.equal(devHost, mode === 'dev', `window title: ${await ctx.page.title()}`);
         // Two tabs on the same file: the text editor and the analysis editor, which is the active one.
         assert.equal(await ctx.page.locator('.tabs-container .tab', { hasText: TRACE }).count(), 2);
         const bg = await view.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
