@@ -37,9 +37,10 @@
 //     window.codeAutomationExit and its console through window.codeAutomationLog.
 //
 //   tempWorkspace(files?) -> absDir     a fresh temp folder with copies of repo files ({destName: repoRelPath}
-//                                       or an array of repo-relative paths), for tests that write into the workspace
+//                                       or an array of repo-relative paths), for tests that write into the workspace;
+//                                       removed when the process exits
 //   REPO_ROOT, SCREENSHOTS, log
-/* global setTimeout, document */
+/* global setTimeout, clearTimeout, document */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,7 +146,9 @@ export async function runExtensionTests(opts = {}) {
       ['extensionDevelopmentPath', server.remote(sandbox.devExtension)],
       ['extensionTestsPath', server.remote(testsPath)],
     ]));
-    const exitCode = await Promise.race([exit, new Promise((r) => setTimeout(() => r('timeout'), timeoutMs))]);
+    let timer;
+    const exitCode = await Promise.race([exit, new Promise((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); })]);
+    clearTimeout(timer);
     log(`extension host exit code: ${exitCode}`);
     const result = fs.existsSync(resultFile) ? JSON.parse(fs.readFileSync(resultFile, 'utf8')) : undefined;
     if (exitCode !== 0) console.error('--- code-server log (tail) ---\n' + server.log().slice(-3000));
@@ -159,8 +162,15 @@ export async function runExtensionTests(opts = {}) {
   }
 }
 
+const tempWorkspaces = [];
+process.on('exit', () => {
+  for (const d of tempWorkspaces) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** Removed when the process exits. */
 export function tempWorkspace(files = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hmm-trace-ws-'));
+  tempWorkspaces.push(dir);
   const entries = Array.isArray(files) ? files.map((f) => [path.basename(f), f]) : Object.entries(files);
   for (const [dest, src] of entries) {
     fs.mkdirSync(path.dirname(path.join(dir, dest)), { recursive: true });
