@@ -90,12 +90,22 @@ export function readTheme(): ChartTheme {
   };
 }
 
-/** Calls `fn` when VS Code switches theme (body class or the injected variables change). */
+/**
+ * Calls `fn` when VS Code switches theme. VS Code rewrites the variables on <html> at other times too (on
+ * focus, on zoom), so a change only counts when the colours the charts use actually differ; rebuilding a
+ * chart in the middle of a drag would drop the user's gesture.
+ */
 export function onThemeChange(fn: () => void): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = JSON.stringify(readTheme());
   const fire = () => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(fn, 50);
+    timer = setTimeout(() => {
+      const now = JSON.stringify(readTheme());
+      if (now === last) return;
+      last = now;
+      fn();
+    }, 50);
   };
   new MutationObserver(fire).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   new MutationObserver(fire).observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });

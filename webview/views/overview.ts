@@ -7,11 +7,12 @@
 
 import type { AnalysisSummary } from '../../src/core/api';
 import type { Finding } from '../../src/core/detect/types';
-import type { LodAggregate } from '../../src/core/model/types';
+import type { LegendItem } from 'chart.js';
+import type { DomainKind, LodAggregate } from '../../src/core/model/types';
 import { LIMITS } from '../../src/protocol';
 import { Chart, xZoomOptions } from '../lib/charts';
 import { dataTable, el, icon, replace } from '../lib/dom';
-import { familyOf, formatCount, formatDuration, formatTs } from '../lib/format';
+import { FAMILY_WORDS, familyOf, formatCount, formatDuration, formatTs, type KindFamily } from '../lib/format';
 import { request } from '../lib/rpc';
 import { current, subscribe, update } from '../lib/store';
 import { withAlpha, type ChartTheme } from '../lib/theme';
@@ -177,7 +178,16 @@ export class Overview {
           y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'events' } },
         },
         plugins: {
-          legend: { position: 'bottom', labels: { boxWidth: 10 } },
+          // one legend entry per family (a trace has ~40 kinds; a legend that size would eat the plot):
+          // the bars stay stacked by kind, the tooltip and the table name each kind
+          legend: {
+            position: 'bottom',
+            labels: {
+              boxWidth: 10,
+              generateLabels: (chart) => this.familyLegend(chart),
+            },
+            onClick: (_e, item, legend) => this.toggleFamily(legend.chart, item.text),
+          },
           tooltip: {
             callbacks: {
               title: (items) => (items[0] ? `at ${formatTs(items[0].parsed.x ?? 0)}` : ''),
@@ -188,6 +198,31 @@ export class Overview {
         },
       },
     });
+  }
+
+  private familyLegend(chart: Chart): LegendItem[] {
+    const seen = new Map<KindFamily, boolean>();
+    chart.data.datasets.forEach((d, i) => {
+      const fam = familyOf(d.label as DomainKind);
+      seen.set(fam, (seen.get(fam) ?? false) || chart.isDatasetVisible(i));
+    });
+    return [...seen].map(([fam, visible]) => ({
+      text: FAMILY_WORDS[fam],
+      fillStyle: this.theme.family[fam],
+      strokeStyle: this.theme.family[fam],
+      fontColor: this.theme.foreground,
+      hidden: !visible,
+      lineWidth: 0,
+    }));
+  }
+
+  private toggleFamily(chart: Chart, words: string): void {
+    const fam = (Object.keys(FAMILY_WORDS) as KindFamily[]).find((f) => FAMILY_WORDS[f] === words);
+    if (!fam) return;
+    const idx = chart.data.datasets.map((d, i) => (familyOf(d.label as DomainKind) === fam ? i : -1)).filter((i) => i >= 0);
+    const show = idx.every((i) => !chart.isDatasetVisible(i));
+    for (const i of idx) chart.setDatasetVisibility(i, show);
+    chart.update('none');
   }
 
   private onZoom(chart: Chart): void {
@@ -214,12 +249,14 @@ export class Overview {
       const fam = familyOf(kind);
       const n = seen.get(fam) ?? 0;
       seen.set(fam, n + 1);
-      const color = withAlpha(this.theme.family[fam], Math.max(0.35, 1 - n * 0.2));
+      // kinds of one family share its hue, told apart by shade (high contrast: full colour, outlined)
+      const color = this.theme.highContrast ? this.theme.family[fam] : withAlpha(this.theme.family[fam], Math.max(0.35, 1 - n * 0.2));
       return {
         label: kind,
         data: agg.counts[k].map((y, b) => ({ x: agg.fromTs + (b + 0.5) * agg.bucketNs, y })),
         backgroundColor: color,
-        borderWidth: 0,
+        borderColor: this.theme.background,
+        borderWidth: this.theme.highContrast ? 1 : 0,
         barPercentage: 1,
         categoryPercentage: 1,
       };

@@ -228,3 +228,36 @@ tests.push({
     });
   },
 });
+
+tests.push({
+  name: 'webview: brushing the event-rate chart filters the findings (high-contrast theme screenshot)',
+  timeoutMs: 180000,
+  run: async ({ withWorkbench, tempWorkspace, log }) => {
+    const ws = tempWorkspace(FILES);
+    await withWorkbench({ mode: 'dev', theme: 'Default High Contrast', workspace: ws }, async (ctx) => {
+      const view = await openAnalysis(ctx, TRACE);
+      const canvas = view.locator('.rate-box canvas');
+      const box = await canvas.boundingBox();
+      // the only finding (no-op MIGRATE at 5.9008 s) lies in the first third; brush the last quarter
+      const y = Math.round(box.height * 0.3); // inside the plot area, above the legend
+      await canvas.hover({ position: { x: Math.round(box.width * 0.75), y } });
+      await ctx.page.mouse.down();
+      for (const f of [0.8, 0.85, 0.9, 0.95]) await canvas.hover({ position: { x: Math.round(box.width * f), y } });
+      await ctx.page.mouse.up();
+      await view.locator('.window-label', { hasText: 'Window' }).waitFor();
+      log(`brushed: ${await view.locator('.window-label').textContent()}`);
+      log(`screenshot ${await ctx.screenshot('webview-overview-hc')}`);
+      await tab(view, 'findings');
+      await view.locator('.findings .hint', { hasText: 'No findings in the selected time window' }).waitFor();
+      await tab(view, 'overview');
+      await view.locator('button[aria-label="Show the whole trace"]').click();
+      await view.locator('.window-label', { hasText: 'Whole trace' }).waitFor();
+      await tab(view, 'findings');
+      assert.equal(await view.locator('.finding').count(), 1, 'the finding is back for the whole trace');
+      await tab(view, 'pages');
+      await view.locator('.grid-row[data-index="0"]').click();
+      await view.locator('.state-sequence li').first().waitFor();
+      log(`screenshot ${await ctx.screenshot('webview-pages-hc')}`);
+    });
+  },
+});
