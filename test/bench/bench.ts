@@ -6,7 +6,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generateTrace } from './generate';
 import { stages } from './stages';
@@ -48,14 +48,18 @@ async function main(): Promise<void> {
   const gen = generateTrace(path, size);
   const mb = gen.bytes / (1024 * 1024);
   process.stdout.write(`${gen.reused ? 'reusing' : 'generated'} ${path} (${mb.toFixed(0)} MiB${gen.reused ? '' : `, ${((Date.now() - t0) / 1000).toFixed(1)} s`})\n`);
-  process.stdout.write(`node ${process.version}, ${cpus().length} CPUs\n\n`);
-  process.stdout.write(`${'stage'.padEnd(8)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'peak RSS'.padStart(10)} ${'events'.padStart(12)}  what\n`);
+  process.stdout.write(`node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  process.stdout.write('MB/s is wall-clock; cpu MB/s divides by the process CPU time (user+sys), which a loaded machine does not inflate\n\n');
+  process.stdout.write(
+    `${'stage'.padEnd(8)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'cpu s'.padStart(8)} ${'cpu MB/s'.padStart(9)} ${'peak RSS'.padStart(10)} ${'events'.padStart(12)}  what\n`,
+  );
   for (const s of stages) {
     const out = execFileSync(process.execPath, [__filename, '--stage', s.name, '--file', path], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const r = JSON.parse(out) as { ms: number; events: number; maxRSSKiB: number };
+    const r = JSON.parse(out) as { ms: number; cpuMs: number; events: number; maxRSSKiB: number };
     const mbps = mb / (r.ms / 1000);
+    const cpuMbps = mb / (r.cpuMs / 1000);
     process.stdout.write(
-      `${s.name.padEnd(8)} ${(r.ms / 1000).toFixed(2).padStart(8)} ${mbps.toFixed(0).padStart(8)} ${`${(r.maxRSSKiB / 1024).toFixed(0)} MB`.padStart(10)} ${String(r.events).padStart(12)}  ${s.description}\n`,
+      `${s.name.padEnd(8)} ${(r.ms / 1000).toFixed(2).padStart(8)} ${mbps.toFixed(0).padStart(8)} ${(r.cpuMs / 1000).toFixed(2).padStart(8)} ${cpuMbps.toFixed(0).padStart(9)} ${`${(r.maxRSSKiB / 1024).toFixed(0)} MB`.padStart(10)} ${String(r.events).padStart(12)}  ${s.description}\n`,
     );
   }
 }

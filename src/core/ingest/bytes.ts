@@ -166,9 +166,26 @@ export class Interner {
   private size = 0;
   constructor(private readonly maxEntries = 65536) {}
 
+  /** Direct-mapped front cache keyed by length and end bytes: most lookups compare bytes once, no hash. */
+  private front: (InternEntry | undefined)[] = new Array<InternEntry | undefined>(1024).fill(undefined);
+
   get(buf: Buffer, start: number, end: number): string {
     const n = end - start;
     if (n > 64) return buf.toString('utf8', start, end);
+    const fslot = n === 0 ? 0 : (n * 31 + buf[start] * 7 + buf[end - 1] * 131 + buf[start + (n >> 1)]) & 1023;
+    const f = this.front[fslot];
+    if (f !== undefined && f.bytes.length === n) {
+      const b = f.bytes;
+      let k = 0;
+      while (k < n && b[k] === buf[start + k]) k++;
+      if (k === n) return f.str;
+    }
+    const e = this.lookup(buf, start, end, n);
+    this.front[fslot] = e;
+    return e.str;
+  }
+
+  private lookup(buf: Buffer, start: number, end: number, n: number): InternEntry {
     let h = 0x811c9dc5 ^ n;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
     const slot = (h ^ (h >>> 15)) & (INTERN_BUCKETS - 1);
@@ -178,15 +195,17 @@ export class Interner {
       if (b.length !== n) continue;
       let k = 0;
       while (k < n && b[k] === buf[start + k]) k++;
-      if (k === n) return cur.str;
+      if (k === n) return cur;
     }
     if (this.size >= this.maxEntries) {
       this.buckets.fill(undefined);
+      this.front.fill(undefined);
       this.size = 0;
     }
     const str = buf.toString('utf8', start, end);
-    this.buckets[slot] = { bytes: Uint8Array.prototype.slice.call(buf, start, end), str, next: this.size === 0 ? undefined : this.buckets[slot] };
+    const entry: InternEntry = { bytes: Uint8Array.prototype.slice.call(buf, start, end), str, next: this.size === 0 ? undefined : this.buckets[slot] };
+    this.buckets[slot] = entry;
     this.size++;
-    return str;
+    return entry;
   }
 }

@@ -315,13 +315,15 @@ const NAME_INFO_FTRACE = new Map<string, NameInfo>();
 const NAME_INFO_TRACECMD = new Map<string, NameInfo>();
 
 function probeKindCached(info: NameInfo, buf: Buffer, b: number, e: number): RawEvent['kind'] {
-  const close = indexOfByte(buf, 41 /* ) */, b, Math.min(e, b + 512));
   const head = info.head;
-  if (close !== -1 && head !== undefined && head.length === close + 1 - b) {
+  if (head !== undefined && b + head.length <= e) {
+    const n = head.length;
     let k = 0;
-    while (k < head.length && head[k] === buf[b + k]) k++;
-    if (k === head.length && (close + 1 === e || buf[close + 1] === SP)) return info.headKind;
+    while (k < n && head[k] === buf[b + k]) k++;
+    // same bytes up to and including the first ')' (the cached head has no ')' before its last byte)
+    if (k === n && (b + n === e || buf[b + n] === SP)) return info.headKind;
   }
+  const close = indexOfByte(buf, 41 /* ) */, b, Math.min(e, b + 512));
   const kind = probeKindOfBytes(buf, b, e);
   if (close !== -1 && (close + 1 === e || buf[close + 1] === SP)) {
     info.head = Uint8Array.prototype.slice.call(buf, b, close + 1);

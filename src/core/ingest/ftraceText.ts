@@ -36,7 +36,7 @@ export class FtraceTextParser implements LineParser {
   /** Counting only: inside a `<stack trace>` block, whose frames are counted but not kept. */
   private inStack = false;
   /** Counting only: per CPU, whether the last event there could still take a `<stack trace>`. */
-  private readonly stackFree = new Map<number, boolean>();
+  private readonly stackFree = new StackFree();
   private readonly scratch: RawEvent = { ...newEvent(0, 0, 0, 0, 0, '', false), tgid: undefined, flags: undefined, system: undefined, probe: undefined, retFrom: undefined, parent: undefined, graph: undefined, message: undefined };
   private readonly graph = new GraphPart();
   private readonly nesting = new GraphNesting();
@@ -304,5 +304,23 @@ export class FtraceTextParser implements LineParser {
     if (this.counter) parts.push('counter clock');
     const what = this.style === 'tracecmd' ? 'trace-cmd report' : 'ftrace text';
     return parts.length > 0 ? `${what} (${parts.join(', ')})` : what;
+  }
+}
+
+/** Per CPU flag array (CPU numbers are small; a Map costs more than the flag). */
+class StackFree {
+  private flags = new Int8Array(64); // 0 no event yet, 1 free, 2 taken
+  get(cpu: number): boolean | undefined {
+    const v = cpu >= 0 && cpu < this.flags.length ? this.flags[cpu] : 0;
+    return v === 0 ? undefined : v === 1;
+  }
+  set(cpu: number, free: boolean): void {
+    if (cpu < 0 || cpu >= 1 << 16) return;
+    if (cpu >= this.flags.length) {
+      const f = new Int8Array(Math.max(cpu + 1, this.flags.length * 2));
+      f.set(this.flags);
+      this.flags = f;
+    }
+    this.flags[cpu] = free ? 1 : 2;
   }
 }

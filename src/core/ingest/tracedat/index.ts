@@ -13,6 +13,17 @@
  * Errors in the metadata (wrong magic, unknown section, truncated header sections) raise TraceInputError with
  * the file and byte offset. Errors inside trace data (truncated or corrupt chunk/page) stop the read: the
  * events already emitted stay with the sink and summary.warnings says what stopped the read and where.
+ *
+ * Shape of the events, chosen to match what the text readers produce from `trace-cmd report` output:
+ * - body: the event rendered as trace-cmd report prints it (print fmt, or the libtraceevent plugin for
+ *   tlb_flush and sched_switch/wakeup); fields are split from that body by the text readers' splitter.
+ * - trace_marker writes: kind `marker`, name `tracing_mark_write`, body = message = the text.
+ * - kernel_stack records are attached to the previous event of the same CPU (stack, lineCount); a
+ *   function_graph entry whose exit is the next record overall becomes one leaf call, as trace-cmd prints.
+ * - function events render as `func <-- parent` (trace-cmd's `-O parent=1` form).
+ * - trace instances (`record -B`) are merged into the one timeline, as trace-cmd report does.
+ * - unlike libtraceevent, an address just past the last kallsyms symbol (often a module's last function)
+ *   still resolves for ProbeSite; bodies for such %ps addresses then show the symbol instead of 0x...
  */
 
 import { readMeta, type BufferInstance, type TraceDatMeta } from './container';
@@ -79,7 +90,7 @@ async function readEvents(f: DatFile, meta: TraceDatMeta, sink: EventSink, opts:
     if (b.latency) summary.warnings.push(`latency (text) buffer "${b.name}" is not read: ${b.latency.size} bytes of ASCII trace`);
   }
   if (buffers.length === 0) summary.warnings.push('the file holds no flyrecord (ring-buffer) data');
-  const readers = makeReaders(f, meta, buffers);
+  const readers = makeReaders(f, meta, buffers, opts.chunkSize);
   const total = readers.reduce((s, r) => s + r.size, 0);
   const live: CpuReader[] = [];
   const view: RecordView = { buf: Buffer.alloc(0), start: 0, len: 0, little: meta.little, longSize: kernelLong };
@@ -183,11 +194,11 @@ function unparsed(summary: IngestSummary, line: number, reason: string, offset: 
   if (summary.unparsedSamples.length < 20) summary.unparsedSamples.push({ line, text: `record at byte offset ${offset}`, reason });
 }
 
-function makeReaders(f: DatFile, meta: TraceDatMeta, buffers: BufferInstance[]): { reader: CpuReader; size: number }[] {
+function makeReaders(f: DatFile, meta: TraceDatMeta, buffers: BufferInstance[], chunkSize?: number): { reader: CpuReader; size: number }[] {
   const out: { reader: CpuReader; size: number }[] = [];
   const cpuCount = buffers.reduce((s, b) => s + b.cpus.length, 0) || 1;
   // bound memory: about 16 MiB of read blocks in total, at least 4 pages and at most 1 MiB per CPU
-  const perCpu = Math.max(4 * meta.pageSize, Math.min(1 << 20, Math.floor((16 << 20) / cpuCount)));
+  const perCpu = Math.max(4 * meta.pageSize, Math.min(chunkSize ?? 1 << 20, Math.floor((16 << 20) / cpuCount)));
   const blockBytes = Math.floor(perCpu / meta.pageSize) * meta.pageSize;
   for (const b of buffers) {
     for (const c of b.cpus) {
