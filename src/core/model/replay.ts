@@ -22,49 +22,17 @@
 import type { AddressSpaces } from './addressSpaces';
 import type { EventStore } from './store';
 import type { SpanTable } from './spans';
-import type { AddressSpace, InvalidationOrigin, InvalidationRecord, Marker, MigrationRecord } from './types';
-import { type PageRec, type PageTable, MAX_WINDOW_PAGES, vpnOf, vpnRange } from './pages';
+import type { AddressSpace, InvalidationRecord, Marker, MigrationRecord } from './types';
+import { type PageTable, MAX_WINDOW_PAGES, vpnOf, vpnRange } from './pages';
 import { DOMAIN_KINDS, S_DEVICE, S_EXCLUSIVE, S_SYSTEM, S_TO_DEVICE, S_TO_SYSTEM, S_UNKNOWN, S_UNMAPPED } from './kinds';
-import { classifyOrigin, originFromSyscall } from '../decode/origin';
+import { classifyOrigin } from '../decode/origin';
+import { HIGH_ADDR, NO_EVIDENCE, type OpenMigration, originOf, refine, sharedEvidence, type TaskContext } from './replayContext';
 import { MIGRATE_VMA_SELECT_DEVICE_COHERENT, MIGRATE_VMA_SELECT_DEVICE_PRIVATE, MIGRATE_VMA_SELECT_SYSTEM } from '../decode/enums';
 import { baseFunction, functionInfo } from '../decode/functions';
 
-interface OpenMigration {
-  rec: MigrationRecord;
-  pending: Map<PageRec, number>;
-  removed: Set<number>;
-  sawPteRemove: boolean;
-  inSetup: boolean;
-  innerMoved: number;
-  innerEagain: number;
-  innerSeen: boolean;
-  outerMoved: number;
-  outerEagain: number;
-}
-
-interface TaskContext {
-  migration?: OpenMigration;
-  invStack: InvalidationRecord[];
-  syscall?: string;
-  munmapRange?: [number, number];
-  inMigrateToRam: number;
-  inSwapFault: number;
-  inExclusive: number;
-}
-
 const MOVE_INNER = new Set(['folio_migrate_mapping', 'migrate_page_move_mapping', '__folio_migrate_mapping']);
-const HIGH_ADDR = 2 ** 63;
 /** Shared empty list for records without invalidations (read-only by contract: the model's arrays are views). */
 const NO_IDS: number[] = [];
-const NO_EVIDENCE: string[] = [];
-/** Origin evidence lists repeat endlessly (`stack`, `try_to_migrate_one`): share one array per distinct list. */
-const evidenceCache = new Map<string, string[]>();
-function sharedEvidence(e: string[]): string[] {
-  const k = e.join('\u0000');
-  let v = evidenceCache.get(k);
-  if (!v) evidenceCache.set(k, (v = e));
-  return v;
-}
 const IGNORED = new Set<string>(['generic', 'function', 'tlb-flush', 'page-ref', 'remove-migration-ptes', 'try-to-migrate', 'migrate-collect', 'migrate-unmap', 'move-mapping', 'device-free', 'invalidate-secondary', 'copy-page-range', 'change-protection', 'change-protection-ret', 'hmm-range-fault', 'hmm-range-fault-ret', 'thp-split', 'thp-split-ret', 'migration-wait', 'sched-block', 'device-fault', 'unmap', 'exclusive-one-ret']);
 
 export interface ReplayResult {
@@ -121,48 +89,6 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
   const revertPending = (m: OpenMigration, id: number, ts: number) => {
     for (const [page, prev] of m.pending) page.setState(prev, id, ts);
     m.pending.clear();
-  };
-
-  const originOf = (id: number, t: TaskContext, rec: InvalidationRecord): { origin: InvalidationOrigin; evidence: string[] } => {
-    const x = store.extra(id);
-    if (x?.stackOrigin) return { origin: x.stackOrigin.origin, evidence: ['stack', ...x.stackOrigin.evidence] };
-    const s = store.span.get(id);
-    if (s >= 0) {
-      const chain = spans.chain(store, s);
-      const o = classifyOrigin(chain);
-      if (o) return { origin: o.origin, evidence: ['span', ...o.evidence] };
-    }
-    const sc = originFromSyscall(t.syscall);
-    if (sc) return { origin: sc, evidence: ['syscall', `sys_${t.syscall}`] };
-    const m = t.migration;
-    switch (rec.event) {
-      case 'UNMAP':
-        if (rec.end >= HIGH_ADDR) return { origin: 'exit', evidence: ['event', 'UNMAP of the whole address space'] };
-        break;
-      case 'MIGRATE':
-        if (m) return { origin: m.inSetup ? 'migrate_vma_setup' : 'migrate_vma_pages', evidence: ['event', 'inside the open migration'] };
-        break;
-      case 'EXCLUSIVE':
-        if (t.inExclusive > 0) return { origin: 'make_device_exclusive', evidence: ['event', 'inside make_device_exclusive'] };
-        if (t.inSwapFault > 0) return { origin: 'remove_device_exclusive_entry', evidence: ['event', 'inside do_swap_page'] };
-        break;
-      case 'CLEAR':
-        if (m?.inSetup) return { origin: 'try_to_migrate_one', evidence: ['event', 'inside migrate_vma_setup unmap'] };
-        break;
-      case 'PROTECTION_VMA':
-        return { origin: 'mprotect', evidence: ['event', 'PROTECTION_VMA is issued by change_protection'] };
-      default:
-        break;
-    }
-    return { origin: 'unknown', evidence: [] };
-  };
-
-  /** unmap_vmas/zap alone does not say who unmapped: the whole-mm UNMAP is exit, a syscall names the rest. */
-  const refine = (o: { origin: InvalidationOrigin; evidence: string[] }, rec: InvalidationRecord, t: TaskContext) => {
-    if (o.origin !== 'zap') return o;
-    if (rec.event === 'UNMAP' && rec.end >= HIGH_ADDR) return { origin: 'exit' as const, evidence: [...o.evidence, 'UNMAP of the whole address space'] };
-    const sc = originFromSyscall(t.syscall);
-    return sc ? { origin: sc, evidence: [...o.evidence, `sys_${t.syscall}`] } : o;
   };
 
   const setRange = (space: AddressSpace, start: number, end: number, state: number, id: number, ts: number) => {
@@ -397,7 +323,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
           owner, blockable: blk < 0 ? undefined : blk === 1, origin: 'unknown', originEvidence: NO_EVIDENCE, startId: id, startTs: ts,
           callbacks: [], migrationId: m?.rec.id,
         };
-        const o = refine(originOf(id, t, rec), rec, t);
+        const o = refine(originOf(store, spans, id, t, rec), rec, t);
         rec.origin = o.origin;
         rec.originEvidence = sharedEvidence(o.evidence);
         if (kind === 'driver-invalidate') {

@@ -1,0 +1,92 @@
+/**
+ * The origin of an invalidation as the replay sees it: the attached stack first, then the chain of enclosing
+ * call spans, then the task's syscall, then what the event itself implies in its context (an EXCLUSIVE inside
+ * make_device_exclusive, a MIGRATE inside an open migration, the whole-mm UNMAP of exit).
+ */
+
+import type { EventStore } from './store';
+import type { SpanTable } from './spans';
+import type { InvalidationOrigin, InvalidationRecord, MigrationRecord } from './types';
+import type { PageRec } from './pages';
+import { classifyOrigin, originFromSyscall } from '../decode/origin';
+
+export interface OpenMigration {
+  rec: MigrationRecord;
+  pending: Map<PageRec, number>;
+  removed: Set<number>;
+  sawPteRemove: boolean;
+  inSetup: boolean;
+  innerMoved: number;
+  innerEagain: number;
+  innerSeen: boolean;
+  outerMoved: number;
+  outerEagain: number;
+}
+
+export interface TaskContext {
+  migration?: OpenMigration;
+  invStack: InvalidationRecord[];
+  syscall?: string;
+  munmapRange?: [number, number];
+  inMigrateToRam: number;
+  inSwapFault: number;
+  inExclusive: number;
+}
+
+export const HIGH_ADDR = 2 ** 63;
+
+export type OriginOf = { origin: InvalidationOrigin; evidence: string[] };
+
+/** Shared empty evidence (read-only by contract). */
+export const NO_EVIDENCE: string[] = [];
+/** Origin evidence lists repeat endlessly (`stack`, `try_to_migrate_one`): share one array per distinct list. */
+const evidenceCache = new Map<string, string[]>();
+export function sharedEvidence(e: string[]): string[] {
+  const k = e.join('\u0000');
+  let v = evidenceCache.get(k);
+  if (!v) evidenceCache.set(k, (v = e));
+  return v;
+}
+
+export function originOf(store: EventStore, spans: SpanTable, id: number, t: TaskContext, rec: InvalidationRecord): OriginOf {
+  const x = store.extra(id);
+  if (x?.stackOrigin) return { origin: x.stackOrigin.origin, evidence: ['stack', ...x.stackOrigin.evidence] };
+  const s = store.span.get(id);
+  if (s >= 0) {
+    const chain = spans.chain(store, s);
+    const o = classifyOrigin(chain);
+    if (o) return { origin: o.origin, evidence: ['span', ...o.evidence] };
+  }
+  const sc = originFromSyscall(t.syscall);
+  if (sc) return { origin: sc, evidence: ['syscall', `sys_${t.syscall}`] };
+  const m = t.migration;
+  switch (rec.event) {
+    case 'UNMAP':
+      if (rec.end >= HIGH_ADDR) return { origin: 'exit', evidence: ['event', 'UNMAP of the whole address space'] };
+      break;
+    case 'MIGRATE':
+      if (m) return { origin: m.inSetup ? 'migrate_vma_setup' : 'migrate_vma_pages', evidence: ['event', 'inside the open migration'] };
+      break;
+    case 'EXCLUSIVE':
+      if (t.inExclusive > 0) return { origin: 'make_device_exclusive', evidence: ['event', 'inside make_device_exclusive'] };
+      if (t.inSwapFault > 0) return { origin: 'remove_device_exclusive_entry', evidence: ['event', 'inside do_swap_page'] };
+      break;
+    case 'CLEAR':
+      if (m?.inSetup) return { origin: 'try_to_migrate_one', evidence: ['event', 'inside migrate_vma_setup unmap'] };
+      break;
+    case 'PROTECTION_VMA':
+      return { origin: 'mprotect', evidence: ['event', 'PROTECTION_VMA is issued by change_protection'] };
+    default:
+      break;
+  }
+  return { origin: 'unknown', evidence: [] };
+}
+
+/** unmap_vmas/zap alone does not say who unmapped: the whole-mm UNMAP is exit, a syscall names the rest. */
+export function refine(o: OriginOf, rec: InvalidationRecord, t: TaskContext): OriginOf {
+  if (o.origin !== 'zap') return o;
+  if (rec.event === 'UNMAP' && rec.end >= HIGH_ADDR) return { origin: 'exit' as const, evidence: [...o.evidence, 'UNMAP of the whole address space'] };
+  const sc = originFromSyscall(t.syscall);
+  return sc ? { origin: sc, evidence: [...o.evidence, `sys_${t.syscall}`] } : o;
+}
+
