@@ -7,6 +7,7 @@ import { naiveBaseline } from './stageNaive';
 import { statsStage } from './stageStats';
 import { modelStage } from './stage-model';
 import { tracedatStage } from './stage-tracedat';
+import { analyzeStage } from './stage-analyze';
 
 export interface BenchStage {
   name: string;
@@ -16,4 +17,4 @@ export interface BenchStage {
   run(file: string): Promise<number>;
 }
 
-export const stages: BenchStage[] = [naiveBaseline, statsStage, modelStage, tracedatStage];
+export const stages: BenchStage[] = [naiveBaseline, statsStage, modelStage, tracedatStage, analyzeStage];

@@ -19,16 +19,88 @@ function hasKindIndex(model: TraceModel): model is KindIndexedModel {
   return typeof (model as Partial<KindIndexedModel>).eventIdsOfKind === 'function';
 }
 
-/** The columnar model exposes its store's kind column; reading it avoids materialising every event. */
-type KindColumn = (id: number) => DomainKind;
+/** A fact event: a DomainEvent, plus whether a printed PTE is present when the model decoded it. */
+export type FactEvent = DomainEvent & { ptePresent?: boolean };
 
-function kindColumn(model: TraceModel): KindColumn | undefined {
-  const store = (model as { store?: { kindOf?: unknown } }).store;
-  if (store && typeof store.kindOf === 'function') {
-    const f = store.kindOf as (id: number) => DomainKind;
-    return (id) => f.call(store, id);
+interface Column {
+  get(i: number): number;
+}
+
+/**
+ * The columnar model's store, read directly for fact events: model.event() re-reads raw fields (from the file
+ * for large traces) and builds a summary, which detectors do not need for most kinds. Checked structurally; any
+ * model without it takes the model.event() path.
+ */
+interface StoreColumns {
+  kindOf(id: number): DomainKind;
+  ts: Column;
+  pid: Column;
+  line: Column;
+  offset: Column;
+  cpu: Column;
+  comm: Column;
+  name: Column;
+  str(col: Column, id: number): string | undefined;
+  funcOf(id: number): string | undefined;
+  addrOf(id: number): number | undefined;
+  rangeOf(id: number): [number, number] | undefined;
+  retOf(id: number): number | undefined;
+  notifierOf(id: number): DomainEvent['notifierEvent'];
+  pteOf(id: number): { kind: string } | undefined;
+}
+
+function storeOf(model: TraceModel): { store: StoreColumns; asOf: (pid: number) => AddressSpace } | undefined {
+  const m = model as { store?: Partial<StoreColumns>; asOf?: unknown };
+  const st = m.store;
+  if (!st || typeof m.asOf !== 'function') return undefined;
+  const fns: (keyof StoreColumns)[] = ['kindOf', 'str', 'funcOf', 'addrOf', 'rangeOf', 'retOf', 'notifierOf', 'pteOf'];
+  const cols: (keyof StoreColumns)[] = ['ts', 'pid', 'line', 'offset', 'cpu', 'comm', 'name'];
+  if (!fns.every((f) => typeof st[f] === 'function') || !cols.every((c) => typeof (st[c] as Column | undefined)?.get === 'function')) return undefined;
+  const asOf = m.asOf as (pid: number) => AddressSpace;
+  return { store: st as StoreColumns, asOf: (pid) => asOf.call(model, pid) };
+}
+
+/** Kinds whose raw fields the detectors read (split freeze, syscall arguments): these go through model.event(). */
+const NEEDS_FIELDS = new Set<DomainKind>(['thp-split', 'syscall', 'syscall-ret']);
+
+/** Function-tracer events are kept only when they are device-side invalidation work (see ownership.ts). */
+const WORK_FUNCTION = /^(nouveau_svmm_invalidate|nouveau_pfns_clear|svm_range_evict|svm_range_unmap_from_gpus|amdgpu_vm_update_range|xe_svm_range_notifier_event_begin|xe_vm_range_tilemask_tlb_inval|xe_gt_tlb_invalidation_range|drm_gpusvm_notifier_invalidate|dmirror_do_update)\b/;
+
+function lite(store: StoreColumns, asOf: (pid: number) => AddressSpace, id: number, kind: DomainKind): FactEvent {
+  const pid = store.pid.get(id);
+  const ev: FactEvent = {
+    id,
+    line: store.line.get(id),
+    offset: store.offset.get(id),
+    ts: store.ts.get(id),
+    cpu: store.cpu.get(id),
+    pid,
+    comm: store.str(store.comm, id) ?? '',
+    as: asOf(pid),
+    kind,
+    name: store.str(store.name, id) ?? '',
+    fields: {},
+    summary: '',
+    rawKind: 'kprobe',
+  };
+  const func = store.funcOf(id);
+  if (func) ev.func = func;
+  const addr = store.addrOf(id);
+  if (addr !== undefined) ev.addr = addr;
+  const r = store.rangeOf(id);
+  if (r) {
+    ev.start = r[0];
+    ev.end = r[1];
   }
-  return undefined;
+  const ret = store.retOf(id);
+  if (ret !== undefined) ev.ret = ret;
+  const ne = store.notifierOf(id);
+  if (ne) ev.notifierEvent = ne;
+  if (kind === 'migration-pte-remove' || kind === 'migration-pte-set') {
+    const pte = store.pteOf(id);
+    if (pte) ev.ptePresent = pte.kind === 'present';
+  }
+  return ev;
 }
 
 /** Kinds the detectors read directly (records cover migrations and invalidations). */
@@ -85,6 +157,12 @@ export class Facts {
   /** Whether any driver invalidate callback was captured (so "no callback" means "no mirror"). */
   readonly callbacksCaptured: boolean;
   private readonly migrationsOfPid = new Map<number, MigrationRecord[]>();
+  /**
+   * tlb_flush events (often the most frequent line of a trace) kept as two parallel arrays, not objects: the
+   * detectors only ask "did a task of this mm flush in this window". In file order.
+   */
+  private readonly tlbTs: number[] = [];
+  private readonly tlbAs: AddressSpace[] = [];
   /** Events materialised so far (fact events, evidence lookups): the model's event() is not free. */
   private readonly cache = new Map<number, DomainEvent>();
 
@@ -109,11 +187,28 @@ export class Facts {
       all.sort((a, b) => a.id - b.id);
       for (const ev of all) add(ev);
     } else {
-      const kindOf = kindColumn(model);
+      const cols = storeOf(model);
       for (let id = 0; id < model.eventCount; id++) {
-        if (kindOf && !wanted.has(kindOf(id))) continue;
-        const ev = model.event(id);
-        if (wanted.has(ev.kind)) add(ev);
+        if (cols) {
+          const kind = cols.store.kindOf(id);
+          if (!wanted.has(kind)) continue;
+          if (kind === 'function' && !WORK_FUNCTION.test(cols.store.funcOf(id) ?? '')) continue;
+          if (kind === 'tlb-flush') {
+            this.tlbTs.push(cols.store.ts.get(id));
+            this.tlbAs.push(cols.asOf(cols.store.pid.get(id)));
+            continue;
+          }
+          add(NEEDS_FIELDS.has(kind) ? model.event(id) : lite(cols.store, cols.asOf, id, kind));
+        } else {
+          const ev = model.event(id);
+          if (!wanted.has(ev.kind) || (ev.kind === 'function' && !WORK_FUNCTION.test(ev.func ?? ev.name))) continue;
+          if (ev.kind === 'tlb-flush') {
+            this.tlbTs.push(ev.ts);
+            this.tlbAs.push(ev.as);
+            continue;
+          }
+          add(ev);
+        }
       }
     }
     this.migrations = [...model.migrations].sort((a, b) => a.setupTs - b.setupTs || a.id - b.id);
@@ -208,6 +303,24 @@ export class Facts {
       this.cache.set(id, ev);
     }
     return ev;
+  }
+
+  /** Whether a task of `as` flushed its TLB in [fromTs, toTs]. */
+  tlbFlushed(as: AddressSpace, fromTs: number, toTs: number): boolean {
+    const ts = this.tlbTs;
+    let lo = 0;
+    let hi = ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ts[mid] < fromTs) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < ts.length && ts[i] <= toTs; i++) if (this.tlbAs[i] === as) return true;
+    return false;
+  }
+
+  get tlbFlushCount(): number {
+    return this.tlbTs.length;
   }
 
   of(kind: DomainKind): readonly DomainEvent[] {

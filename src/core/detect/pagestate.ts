@@ -11,7 +11,7 @@
  */
 
 import type { AddressSpace, DomainEvent, MigrationRecord, PageState, TraceModel } from '../model/types';
-import { Facts } from './facts';
+import { Facts, type FactEvent } from './facts';
 import { vpnOf } from './util';
 
 interface Step {
@@ -88,7 +88,7 @@ export class PageStates {
         out.restoredInSetup.set(vpn, ev);
         continue;
       }
-      const present = ptePresent(ev.fields.pte);
+      const present = ptePresent(ev.fields.pte) ?? (ev as FactEvent).ptePresent;
       let state: PageState | undefined;
       if (present !== undefined) state = present ? 'system' : 'device-private';
       else state = this.model.stateAround(m.as, vpn, ev.id).after;

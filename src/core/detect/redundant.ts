@@ -39,7 +39,7 @@ export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: num
       if (ev.as === as && ev.start !== undefined && ev.end !== undefined && overlaps(ev.start, ev.end, start, end)) return true;
     }
   }
-  for (const ev of d.facts.inWindow('tlb-flush', fromTs, toTs)) if (d.facts.asOfPid.get(ev.pid) === as) return true;
+  if (d.facts.tlbFlushed(as, fromTs, toTs)) return true;
   for (const ev of d.facts.inWindow('change-protection-ret', fromTs, toTs)) if (d.facts.asOfPid.get(ev.pid) === as && (ev.ret ?? 1) > 0) return true;
   for (let i = firstCallAt(calls, fromTs); i < calls.length; i++) {
     const c = calls[i];
