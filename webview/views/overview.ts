@@ -12,7 +12,7 @@ import type { DomainKind, LodAggregate } from '../../src/core/model/types';
 import { LIMITS } from '../../src/protocol';
 import { Chart, xZoomOptions } from '../lib/charts';
 import { dataTable, el, icon, replace } from '../lib/dom';
-import { FAMILY_WORDS, familyOf, formatCount, formatDuration, formatTs, type KindFamily } from '../lib/format';
+import { FAMILY_WORDS, clampWindow, familyOf, formatCount, formatDuration, formatTs, type KindFamily } from '../lib/format';
 import { request } from '../lib/rpc';
 import { current, subscribe, update } from '../lib/store';
 import { withAlpha, type ChartTheme } from '../lib/theme';
@@ -72,6 +72,12 @@ export class Overview {
   private readonly windowLabel = el('span', { class: 'window-label', role: 'status' });
   private readonly rateCanvas = el('canvas', { role: 'img', 'aria-label': 'Events per time bucket, stacked by kind' });
   private readonly findingsCanvas = el('canvas', { role: 'img', 'aria-label': 'Findings on the time axis by severity' });
+  private readonly rateBox = el('div', {
+    class: 'chart-box rate-box',
+    tabindex: 0,
+    role: 'group',
+    'aria-label': 'Event rate chart. + and − zoom the time window, ← and → move it, 0 shows the whole trace.',
+  });
   private requestSeq = 0;
   private findings: Finding[] = [];
 
@@ -89,8 +95,8 @@ export class Overview {
         'section',
         { class: 'chart-section', 'aria-label': 'Event rate' },
         el('div', { class: 'section-head' }, el('h2', {}, 'Event rate by kind'), this.windowLabel, reset),
-        el('p', { class: 'hint' }, 'Drag across the chart to select a time window (it filters findings and timelines); Ctrl+wheel zooms, Shift+drag pans.'),
-        el('div', { class: 'chart-box rate-box' }, this.rateCanvas),
+        el('p', { class: 'hint' }, 'Drag across the chart to select a time window (it filters findings and timelines); Ctrl+wheel zooms, Shift+drag pans; with the keyboard: + − ← → and 0.'),
+        this.rateBox,
         el('details', {}, el('summary', {}, 'Event rate as a table'), this.rateTable),
       ),
       el(
@@ -102,6 +108,8 @@ export class Overview {
       ),
       el('details', { class: 'markers-section' }, this.markersSummary, this.markersBox),
     );
+    this.rateBox.appendChild(this.rateCanvas);
+    this.rateBox.addEventListener('keydown', (e) => this.onRateKey(e));
     subscribe((s, changed) => {
       if (changed.has('window')) {
         this.showWindowLabel();
@@ -223,6 +231,30 @@ export class Overview {
     const show = idx.every((i) => !chart.isDatasetVisible(i));
     for (const i of idx) chart.setDatasetVisibility(i, show);
     chart.update('none');
+  }
+
+  /** Keyboard brushing: the same window the drag selects, without a mouse. */
+  private onRateKey(e: KeyboardEvent): void {
+    const first = this.summary.firstTs;
+    const last = Math.max(this.summary.lastTs, first + 1);
+    const w = current().window ?? { fromTs: first, toTs: last };
+    const span = w.toTs - w.fromTs;
+    const mid = w.fromTs + span / 2;
+    let next: [number, number] | undefined;
+    if (e.key === '+' || e.key === '=') next = [mid - span / 4, mid + span / 4];
+    else if (e.key === '-') next = [mid - span, mid + span];
+    else if (e.key === 'ArrowLeft') next = [w.fromTs - span / 5, w.toTs - span / 5];
+    else if (e.key === 'ArrowRight') next = [w.fromTs + span / 5, w.toTs + span / 5];
+    else if (e.key === '0' || e.key === 'Escape') {
+      this.resetWindow();
+      e.preventDefault();
+      return;
+    } else return;
+    e.preventDefault();
+    const [from, to] = clampWindow(Math.round(next[0]), Math.round(next[1]), first, last);
+    if (from <= first && to >= last) return this.resetWindow();
+    update({ window: { fromTs: from, toTs: to } });
+    void this.loadRate(from, to);
   }
 
   private onZoom(chart: Chart): void {
