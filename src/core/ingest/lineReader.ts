@@ -41,9 +41,12 @@ export interface LineReadResult {
 }
 
 export async function forEachLine(path: string, onLine: LineHandler, opts: LineReadOptions = {}): Promise<LineReadResult> {
-  const chunkSize = Math.max(4096, opts.chunkSize ?? DEFAULT_CHUNK);
-  const cap = Math.max(256, opts.maxLineBytes ?? DEFAULT_MAX_LINE);
   const fh = await open(path, 'r');
+  // small files get small buffers (the extension and the tests open many small traces)
+  const size = (await fh.stat()).size;
+  const chunkSize = Math.max(4096, Math.min(opts.chunkSize ?? DEFAULT_CHUNK, size + 1));
+  const cap = Math.max(256, opts.maxLineBytes ?? DEFAULT_MAX_LINE);
+  const carryArea = Math.min(cap, size + 1);
   const res: LineReadResult = {
     bytes: 0,
     lines: 0,
@@ -56,12 +59,12 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
   };
   // Two buffers, so the next chunk is read while this one is parsed. Each is [carry area | chunk]: the
   // unfinished line at the end of one chunk is copied just before the next chunk's data.
-  const bufs = [Buffer.allocUnsafe(cap + chunkSize), Buffer.allocUnsafe(cap + chunkSize)];
+  const bufs = [Buffer.allocUnsafe(carryArea + chunkSize), Buffer.allocUnsafe(carryArea + chunkSize)];
   let cur = 0;
   let filePos = 0; // file offset where the chunk being read starts
-  let pending = fh.read(bufs[0], cap, chunkSize, 0);
+  let pending = fh.read(bufs[0], carryArea, chunkSize, 0);
   try {
-    const total = (await fh.stat()).size;
+    const total = size;
     let carry = 0; // bytes of an unfinished line in front of the current chunk
     let skipping = false; // inside the tail of an overlong line already delivered
     let lineNo = 0;
@@ -86,20 +89,20 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
         pending = Promise.resolve({ bytesRead: 0, buffer: buf });
         if (bytesRead !== 0) res.cancelled = true;
         if (!res.cancelled && carry > 0) {
-          base = filePos - cap;
+          base = filePos - carryArea;
           res.truncatedLastLine = true;
-          emit(cap - carry, cap, false);
+          emit(carryArea - carry, carryArea, false);
         }
         res.bytes = filePos;
         break;
       }
-      base = filePos - cap;
-      const dataEnd = cap + bytesRead;
+      base = filePos - carryArea;
+      const dataEnd = carryArea + bytesRead;
       filePos += bytesRead;
       const other = bufs[cur ^ 1];
-      pending = fh.read(other, cap, chunkSize, filePos);
+      pending = fh.read(other, carryArea, chunkSize, filePos);
       const view = buf.subarray(0, dataEnd);
-      let pos = cap - carry;
+      let pos = carryArea - carry;
       const region = view.subarray(pos);
       // a region starts on a line start unless we are skipping an overlong line
       if (!res.invalidUtf8 && !isUtf8(region)) res.invalidUtf8 = checkUtf8AcrossBoundary(region, 0);
@@ -122,13 +125,14 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
         pos = nl + 1;
       }
       const rem = dataEnd - pos;
-      if (rem >= cap) {
-        // no newline within the cap: deliver what fits, skip to the next newline
-        emit(pos, pos + cap, true);
+      if (rem >= cap || rem > carryArea) {
+        // no newline within the cap: deliver what fits, skip to the next newline (a file that grew while
+        // being read can also outgrow a small carry area: same treatment, never an overflow)
+        emit(pos, pos + Math.min(cap, rem), true);
         skipping = true;
         carry = 0;
       } else {
-        if (rem > 0) buf.copy(other, cap - rem, pos, dataEnd);
+        if (rem > 0) buf.copy(other, carryArea - rem, pos, dataEnd);
         carry = rem;
       }
       res.bytes = filePos;

@@ -1,7 +1,7 @@
 /**
  * Property test: real lines of every format, mutated at random (seeded, reproducible), must never throw,
  * never hang, and always leave every line accounted for (parsed + unparsed + comment + blank = lines).
- * 10k mutated lines go straight through each format's line parser; a few hundred whole mutated files go
+ * 10k mutated lines go straight through each format's line parser; 40 whole mutated files go
  * through readTrace (where refusing a file with a TraceInputError is an allowed outcome).
  */
 
@@ -102,7 +102,7 @@ test('mutated whole files through readTrace: a summary with every line accounted
   const rnd = prng(42);
   let read = 0;
   let refused = 0;
-  for (let f = 0; f < 100; f++) {
+  for (let f = 0; f < 40; f++) {
     const src = SOURCES[f % SOURCES.length];
     const lines = readFileSync(fixture(...src.file)).toString('latin1').split('\n').slice(0, 200);
     const out = lines.map((l) => (rnd() < 0.3 ? mutate(Buffer.from(l, 'latin1'), rnd) : Buffer.from(l, 'latin1')));
@@ -116,5 +116,5 @@ test('mutated whole files through readTrace: a summary with every line accounted
       refused++;
     }
   }
-  assert.ok(read > 50, `only ${read} of 100 mutated files were read (${refused} refused)`);
+  assert.ok(read > 20, `only ${read} of 40 mutated files were read (${refused} refused)`);
 });
