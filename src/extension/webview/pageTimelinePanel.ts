@@ -44,11 +44,15 @@ export class PageTimelinePanel implements vscode.Disposable {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(PAGE_TIMELINE_VIEW, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
-          this.adopt(panel, isState(state) ? vscode.Uri.parse(state.trace) : undefined);
-          if (isState(state)) {
-            this.follow = state.follow === true;
-            await this.show(vscode.Uri.parse(state.trace), state.as, state.vpns);
+          // a panel closed before it ever showed a page has nothing to restore
+          if (!isState(state) || this.panel) {
+            panel.dispose();
+            return;
           }
+          const trace = vscode.Uri.parse(state.trace);
+          this.follow = state.follow === true;
+          this.adopt(panel, trace);
+          await this.show(trace, state.as, state.vpns);
         },
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
@@ -81,11 +85,11 @@ export class PageTimelinePanel implements vscode.Disposable {
     });
   }
 
-  private adopt(panel: vscode.WebviewPanel, trace: vscode.Uri | undefined): void {
+  private adopt(panel: vscode.WebviewPanel, trace: vscode.Uri): void {
     this.panel = panel;
     panel.webview.options = webviewOptions(this.context.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri, 'pageTimeline', 'Page timeline');
-    this.session = new WebviewSession(panel.webview, trace ?? vscode.Uri.parse('untitled:none'), this.services, {
+    this.session = new WebviewSession(panel.webview, trace, this.services, {
       openPageTimeline: (t, as, vpns) => this.show(t, as, vpns),
       setFollow: (follow) => {
         this.follow = follow;
