@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IntervalIndex } from '../../../src/core/model/intervalIndex';
+
+test('a range is stored once and found from every page it covers, and only from those', () => {
+  const ix = new IntervalIndex();
+  const base = 0x7f0000000; // vpn
+  ix.add(base, base + 512, 1); // a 2 MiB CLEAR
+  ix.add(base + 10, base + 11, 2); // one page
+  ix.add(base + 600, base + 608, 3);
+  ix.add(0, 2 ** 52, 4); // exit's UNMAP of the whole address space
+  ix.finish();
+  assert.equal(ix.size, 4);
+  assert.deepEqual(ix.stab(base), [1, 4]);
+  assert.deepEqual(ix.stab(base + 10), [1, 2, 4]);
+  assert.deepEqual(ix.stab(base + 511), [1, 4]);
+  assert.deepEqual(ix.stab(base + 512), [4]);
+  assert.deepEqual(ix.stab(base + 607), [3, 4]);
+  assert.deepEqual(ix.stab(base - 1), [4]);
+});
+
+test('stabbing stays correct when a long range precedes many short ones', () => {
+  const ix = new IntervalIndex();
+  ix.add(0, 1000, 0);
+  for (let i = 1; i <= 500; i++) ix.add(i * 2, i * 2 + 1, i);
+  ix.finish();
+  assert.deepEqual(ix.stab(999), [0]);
+  assert.deepEqual(ix.stab(500), [0, 250]);
+});
