@@ -14,6 +14,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { codecFor, decompressBlock } from '../../src/core/ingest/tracedat/compression';
 import { readTraceDat } from '../../src/core/ingest/tracedat/index';
@@ -203,20 +204,30 @@ async function main(): Promise<void> {
   const file = buildLargeTraceDat(size);
   const mb = statSync(file).size / (1 << 20);
   process.stdout.write(`file ${file} (${mb.toFixed(0)} MiB, v7, uncompressed flyrecord)\n`);
+  process.stdout.write(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const events = await readStats(file);
   const ours = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(`hmm-trace reader (stats mode): ${ours.toFixed(2)} s, ${events} events, ${(mb / ours).toFixed(0)} MB/s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`);
+  const c1 = process.cpuUsage(c0);
+  const oursCpu = (c1.user + c1.system) / 1e6;
+  process.stdout.write(
+    `hmm-trace reader (stats mode):  ${ours.toFixed(2)} s wall, ${oursCpu.toFixed(2)} s CPU, ${events} events, ` +
+      `${(mb / ours).toFixed(0)} MB/s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,
+  );
+  // the shell's `times` reports the CPU time of its finished children: trace-cmd's own user+sys seconds
   const t1 = process.hrtime.bigint();
-  const tc = spawnSync('trace-cmd', ['report', '-i', file], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const tc = spawnSync('sh', ['-c', `trace-cmd report -i '${file.replace(/'/g, '')}' > /dev/null 2>&1 || exit 3; times`], { encoding: 'utf8' });
   const theirs = Number(process.hrtime.bigint() - t1) / 1e9;
   if (tc.error || tc.status !== 0) {
     process.stdout.write(`trace-cmd report: not run (${tc.error ? tc.error.message : `exit ${tc.status}`})\n`);
     return;
   }
-  const wc = spawnSync('sh', ['-c', `trace-cmd report -i '${file}' 2>/dev/null | grep -c ': '`], { encoding: 'utf8' });
-  process.stdout.write(`trace-cmd report > /dev/null: ${theirs.toFixed(2)} s (${wc.stdout.trim()} event lines)\n`);
-  process.stdout.write(`ratio: trace-cmd / hmm-trace = ${(theirs / ours).toFixed(2)}x\n`);
+  const child = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s\s*$/.exec(tc.stdout.trim());
+  const theirsCpu = child ? Number(child[1]) * 60 + Number(child[2]) + Number(child[3]) * 60 + Number(child[4]) : NaN;
+  const wc = spawnSync('sh', ['-c', `trace-cmd report -i '${file.replace(/'/g, '')}' 2>/dev/null | grep -c ': '`], { encoding: 'utf8' });
+  process.stdout.write(`trace-cmd report > /dev/null:   ${theirs.toFixed(2)} s wall, ${theirsCpu.toFixed(2)} s CPU (${wc.stdout.trim()} event lines)\n`);
+  process.stdout.write(`ratio trace-cmd / hmm-trace: ${(theirs / ours).toFixed(1)}x wall, ${(theirsCpu / oursCpu).toFixed(1)}x CPU\n`);
 }
 
 // bundled into bench.js too (through stages.ts), where require.main is bench.js: run only as its own entry
