@@ -4,7 +4,7 @@
  */
 
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { analyzeFile } from '../../../src/core/analyze';
 import { planDiagnostics } from '../../../src/extension/pure/findingsPlan';
@@ -55,6 +55,28 @@ describe('editor: diagnostics on real captures', () => {
       // severities never increase down the list
       const ranks = diags.map((d) => d.severity);
       assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
+    });
+  }
+
+  // every real text capture: the Problems panel shows exactly the core's findings (codes, lines, order)
+  const ALL = ['k6.1', 'k6.12'].flatMap((dir) =>
+    readdirSync(capture(dir).fsPath)
+      .filter((n) => n.endsWith('.txt') && !n.startsWith('_'))
+      .map((n) => [dir, n] as const),
+  );
+  for (const [dir, name] of ALL) {
+    it(`${dir}/${name}: diagnostics equal the core's findings (codes, lines, most severe first)`, async function () {
+      this.timeout(120000);
+      const uri = capture(dir, name);
+      const { state } = await openAnalysed(uri);
+      const analysis = await analyzeFile(uri.fsPath);
+      const plan = planDiagnostics(analysis.findings, new Set(), vscode.workspace.getConfiguration('hmmTrace').get<number>('maxDiagnostics', 200));
+      const got = vscode.languages
+        .getDiagnostics(uri)
+        .filter((d) => d.source === 'hmm-trace' && d.severity !== vscode.DiagnosticSeverity.Hint)
+        .map((d) => `${codeOf(d)}@${d.range.start.line + 1}`);
+      assert.deepEqual(got, plan.diagnostics.map((p) => `${p.finding.rule}@${p.line}`));
+      assert.equal(state.analysis.summary.events, analysis.ingest.events);
     });
   }
 
