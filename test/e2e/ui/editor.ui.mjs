@@ -42,7 +42,7 @@ function editorCase(theme) {
           els.map((e) => getComputedStyle(e, '::after').content).filter((c) => c && c !== 'none'));
         log(`after-line annotations: ${after.slice(0, 3).join(' | ')}`);
         assert.ok(after.some((c) => /⟵ .*split-clear|⟵ .*\(/.test(c)), `no after-line annotation: ${JSON.stringify(after.slice(0, 5))}`);
-        await ctx.screenshot(`editor-diagnostics-${theme}`);
+        await ctx.screenshot(`editor-diagnostics-${theme.replace(/\W+/g, '-')}`);
 
         // hover the event line under the cursor
         await ctx.runCommand('Show or Focus Hover');
@@ -56,7 +56,7 @@ function editorCase(theme) {
         assert.match(hoverText ?? '', /split-clear/);
         assert.match(hoverText ?? '', /Show page timeline/);
         await page.waitForTimeout(300);
-        await page.screenshot({ path: path.join(SCREENSHOTS, `editor-hover-${theme}.png`) });
+        await page.screenshot({ path: path.join(SCREENSHOTS, `editor-hover-${theme.replace(/\W+/g, '-')}.png`) });
         await page.keyboard.press('Escape');
 
         // click a CodeLens "Page timeline (N pages)" → the page timeline panel opens
@@ -68,10 +68,10 @@ function editorCase(theme) {
         const view = ctx.webviewFrame(/Page timeline/);
         await view.locator('#app').waitFor({ timeout: 30000 });
         await page.waitForTimeout(1500);
-        await ctx.screenshot(`editor-codelens-timeline-${theme}`);
+        await ctx.screenshot(`editor-codelens-timeline-${theme.replace(/\W+/g, '-')}`);
       });
     },
   };
 }
 
-export const tests = [editorCase('light'), editorCase('dark')];
+export const tests = [editorCase('light'), editorCase('dark'), editorCase('Default High Contrast')];
