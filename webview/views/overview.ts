@@ -107,6 +107,7 @@ export class Overview {
         el('details', {}, el('summary', {}, 'Findings timeline as a table'), this.findingsTable),
       ),
       el('details', { class: 'markers-section' }, this.markersSummary, this.markersBox),
+      this.diagnostics(),
     );
     this.rateBox.appendChild(this.rateCanvas);
     this.rateBox.addEventListener('keydown', (e) => this.onRateKey(e));
@@ -130,6 +131,39 @@ export class Overview {
     this.findings = findings;
     this.buildFindings();
     await this.loadMarkers();
+  }
+
+  /** Latency and size of the requests this view made (what the extension measured), on demand. */
+  private diagnostics(): HTMLElement {
+    const box = el('div', { class: 'table-alt view-metrics' });
+    const refresh = el('button', { type: 'button', class: 'icon-button', 'aria-label': 'Refresh view diagnostics' }, icon('refresh'), ' Refresh');
+    const show = async () => {
+      const m = await request('metrics', {});
+      const per = new Map<string, { n: number; maxMs: number; maxBytes: number; ms: number[] }>();
+      for (const x of m) {
+        const e = per.get(x.method) ?? { n: 0, maxMs: 0, maxBytes: 0, ms: [] };
+        e.n++;
+        e.maxMs = Math.max(e.maxMs, x.ms);
+        e.maxBytes = Math.max(e.maxBytes, x.bytes);
+        e.ms.push(x.ms);
+        per.set(x.method, e);
+      }
+      const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? 0;
+      replace(
+        box,
+        dataTable(
+          `Requests answered by the extension (last ${m.length})`,
+          ['request', 'count', 'median ms', 'max ms', 'largest message (bytes)'],
+          [...per].map(([k, e]) => [k, e.n, median(e.ms).toFixed(1), e.maxMs.toFixed(1), formatCount(e.maxBytes)]),
+        ),
+      );
+    };
+    refresh.addEventListener('click', () => void show());
+    const details = el('details', { class: 'diagnostics' }, el('summary', {}, 'View diagnostics: request latency and message sizes'), refresh, box);
+    details.addEventListener('toggle', () => {
+      if ((details as HTMLDetailsElement).open) void show();
+    });
+    return details;
   }
 
   /** The test program's own annotations (trace_marker writes), shown as text, each one a link to its line. */

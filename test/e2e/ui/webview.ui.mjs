@@ -77,6 +77,13 @@ export const tests = [
         await view.locator('.grid-row[data-index="0"]').click();
         await view.locator('.state-sequence li').first().waitFor();
         log(`screenshot ${await ctx.screenshot('webview-pages-light')}`);
+        await tab(view, 'overview');
+        await view.locator('.diagnostics summary').click();
+        const rows = await view.locator('.view-metrics tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
+        assert.ok(rows.length > 3, 'the view measured its requests');
+        for (const r of await view.locator('.view-metrics tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)))) {
+          log(`request ${r[0]}: ${r[1]}×, median ${r[2]} ms, max ${r[3]} ms, largest ${r[4]} bytes`);
+        }
       });
     },
   },
