@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): HmmTraceApi {
 
   const states = new TraceStates(analysis, notes);
   const documents = new TraceDocuments(analysis, states);
-  const diagnostics = new FindingDiagnostics(states);
+  const diagnostics = new FindingDiagnostics(states, documents.onDidOpenTrace);
   const selector: vscode.DocumentSelector = { language: LANGUAGE_ID, scheme: 'file' };
 
   const findingsTree = new FindingsTreeProvider(states);

@@ -21,8 +21,11 @@ export class FindingDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('hmm-trace');
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
-  constructor(private readonly states: TraceStates) {
+  constructor(private readonly states: TraceStates, onDidOpenTrace: vscode.Event<vscode.Uri>) {
     this.disposables.push(
+      // like a linter: problems of a closed trace leave the Problems panel, and come back when it reopens
+      vscode.workspace.onDidCloseTextDocument((d) => this.collection.delete(d.uri)),
+      onDidOpenTrace((uri) => this.update(uri)),
       states.onDidChange((uri) => this.update(uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('hmmTrace.maxDiagnostics')) for (const [uri] of this.collection) this.update(uri);

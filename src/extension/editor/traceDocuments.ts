@@ -17,6 +17,7 @@ import type { TraceStates } from './traceState';
 export const LANGUAGE_ID = 'ftrace';
 /** VS Code's limit for syncing a document to extensions (files above it have no TextDocument here). */
 export const EXTENSION_SYNC_LIMIT = 50 * 1024 * 1024;
+const RELEASE_AFTER_MS = 60_000;
 const SNIFFED_EXTENSIONS = new Set(['.txt', '.log', '.out', '']);
 
 export function isTraceDocument(doc: vscode.TextDocument): boolean {
@@ -29,15 +30,20 @@ export class TraceDocuments implements vscode.Disposable {
   private readonly failed = new Set<string>();
   /** Documents switched to ftrace by content once: if the user switches one back, that choice stands. */
   private readonly switched = new Set<string>();
+  private readonly reopened = new vscode.EventEmitter<vscode.Uri>();
+  /** A trace document (re)opened: surfaces that clear on close show it again. */
+  readonly onDidOpenTrace = this.reopened.event;
 
   constructor(
     private readonly analysis: AnalysisService,
     private readonly states: TraceStates,
   ) {
     this.disposables.push(
+      this.reopened,
       vscode.workspace.onDidOpenTextDocument((d) => void this.opened(d)),
       vscode.window.onDidChangeActiveTextEditor((e) => this.focused(e)),
       vscode.window.tabGroups.onDidChangeTabs((e) => void this.tabsChanged(e.opened.concat(e.changed))),
+      vscode.workspace.onDidCloseTextDocument((d) => isTraceDocument(d) && this.scheduleRelease(d.uri)),
       vscode.workspace.onDidSaveTextDocument((d) => {
         // the analysis reads the file on disk; a saved edit means a new analysis
         if (isTraceDocument(d) && this.analysis.peek(d.uri)) void this.analyse(d.uri);
@@ -67,6 +73,27 @@ export class TraceDocuments implements vscode.Disposable {
       }
     }
     if (isTraceDocument(doc) && editorSettings(doc.uri).analyzeOnOpen) await this.analyse(doc.uri);
+    if (isTraceDocument(doc)) this.reopened.fire(doc.uri);
+  }
+
+  /**
+   * A closed trace keeps its analysis for a minute (reopening is instant), then the worker releases it,
+   * unless an editor or a webview still shows it.
+   */
+  private scheduleRelease(uri: vscode.Uri): void {
+    const timer = setTimeout(() => {
+      const k = uri.toString();
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+      const shown = tabs.some((t) => {
+        const input = t.input;
+        if (input instanceof vscode.TabInputWebview) return true; // a page timeline may be reading it
+        return (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) && input.uri.toString() === k;
+      });
+      if (shown || vscode.workspace.textDocuments.some((d) => d.uri.toString() === k)) return;
+      this.analysis.forget(uri);
+      this.states.drop(uri);
+    }, RELEASE_AFTER_MS);
+    this.disposables.push({ dispose: () => clearTimeout(timer) });
   }
 
   private focused(editor: vscode.TextEditor | undefined): void {

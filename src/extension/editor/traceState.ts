@@ -84,6 +84,11 @@ export class TraceStates implements vscode.Disposable {
     this.activeEmitter.fire(uri);
   }
 
+  /** Forgets a trace nobody looks at any more (its analysis is released by the caller). */
+  drop(uri: vscode.Uri): void {
+    if (this.states.delete(uri.toString())) this.emitter.fire(uri);
+  }
+
   private async refresh(a: TraceAnalysis): Promise<void> {
     let notes: NoteRecord[] = [];
     try {
