@@ -6,8 +6,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { readTraceDat } from '../../../src/core/ingest/tracedat/index';
 import type { RawEvent } from '../../../src/core/ingest/types';
 import { fixture } from '../helpers';
@@ -70,6 +72,24 @@ for (const file of captures()) {
     assert.match(summary.formatDetail, /v7 .*zstd.*clock mono/);
   });
 }
+
+test('a real v6 file (the munmap capture converted by trace-cmd) reads to the same events as its v7 original', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hmm-tracedat-v6-'));
+  try {
+    const file = join(dir, 'munmap-v6.dat');
+    writeFileSync(file, gunzipSync(readFileSync(fixture('tracedat', 'munmap-tracecmd-v6.dat.gz'))));
+    const { events, summary } = await readAll(file);
+    assert.match(summary.formatDetail, /^trace\.dat v6 \(uncompressed, little-endian, 64-bit long/);
+    assertMatchesReport(events, checkedInReport(fixture('tracedat', 'munmap-tracecmd.report-t.txt.gz')), 'munmap v6');
+    const v7 = await readAll(fixture('traces', 'k6.1', 'munmap-tracecmd.dat'));
+    assert.deepEqual(
+      events.map((e) => ({ ...e, offset: 0 })),
+      v7.events.map((e) => ({ ...e, offset: 0 })),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('live trace-cmd report agrees on the first capture (skipped without trace-cmd)', { skip: !traceCmdAvailable() }, async () => {
   const file = captures()[0]!;
