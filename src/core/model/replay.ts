@@ -33,6 +33,7 @@ import { baseFunction, functionInfo } from '../decode/functions';
 const MOVE_INNER = new Set(['folio_migrate_mapping', 'migrate_page_move_mapping', '__folio_migrate_mapping']);
 /** Shared empty list for records without invalidations (read-only by contract: the model's arrays are views). */
 const NO_IDS: number[] = [];
+const THP_SPLIT = new Set(['split_huge_page_to_list', 'split_huge_page_to_list_to_order', '__split_huge_page', 'split_folio_to_list']);
 const IGNORED = new Set<string>(['generic', 'function', 'tlb-flush', 'page-ref', 'remove-migration-ptes', 'try-to-migrate', 'migrate-collect', 'migrate-unmap', 'move-mapping', 'device-free', 'invalidate-secondary', 'copy-page-range', 'change-protection', 'change-protection-ret', 'hmm-range-fault', 'hmm-range-fault-ret', 'thp-split', 'thp-split-ret', 'migration-wait', 'sched-block', 'device-fault', 'unmap', 'exclusive-one-ret']);
 
 export interface ReplayResult {
@@ -230,6 +231,13 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
       case 'migration-pmd-remove': {
         if (addr === undefined) break;
         const vpn = vpnOf(addr);
+        // A THP split (split_huge_page_to_list inside collect) remaps every subpage through
+        // remove_migration_ptes: the page did not move and the migration goes on, so this is no restore.
+        const s0 = store.span.get(id);
+        if (s0 >= 0 && spans.chain(store, s0).some((f) => THP_SPLIT.has(f))) {
+          if (page && !(m && m.pending.has(page))) page.setState(S_SYSTEM, id, ts);
+          break;
+        }
         let target = page;
         if (m && m.removed.has(vpn)) {
           // the rmap walk restores the entry in every mm that maps the page: the repeat is a relative's

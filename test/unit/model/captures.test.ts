@@ -157,3 +157,17 @@ for (const c of cases('munmap')) {
     assert.equal(unmap.origin === 'munmap' || unmap.origin === 'zap', true, unmap.origin);
   });
 }
+
+for (const c of cases('thp_migrate')) {
+  test(`thp_migrate (${c.label}): the THP split inside collect is no refcount restore; the 16 pages become device-private`, async () => {
+    const { model, log } = await load(c.path, c.md);
+    const as = log[0].pid;
+    const begin = at(log, 'ioctl MIGRATE_TO_DEV begin');
+    const buf = bufferOf(begin);
+    const end = at(log, 'ioctl MIGRATE_TO_DEV end').ts;
+    assert.deepEqual(statesAt(model, as, buf.addr, buf.npages, end), all(buf.npages, 'device-private'));
+    const m = model.migrations.find((r) => r.start === buf.addr && r.setupTs < end)!;
+    assert.equal(m.cpages, 16);
+    assert.equal(m.restoredInSetup, 0);
+  });
+}
