@@ -53,8 +53,21 @@ function notesCase(theme) {
         assert.equal(saved.notes[0].line, 170);
 
         // the comment thread on line 170 (Comments API): its glyph in the gutter; expand it
-        await ctx.runCommand('Comments: Expand All Comments');
-        await page.locator('.review-widget', { hasText: NOTE }).first().waitFor({ timeout: 15000 });
+        // (the thread is created when the notes service reports the change: retry until it is there)
+        const widget = page.locator('.review-widget', { hasText: NOTE }).first();
+        for (let i = 0; i < 10 && !(await widget.isVisible()); i++) {
+          await ctx.runCommand('Comments: Expand All Comments');
+          await widget.waitFor({ timeout: 1500 }).catch(() => {});
+        }
+        await widget.waitFor({ timeout: 5000 });
+        const colour = await widget.evaluate((e) => getComputedStyle(e).color);
+        log(`comment widget colour ${colour}`);
+
+        // Resolve from the thread's title bar: the state lands in the sidecar
+        await page.locator('.review-widget').first().hover();
+        await page.locator('.review-widget .action-label[aria-label="Resolve"]').first().click();
+        for (let i = 0; i < 50 && !JSON.parse(fs.readFileSync(sidecar, 'utf8')).notes[0].resolved; i++) await page.waitForTimeout(100);
+        assert.equal(JSON.parse(fs.readFileSync(sidecar, 'utf8')).notes[0].resolved, true, 'Resolve was not saved');
 
         // status bar click → the Findings view, with the finding under "Expected (suppressed)"
         await status.or(page.locator('.statusbar-item', { hasText: /4 findings/ }).first()).first().click();
@@ -65,8 +78,11 @@ function notesCase(theme) {
         const rows = await tree.locator('.monaco-list-row').allTextContents();
         log(`findings view: ${rows.slice(0, 8).join(' | ')}`);
         assert.ok(rows.some((r) => /invalidation\/split-clear/.test(r)), 'the other split-clear finding is still a problem');
-        const colour = await page.locator('.review-widget').first().evaluate((e) => getComputedStyle(e).color);
-        log(`comment widget colour ${colour}`);
+        // a finding row reveals its evidence line
+        await page.locator('.monaco-list-row', { hasText: /THP split sent a 2 MiB CLEAR.*line 170/ }).first().click();
+        await page.locator('.statusbar-item', { hasText: /^Ln 170, Col 1$/ }).first().waitFor({ timeout: 10000 });
+        await ctx.runCommand('Comments: Expand All Comments');
+        await page.locator('.review-widget', { hasText: NOTE }).first().waitFor({ timeout: 10000 });
         await ctx.screenshot(`editor-notes-${theme}`);
       });
     },
