@@ -117,6 +117,15 @@ test('trace instances (v7 BUFFER options with a name) are merged into the one ti
   }
 });
 
+test('stats mode consumes stacks and joined function_graph exits like the full mode: same events, same lines', async () => {
+  const file = write(VARIANTS[1]!);
+  const full = (await read(file)).events;
+  const lean: RawEvent[] = [];
+  const s = await readTraceDat(file, (e) => lean.push(e), { fields: false });
+  assert.equal(s.lines, 12);
+  assert.deepEqual(lean.map((e) => [e.line, e.lineCount, e.name]), full.map((e) => [e.line, e.lineCount, e.name]));
+});
+
 test('progress is reported up to the whole data size, and an aborted read stops early and says so', async () => {
   const file = write(VARIANTS[0]!);
   const seen: [number, number][] = [];

@@ -231,10 +231,10 @@ export class RecordDecoder {
     };
   }
 
-  entryFunc(r: RecordView): bigint | undefined {
+  entryOf(r: RecordView): { func: bigint; depth: number } | undefined {
     const info = this.lookup(this.typeOf(r));
     if (!info || info.special !== 'funcgraph_entry') return undefined;
-    return this.num(info, r, 'func');
+    return { func: this.num(info, r, 'func'), depth: Number(BigInt.asIntN(32, this.num(info, r, 'depth'))) };
   }
 }
 

@@ -124,22 +124,28 @@ async function readEvents(f: DatFile, meta: TraceDatMeta, sink: EventSink, opts:
         continue;
       }
       summary.parsedLines++;
+      const entry = ev.kind === 'funcgraph-entry' ? decoder.entryOf(view) : undefined;
       let more = await step(rd, live, bi);
+      let joined = false;
       // records that belong to this event follow it on the same CPU: its kernel stack, or the exit that
-      // closes a function_graph call with no children (trace-cmd prints those as one `func();` line)
-      while (more && wantFields) {
+      // closes a function_graph call with no children (trace-cmd prints those as one `func();` line).
+      // Stats mode consumes them the same way, so both modes count the same events.
+      while (more && rd.lostBefore === 0) {
         view.buf = rd.buf;
         view.start = rd.recStart;
         view.len = rd.recLen;
         const id = decoder.typeOf(view);
         if (decoder.isKernelStack(id)) {
-          ev.stack = (ev.stack ?? []).concat(decoder.stackFrames(view));
-        } else if (ev.kind === 'funcgraph-entry' && ev.graph && !ev.graph.leaf && decoder.isFuncgraphExit(id) && isNextOverall(rd, live)) {
+          if (wantFields) ev.stack = (ev.stack ?? []).concat(decoder.stackFrames(view));
+        } else if (entry && !joined && decoder.isFuncgraphExit(id) && isNextOverall(rd, live)) {
           const exit = decoder.exitOf(view);
-          if (!exit || exit.depth !== ev.graph.depth || ev.probe?.address !== exit.func.toString(16)) break;
-          ev.graph.leaf = true;
-          ev.graph.durationNs = exit.durationNs;
-          ev.body = `${'  '.repeat(Math.max(0, ev.graph.depth))}${ev.graph.func}(); (${(exit.durationNs / 1000).toFixed(3)} us)`;
+          if (!exit || exit.depth !== entry.depth || exit.func !== entry.func) break;
+          joined = true;
+          if (ev.graph) {
+            ev.graph.leaf = true;
+            ev.graph.durationNs = exit.durationNs;
+            ev.body = `${'  '.repeat(Math.max(0, ev.graph.depth))}${ev.graph.func}(); (${(exit.durationNs / 1000).toFixed(3)} us)`;
+          }
         } else break;
         ev.lineCount++;
         summary.lines++;
