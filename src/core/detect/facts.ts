@@ -165,11 +165,11 @@ export class Facts {
   private readonly tlbAs: AddressSpace[] = [];
   /** Events materialised so far (fact events, evidence lookups): the model's event() is not free. */
   private readonly cache = new Map<number, DomainEvent>();
+  private cols: ReturnType<typeof storeOf>;
 
   constructor(readonly model: TraceModel) {
     const wanted = new Set<DomainKind>(FACT_KINDS);
     const add = (ev: DomainEvent) => {
-      this.cache.set(ev.id, ev);
       let list = this.byKind.get(ev.kind);
       if (!list) this.byKind.set(ev.kind, (list = []));
       list.push(ev);
@@ -188,6 +188,7 @@ export class Facts {
       for (const ev of all) add(ev);
     } else {
       const cols = storeOf(model);
+      this.cols = cols;
       for (let id = 0; id < model.eventCount; id++) {
         if (cols) {
           const kind = cols.store.kindOf(id);
@@ -299,7 +300,7 @@ export class Facts {
   event(id: number): DomainEvent {
     let ev = this.cache.get(id);
     if (!ev) {
-      ev = this.model.event(id);
+      ev = this.cols ? lite(this.cols.store, this.cols.asOf, id, this.cols.store.kindOf(id)) : this.model.event(id);
       this.cache.set(id, ev);
     }
     return ev;

@@ -21,6 +21,17 @@ interface Episode {
  * (a to-device migration covering it), because faulting it again after that is a new, legitimate access.
  */
 function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: number): Episode[] {
+  // when each page went (back) to the device: setup times of to-device migrations covering it
+  const toDevice = new Map<string, number[]>();
+  for (const m of d.facts.migrations) {
+    if (m.direction !== 'to-device' || m.npages > 4096) continue;
+    for (let v = vpnOf(m.start); v < Math.ceil(m.end / PAGE_SIZE); v++) {
+      const k = `${String(m.as)}|${v}`;
+      const l = toDevice.get(k);
+      if (l) l.push(m.setupTs);
+      else toDevice.set(k, [m.setupTs]);
+    }
+  }
   const byPage = new Map<string, Episode[]>();
   const out: Episode[] = [];
   for (const ev of attempts) {
@@ -31,11 +42,7 @@ function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: 
     if (!list) byPage.set(key, (list = []));
     const cur = list[list.length - 1];
     const last = cur?.attempts[cur.attempts.length - 1];
-    const backOnDevice =
-      last !== undefined &&
-      d.facts
-        .migrationsOverlapping(last.ts, ev.ts)
-        .some((m: MigrationRecord) => m.direction === 'to-device' && m.as === ev.as && m.setupTs > last.ts && m.setupTs < ev.ts && ev.addr! >= m.start && ev.addr! < m.end);
+    const backOnDevice = last !== undefined && (toDevice.get(key) ?? []).some((t) => t > last.ts && t < ev.ts);
     if (!cur || backOnDevice || ev.ts - last!.ts > windowNs) {
       const e: Episode = { as: ev.as, vpn, attempts: [ev] };
       list.push(e);

@@ -13,9 +13,19 @@ import { makeFinding, rangeText, taskText, timeText } from './util';
 /** Functions that do the real device-side invalidation work after a driver callback decided not to filter. */
 const WORK_FUNCS = /^(nouveau_svmm_invalidate|nouveau_pfns_clear|svm_range_evict|svm_range_unmap_from_gpus|amdgpu_vm_update_range|xe_svm_range_notifier_event_begin|xe_vm_range_tilemask_tlb_inval|xe_gt_tlb_invalidation_range|drm_gpusvm_notifier_invalidate|dmirror_do_update)\b/;
 
+/** Work events of the invalidating task inside its callback window; `evs` holds only work events, by time. */
 function workEvents(evs: readonly DomainEvent[], r: InvalidationRecord): DomainEvent[] {
   const until = r.endTs ?? r.startTs + 1_000_000;
-  return evs.filter((e) => e.pid === r.pid && e.ts >= r.startTs && e.ts <= until && WORK_FUNCS.test(e.func ?? e.name));
+  let lo = 0;
+  let hi = evs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (evs[mid].ts < r.startTs) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: DomainEvent[] = [];
+  for (let i = lo; i < evs.length && evs[i].ts <= until; i++) if (evs[i].pid === r.pid) out.push(evs[i]);
+  return out;
 }
 
 export const unfilteredOwn = defineRule(
@@ -36,12 +46,14 @@ export const unfilteredOwn = defineRule(
         (r.callbacks.some((c) => c.ownEvent === true) || (r.owner !== undefined && owners.has(r.owner))),
     );
     if (candidates.length === 0) return;
-    const pool = [...d.facts.of('function'), ...d.facts.of('driver-invalidate'), ...d.facts.of('driver-invalidate-ret')];
-    const anyWorkProbe = pool.some((e) => WORK_FUNCS.test(e.func ?? e.name));
+    const pool = [...d.facts.of('function'), ...d.facts.of('driver-invalidate'), ...d.facts.of('driver-invalidate-ret')]
+      .filter((e) => WORK_FUNCS.test(e.func ?? e.name))
+      .sort((a, b) => a.ts - b.ts || a.id - b.id);
+    const anyWorkProbe = pool.length > 0;
     let undecided = 0;
     for (const r of candidates) {
       const own = r.callbacks.filter((c) => c.ownEvent === true || (r.owner !== undefined && owners.has(r.owner)));
-      const work = workEvents(pool, r);
+      const work = anyWorkProbe ? workEvents(pool, r) : [];
       const xe = own.filter((c) => c.driver === 'xe');
       if (work.length === 0 && xe.length === 0) {
         // test_hmm's dmirror_interval_invalidate returns early on its own MIGRATE before any work: known filtered

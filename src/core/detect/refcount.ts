@@ -231,12 +231,18 @@ export const longMigrationWindow = defineRule(
   (d) => {
     const limit = d.thresholdNs('windowMs');
     let unfinished = 0;
+    // a window without finalize is "still open" only when finalize calls were captured at all and the task
+    // did not start another migration (drivers migrate chunk by chunk: setup → pages → finalize, in sequence)
+    const finalizeCaptured = d.facts.migrations.some((m) => m.finalizeId !== undefined);
+    const lastSetupOfPid = new Map<number, number>();
+    for (const m of d.facts.migrations) lastSetupOfPid.set(m.pid, m.setupTs);
     for (const m of d.facts.migrations) {
       const end = m.finalizeTs;
       if (end === undefined) {
         if (m.setupRet !== undefined && m.setupRet < 0) continue;
         if ((m.cpages ?? m.unmapped ?? 1) === 0) continue;
         unfinished++;
+        if (!finalizeCaptured || lastSetupOfPid.get(m.pid) !== m.setupTs) continue;
         if (d.model.lastTs - m.setupTs <= limit) continue;
       }
       const to = end ?? d.model.lastTs;
