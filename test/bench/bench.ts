@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --size 256M]`: generates a synthetic ftrace file shaped like the real captures
+ * `npm run bench [-- --size 256M] [--stages naive,stats]`: generates a synthetic ftrace file shaped like the real captures
  * (default 1 GiB, under test/bench/.data/, git-ignored), then runs every stage of stages.ts in its own child
  * process and prints seconds, MB/s and peak RSS (process.resourceUsage().maxRSS) for each, the naive
  * baseline included. A benchmark, not a test: nothing here asserts a time.
@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${'stage'.padEnd(8)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'cpu s'.padStart(8)} ${'cpu MB/s'.padStart(9)} ${'peak RSS'.padStart(10)} ${'events'.padStart(12)}  what\n`,
   );
+  const only = arg('stages')?.split(',');
   for (const s of stages) {
+    if (only && !only.includes(s.name)) continue;
     const out = execFileSync(process.execPath, [__filename, '--stage', s.name, '--file', path], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const r = JSON.parse(out) as { ms: number; cpuMs: number; events: number; maxRSSKiB: number };
     const mbps = mb / (r.ms / 1000);
