@@ -140,6 +140,9 @@ export class CpuReader {
       }
       if (size === 0) continue;
       const maxData = Math.min(this.pageSize - hp.dataOffset, this.buf.length - p - hp.dataOffset);
+      if (size > maxData && p + hp.dataOffset + size > this.buf.length && this.readPos >= this.f.size) {
+        throw this.f.fail(`truncated file: CPU ${this.cpu} data ends inside a ring-buffer page`, this.pageFileOffset());
+      }
       if (size > maxData) {
         throw new TraceInputError(
           `corrupt ring-buffer page of CPU ${this.cpu}: commit size ${size} exceeds the page at ${at(this.pageFileOffset())}`,
