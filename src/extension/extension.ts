@@ -66,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): HmmTraceApi {
     findingsView.description = st ? st.uri.path.split('/').pop() : undefined;
   };
 
+  const codeLens = new TraceCodeLensProvider(states);
   const ctx: CommandContext = { analysis, states, notes, navigation, documents, findingsTree, findingsView, pagesTree };
   context.subscriptions.push(
     analysis,
@@ -82,7 +83,8 @@ export function activate(context: vscode.ExtensionContext): HmmTraceApi {
     vscode.window.registerTreeDataProvider('hmmTrace.pages', pagesTree),
     vscode.window.registerTreeDataProvider('hmmTrace.markers', markersTree),
     vscode.languages.registerHoverProvider(selector, new TraceHoverProvider(states)),
-    vscode.languages.registerCodeLensProvider(selector, new TraceCodeLensProvider(states)),
+    codeLens,
+    vscode.languages.registerCodeLensProvider(selector, codeLens),
     vscode.languages.registerDocumentSymbolProvider(selector, new TraceSymbolProvider(states), { label: 'HMM Trace' }),
     vscode.languages.registerFoldingRangeProvider({ language: LANGUAGE_ID }, new TraceFoldingProvider()),
     ...registerRecipeCommand(context),

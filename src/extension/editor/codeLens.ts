@@ -11,13 +11,22 @@ import type { TraceStates } from './traceState';
 const MAX_LENSES = 20000;
 const MAX_TIMELINE_PAGES = 64;
 
-export class TraceCodeLensProvider implements vscode.CodeLensProvider {
+export class TraceCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
 
+  private readonly subscriptions: vscode.Disposable[];
+
   constructor(private readonly states: TraceStates) {
-    states.onDidChange(() => this.emitter.fire());
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('hmmTrace.codeLens') && this.emitter.fire());
+    this.subscriptions = [
+      this.emitter,
+      states.onDidChange(() => this.emitter.fire()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('hmmTrace.codeLens') && this.emitter.fire()),
+    ];
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {

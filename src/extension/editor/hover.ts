@@ -14,6 +14,7 @@ export class TraceHoverProvider implements vscode.HoverProvider {
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const st = this.states.get(doc.uri);
     if (!st) return undefined;
+    // the model maps every line of a multi-line event (stack frames, callchains) to that event
     const line = pos.line + 1;
     const q = st.analysis.queries;
     const [event] = await q.eventsAtLine(line);

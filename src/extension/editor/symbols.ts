@@ -14,11 +14,7 @@ const KIND: Record<OutlineKind, vscode.SymbolKind> = {
 };
 
 export class TraceSymbolProvider implements vscode.DocumentSymbolProvider {
-  private readonly emitter = new vscode.EventEmitter<void>();
-
-  constructor(private readonly states: TraceStates) {
-    states.onDidChange(() => this.emitter.fire());
-  }
+  constructor(private readonly states: TraceStates) {}
 
   async provideDocumentSymbols(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.DocumentSymbol[]> {
     // the outline asks as soon as the document opens: wait for the analysis rather than answer empty

@@ -22,6 +22,16 @@ function notesCase(theme) {
         await status.waitFor({ timeout: 30000 });
         const squiggles = page.locator('.editor-group-container.active .monaco-editor .squiggly-warning');
 
+        // Go to Event…: a time in seconds goes to the first event at or after it (the split's CLEAR, line 170)
+        await ctx.runCommand('HMM Trace: Go to Event…');
+        await quick.locator('input').fill('31.393129');
+        await quick.locator('.monaco-list-row', { hasText: 'Go to the first event at or after 31.393129000 s' }).first().waitFor();
+        await page.keyboard.press('Enter');
+        await page.locator('.statusbar-item', { hasText: /^Ln 170, Col 1$/ }).first().waitFor({ timeout: 15000 });
+        await ctx.runCommand('Go to Line/Column...');
+        await quick.locator('input').fill(':1');
+        await page.keyboard.press('Enter');
+
         // Go to Event…: typing a line offers "Go to line N" first
         await ctx.runCommand('HMM Trace: Go to Event…');
         await quick.locator('input').fill('170');

@@ -45,6 +45,14 @@ describe('editor: hovers, CodeLens, outline and navigation', () => {
     assert.match(text, /migration of 1 pages to-system/);
   });
 
+  it('hovering a stack frame line decodes the event the stack belongs to', async () => {
+    const { editor } = await openAnalysed(capture('k6.1', 'migrate_fault-ftracestack.txt'));
+    const line = lineOf(editor.document, /^\s*=> migrate_vma_setup$/);
+    const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(line, 5)));
+    assert.match(text, /mvma\\_setup/);
+    assert.match(text, /stack: /);
+  });
+
   it('CodeLens above migrations and invalidations: "Page timeline (16 pages)" and finding counts', async () => {
     const { editor } = await openAnalysed(capture('k6.1', 'migrate_fault-ftrace.txt'));
     const lenses = await until('code lenses', async () => {
