@@ -28,11 +28,9 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions = {}): Prom
   };
 }
 
-/** Kernel version hints the trace itself gives (struct layouts in probe definitions, 6.15+ function names). */
+/** Kernel version hints the trace itself proves (6.15+ device-exclusive API and CLEAR on restore). */
 function kernelHints(a: Analysis): string[] {
   const hints: string[] = [];
-  const defs = a.probes.sources.join(' ');
-  if (/6\.1\b|k6\.1/.test(defs)) hints.push('probe definitions from a 6.1 guest');
   let exclusive615 = false;
   let clearRestore = false;
   for (const r of a.model.invalidations) if (r.origin === 'remove_device_exclusive_entry' && r.event === 'CLEAR') clearRestore = true;
