@@ -7,6 +7,7 @@
  * `\n` (a trace copied while the tracer was still writing) is still delivered.
  */
 
+import { read as readCb } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 
@@ -62,7 +63,8 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
   const bufs = [Buffer.allocUnsafe(carryArea + chunkSize), Buffer.allocUnsafe(carryArea + chunkSize)];
   let cur = 0;
   let filePos = 0; // file offset where the chunk being read starts
-  let pending = fh.read(bufs[0], carryArea, chunkSize, 0);
+  const fd = fh.fd;
+  let pending = readChunk(fd, bufs[0], carryArea, chunkSize, 0);
   try {
     const total = size;
     let carry = 0; // bytes of an unfinished line in front of the current chunk
@@ -86,7 +88,7 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
       const { bytesRead } = await pending;
       buf = bufs[cur];
       if (bytesRead === 0 || opts.signal?.aborted) {
-        pending = Promise.resolve({ bytesRead: 0, buffer: buf });
+        pending = Promise.resolve({ bytesRead: 0 });
         if (bytesRead !== 0) res.cancelled = true;
         if (!res.cancelled && carry > 0) {
           base = filePos - carryArea;
@@ -100,7 +102,7 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
       const dataEnd = carryArea + bytesRead;
       filePos += bytesRead;
       const other = bufs[cur ^ 1];
-      pending = fh.read(other, carryArea, chunkSize, filePos);
+      pending = readChunk(fd, other, carryArea, chunkSize, filePos);
       const view = buf.subarray(0, dataEnd);
       let pos = carryArea - carry;
       const region = view.subarray(pos);
@@ -156,4 +158,11 @@ function checkUtf8AcrossBoundary(view: Buffer, from: number): boolean {
     if (isUtf8(view.subarray(from, view.length - cut))) return false;
   }
   return true;
+}
+
+/** One chunk through fs.read on the raw fd: a plain callback, cheaper per chunk than FileHandle.read. */
+function readChunk(fd: number, buf: Buffer, at: number, len: number, pos: number): Promise<{ bytesRead: number }> {
+  return new Promise((resolve, reject) => {
+    readCb(fd, buf, at, len, pos, (err, bytesRead) => (err ? reject(err) : resolve({ bytesRead })));
+  });
 }

@@ -119,7 +119,8 @@ async function readEvents(f: DatFile, meta: TraceDatMeta, sink: EventSink, opts:
       const ev = decoder.decode(view, ts, rd.cpu, line, rd.recOffset);
       summary.lines++;
       if (!ev) {
-        unparsed(summary, line, `event id ${decoder.typeOf(view)} has no format in the file`, rd.recOffset);
+        const head = view.buf.toString('hex', view.start, Math.min(view.start + 32, view.start + view.len));
+        unparsed(summary, line, `event id ${decoder.typeOf(view)} has no format in the file`, `record at byte offset ${rd.recOffset}, ${view.len} bytes: ${head}`);
         await step(rd, live, bi);
         continue;
       }
@@ -195,9 +196,9 @@ async function step(rd: CpuReader, live: CpuReader[], idx: number): Promise<bool
   return false;
 }
 
-function unparsed(summary: IngestSummary, line: number, reason: string, offset: number): void {
+function unparsed(summary: IngestSummary, line: number, reason: string, text: string): void {
   summary.unparsedLines++;
-  if (summary.unparsedSamples.length < 20) summary.unparsedSamples.push({ line, text: `record at byte offset ${offset}`, reason });
+  if (summary.unparsedSamples.length < 20) summary.unparsedSamples.push({ line, text, reason });
 }
 
 function makeReaders(f: DatFile, meta: TraceDatMeta, buffers: BufferInstance[], chunkSize?: number): { reader: CpuReader; size: number }[] {
