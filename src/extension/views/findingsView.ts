@@ -156,6 +156,8 @@ export class FindingsTreeProvider implements vscode.TreeDataProvider<FindingsNod
         t.description = node.item.message;
         t.tooltip = `${node.item.message}${node.item.probes.length ? `\n\nCapture with:\n${node.item.probes.join('\n')}` : ''}`;
         t.iconPath = new vscode.ThemeIcon('debug-breakpoint-unverified');
+        // issue 9: clicking the note opens a capture recipe that already includes the missing probes
+        t.command = { command: 'hmmTrace.createRecipe', title: 'Create Capture Recipe…', arguments: [{ include: [node.item.rule, ...node.item.probes] }] };
         return t;
       }
     }
