@@ -7,13 +7,6 @@ import path from 'node:path';
 
 const TRACE = 'exclusive-tracecmd.txt';
 
-async function goToLine(ctx, line) {
-  await ctx.page.keyboard.press('Control+G');
-  await ctx.page.locator('.quick-input-widget input').fill(`:${line}`);
-  await ctx.page.keyboard.press('Enter');
-  await ctx.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-}
-
 function editorCase(theme) {
   return {
     name: `editor: highlighting, diagnostics, hover and CodeLens on ${TRACE} (${theme})`,
