@@ -83,6 +83,7 @@ for (const v of VARIANTS) {
     assert.equal(summary.parsedLines, 11);
     assert.equal(summary.unparsedLines, 1);
     assert.match(summary.unparsedSamples[0]?.reason ?? '', /event id 999 has no format/);
+    assert.match(summary.unparsedSamples[0]?.text ?? '', /^record at byte offset \d+, 12 bytes: [0-9a-f]{24}$/);
     assert.deepEqual(summary.lost, [{ cpu: 1, count: 7, line: 3 }, { cpu: 1, count: undefined, line: 12 }]);
     assert.equal(summary.lostEvents, 7);
     assert.equal(summary.outOfOrder, 0);
