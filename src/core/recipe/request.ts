@@ -4,6 +4,7 @@
  * type survive; the strings are validated again by makeTarget.
  */
 
+import { RULE_NEEDS } from './needs';
 import type { RecipeDriver, RecipeTool } from './target';
 import { parseDriver, parseKernelVersion, parseTool } from './target';
 
@@ -45,7 +46,12 @@ export function sanitizeRecipeRequest(arg: unknown): RecipeRequest {
   }
   if (typeof a.btf === 'boolean') out.btf = a.btf;
   if (Array.isArray(a.include)) {
-    for (const i of a.include) if (typeof i === 'string' && i.length <= 400 && out.include.length < MAX_INCLUDE) out.include.push(i.trim());
+    for (const i of a.include) {
+      if (typeof i !== 'string' || i.length > 400 || out.include.length >= MAX_INCLUDE) continue;
+      // a rule this recipe version has no capture needs for (a newer rule id) is dropped, not an error
+      if (/^[a-z]+\/[a-z0-9-]+$/.test(i.trim()) && !(i.trim() in RULE_NEEDS)) continue;
+      out.include.push(i.trim());
+    }
   }
   return out;
 }

@@ -31,3 +31,10 @@ test('kernel choices offer this machine first, then the versions whose layouts d
   assert.deepEqual(kernelChoices(undefined).map((c) => c.version), ['6.1', '6.6', '6.8', '6.12', '6.15']);
   assert.equal(kernelChoices('not-a-kernel').length, 5, 'an unparsable release is not offered');
 });
+
+test('every rule the detectors run has capture needs, and an unknown rule id in a request is dropped', async () => {
+  const { RULES } = await import('../../../src/core/detect/rules');
+  const { RULE_NEEDS } = await import('../../../src/core/recipe');
+  for (const r of RULES) assert.ok(r.id in RULE_NEEDS, `${r.id} has capture needs`);
+  assert.deepEqual(sanitizeRecipeRequest({ include: ['trace/some-future-rule', 'refcount/fault-livelock'] }).include, ['refcount/fault-livelock']);
+});
