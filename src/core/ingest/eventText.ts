@@ -188,8 +188,33 @@ function classify(ev: RawEvent, body: string, style: TextStyle, withFields: bool
     }
   }
   ev.kind = 'tracepoint';
-  if (withFields) splitFields(body, ev.fields);
+  if (withFields && !(style === 'tracecmd' && schedPluginFields(name, body, ev.fields))) splitFields(body, ev.fields);
   return TextResult.Event;
+}
+
+const SCHED_SWITCH_PLUGIN = /^(.+):(\d+) \[(-?\d+)\] (\S+) ==> (.+):(\d+) \[(-?\d+)\]/;
+const SCHED_WAKEUP_PLUGIN = /^(.+):(\d+) \[(-?\d+)\](?: (?:success=\d+ )?CPU:(\d+))?/;
+
+/**
+ * trace-cmd's sched plugin rewrites sched_switch to `comm:pid [prio] S ==> comm:pid [prio]` and
+ * sched_wakeup(_new) to `comm:pid [prio] CPU:NNN`; give them the kernel's field names.
+ */
+function schedPluginFields(name: string, body: string, into: Record<string, string>): boolean {
+  if (body.includes('=') && !body.includes(' ==> ')) return false;
+  if (name === 'sched_switch') {
+    const m = SCHED_SWITCH_PLUGIN.exec(body);
+    if (!m || m[1].includes('prev_comm=')) return false;
+    Object.assign(into, { prev_comm: m[1], prev_pid: m[2], prev_prio: m[3], prev_state: m[4], next_comm: m[5], next_pid: m[6], next_prio: m[7] });
+    return true;
+  }
+  if (name === 'sched_wakeup' || name === 'sched_wakeup_new') {
+    const m = SCHED_WAKEUP_PLUGIN.exec(body);
+    if (!m) return false;
+    Object.assign(into, { comm: m[1], pid: m[2], prio: m[3] });
+    if (m[4] !== undefined) into.target_cpu = m[4];
+    return true;
+  }
+  return false;
 }
 
 interface FunctionLine {

@@ -99,6 +99,10 @@ test('trace-cmd report: cpus= preamble, padded names, plugin function lines, raw
   assert.equal(events[2].body, '0xffffffff855e7448 trace_types_lock');
   assert.equal(events[3].fields.caller, 'vfs_write+0x147');
   assert.equal(events[9].comm, 'kworker/u36:1');
+  // the sched plugin's rewritten forms get the kernel's field names
+  assert.deepEqual(events[6].fields, { prev_comm: 'swapper/0', prev_pid: '0', prev_prio: '120', prev_state: 'R', next_comm: 'trace-cmd', next_pid: '89135', next_prio: '120' });
+  assert.deepEqual(events[5].fields, { comm: 'trace-cmd', pid: '89992', prio: '120', target_cpu: '005' });
+  assert.equal(events[9].fields.prev_comm, 'kworker/u36:1');
   // kmalloc's "(call_site+0x84)" is a tracepoint, not a probe
   const kmalloc = events.find((e) => e.name === 'kmalloc');
   assert.equal(kmalloc?.kind, 'tracepoint');
