@@ -41,7 +41,9 @@ const NOTIFIER_MEANING: Record<string, string> = {
   EXCLUSIVE: 'pages converted to device-exclusive entries',
 };
 
-const PFN_FIELD = /^(src|dst)(\d*|_pfn|pfn)$/i;
+// migrate_vma src[]/dst[] entries as recipes fetch them (`src0=+0(+8($arg1)):x64`); a bare `src=`/`dst=`
+// (remove_migration_ptes) holds folio pointers, not MIGRATE_PFN entries
+const PFN_FIELD = /^(src|dst)\d+$/i;
 const PTE_FIELD = /^(pte|orig_pte|oldpte|newpte|entry|swp_entry|pmd|orig_pmd)$/i;
 
 export function hoverMarkdown(h: HoverInput): string {
@@ -79,7 +81,9 @@ export function hoverMarkdown(h: HoverInput): string {
     const decoded = decodeField(k, v, ev);
     if (decoded) facts.push(`${mdCode(`${k}=${v}`)} → ${decoded}`);
   }
-  if (ev.ret !== undefined && /fault|migrate-to-ram|swap/.test(ev.kind)) {
+  if (ev.ret !== undefined && ev.fields.vm_fault_ret !== undefined) {
+    // decoded from the field above
+  } else if (ev.ret !== undefined && /fault|migrate-to-ram|swap/.test(ev.kind)) {
     facts.push(`returned ${ev.ret} = VM_FAULT ${vmFaultNames(ev.ret >>> 0).join(' | ')}`);
   } else if (ev.ret !== undefined) facts.push(`returned ${ev.ret}${ev.ret < 0 && ev.ret > -4096 ? ` (${errnoName(ev.ret)})` : ''}`);
   if (h.span) {
@@ -123,6 +127,19 @@ function decodeField(key: string, value: string, ev: DomainEvent): string | unde
     const pte = parsePte(raw);
     return pte === undefined ? undefined : `PTE ${decodePte(pte).text}`;
   }
+  if (key === 'vm_fault_ret' || key === 'fault_ret') {
+    const n = Number(raw);
+    return Number.isFinite(n) ? `VM_FAULT ${vmFaultNames(n >>> 0).join(' | ')}` : undefined;
+  }
+  if (key === 'fault_flags') {
+    const n = Number(raw);
+    return Number.isFinite(n) ? `FAULT_FLAG ${bitNames(n, FAULT_FLAGS)}` : undefined;
+  }
+  if (key === 'newprot' && /^0x[0-9a-f]+$/i.test(raw)) {
+    const v = BigInt(raw);
+    const names = PGPROT_BITS.filter(([b]) => (v & b) !== 0n).map(([, n]) => n);
+    return `x86 pgprot ${names.join(' | ') || 'none'}${(v & 2n) === 0n ? ' (read-only)' : ''}`;
+  }
   if (key === 'error_code' && ev.kind === 'cpu-fault') {
     const n = Number(raw);
     if (!Number.isFinite(n)) return undefined;
@@ -131,6 +148,46 @@ function decodeField(key: string, value: string, ev: DomainEvent): string | unde
     return `x86 page fault ${names.length ? names.join(' | ') : 'read of a not-present page'}`;
   }
   return undefined;
+}
+
+/** `enum fault_flag` (include/linux/mm_types.h, 6.x): how handle_mm_fault was asked to fault. */
+const FAULT_FLAGS: [number, string][] = [
+  [1 << 0, 'WRITE'],
+  [1 << 1, 'MKWRITE'],
+  [1 << 2, 'ALLOW_RETRY'],
+  [1 << 3, 'RETRY_NOWAIT'],
+  [1 << 4, 'KILLABLE'],
+  [1 << 5, 'TRIED'],
+  [1 << 6, 'USER'],
+  [1 << 7, 'REMOTE'],
+  [1 << 8, 'INSTRUCTION'],
+  [1 << 9, 'INTERRUPTIBLE'],
+  [1 << 10, 'UNSHARE'],
+  [1 << 11, 'ORIG_PTE_VALID'],
+  [1 << 12, 'VMA_LOCK'],
+];
+
+/** x86 page protection bits worth naming for mprotect's newprot (arch/x86/include/asm/pgtable_types.h). */
+const PGPROT_BITS: [bigint, string][] = [
+  [1n, 'PRESENT'],
+  [2n, 'RW'],
+  [4n, 'USER'],
+  [0x20n, 'ACCESSED'],
+  [0x40n, 'DIRTY'],
+  [1n << 63n, 'NX'],
+];
+
+function bitNames(n: number, table: [number, string][]): string {
+  let rest = n >>> 0;
+  const out: string[] = [];
+  for (const [bit, name] of table) {
+    if (rest & bit) {
+      out.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest) out.push(`0x${rest.toString(16)}`);
+  return out.join(' | ') || '0';
 }
 
 const ERRNO: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 11: 'EAGAIN', 12: 'ENOMEM', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 34: 'ERANGE' };

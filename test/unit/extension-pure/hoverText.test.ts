@@ -90,6 +90,21 @@ test('fault returns decode as VM_FAULT bits, PTE fields and x86 error codes in k
   assert.match(md, /`orig_pte=dfffffffffc08c1e` → PTE device-private entry/);
   const fault = hoverMarkdown({ event: event({ kind: 'cpu-fault', name: 'page_fault_user', fields: { error_code: '0x6' } }), driverOwners: new Set(), findings: [], notes: [] });
   assert.match(fault, /x86 page fault WRITE \| USER/);
+  const swap = hoverMarkdown({
+    event: event({ kind: 'swap-fault', name: 'do_swap_page', fields: { address: '0x7fb2c11d8000', orig_pte: '0xdfffffe060000000', fault_flags: '0xa54' } }),
+    driverOwners: new Set(),
+    findings: [],
+    notes: [],
+  });
+  assert.match(swap, /`fault_flags=0xa54` → FAULT_FLAG ALLOW_RETRY \| KILLABLE \| USER \| INTERRUPTIBLE \| ORIG_PTE_VALID/);
+  assert.match(swap, /`orig_pte=0xdfffffe060000000` → PTE device-private entry/);
+  const ret = hoverMarkdown({ event: event({ kind: 'swap-fault-ret', name: 'do_swap_page_ret', ret: 0x400, fields: { vm_fault_ret: '0x400' } }), driverOwners: new Set(), findings: [], notes: [] });
+  assert.match(ret, /`vm_fault_ret=0x400` → VM_FAULT RETRY/);
+  assert.doesNotMatch(ret, /returned 1024/, 'decoded once, from the field');
+  const prot = hoverMarkdown({ event: event({ kind: 'change-protection', name: 'change_prot', fields: { newprot: '0x8000000000000025' } }), driverOwners: new Set(), findings: [], notes: [] });
+  assert.match(prot, /x86 pgprot PRESENT \| USER \| ACCESSED \| NX \(read-only\)/);
+  const folios = hoverMarkdown({ event: event({ name: 'rm_mig_ptes', fields: { src: '0xffd400000007eec0', dst: '0xffd40003f3ffffc0' } }), driverOwners: new Set(), findings: [], notes: [] });
+  assert.doesNotMatch(folios, /MIGRATE_PFN/, 'remove_migration_ptes src/dst are folios, not migrate pfns');
   const eagain = hoverMarkdown({ event: event({ kind: 'move-mapping-ret', ret: -11 }), driverOwners: new Set(), findings: [], notes: [] });
   assert.match(eagain, /returned -11 \(-EAGAIN\)/);
 });
