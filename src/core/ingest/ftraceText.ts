@@ -15,7 +15,8 @@
 import type { Accounting } from './accounting';
 import { HASH, Interner, skipSpaces, startsWithAscii, trimEnd } from './bytes';
 import { LineContext, parseBracketContext, parseLatencyContext } from './context';
-import { TextResult, classifyEventBytes, parseEventText, type TextStyle } from './eventText';
+import { classifyEventBytes } from './eventBytes';
+import { TextResult, parseEventText, type TextStyle } from './eventText';
 import { GraphLine, GraphNesting, GraphPart, parseGraphPart } from './graphCall';
 import { newEvent, type LineParser } from './reader';
 import type { RawEvent, ReadOptions } from './types';

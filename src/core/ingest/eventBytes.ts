@@ -1,0 +1,189 @@
+/**
+ * The counting-only path of the event parser (`ReadOptions.bodies: false`, used by `stats`): the same
+ * name / system / kind decisions as eventText.ts, made on bytes without decoding the body or the probe
+ * sites, with what a name alone says cached per name. countingMode.test.ts checks that it accepts and
+ * names exactly what the full parser does.
+ */
+
+import { COLON, LPAREN, SP, indexOfByte, skipSpaces, trimEnd, type Interner } from './bytes';
+import { KNOWN_SYSTEM, MARK_PREFIX, TextResult, parseEventText, type TextStyle } from './eventText';
+import type { RawEvent } from './types';
+
+/**
+ * Counting-only variant of parseEventText (`bodies: false`): the same name, system and kind decisions
+ * from the bytes, without decoding the body or the probe sites. Lines it accepts are exactly the lines
+ * parseEventText accepts for tracefs text and trace-cmd report (the property test checks it on every
+ * capture), so `stats` counts do not depend on the mode.
+ */
+export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exclude<TextStyle, 'perf'>, names: Interner, ev: RawEvent): TextResult {
+  e = trimEnd(buf, s, e);
+  if (s >= e) return TextResult.Fail;
+  let t = s;
+  while (t < e) {
+    const c = buf[t];
+    if (c === COLON && (t + 1 === e || buf[t + 1] === SP)) break;
+    if (c === SP || c === LPAREN) break;
+    t++;
+  }
+  if (t === s || t >= e) return TextResult.Fail;
+  const stop = buf[t];
+  if (stop === COLON) {
+    const name = names.get(buf, s, t);
+    ev.name = name;
+    const cache = style === 'ftrace' ? NAME_INFO_FTRACE : NAME_INFO_TRACECMD;
+    let info = cache.get(name);
+    if (info === undefined) {
+      info = { cls: nameClass(name, style), system: KNOWN_SYSTEM[name], head: undefined, headKind: 'tracepoint' };
+      if (cache.size < 4096) cache.set(name, info);
+    }
+    if (info.system !== undefined) ev.system = info.system;
+    let b = t + 1;
+    if (style !== 'ftrace') b = skipSpaces(buf, b, e);
+    else if (b < e && buf[b] === SP) b++;
+    const first = b < e ? buf[b] : 0;
+    const cls = info.cls;
+    switch (cls) {
+      case NameClass.Marker:
+        ev.kind = 'marker';
+        break;
+      case NameClass.Print:
+        ev.kind = startsWithBytes(buf, b, e, MARK_PREFIX) ? 'marker' : 'tracepoint';
+        break;
+      case NameClass.Function:
+        ev.kind = 'function';
+        break;
+      case NameClass.Console:
+        ev.kind = 'driver-log';
+        break;
+      case NameClass.SyscallEnter:
+        ev.kind = 'syscall-enter';
+        break;
+      case NameClass.SyscallExit:
+        ev.kind = 'syscall-exit';
+        break;
+      case NameClass.Full:
+        return parseEventText(buf, s, e, style, false, names, ev);
+      default:
+        if (first === 60 /* < */) return parseEventText(buf, s, e, style, false, names, ev);
+        ev.kind = first === LPAREN ? probeKindCached(info, buf, b, e) : 'tracepoint';
+    }
+    return TextResult.Event;
+  }
+  return parseEventText(buf, s, e, style, false, names, ev);
+}
+
+function startsWithBytes(buf: Buffer, s: number, e: number, str: string): boolean {
+  if (e - s < str.length) return false;
+  for (let k = 0; k < str.length; k++) if (buf[s + k] !== str.charCodeAt(k)) return false;
+  return true;
+}
+
+const enum NameClass {
+  Other,
+  Marker,
+  Print,
+  Function,
+  Console,
+  SyscallEnter,
+  SyscallExit,
+  /** stacks and trace-cmd graph lines: the full parser decides */
+  Full,
+}
+
+interface NameInfo {
+  cls: NameClass;
+  system: string | undefined;
+  /** The last `(...)` probe head seen for this name and the kind it gave: a kprobe prints the same head
+   * on every hit, so comparing bytes replaces parsing it again. */
+  head: Uint8Array | undefined;
+  headKind: RawEvent['kind'];
+}
+
+/** Per event name (and style), what the name alone says (names repeat: decided once). */
+const NAME_INFO_FTRACE = new Map<string, NameInfo>();
+const NAME_INFO_TRACECMD = new Map<string, NameInfo>();
+
+function probeKindCached(info: NameInfo, buf: Buffer, b: number, e: number): RawEvent['kind'] {
+  const head = info.head;
+  if (head !== undefined && b + head.length <= e) {
+    const n = head.length;
+    let k = 0;
+    while (k < n && head[k] === buf[b + k]) k++;
+    // same bytes up to and including the first ')' (the cached head has no ')' before its last byte)
+    if (k === n && (b + n === e || buf[b + n] === SP)) return info.headKind;
+  }
+  const close = indexOfByte(buf, 41 /* ) */, b, Math.min(e, b + 512));
+  const kind = probeKindOfBytes(buf, b, e);
+  if (close !== -1 && (close + 1 === e || buf[close + 1] === SP)) {
+    info.head = Uint8Array.prototype.slice.call(buf, b, close + 1);
+    info.headKind = kind;
+  }
+  return kind;
+}
+
+function nameClass(name: string, style: TextStyle): NameClass {
+  if (name === 'tracing_mark_write') return NameClass.Marker;
+  if (name === 'print') return NameClass.Print;
+  if (name === 'function' && style === 'tracecmd') return NameClass.Function;
+  if (name === 'function') return NameClass.Full;
+  if (name === 'console') return NameClass.Console;
+  if (name === 'funcgraph_entry' || name === 'funcgraph_exit' || name === 'kernel_stack' || name === 'user_stack') return NameClass.Full;
+  if (name.startsWith('sys_enter_')) return NameClass.SyscallEnter;
+  if (name.startsWith('sys_exit_')) return NameClass.SyscallExit;
+  return NameClass.Other;
+}
+
+/** A site as parseProbeSite accepts it: `sym+0xO/0xS`, `sym+0xO`, `sym`, each with ` [mod]`, or hex. */
+function siteKind(buf: Buffer, s: number, e: number): 0 | 1 | 2 {
+  // returns 0 invalid, 1 symbol-with-size or address (a kprobe head), 2 other valid site
+  while (s < e && buf[s] === SP) s++;
+  while (e > s && buf[e - 1] === SP) e--;
+  if (e > s && buf[e - 1] === 93 /* ] */) {
+    let k = e - 1;
+    while (k > s && buf[k] !== 91 /* [ */) k--;
+    if (k > s + 1 && buf[k - 1] === SP) e = k - 1;
+  }
+  if (s >= e) return 0;
+  let plus = -1;
+  let slash = -1;
+  let hexOnly = true;
+  for (let i = s; i < e; i++) {
+    const c = buf[i];
+    if (c === SP) return 0;
+    if (c === 43 /* + */ && buf[i + 1] === 48 && buf[i + 2] === 120) plus = i;
+    else if (c === 47 /* / */ && plus !== -1) slash = i;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (i === s + 1 && c === 120 && buf[s] === 48))) hexOnly = false;
+  }
+  const n = e - s - (buf[s] === 48 && buf[s + 1] === 120 ? 2 : 0);
+  if (hexOnly && n >= 6 && n <= 16) return 1;
+  if (plus > s) {
+    if (!isHexRunBytes(buf, plus + 3, slash === -1 ? e : slash)) return 0;
+    if (slash === -1) return 2;
+    const sz = buf[slash + 1] === 48 && buf[slash + 2] === 120 ? slash + 3 : slash + 1;
+    return isHexRunBytes(buf, sz, e) ? 1 : 0;
+  }
+  return 2;
+}
+
+function isHexRunBytes(buf: Buffer, s: number, e: number): boolean {
+  if (s >= e) return false;
+  for (let i = s; i < e; i++) {
+    const c = buf[i];
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
+
+/** The kind parseProbeHead would give a body starting at `(` (b), decided on bytes. */
+function probeKindOfBytes(buf: Buffer, b: number, e: number): 'kprobe' | 'kretprobe' | 'tracepoint' {
+  const close = indexOfByte(buf, 41 /* ) */, b, e);
+  if (close < b + 2) return 'tracepoint';
+  if (close + 1 < e && buf[close + 1] !== SP) return 'tracepoint';
+  // " <- " inside?
+  for (let i = b + 1; i + 3 < close; i++) {
+    if (buf[i] === SP && buf[i + 1] === 60 && buf[i + 2] === 45 && buf[i + 3] === SP) {
+      return siteKind(buf, b + 1, i) !== 0 && siteKind(buf, i + 4, close) !== 0 ? 'kretprobe' : 'tracepoint';
+    }
+  }
+  return siteKind(buf, b + 1, close) === 1 ? 'kprobe' : 'tracepoint';
+}
