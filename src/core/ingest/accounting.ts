@@ -14,6 +14,7 @@ const MAX_SAMPLES = 20;
 const MAX_SAMPLE_CHARS = 500;
 /** Events held waiting for a possible stack; past this the oldest is delivered anyway. */
 const MAX_PENDING = 4096;
+const MAX_LOST_KEPT = 10000;
 
 export class Accounting {
   parsedLines = 0;
@@ -23,6 +24,7 @@ export class Accounting {
   events = 0;
   outOfOrder = 0;
   lostEvents = 0;
+  lostLines = 0;
   lost: LostEvents[] = [];
   bufferStarts: { cpu: number; line: number }[] = [];
   samples: UnparsedSample[] = [];
@@ -49,7 +51,9 @@ export class Accounting {
   }
 
   lostMarker(cpu: number, count: number | undefined, line: number): void {
-    this.lost.push({ cpu, count, line });
+    // the list is for showing where; past MAX_LOST_KEPT only the total keeps counting (bounded memory)
+    if (this.lost.length < MAX_LOST_KEPT) this.lost.push({ cpu, count, line });
+    this.lostLines++;
     if (count !== undefined) this.lostEvents += count;
   }
 
@@ -127,6 +131,7 @@ export class Accounting {
     if (this.firstTs !== undefined) s.firstTs = this.firstTs;
     if (this.lastTs !== undefined) s.lastTs = this.lastTs;
     if (this.bufferStarts.length > 0) s.bufferStarts = this.bufferStarts;
+    if (this.lostLines > this.lost.length) this.warnings.push(`${this.lostLines} LOST lines; the first ${this.lost.length} are listed`);
     return s;
   }
 }

@@ -275,7 +275,7 @@ export class FtraceTextParser implements LineParser {
   private header(text: string, lineNo: number): void {
     const started = BUFFER_STARTED_RE.exec(text);
     if (started) {
-      this.acc.bufferStarts.push({ cpu: Number(started[1]), line: lineNo });
+      if (this.acc.bufferStarts.length < 10000) this.acc.bufferStarts.push({ cpu: Number(started[1]), line: lineNo });
       return;
     }
     const tracer = /^# tracer: (\S+)/.exec(text);

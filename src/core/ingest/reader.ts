@@ -55,7 +55,7 @@ export async function runReader(
   if (summary.outOfOrder > 0) {
     w.push(`${summary.outOfOrder} event(s) have a timestamp earlier than the event before (file order kept)`);
   }
-  if (summary.lost.length > 0) w.push(`lost events reported on ${summary.lost.length} line(s)`);
+  if (acc.lostLines > 0) w.push(`lost events reported on ${acc.lostLines} line(s)`);
   return summary;
 }
 
