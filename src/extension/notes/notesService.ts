@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { readNotesFile, reanchorNotes, writeNotesFile, SIDECAR_SUFFIX, type NoteRecord } from '../../core/notes';
+import { fingerprintLine, readNotesFile, reanchorNotes, writeNotesFile, SIDECAR_SUFFIX, type NoteRecord } from '../../core/notes';
 import type { Note, NotesService } from '../services';
 
 export class SidecarNotesService implements NotesService, vscode.Disposable {
@@ -41,6 +41,12 @@ export class SidecarNotesService implements NotesService, vscode.Disposable {
 
   async upsert(trace: vscode.Uri, input: Omit<Note, 'id' | 'created' | 'updated'> & { id?: string }): Promise<Note> {
     if (!(input.line >= 1)) throw new Error('HMM Trace: a note needs a line (1-based)');
+    if (input.fingerprint === undefined) {
+      // notes from the webview or the tree come without one: take it from the open trace, so the note can
+      // follow its event when lines move
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === trace.toString());
+      if (doc && input.line <= doc.lineCount) input = { ...input, fingerprint: fingerprintLine(doc.lineAt(input.line - 1).text) };
+    }
     return this.mutate(trace, (notes) => {
       const now = new Date().toISOString();
       const i = input.id ? notes.findIndex((n) => n.id === input.id) : -1;

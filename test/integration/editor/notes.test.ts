@@ -43,6 +43,22 @@ describe('editor: notes on invalidations', () => {
     assert.deepEqual(JSON.parse(readFileSync(sidecarPath(uri.fsPath), 'utf8')).notes, []);
   });
 
+  it('a note follows its event when lines are inserted above it (the trace edited elsewhere)', async () => {
+    const a = await api();
+    const uri = scratchCopy('k6.1', 'munmap-ftrace.txt');
+    const { editor } = await openAnalysed(uri);
+    let line = 0;
+    for (let i = 0; i < editor.document.lineCount; i++) if (/tracing_mark_write/.test(editor.document.lineAt(i).text)) { line = i + 1; break; }
+    const text = editor.document.lineAt(line - 1).text;
+    const note = await a.notes.upsert(uri, { line, body: 'start of the scenario' });
+    assert.ok(note.fingerprint, 'the service fingerprints the line');
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# pasted 1\n# pasted 2\n'));
+    const [moved] = await a.notes.list(uri);
+    assert.equal(moved.line, line + 2);
+    assert.equal(editor.document.lineAt(moved.line - 1).text, text);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('marking a finding expected removes its diagnostic but keeps it, listed as expected', async () => {
     const a = await api();
     const uri = scratchCopy('k6.1', 'mprotect-ftrace.txt');
