@@ -235,6 +235,15 @@ export class EventStore {
 
 /** Extra attributes worth keeping for a decoded event (undefined when none). */
 export function extraOf(ev: RawEvent, d: DecodedEvent, stackOrigin: OriginResult | undefined): EventExtra | undefined {
+  // fast path: most events carry none of these (no allocation on the hot path)
+  if (
+    d.selectFlags === undefined && d.cpages === undefined && d.npages === undefined && d.faultPage === undefined &&
+    d.src0 === undefined && d.dst0 === undefined && d.pteRaw === undefined && d.childPid === undefined &&
+    d.childComm === undefined && d.taskPid === undefined && d.text === undefined && d.durationNs === undefined &&
+    stackOrigin === undefined && !d.leaf && d.eventNum === undefined && !(ev.kind === 'kretprobe' && d.role === 'mn-start')
+  ) {
+    return undefined;
+  }
   let x: EventExtra | undefined;
   const put = <K extends keyof EventExtra>(k: K, v: EventExtra[K] | undefined) => {
     if (v === undefined) return;
