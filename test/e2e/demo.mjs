@@ -21,7 +21,6 @@ try {
 
 const workspace = path.join(REPO_ROOT, 'examples');
 const sandbox = makeSandbox();
-process.on('exit', () => sandbox.dispose());
 let server;
 try {
   server = await startServer(sandbox, { workspace, port });

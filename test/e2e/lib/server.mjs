@@ -22,11 +22,14 @@ const t0 = Date.now();
 
 // Every code-server we started, by process-group id: killed on exit even when a test hung or threw, so no
 // server outlives the run (they are detached to own their extension-host children).
+// Likewise every sandbox folder not yet disposed (a run stopped by SIGINT/SIGTERM never reaches `finally`).
 const live = new Set();
+const sandboxes = new Set();
 process.on('exit', () => {
   for (const pgid of live) {
     try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ }
   }
+  for (const dir of sandboxes) fs.rmSync(dir, { recursive: true, force: true });
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 /** Log with seconds since the process started, so slow steps stand out in CI output. */
@@ -81,7 +84,11 @@ export function makeSandbox(settings = {}) {
   // built-in themes (test/e2e/node_modules/...), so with the repo path itself every theme became Light+.
   s.devExtension = path.join(tmp, 'hmm-trace');
   fs.symlinkSync(REPO_ROOT, s.devExtension, 'dir');
-  s.dispose = () => fs.rmSync(tmp, { recursive: true, force: true });
+  sandboxes.add(tmp);
+  s.dispose = () => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    sandboxes.delete(tmp);
+  };
   return s;
 }
 
