@@ -26,7 +26,7 @@ export interface TraceAnalysis extends AnalysisHandle {
 interface Entry {
   mtimeMs: number;
   size: number;
-  promise: Promise<TraceAnalysis>;
+  promise?: Promise<TraceAnalysis>;
   done?: TraceAnalysis;
   key?: string;
 }
@@ -54,11 +54,17 @@ export class AnalysisService implements TraceAnalysisService, vscode.Disposable 
     });
     const k = uri.toString();
     const cur = this.entries.get(k);
-    if (cur && cur.mtimeMs === s.mtimeMs && cur.size === s.size) return cur.promise;
+    if (cur?.promise && cur.mtimeMs === s.mtimeMs && cur.size === s.size) return cur.promise;
     if (cur?.key) this.channel.release(cur.key);
-    const entry: Entry = { mtimeMs: s.mtimeMs, size: s.size, promise: Promise.resolve(undefined as unknown as TraceAnalysis) };
+    const entry: Entry = { mtimeMs: s.mtimeMs, size: s.size };
+    this.entries.set(k, entry);
     entry.promise = this.run(uri, entry).then(
       (a) => {
+        if (this.entries.get(k) !== entry) {
+          // the file changed (or was forgotten) while this ran: a newer analysis replaces this one
+          if (entry.key) this.channel.release(entry.key);
+          return a;
+        }
         entry.done = a;
         this.emitter.fire(a);
         return a;
@@ -68,7 +74,6 @@ export class AnalysisService implements TraceAnalysisService, vscode.Disposable 
         throw e;
       },
     );
-    this.entries.set(k, entry);
     return entry.promise;
   }
 
