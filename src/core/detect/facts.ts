@@ -66,6 +66,9 @@ const NEEDS_FIELDS = new Set<DomainKind>(['thp-split', 'syscall', 'syscall-ret']
 /** Function-tracer events are kept only when they are device-side invalidation work (see ownership.ts). */
 const WORK_FUNCTION = /^(nouveau_svmm_invalidate|nouveau_pfns_clear|svm_range_evict|svm_range_unmap_from_gpus|amdgpu_vm_update_range|xe_svm_range_notifier_event_begin|xe_vm_range_tilemask_tlb_inval|xe_gt_tlb_invalidation_range|drm_gpusvm_notifier_invalidate|dmirror_do_update)\b/;
 
+/** Shared by every lite event: detectors never write fields, and most kinds have none they read. */
+const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 function lite(store: StoreColumns, asOf: (pid: number) => AddressSpace, id: number, kind: DomainKind): FactEvent {
   const pid = store.pid.get(id);
   const ev: FactEvent = {
@@ -79,7 +82,7 @@ function lite(store: StoreColumns, asOf: (pid: number) => AddressSpace, id: numb
     as: asOf(pid),
     kind,
     name: store.str(store.name, id) ?? '',
-    fields: {},
+    fields: NO_FIELDS,
     summary: '',
     rawKind: 'kprobe',
   };
@@ -109,12 +112,8 @@ export const FACT_KINDS: readonly DomainKind[] = [
   'swap-fault',
   'swap-fault-ret',
   'migrate-to-ram',
-  'migrate-to-ram-ret',
   'device-fault',
-  'hmm-range-fault',
-  'hmm-range-fault-ret',
   'migration-wait',
-  'sched-block',
   'exclusive-make',
   'exclusive-make-ret',
   'exclusive-one',
@@ -127,16 +126,13 @@ export const FACT_KINDS: readonly DomainKind[] = [
   'migration-pmd-remove',
   'move-mapping-ret',
   'tlb-flush',
-  'change-protection',
   'change-protection-ret',
-  'copy-page-range',
   'syscall',
   'syscall-ret',
   'unmap',
   'driver-invalidate',
-  'driver-invalidate-ret',
   'function',
-];
+]
 
 export class Facts {
   readonly byKind = new Map<DomainKind, DomainEvent[]>();
@@ -185,7 +181,13 @@ export class Facts {
         for (let i = 0; i < ids.length; i++) all.push(model.event(ids[i]));
       }
       all.sort((a, b) => a.id - b.id);
-      for (const ev of all) add(ev);
+      for (const ev of all) {
+        if (!this.keep(ev.kind, ev.func ?? ev.name, () => ev.ret)) continue;
+        if (ev.kind === 'tlb-flush') {
+          this.tlbTs.push(ev.ts);
+          this.tlbAs.push(ev.as);
+        } else add(ev);
+      }
     } else {
       const cols = storeOf(model);
       this.cols = cols;
@@ -193,7 +195,7 @@ export class Facts {
         if (cols) {
           const kind = cols.store.kindOf(id);
           if (!wanted.has(kind)) continue;
-          if (kind === 'function' && !WORK_FUNCTION.test(cols.store.funcOf(id) ?? '')) continue;
+          if (!this.keep(kind, cols.store.funcOf(id), () => cols.store.retOf(id))) continue;
           if (kind === 'tlb-flush') {
             this.tlbTs.push(cols.store.ts.get(id));
             this.tlbAs.push(cols.asOf(cols.store.pid.get(id)));
@@ -202,7 +204,7 @@ export class Facts {
           add(NEEDS_FIELDS.has(kind) ? model.event(id) : lite(cols.store, cols.asOf, id, kind));
         } else {
           const ev = model.event(id);
-          if (!wanted.has(ev.kind) || (ev.kind === 'function' && !WORK_FUNCTION.test(ev.func ?? ev.name))) continue;
+          if (!wanted.has(ev.kind) || !this.keep(ev.kind, ev.func ?? ev.name, () => ev.ret)) continue;
           if (ev.kind === 'tlb-flush') {
             this.tlbTs.push(ev.ts);
             this.tlbAs.push(ev.as);
@@ -228,7 +230,7 @@ export class Facts {
       l.push(m);
     }
     this.maxWindowNs = maxWindow;
-    let cb = this.has('driver-invalidate');
+    let cb = this.driverCallbackSeen;
     for (const r of this.invalidations) {
       if (r.callbacks.length > 0) cb = true;
       if (r.migrationId === undefined) continue;
@@ -323,6 +325,28 @@ export class Facts {
   get tlbFlushCount(): number {
     return this.tlbTs.length;
   }
+
+  /**
+   * Which fact events are worth an object. Driver callbacks are already attached to the invalidation records
+   * when the notifier hook was captured, so only device-side work (and driver-log ranges without records) is
+   * kept; move-mapping returns matter only when they failed (-EAGAIN).
+   */
+  private keep(kind: DomainKind, func: string | undefined, ret: () => number | undefined): boolean {
+    if (kind === 'function') return WORK_FUNCTION.test(func ?? '');
+    if (kind === 'driver-invalidate') {
+      this.driverCallbackSeen = true;
+      return this.model.invalidations.length === 0 || WORK_FUNCTION.test(func ?? '');
+    }
+    if (kind === 'move-mapping-ret') {
+      this.moveReturnsSeen = true;
+      return ret() === -11;
+    }
+    return true;
+  }
+
+  /** Whether move-mapping returns were captured at all (even if none failed). */
+  moveReturnsSeen = false;
+  private driverCallbackSeen = false;
 
   of(kind: DomainKind): readonly DomainEvent[] {
     return this.byKind.get(kind) ?? [];

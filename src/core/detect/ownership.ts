@@ -46,7 +46,7 @@ export const unfilteredOwn = defineRule(
         (r.callbacks.some((c) => c.ownEvent === true) || (r.owner !== undefined && owners.has(r.owner))),
     );
     if (candidates.length === 0) return;
-    const pool = [...d.facts.of('function'), ...d.facts.of('driver-invalidate'), ...d.facts.of('driver-invalidate-ret')]
+    const pool = [...d.facts.of('function'), ...d.facts.of('driver-invalidate')]
       .filter((e) => WORK_FUNCS.test(e.func ?? e.name))
       .sort((a, b) => a.ts - b.ts || a.id - b.id);
     const anyWorkProbe = pool.length > 0;

@@ -162,7 +162,7 @@ export const moveMappingEagain = defineRule(
   (d) => {
     const rets = d.facts.of('move-mapping-ret').filter((e) => e.ret === EAGAIN);
     if (rets.length === 0) {
-      if (d.facts.migrations.length > 0 && !d.facts.has('move-mapping-ret') && !d.facts.migrations.some((m) => m.eagain > 0))
+      if (d.facts.migrations.length > 0 && !d.facts.moveReturnsSeen && !d.facts.migrations.some((m) => m.eagain > 0))
         d.note('No return values of folio_migrate_mapping/migrate_folio* were captured, so moves refused with -EAGAIN cannot be seen.', [PROBES.fmmRet, PROBES.mfolioExtraRet]);
       return;
     }
