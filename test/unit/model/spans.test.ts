@@ -73,3 +73,17 @@ test('function_graph captures give nested spans with durations (6.12 exclusive)'
   const inner = model.spans.find((s) => s.func === '__mmu_notifier_invalidate_range_start' && s.parentId !== undefined);
   assert.ok(inner, 'notifier calls nest under their callers');
 });
+
+test('address spaces: the tgid when printed, else the pid merged with threads that show the same mm', () => {
+  const b = new ModelBuilder(new ProbeCatalog(), { keepFields: true });
+  const mig = (pid: number, tgid: number | undefined, mm?: string) =>
+    b.add({ ...entry(pid, '__mmu_notifier_invalidate_range_start', { start: '0x7f0000000000', end: '0x7f0000001000', event: '6', owner: '0xffffffffc0006440', ...(mm ? { mm } : {}) }), ...(tgid !== undefined ? { tgid } : {}) });
+  const withTgid = mig(11, 10);
+  mig(20, undefined, '0xff11000000001000');
+  const thread = mig(21, undefined, '0xff11000000001000');
+  const other = mig(30, undefined, '0xff11000000002000');
+  const m = b.finish();
+  assert.equal(m.event(withTgid).as, 10);
+  assert.equal(m.event(thread).as, 20, 'a thread joins the task first seen with its mm');
+  assert.equal(m.event(other).as, 30);
+});
