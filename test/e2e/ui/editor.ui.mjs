@@ -24,8 +24,10 @@ function editorCase(theme) {
         log(`status bar: ${(await status.textContent())?.trim()}`);
         // go to the first 2 MiB CLEAR the THP split sent (the split-clear finding's evidence)
         // findings in file order: make_device_exclusive's failed conversion, then the split's CLEAR
+        // once from the palette, once with its keybinding (alt+] in a trace editor)
         await ctx.runCommand('HMM Trace: Next Finding');
-        await ctx.runCommand('HMM Trace: Next Finding');
+        await page.locator('.statusbar-item', { hasText: /^Ln 168, Col 1$/ }).first().waitFor({ timeout: 15000 });
+        await page.keyboard.press('Alt+BracketRight');
         await page.locator('.statusbar-item', { hasText: /^Ln 170, Col 1$/ }).first().waitFor({ timeout: 15000 });
         await editor.locator('.squiggly-warning, .squiggly-info, .squiggly-error').first().waitFor({ timeout: 30000 });
         const colours = await editor.locator('.view-line span span').evaluateAll((els) => new Set(els.map((e) => getComputedStyle(e).color)).size);
