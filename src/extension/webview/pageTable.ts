@@ -7,7 +7,7 @@
  */
 
 import type { Finding } from '../../core/detect/types';
-import type { PageState, PageSummary } from '../../core/model/types';
+import type { AddressSpace, PageState, PageSummary } from '../../core/model/types';
 import { pageKey, parseAddress, LIMITS, type PageColumn, type PageQuery, type PageRow, type PagesResult } from '../../protocol';
 
 export interface FindingsByPage {
@@ -32,28 +32,6 @@ export function indexFindingsByPage(findings: readonly Finding[]): FindingsByPag
   return map;
 }
 
-/** Page rows with their finding counts, in model order. */
-export function toRows(pages: readonly PageSummary[], byPage: FindingsByPage): PageRow[] {
-  return pages.map((p) => {
-    const f = byPage.get(pageKey(p.as, p.vpn));
-    return { ...p, findings: f?.count ?? 0, rules: f?.rules ?? [] };
-  });
-}
-
-function matches(r: PageRow, q: Omit<PageQuery, 'offset' | 'limit'>, text: string | undefined): boolean {
-  if (q.as !== undefined && String(r.as) !== String(q.as)) return false;
-  const addr = r.vpn * 4096;
-  if (q.start !== undefined && addr < q.start) return false;
-  if (q.end !== undefined && addr >= q.end) return false;
-  if (q.state !== undefined && !r.states.includes(q.state)) return false;
-  if (q.rule !== undefined && !r.rules.includes(q.rule)) return false;
-  if (text) {
-    const hay = `${r.page} ${String(r.as)} ${r.states.join(' ')} ${r.rules.join(' ')}`.toLowerCase();
-    if (!hay.includes(text)) return false;
-  }
-  return true;
-}
-
 /** State order for sorting: the order a page goes through when it migrates to the device and back. */
 const STATE_ORDER: Record<PageState, number> = {
   unknown: 0,
@@ -65,54 +43,157 @@ const STATE_ORDER: Record<PageState, number> = {
   unmapped: 6,
 };
 
-function compareAs(a: PageRow, b: PageRow): number {
-  if (typeof a.as === 'number' && typeof b.as === 'number') return a.as - b.as;
-  if (typeof a.as === 'number') return -1;
-  if (typeof b.as === 'number') return 1;
-  return a.as < b.as ? -1 : a.as > b.as ? 1 : 0;
+function compareAs(a: AddressSpace, b: AddressSpace): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const COMPARE: Record<PageColumn, (a: PageRow, b: PageRow) => number> = {
-  as: (a, b) => compareAs(a, b) || a.vpn - b.vpn,
-  page: (a, b) => a.vpn - b.vpn || compareAs(a, b),
-  states: (a, b) => a.states.length - b.states.length || a.vpn - b.vpn,
-  final: (a, b) => STATE_ORDER[a.final] - STATE_ORDER[b.final] || a.vpn - b.vpn,
-  events: (a, b) => a.events - b.events || a.vpn - b.vpn,
-  findings: (a, b) => a.findings - b.findings || a.vpn - b.vpn,
-};
+type Filter = Omit<PageQuery, 'offset' | 'limit' | 'sort'>;
 
-/** Filters and sorts (without the slice): the view a query's offset/limit index into. */
-export function filterAndSort(rows: readonly PageRow[], q: Omit<PageQuery, 'offset' | 'limit'>): PageRow[] {
-  const text = q.text?.trim().toLowerCase() || undefined;
-  const out = rows.filter((r) => matches(r, q, text));
-  const column = q.sort?.column ?? 'as';
-  const cmp = COMPARE[column];
-  const sign = q.sort?.descending ? -1 : 1;
-  out.sort((a, b) => sign * cmp(a, b));
-  return out;
-}
-
-/** A cache of filtered+sorted views, keyed by the query without its window. */
+/**
+ * The pages of one analysis as columns, with one sorted index per column built on first use. A query
+ * filters by walking the sorted index (linear, no sort), and the filtered view is cached until the filter
+ * or the sort changes, so scrolling is a slice. Rows are materialised only for the slice sent.
+ */
 export class PageTable {
-  private view: { key: string; rows: PageRow[] } | undefined;
+  private readonly findings: Uint32Array;
+  private readonly rules: (string[] | undefined)[];
+  private readonly asRank: Float64Array;
+  private readonly orders = new Map<PageColumn, Uint32Array>();
+  private view: { key: string; ids: Uint32Array } | undefined;
 
-  constructor(private readonly rows: readonly PageRow[]) {}
+  constructor(
+    private readonly pages: readonly PageSummary[],
+    byPage: FindingsByPage,
+  ) {
+    const n = pages.length;
+    this.findings = new Uint32Array(n);
+    this.rules = new Array<string[] | undefined>(n);
+    pages.forEach((p, i) => {
+      const f = byPage.get(pageKey(p.as, p.vpn));
+      if (f) {
+        this.findings[i] = f.count;
+        this.rules[i] = f.rules;
+      }
+    });
+    // address spaces are few: rank them once so sorting compares numbers
+    const distinct = [...new Set(pages.map((p) => p.as))].sort(compareAs);
+    const rank = new Map<AddressSpace, number>(distinct.map((a, i) => [a, i]));
+    this.asRank = Float64Array.from(pages, (p) => rank.get(p.as) ?? 0);
+  }
 
   get size(): number {
-    return this.rows.length;
+    return this.pages.length;
+  }
+
+  private order(column: PageColumn): Uint32Array {
+    let ids = this.orders.get(column);
+    if (ids) return ids;
+    const p = this.pages;
+    const n = p.length;
+    if (column === 'page' || column === 'as') {
+      // by (page, address space) or (address space, page): the base order every other column refines
+      const [major, minor] = column === 'page' ? [(i: number) => p[i].vpn, (i: number) => this.asRank[i]] : [(i: number) => this.asRank[i], (i: number) => p[i].vpn];
+      ids = sortByPacked(n, major, minor) ?? sortByCompare(n, (a, b) => major(a) - major(b) || minor(a) - minor(b));
+    } else {
+      const key = (i: number): number =>
+        column === 'states' ? p[i].states.length : column === 'final' ? STATE_ORDER[p[i].final] : column === 'events' ? p[i].events : this.findings[i];
+      // ties keep page order, so every order is total and the same across queries
+      const base = this.order('page');
+      const pos = new Uint32Array(n);
+      for (let k = 0; k < n; k++) pos[base[k]] = k;
+      ids = sortByPacked(n, key, (i) => pos[i]) ?? sortByCompare(n, (a, b) => key(a) - key(b) || pos[a] - pos[b]);
+    }
+    this.orders.set(column, ids);
+    return ids;
+  }
+
+  /** Text search without building a string per page: address, address space, states, rules. */
+  private hasText(i: number, text: string): boolean {
+    const r = this.pages[i];
+    if (r.page.includes(text)) return true;
+    if ((typeof r.as === 'number' ? String(r.as) : r.as.toLowerCase()).includes(text)) return true;
+    if (r.states.some((s) => s.includes(text))) return true;
+    return this.rules[i]?.some((rule) => rule.includes(text)) ?? false;
+  }
+
+  private matches(i: number, q: Filter, text: string | undefined): boolean {
+    const r = this.pages[i];
+    if (q.as !== undefined && String(r.as) !== String(q.as)) return false;
+    const addr = r.vpn * 4096;
+    if (q.start !== undefined && addr < q.start) return false;
+    if (q.end !== undefined && addr >= q.end) return false;
+    if (q.state !== undefined && !r.states.includes(q.state)) return false;
+    if (q.rule !== undefined && !(this.rules[i]?.includes(q.rule) ?? false)) return false;
+    if (text && !this.hasText(i, text)) return false;
+    return true;
+  }
+
+  /** Page ids of the filtered, sorted view (cached per filter and sort). */
+  viewOf(q: Omit<PageQuery, 'offset' | 'limit'>): Uint32Array {
+    const { sort, ...filter } = q;
+    const key = JSON.stringify([sort ?? null, filter]);
+    if (this.view?.key === key) return this.view.ids;
+    const order = this.order(sort?.column ?? 'as');
+    const text = filter.text?.trim().toLowerCase() || undefined;
+    const plain = filter.as === undefined && filter.start === undefined && filter.end === undefined && !filter.state && !filter.rule && !text;
+    const n = order.length;
+    const out = new Uint32Array(n);
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      const i = order[sort?.descending ? n - 1 - k : k];
+      if (plain || this.matches(i, filter, text)) out[m++] = i;
+    }
+    this.view = { key, ids: out.subarray(0, m) };
+    return this.view.ids;
   }
 
   query(q: PageQuery): PagesResult {
-    const { offset, limit, ...filter } = q;
-    const key = JSON.stringify(filter);
-    if (this.view?.key !== key) this.view = { key, rows: filterAndSort(this.rows, filter) };
-    const from = Math.max(0, Math.min(Math.floor(offset) || 0, this.view.rows.length));
+    const { offset, limit, ...rest } = q;
+    const ids = this.viewOf(rest);
+    const from = Math.max(0, Math.min(Math.floor(offset) || 0, ids.length));
     const count = Math.max(0, Math.min(Math.floor(limit) || 0, LIMITS.maxPageRows));
-    return { total: this.view.rows.length, offset: from, rows: this.view.rows.slice(from, from + count) };
+    const rows: PageRow[] = [];
+    for (const i of ids.subarray(from, from + count)) rows.push({ ...this.pages[i], findings: this.findings[i], rules: this.rules[i] ?? [] });
+    return { total: ids.length, offset: from, rows };
   }
+}
 
-  /** Index of a page in the current view (to scroll the table to a page selected elsewhere). */
-  indexOf(as: string, vpn: number): number {
-    return this.view?.rows.findIndex((r) => String(r.as) === as && r.vpn === vpn) ?? -1;
+/**
+ * Sorts 0..n-1 by (major, minor, id) with one native numeric sort of packed integer keys
+ * `(major − min) · 2^(minorBits+idBits) + (minor − min) · 2^idBits + id`, when that stays exact below 2^53
+ * (counts, ranks, page numbers of one trace). undefined when it does not fit (the caller compares).
+ */
+function sortByPacked(n: number, major: (i: number) => number, minor: (i: number) => number): Uint32Array | undefined {
+  let [minMajor, maxMajor, minMinor, maxMinor] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let i = 0; i < n; i++) {
+    const a = major(i);
+    const b = minor(i);
+    if (!Number.isInteger(a) || !Number.isInteger(b)) return undefined;
+    if (a < minMajor) minMajor = a;
+    if (a > maxMajor) maxMajor = a;
+    if (b < minMinor) minMinor = b;
+    if (b > maxMinor) maxMinor = b;
   }
+  if (n === 0) return new Uint32Array(0);
+  // keys are offsets from the minima: pages of one trace span a small part of the 2^35 page numbers
+  const minorBits = Math.ceil(Math.log2(maxMinor - minMinor + 1));
+  const idBits = Math.ceil(Math.log2(n + 1));
+  const scale = 2 ** (minorBits + idBits);
+  if ((maxMajor - minMajor + 1) * scale > Number.MAX_SAFE_INTEGER) return undefined;
+  const packed = new Float64Array(n);
+  const idScale = 2 ** idBits;
+  for (let i = 0; i < n; i++) packed[i] = (major(i) - minMajor) * scale + (minor(i) - minMinor) * idScale + i;
+  packed.sort();
+  const ids = new Uint32Array(n);
+  for (let k = 0; k < n; k++) ids[k] = packed[k] % idScale;
+  return ids;
+}
+
+function sortByCompare(n: number, cmp: (a: number, b: number) => number): Uint32Array {
+  const ids = new Uint32Array(n);
+  for (let i = 0; i < n; i++) ids[i] = i;
+  return ids.sort(cmp);
 }

@@ -25,7 +25,7 @@ import {
   type TimelineQuery,
   type TimelineResult,
 } from '../../protocol';
-import { indexFindingsByPage, PageTable, toRows } from './pageTable';
+import { indexFindingsByPage, PageTable } from './pageTable';
 import { lifetimeOf, timelineRow } from './lod';
 
 export interface RequestHost {
@@ -96,7 +96,7 @@ export class RequestHandler {
         if (r.pages.length === 0 || pages.length >= r.total || pages.length >= MAX_TABLE_PAGES) break;
       }
       const { findings } = await this.findings();
-      return new PageTable(toRows(pages, indexFindingsByPage(findings)));
+      return new PageTable(pages, indexFindingsByPage(findings));
     })();
     return this.table;
   }
