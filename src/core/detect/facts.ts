@@ -69,40 +69,72 @@ const WORK_FUNCTION = /^(nouveau_svmm_invalidate|nouveau_pfns_clear|svm_range_ev
 /** Shared by every lite event: detectors never write fields, and most kinds have none they read. */
 const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
+/**
+ * A fact event backed by the store: the fields every rule reads are own properties (set once, monomorphic);
+ * the rest (line, comm, name, func, ...) are read from the columns on demand, so a trace with millions of fact
+ * events does not hold millions of full DomainEvent objects.
+ */
+class LiteEvent implements FactEvent {
+  addr?: number;
+  start?: number;
+  end?: number;
+  ret?: number;
+  ptePresent?: boolean;
+
+  constructor(
+    private readonly store: StoreColumns,
+    readonly id: number,
+    readonly kind: DomainKind,
+    readonly ts: number,
+    readonly pid: number,
+    readonly as: AddressSpace,
+  ) {}
+
+  get fields(): Record<string, string> {
+    return NO_FIELDS;
+  }
+  get summary(): string {
+    return '';
+  }
+  get rawKind(): DomainEvent['rawKind'] {
+    return 'kprobe';
+  }
+  get line(): number {
+    return this.store.line.get(this.id);
+  }
+  get offset(): number {
+    return this.store.offset.get(this.id);
+  }
+  get cpu(): number {
+    return this.store.cpu.get(this.id);
+  }
+  get comm(): string {
+    return this.store.str(this.store.comm, this.id) ?? '';
+  }
+  get name(): string {
+    return this.store.str(this.store.name, this.id) ?? '';
+  }
+  get func(): string | undefined {
+    return this.store.funcOf(this.id);
+  }
+  get notifierEvent(): DomainEvent['notifierEvent'] {
+    return this.store.notifierOf(this.id);
+  }
+}
+
 function lite(store: StoreColumns, asOf: (pid: number) => AddressSpace, id: number, kind: DomainKind): FactEvent {
   const pid = store.pid.get(id);
-  const ev: FactEvent = {
-    id,
-    line: store.line.get(id),
-    offset: store.offset.get(id),
-    ts: store.ts.get(id),
-    cpu: store.cpu.get(id),
-    pid,
-    comm: store.str(store.comm, id) ?? '',
-    as: asOf(pid),
-    kind,
-    name: store.str(store.name, id) ?? '',
-    fields: NO_FIELDS,
-    summary: '',
-    rawKind: 'kprobe',
-  };
-  const func = store.funcOf(id);
-  if (func) ev.func = func;
+  const ev = new LiteEvent(store, id, kind, store.ts.get(id), pid, asOf(pid));
   const addr = store.addrOf(id);
-  if (addr !== undefined) ev.addr = addr;
   const r = store.rangeOf(id);
-  if (r) {
-    ev.start = r[0];
-    ev.end = r[1];
-  }
   const ret = store.retOf(id);
-  if (ret !== undefined) ev.ret = ret;
-  const ne = store.notifierOf(id);
-  if (ne) ev.notifierEvent = ne;
-  if (kind === 'migration-pte-remove' || kind === 'migration-pte-set') {
-    const pte = store.pteOf(id);
-    if (pte) ev.ptePresent = pte.kind === 'present';
-  }
+  // assigned in one order for every event so all LiteEvents share one hidden class
+  ev.addr = addr;
+  ev.start = r?.[0];
+  ev.end = r?.[1];
+  ev.ret = ret;
+  const pte = kind === 'migration-pte-remove' || kind === 'migration-pte-set' ? store.pteOf(id) : undefined;
+  ev.ptePresent = pte ? pte.kind === 'present' : undefined;
   return ev;
 }
 
