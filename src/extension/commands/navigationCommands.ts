@@ -21,13 +21,13 @@ export function registerNavigationCommands(ctx: CommandContext): vscode.Disposab
       }
       await ctx.navigation.revealLine(uri, line);
     }),
-    vscode.commands.registerCommand('hmmTrace.showPageTimeline', async (uriArg?: unknown, as?: AddressSpace, vpns?: number[]) => {
+    vscode.commands.registerCommand('hmmTrace.showPageTimeline', async (uriArg?: unknown, as?: AddressSpace, vpns?: number[], range?: { start: number; end: number }) => {
       const uri = toUri(uriArg);
       if (!uri || as === undefined || !Array.isArray(vpns)) {
         await vscode.commands.executeCommand('hmmTrace.showPageTimelineAtCursor');
         return;
       }
-      await ctx.navigation.showPageTimeline(uri, as, vpns);
+      await ctx.navigation.showPageTimeline(uri, as, await pagesWorthShowing(ctx, uri, as, vpns, range));
     }),
     vscode.commands.registerCommand('hmmTrace.nextFinding', () => moveToFinding(ctx, 1)),
     vscode.commands.registerCommand('hmmTrace.previousFinding', () => moveToFinding(ctx, -1)),
@@ -59,6 +59,29 @@ export function registerNavigationCommands(ctx: CommandContext): vscode.Disposab
     }),
     vscode.commands.registerCommand('hmmTrace.pages.loadMore', (as: AddressSpace) => ctx.pagesTree.loadMore(as)),
   ];
+}
+
+/** At most this many pages go to the timeline at once (rows of the panel). */
+const TIMELINE_PAGES = 64;
+
+/**
+ * A range event (a 2 MiB CLEAR names 512 pages) opens the timeline on the pages of that range the trace
+ * says something about, not on the first 64 empty ones.
+ */
+async function pagesWorthShowing(ctx: CommandContext, uri: vscode.Uri, as: AddressSpace, vpns: number[], range?: { start: number; end: number }): Promise<number[]> {
+  const clean = vpns.filter((v) => Number.isSafeInteger(v) && v >= 0);
+  const st = ctx.states.get(uri);
+  const hasRange = range && Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && range.end > range.start;
+  if (!st || (clean.length <= 1 && !hasRange)) return clean.slice(0, TIMELINE_PAGES);
+  const start = hasRange ? range.start : Math.min(...clean) * 4096;
+  const end = hasRange ? range.end : (Math.max(...clean) + 1) * 4096;
+  try {
+    const known = await st.analysis.queries.pages({ as, start, end, offset: 0, limit: TIMELINE_PAGES });
+    const withEvents = known.pages.filter((p) => p.events > 0).map((p) => p.vpn);
+    return withEvents.length > 0 ? withEvents : clean.slice(0, TIMELINE_PAGES);
+  } catch {
+    return clean.slice(0, TIMELINE_PAGES);
+  }
 }
 
 async function moveToFinding(ctx: CommandContext, direction: 1 | -1): Promise<void> {

@@ -9,6 +9,7 @@ import { editorSettings } from '../settings';
 import type { TraceStates } from './traceState';
 
 const MAX_LENSES = 20000;
+/** Pages a lens hands to the timeline command with the range; the command prefers the range's pages with events. */
 const MAX_TIMELINE_PAGES = 64;
 
 export class TraceCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -49,9 +50,9 @@ export class TraceCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
           lenses.push(
             new vscode.CodeLens(range, {
               title: `Page timeline (${plural(n, 'page')})`,
-              tooltip: n > MAX_TIMELINE_PAGES ? `Opens the first ${MAX_TIMELINE_PAGES} of ${n} pages` : 'Opens the page timeline on these pages',
+              tooltip: 'Opens the page timeline on the pages of this range that the trace has events for',
               command: 'hmmTrace.showPageTimeline',
-              arguments: [doc.uri.toString(), r.as, vpns],
+              arguments: [doc.uri.toString(), r.as, vpns, { start: r.start, end: r.end }],
             }),
           );
         }

@@ -33,7 +33,8 @@ export class TraceHoverProvider implements vscode.HoverProvider {
     if (pages.vpns.length > 0) {
       const around = await q.stateAround(pages.as, pages.vpns[0], event.id);
       input.page = { addr: pages.vpns[0] * 4096, before: around.before, after: around.after, count: pages.vpns.length };
-      input.timelineCommand = commandUri('hmmTrace.showPageTimeline', [doc.uri.toString(), pages.as, pages.vpns.slice(0, 64)]);
+      const range = event.start !== undefined && event.end !== undefined && event.end > event.start ? { start: event.start, end: event.end } : undefined;
+      input.timelineCommand = commandUri('hmmTrace.showPageTimeline', [doc.uri.toString(), pages.as, pages.vpns.slice(0, 64), ...(range ? [range] : [])]);
     }
     if (token.isCancellationRequested) return undefined;
     const md = new vscode.MarkdownString(hoverMarkdown(input));
