@@ -71,6 +71,19 @@ describe('editor: hovers, CodeLens, outline and navigation', () => {
     assert.equal(counted?.command?.command, 'hmmTrace.revealFinding');
   });
 
+  it('the page timeline of a 2 MiB CLEAR opens on the pages of its range that have events', async () => {
+    const { editor, state } = await openAnalysed(capture('k6.1', 'exclusive-tracecmd.txt'));
+    const clear = state.analysis.data.invalidations.find((r) => r.event === 'CLEAR' && r.end - r.start === 2 * 1024 * 1024);
+    assert.ok(clear, 'the capture has a 2 MiB CLEAR');
+    const first = Math.floor(clear.start / 4096);
+    const vpns = Array.from({ length: 64 }, (_, i) => first + i);
+    await vscode.commands.executeCommand('hmmTrace.showPageTimeline', editor.document.uri.toString(), clear.as, vpns, { start: clear.start, end: clear.end });
+    const known = await state.analysis.queries.pages({ as: clear.as, start: clear.start, end: clear.end, offset: 0, limit: 64 });
+    const withEvents = known.pages.filter((p) => p.events > 0).length;
+    assert.ok(withEvents > 1 && withEvents < 64, `${withEvents} pages with events`);
+    await until(`a tab "Page timeline: ${withEvents} pages"`, () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === `Page timeline: ${withEvents} pages`));
+  });
+
   it('the outline has the test program markers as sections, with migrations and invalidations inside', async () => {
     const { editor } = await openAnalysed(capture('k6.1', 'migrate_fault-ftrace.txt'));
     const symbols = await until('document symbols', async () => {
