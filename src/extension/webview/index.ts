@@ -8,6 +8,7 @@ import type { ExtensionServices } from '../services';
 import type { AddressSpace } from '../../core/model/types';
 import { AnalysisEditorProvider } from './analysisEditor';
 import { PageTimelinePanel } from './pageTimelinePanel';
+import { pagesAtLine } from './pagesAtLine';
 
 export interface AnalysisViews {
   /** Opens or focuses the page-timeline panel on these pages of a trace. */
@@ -36,12 +37,10 @@ export function registerAnalysisViews(context: vscode.ExtensionContext, services
       const uri = editor.document.uri;
       const handle = await services.analysis.get(uri);
       const line = editor.selection.active.line + 1;
-      for (const ev of await handle.queries.eventsAtLine(line)) {
-        const pages = await handle.queries.pagesOfEvent(ev.id);
-        if (pages.vpns.length > 0) {
-          await panel.show(uri, pages.as, pages.vpns, ev.id);
-          return;
-        }
+      const hit = await pagesAtLine(handle.queries, line);
+      if (hit) {
+        await panel.show(uri, hit.as, hit.vpns, hit.eventId);
+        return;
       }
       void vscode.window.showInformationMessage(`HMM Trace: line ${line} holds no event that names a page.`);
     }),

@@ -11,6 +11,7 @@ import type { ExtensionServices } from '../services';
 import type { AddressSpace } from '../../core/model/types';
 import { LIMITS } from '../../protocol';
 import { webviewHtml, webviewOptions } from './html';
+import { pagesAtLine } from './pagesAtLine';
 import { traceName, WebviewSession } from './session';
 
 export const PAGE_TIMELINE_VIEW = 'hmmTrace.pageTimeline';
@@ -116,14 +117,8 @@ export class PageTimelinePanel implements vscode.Disposable {
   private async followLine(uri: vscode.Uri, line: number): Promise<void> {
     const handle = this.services.analysis.peek(uri);
     if (!handle) return;
-    const events = await handle.queries.eventsAtLine(line);
-    for (const ev of events) {
-      const pages = await handle.queries.pagesOfEvent(ev.id);
-      if (pages.vpns.length > 0) {
-        await this.show(uri, pages.as, pages.vpns, ev.id);
-        return;
-      }
-    }
+    const hit = await pagesAtLine(handle.queries, line);
+    if (hit) await this.show(uri, hit.as, hit.vpns, hit.eventId);
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ParamsOf, PagesResult, TimelineResult } from '../../../src/protocol';
 import { LIMITS, type NoteView } from '../../../src/protocol';
 import { RequestHandler, type RequestHost } from '../../../src/extension/webview/requestHandler';
+import { pagesAtLine } from '../../../src/extension/webview/pagesAtLine';
 import { syntheticAnalysis, type SyntheticOptions } from './syntheticAnalysis';
 
 function host(o: SyntheticOptions, log: string[] = []): RequestHost {
@@ -102,4 +103,23 @@ test('the page table gathers every page although the worker answers in slices', 
   const r = (await ask(h, 'pages', { sort: { column: 'page', descending: true }, offset: 0, limit: 1 })).result as PagesResult;
   assert.equal(r.total, 6_000);
   assert.equal(r.rows[0].vpn, 0x7f0000000000 / 4096 + 5_999);
+});
+
+test('a line names the pages of its first page-touching event', async () => {
+  const { queries, events } = syntheticAnalysis({ pages: 3, cycles: 1 });
+  const second = events.find((e) => e.addr === 0x7f0000001000);
+  assert.ok(second);
+  const hit = await pagesAtLine(queries, second.line);
+  assert.deepEqual(hit, { as: 1234, vpns: [0x7f0000001000 / 4096], eventId: second.id });
+  assert.equal(await pagesAtLine(queries, 10_000_000), undefined);
+});
+
+test('a range event shows the pages of its range that have events, not the first empty ones', async () => {
+  const { queries } = syntheticAnalysis({ pages: 4, cycles: 1, base: 0x7f0000100000 });
+  const first = 0x7f0000000000 / 4096;
+  // a CLEAR over 512 pages of which the trace knows 4 (from the 257th on); pages outside it stay out
+  const wide = { ...queries, eventsAtLine: async () => [{ id: 0 } as never], pagesOfEvent: async () => ({ as: 1234, vpns: Array.from({ length: 512 }, (_, i) => first + i) }) };
+  assert.equal((await queries.pages({ as: 1234, start: 0, end: 0x7f0000100000 })).total, 0);
+  const hit = await pagesAtLine(wide, 1);
+  assert.deepEqual(hit?.vpns, [0, 1, 2, 3].map((i) => 0x7f0000100000 / 4096 + i));
 });

@@ -100,7 +100,10 @@ export function syntheticAnalysis(o: SyntheticOptions): { queries: AnalysisQueri
     pages: async (f) => {
       const offset = f?.offset ?? 0;
       const limit = Math.min(5000, f?.limit ?? 1000);
-      return { total: summaries.length, pages: summaries.slice(offset, offset + limit) };
+      const hit = summaries.filter(
+        (p) => (f?.as === undefined || p.as === f.as) && (f?.start === undefined || p.vpn * 4096 >= f.start) && (f?.end === undefined || p.vpn * 4096 < f.end),
+      );
+      return { total: hit.length, pages: hit.slice(offset, offset + limit) };
     },
     pagesOfEvent: async (id) => ({ as, vpns: events[id]?.addr !== undefined ? [Math.floor((events[id].addr as number) / 4096)] : [] }),
     timeline: async (_as, vpn) => timelines.get(vpn),
