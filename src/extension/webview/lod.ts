@@ -59,25 +59,37 @@ export function clipIntervals(intervals: readonly StateInterval[], w: TimeWindow
  * point per (pixel column, kind) carrying the first event's id and line and the merged count.
  */
 export function reducePoints(events: readonly TimelineEvent[], w: TimeWindow, width: number, cap: number): EventPoint[] {
-  const inWindow = events.filter((e) => e.ts >= w.fromTs && e.ts <= w.toTs);
   const px = Math.max(1, Math.floor(width));
   const budget = Math.min(cap, px * 2);
-  if (inWindow.length <= budget) return inWindow.map((e) => ({ ...e, count: 1 }));
-  const span = Math.max(1, w.toTs - w.fromTs);
-  const merged = new Map<string, EventPoint>();
+  let inWindow = 0;
+  for (const e of events) if (e.ts >= w.fromTs && e.ts <= w.toTs) inWindow++;
   const out: EventPoint[] = [];
-  for (const e of inWindow) {
+  if (inWindow <= budget) {
+    for (const e of events) if (e.ts >= w.fromTs && e.ts <= w.toTs) out.push({ ...e, count: 1 });
+    return out;
+  }
+  const span = Math.max(1, w.toTs - w.fromTs);
+  // one point per (pixel column, kind): numeric keys, the kind numbered in order of appearance
+  const kindNo = new Map<DomainKind, number>();
+  const merged = new Map<number, EventPoint>();
+  for (const e of events) {
+    if (e.ts < w.fromTs || e.ts > w.toTs) continue;
+    let k = kindNo.get(e.kind);
+    if (k === undefined) {
+      k = kindNo.size;
+      kindNo.set(e.kind, k);
+    }
     const col = Math.min(px - 1, Math.floor(((e.ts - w.fromTs) / span) * px));
-    const key = `${col}:${e.kind}`;
+    const key = col * 256 + k;
     const p = merged.get(key);
     if (p) {
       p.count++;
       continue;
     }
+    if (out.length >= cap) continue;
     const point: EventPoint = { ...e, count: 1 };
     merged.set(key, point);
     out.push(point);
-    if (out.length >= cap) break;
   }
   for (const p of out) if (p.count > 1) p.summary = `${p.count} × ${p.kind} from ${p.summary}`;
   return out;
@@ -160,11 +172,19 @@ export function lifetimeOf(timelines: readonly PageTimeline[], lastTs: number): 
 }
 
 /** One chart row for a page in a window, sized for `width` pixels and `cap` points. */
-export function timelineRow(t: PageTimeline, w: TimeWindow, width: number, lastTs: number, cap: number): { row: TimelineRow; reduced: boolean } {
+export function timelineRow(
+  t: PageTimeline,
+  w: TimeWindow,
+  width: number,
+  lastTs: number,
+  cap: number,
+  bands: readonly Band[] = bandsOf(t.events),
+): { row: TimelineRow; reduced: boolean } {
   const points = reducePoints(t.events, w, width, Math.min(cap, LIMITS.maxPointsPerRow));
-  const eventsInWindow = t.events.reduce((n, e) => (e.ts >= w.fromTs && e.ts <= w.toTs ? n + 1 : n), 0);
-  const allBands = bandsOf(t.events).filter((b) => overlaps(b.fromTs, b.toTs, w));
-  const bands = mergeBands(allBands, w, width).slice(0, LIMITS.maxBandsPerRow);
+  let eventsInWindow = 0;
+  for (const e of t.events) if (e.ts >= w.fromTs && e.ts <= w.toTs) eventsInWindow++;
+  const allBands = bands.filter((b) => overlaps(b.fromTs, b.toTs, w));
+  const shownBands = mergeBands(allBands, w, width).slice(0, LIMITS.maxBandsPerRow);
   const clipped = clipIntervals(t.intervals, w, lastTs);
   const intervals = mergeIntervals(clipped, w, width, lastTs);
   const row: TimelineRow = {
@@ -173,8 +193,8 @@ export function timelineRow(t: PageTimeline, w: TimeWindow, width: number, lastT
     page: t.page,
     intervals,
     points,
-    bands,
+    bands: shownBands,
     eventsInWindow,
   };
-  return { row, reduced: points.length < eventsInWindow || bands.length < allBands.length || intervals.length < clipped.length };
+  return { row, reduced: points.length < eventsInWindow || shownBands.length < allBands.length || intervals.length < clipped.length };
 }

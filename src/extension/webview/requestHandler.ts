@@ -15,6 +15,8 @@ import {
   LIMITS,
   PROTOCOL_VERSION,
   isRequestMessage,
+  pageKey,
+  type Band,
   type EventDetail,
   type MessageMetric,
   type Method,
@@ -26,7 +28,7 @@ import {
   type TimelineResult,
 } from '../../protocol';
 import { indexFindingsByPage, PageTable } from './pageTable';
-import { lifetimeOf, timelineRow } from './lod';
+import { bandsOf, lifetimeOf, timelineRow } from './lod';
 
 export interface RequestHost {
   traceName: string;
@@ -41,6 +43,8 @@ export interface RequestHost {
 }
 
 const METRICS_KEPT = 200;
+/** Page timelines kept for zoom/pan (a panel of 64 rows plus the table's selection). */
+const TIMELINES_KEPT = 128;
 /** The worker caps one pages() answer at 5000; ask in slices of that size. */
 const PAGES_PER_QUERY = 5000;
 /** A 64 GiB address range of 4 KiB pages; beyond that the table says it holds the first pages only. */
@@ -59,6 +63,7 @@ function addressSpace(v: unknown): AddressSpace {
 
 export class RequestHandler {
   private table: Promise<PageTable> | undefined;
+  private readonly timelines = new Map<string, Promise<{ t: PageTimeline; bands: Band[] } | undefined>>();
   private findingsCache: Promise<{ findings: Finding[]; missingEvidence: MissingEvidence[] }> | undefined;
   readonly metrics: MessageMetric[] = [];
 
@@ -169,22 +174,33 @@ export class RequestHandler {
     const as = addressSpace(p.as);
     const vpns = this.vpns(p.vpns);
     const width = Math.max(50, Math.min(8000, finiteNumber(p.width, 'width')));
-    const got = await Promise.all(vpns.map((vpn) => this.host.queries.timeline(as, vpn)));
-    const timelines: PageTimeline[] = [];
+    const got = await Promise.all(vpns.map((vpn) => this.cachedTimeline(as, vpn)));
+    const timelines: { t: PageTimeline; bands: Band[] }[] = [];
     const missing: number[] = [];
     got.forEach((t, i) => (t ? timelines.push(t) : missing.push(vpns[i])));
     const lastTs = this.host.summary.lastTs;
     const w = p.window
       ? { fromTs: finiteNumber(p.window.fromTs, 'window.fromTs'), toTs: finiteNumber(p.window.toTs, 'window.toTs') }
-      : lifetimeOf(timelines, lastTs);
+      : lifetimeOf(timelines.map((x) => x.t), lastTs);
     const perRow = Math.max(16, Math.floor(LIMITS.maxPointsTotal / Math.max(1, timelines.length)));
     let reduced = p.vpns.length > vpns.length;
-    const rows = timelines.map((t) => {
-      const r = timelineRow(t, w, width, lastTs, perRow);
+    const rows = timelines.map(({ t, bands }) => {
+      const r = timelineRow(t, w, width, lastTs, perRow, bands);
       reduced ||= r.reduced;
       return r.row;
     });
     return { rows, fromTs: w.fromTs, toTs: w.toTs, reduced, missing };
+  }
+
+  /** Zoom and pan ask for the same pages again: keep the last pages' timelines and bands. */
+  private cachedTimeline(as: AddressSpace, vpn: number): Promise<{ t: PageTimeline; bands: Band[] } | undefined> {
+    const key = pageKey(as, vpn);
+    let hit = this.timelines.get(key);
+    if (hit) this.timelines.delete(key);
+    else hit = this.host.queries.timeline(as, vpn).then((t) => (t ? { t, bands: bandsOf(t.events) } : undefined));
+    this.timelines.set(key, hit);
+    while (this.timelines.size > TIMELINES_KEPT) this.timelines.delete(this.timelines.keys().next().value as string);
+    return hit;
   }
 
   private async event(p: ParamsOf<'event'>): Promise<EventDetail | null> {
