@@ -187,6 +187,8 @@ export interface RequestMap {
   removeNote: { params: { id: string }; result: null };
   revealLine: { params: { line: number }; result: null };
   openPageTimeline: { params: { as: AddressSpace; vpns: number[] }; result: null };
+  /** Page-timeline panel: the pages it shows now (asked on load, so a show sent before the script ran is not lost). */
+  panelPages: { params: Record<string, never>; result: EventMap['showPages'] | null };
   /** Page-timeline panel: turn following the editor selection on or off. */
   setFollow: { params: { follow: boolean }; result: null };
   metrics: { params: Record<string, never>; result: MessageMetric[] };
@@ -237,6 +239,7 @@ const METHODS: ReadonlySet<string> = new Set<Method>([
   'removeNote',
   'revealLine',
   'openPageTimeline',
+  'panelPages',
   'setFollow',
   'metrics',
 ]);

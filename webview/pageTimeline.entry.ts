@@ -6,6 +6,7 @@
 
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { AddressSpace } from '../src/core/model/types';
+import type { EventMap } from '../src/protocol';
 import { applyDefaults } from './lib/charts';
 import { el, icon, replace } from './lib/dom';
 import { getState, on, request, saveState } from './lib/rpc';
@@ -25,7 +26,7 @@ let theme = readTheme();
 applyDefaults(theme);
 const view = new PageTimelineView(theme);
 const title = document.getElementById('title') ?? el('h1', { id: 'title' }, 'Page timeline');
-const follow = el('vscode-checkbox', { label: 'Follow the editor selection', 'aria-label': 'Follow the editor selection' }, 'Follow the editor selection') as HTMLElement & {
+const follow = el('vscode-checkbox', { label: 'Follow the editor selection', 'aria-label': 'Follow the editor selection' }) as HTMLElement & {
   checked: boolean;
 };
 follow.addEventListener('change', () => {
@@ -41,14 +42,21 @@ replace(
 );
 
 on('failed', ({ message }) => replace(app, el('div', { class: 'failure', role: 'alert' }, icon('error'), ' ', message)));
-on('showPages', (p) => {
+function showPages(p: EventMap['showPages']): void {
   saveState<PanelState>({ trace: p.trace, traceName: p.traceName, as: p.as, vpns: p.vpns, follow: p.follow });
   follow.checked = p.follow;
   title.textContent = `Page timeline: ${p.traceName}`;
   document.getElementById('empty')?.remove();
   if (!view.root.isConnected) app.appendChild(view.root);
   void view.show(p.as, p.vpns, undefined, p.eventId);
-});
+}
+on('showPages', showPages);
+// the pages may have been sent before this script listened: ask once
+void request('panelPages', {})
+  .then((p) => {
+    if (p && !view.current) showPages(p);
+  })
+  .catch(() => undefined);
 onThemeChange(() => {
   theme = readTheme();
   applyDefaults(theme);

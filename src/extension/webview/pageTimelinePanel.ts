@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import type { AddressSpace } from '../../core/model/types';
-import { LIMITS } from '../../protocol';
+import { LIMITS, type EventMap } from '../../protocol';
 import { webviewHtml, webviewOptions } from './html';
 import { pagesAtLine } from './pagesAtLine';
 import { traceName, WebviewSession } from './session';
@@ -34,6 +34,8 @@ export class PageTimelinePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private session: WebviewSession | undefined;
   private shown: PageTimelineState | undefined;
+  /** What the webview should show; it asks for it on load too (a message posted before its script ran is lost). */
+  private lastShow: EventMap['showPages'] | null = null;
   private follow = false;
   private followTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -79,11 +81,8 @@ export class PageTimelinePanel implements vscode.Disposable {
     await session.retarget(trace).catch(() => undefined);
     this.shown = { trace: trace.toString(), as, vpns: pages, follow: this.follow };
     if (this.panel) this.panel.title = `Page timeline: ${pages.length === 1 ? `0x${(pages[0] * 4096).toString(16)}` : `${pages.length} pages`}`;
-    session.post({
-      kind: 'event',
-      name: 'showPages',
-      payload: { trace: trace.toString(), traceName: traceName(trace), as, vpns: pages, eventId, follow: this.follow },
-    });
+    this.lastShow = { trace: trace.toString(), traceName: traceName(trace), as, vpns: pages, eventId, follow: this.follow };
+    session.post({ kind: 'event', name: 'showPages', payload: this.lastShow });
   }
 
   private adopt(panel: vscode.WebviewPanel, trace: vscode.Uri): void {
@@ -95,12 +94,15 @@ export class PageTimelinePanel implements vscode.Disposable {
       setFollow: (follow) => {
         this.follow = follow;
         if (this.shown) this.shown.follow = follow;
+        if (this.lastShow) this.lastShow.follow = follow;
       },
+      panelPages: () => this.lastShow,
     });
     panel.onDidDispose(() => {
       this.session?.dispose();
       this.session = undefined;
       this.panel = undefined;
+      this.lastShow = null;
     });
   }
 

@@ -40,6 +40,8 @@ export interface RequestHost {
   upsertNote(n: ParamsOf<'upsertNote'>): Promise<NoteView>;
   removeNote(id: string): Promise<void>;
   setFollow(follow: boolean): void;
+  /** The page-timeline panel's current pages (the analysis editor has none). */
+  panelPages?(): ResultOf<'panelPages'>;
 }
 
 const METRICS_KEPT = 200;
@@ -157,6 +159,8 @@ export class RequestHandler {
         await this.host.openPageTimeline(addressSpace(p.as), this.vpns(p.vpns));
         return null;
       }
+      case 'panelPages':
+        return this.host.panelPages?.() ?? null;
       case 'setFollow':
         this.host.setFollow((params as ParamsOf<'setFollow'>).follow === true);
         return null;

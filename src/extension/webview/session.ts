@@ -7,12 +7,13 @@
 import * as vscode from 'vscode';
 import type { ExtensionServices, Note } from '../services';
 import type { AddressSpace } from '../../core/model/types';
-import { isRequestMessage, type EventMessage, type NoteView, type ToWebview } from '../../protocol';
+import { isRequestMessage, type EventMap, type EventMessage, type NoteView, type ToWebview } from '../../protocol';
 import { RequestHandler } from './requestHandler';
 
 export interface SessionActions {
   openPageTimeline(trace: vscode.Uri, as: AddressSpace, vpns: number[]): Promise<void>;
   setFollow?(follow: boolean): void;
+  panelPages?(): EventMap['showPages'] | null;
 }
 
 export function toNoteView(n: Note): NoteView {
@@ -88,6 +89,7 @@ export class WebviewSession implements vscode.Disposable {
           upsertNote: async (n) => toNoteView(await services.notes.upsert(trace, n)),
           removeNote: (id) => services.notes.remove(trace, id),
           setFollow: (follow) => this.actions.setFollow?.(follow),
+          panelPages: () => this.actions.panelPages?.() ?? null,
         }),
     );
     p.catch((err: unknown) => this.post({ kind: 'event', name: 'failed', payload: { message: err instanceof Error ? err.message : String(err) } }));
