@@ -8,6 +8,7 @@ import { statsStage } from './stageStats';
 import { modelStage } from './stage-model';
 import { tracedatStage } from './stage-tracedat';
 import { analyzeStage } from './stage-analyze';
+import { ingestStage } from './stage-ingest';
 
 export interface BenchStage {
   name: string;
@@ -17,4 +18,4 @@ export interface BenchStage {
   run(file: string): Promise<number>;
 }
 
-export const stages: BenchStage[] = [naiveBaseline, statsStage, modelStage, tracedatStage, analyzeStage];
+export const stages: BenchStage[] = [naiveBaseline, statsStage, ingestStage, modelStage, tracedatStage, analyzeStage];

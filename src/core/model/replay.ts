@@ -34,7 +34,9 @@ const MOVE_INNER = new Set(['folio_migrate_mapping', 'migrate_page_move_mapping'
 /** Shared empty list for records without invalidations (read-only by contract: the model's arrays are views). */
 const NO_IDS: number[] = [];
 const THP_SPLIT = new Set(['split_huge_page_to_list', 'split_huge_page_to_list_to_order', '__split_huge_page', 'split_folio_to_list']);
-const IGNORED = new Set<string>(['generic', 'function', 'tlb-flush', 'page-ref', 'remove-migration-ptes', 'try-to-migrate', 'migrate-collect', 'migrate-unmap', 'move-mapping', 'device-free', 'invalidate-secondary', 'copy-page-range', 'change-protection', 'change-protection-ret', 'hmm-range-fault', 'hmm-range-fault-ret', 'thp-split', 'thp-split-ret', 'migration-wait', 'sched-block', 'device-fault', 'unmap', 'exclusive-one-ret']);
+const IGNORED_NAMES = new Set<string>(['generic', 'function', 'tlb-flush', 'page-ref', 'remove-migration-ptes', 'try-to-migrate', 'migrate-collect', 'migrate-unmap', 'move-mapping', 'device-free', 'invalidate-secondary', 'copy-page-range', 'change-protection', 'change-protection-ret', 'hmm-range-fault', 'hmm-range-fault-ret', 'thp-split', 'thp-split-ret', 'migration-wait', 'sched-block', 'device-fault', 'unmap', 'exclusive-one-ret']);
+/** IGNORED_NAMES by kind index: one array read per event instead of a string-set lookup. */
+const IGNORED = Uint8Array.from(DOMAIN_KINDS, (k) => (IGNORED_NAMES.has(k) ? 1 : 0));
 
 export interface ReplayResult {
   migrations: MigrationRecord[];
@@ -101,9 +103,10 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
 
   const n = store.count;
   for (let id = 0; id < n; id++) {
-    const kind = DOMAIN_KINDS[store.kind.get(id)];
+    const ki = store.kind.get(id);
+    const kind = DOMAIN_KINDS[ki];
     // most events of a large trace (tlb flushes, function calls, unknown tracepoints) change nothing here
-    if (IGNORED.has(kind) && (kind !== 'generic' || store.extraIdx.get(id) < 0)) {
+    if (IGNORED[ki] === 1 && (kind !== 'generic' || store.extraIdx.get(id) < 0)) {
       const open = tasks.get(store.pid.get(id))?.migration;
       if (open && kind !== 'generic' && kind !== 'function' && kind !== 'tlb-flush') open.rec.eventIds.push(id);
       continue;
@@ -234,7 +237,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
         // A THP split (split_huge_page_to_list inside collect) remaps every subpage through
         // remove_migration_ptes: the page did not move and the migration goes on, so this is no restore.
         const s0 = store.span.get(id);
-        if (s0 >= 0 && spans.chain(store, s0).some((f) => THP_SPLIT.has(f))) {
+        if (s0 >= 0 && spans.chainHas(store, s0, THP_SPLIT)) {
           if (page && !(m && m.pending.has(page))) page.setState(S_SYSTEM, id, ts);
           break;
         }

@@ -112,4 +112,16 @@ export class SpanTable {
     }
     return out;
   }
+
+  /** Whether any function of chain(store, s) is in `names`, without building the chain. */
+  chainHas(store: EventStore, s: number, names: ReadonlySet<string>): boolean {
+    let depth = 0;
+    for (let c = s; c >= 0 && depth < 64; c = this.parent.get(c)) {
+      const f = store.strings.get(this.func.get(c));
+      if (!f) continue;
+      if (names.has(f)) return true;
+      depth++;
+    }
+    return false;
+  }
 }

@@ -10,7 +10,7 @@ import type { DecodedEvent } from '../decode/decoder';
 import { decodePte, type DecodedPte } from '../decode/pte';
 import type { OriginResult } from '../decode/origin';
 import type { DomainKind, NotifierEvent } from './types';
-import { f64, i16, i32, i8, StringTable, u16, u32 } from './columns';
+import { f64, i16, i32, StringTable, u16, u32 } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
@@ -56,6 +56,8 @@ export class EventStore {
   private readonly taskPid: number[] = [];
   private readonly taskTgid: number[] = [];
   private readonly taskComm: number[] = [];
+  /** The comm string each task was interned from: the common case (same task as last time) then needs no hashing. */
+  private readonly taskCommText: string[] = [];
   private readonly lastTask = new Map<number, number>();
   readonly pid: ReadColumn = { get: (i) => this.taskPid[this.task.get(i)] };
   readonly tgid: ReadColumn = { get: (i) => this.taskTgid[this.task.get(i)] };
@@ -81,11 +83,24 @@ export class EventStore {
   /** Return values as int32 (RET_NONE when none); the rare wider ones (pointers, huge counts) in retWide. */
   private readonly ret32 = i32(RET_NONE);
   private readonly retWide = new Map<number, number>();
-  readonly notifier = i8();
-  readonly blockable = i8();
-  readonly owner = u32();
+  /**
+   * (notifier event, blockable, owner, mm) interned: only invalidation and migration probes carry them and a
+   * trace repeats few combinations, so one id per event instead of four columns (0 = none of them).
+   */
+  private readonly inv = u32();
+  private readonly invNotifier: number[] = [-1];
+  private readonly invBlockable: number[] = [-1];
+  private readonly invOwner: number[] = [0];
+  private readonly invMm: number[] = [0];
+  private readonly invByKey = new Map<string, number>();
+  /** Index into NOTIFIER_EVENTS, -1 when none. */
+  readonly notifier: ReadColumn = { get: (i) => this.invNotifier[this.inv.get(i)] };
+  /** 1 blockable, 0 not, -1 unknown. */
+  readonly blockable: ReadColumn = { get: (i) => this.invBlockable[this.inv.get(i)] };
+  /** pgmap / notifier owner pointer (interned), 0 when none. */
+  readonly owner: ReadColumn = { get: (i) => this.invOwner[this.inv.get(i)] };
   /** `mm=` pointer printed by the invalidation probes (interned), 0 when none. */
-  readonly mm = u32();
+  readonly mm: ReadColumn = { get: (i) => this.invMm[this.inv.get(i)] };
   readonly span = i32(-1);
   readonly extraIdx = i32(-1);
   readonly extras: EventExtra[] = [];
@@ -125,10 +140,11 @@ export class EventStore {
       this.ret32.push(RET_WIDE);
       this.retWide.set(id, r);
     }
-    this.notifier.push(d.notifierEvent ? NOTIFIER_EVENTS.indexOf(d.notifierEvent) : -1);
-    this.blockable.push(d.blockable === undefined ? -1 : d.blockable ? 1 : 0);
-    this.owner.push(this.strings.id(d.owner));
-    this.mm.push(this.strings.id(d.mm));
+    this.inv.push(
+      d.notifierEvent === undefined && d.blockable === undefined && d.owner === undefined && d.mm === undefined
+        ? 0
+        : this.invId(d.notifierEvent ? NOTIFIER_EVENTS.indexOf(d.notifierEvent) : -1, d.blockable === undefined ? -1 : d.blockable ? 1 : 0, this.strings.id(d.owner), this.strings.id(d.mm)),
+    );
     this.span.push(-1);
     if (extra) {
       this.extraIdx.push(this.extras.length);
@@ -145,6 +161,7 @@ export class EventStore {
 
   private taskId(pid: number, tgid: number, comm: string): number {
     const last = this.lastTask.get(pid);
+    if (last !== undefined && this.taskTgid[last] === tgid && this.taskCommText[last] === comm) return last;
     const commId = this.strings.id(comm);
     if (last !== undefined && this.taskTgid[last] === tgid && this.taskComm[last] === commId) return last;
     for (let t = 0; t < this.taskPid.length; t++) {
@@ -157,8 +174,23 @@ export class EventStore {
     this.taskPid.push(pid);
     this.taskTgid.push(tgid);
     this.taskComm.push(commId);
+    this.taskCommText.push(comm);
     this.lastTask.set(pid, t);
     return t;
+  }
+
+  private invId(notifier: number, blockable: number, owner: number, mm: number): number {
+    const key = `${notifier},${blockable},${owner},${mm}`;
+    let v = this.invByKey.get(key);
+    if (v === undefined) {
+      v = this.invNotifier.length;
+      this.invNotifier.push(notifier);
+      this.invBlockable.push(blockable);
+      this.invOwner.push(owner);
+      this.invMm.push(mm);
+      this.invByKey.set(key, v);
+    }
+    return v;
   }
 
   private etypeId(name: number, func: number, kind: number, raw: number, flag: number): number {
@@ -244,27 +276,24 @@ export function extraOf(ev: RawEvent, d: DecodedEvent, stackOrigin: OriginResult
   ) {
     return undefined;
   }
-  let x: EventExtra | undefined;
-  const put = <K extends keyof EventExtra>(k: K, v: EventExtra[K] | undefined) => {
-    if (v === undefined) return;
-    (x ??= {})[k] = v;
-  };
-  put('selectFlags', d.selectFlags);
-  put('cpages', d.cpages);
-  put('npages', d.npages);
-  put('faultPage', d.faultPage);
-  put('src0', d.src0);
-  put('dst0', d.dst0);
-  put('pteRaw', d.pteRaw);
-  put('childPid', d.childPid);
-  put('childComm', d.childComm);
-  put('taskPid', d.taskPid);
-  put('text', d.text);
-  put('durationNs', d.durationNs);
-  put('stackOrigin', stackOrigin);
-  if (d.leaf) put('leaf', true);
-  if (d.eventNum !== undefined && (d.notifierEvent === 'UNKNOWN' || d.notifierEvent === undefined)) put('eventNum', d.eventNum);
+  // one object with only the attributes present (no closure, no per-key helper calls on the hot path)
+  const x: EventExtra = {};
+  if (d.selectFlags !== undefined) x.selectFlags = d.selectFlags;
+  if (d.cpages !== undefined) x.cpages = d.cpages;
+  if (d.npages !== undefined) x.npages = d.npages;
+  if (d.faultPage !== undefined) x.faultPage = d.faultPage;
+  if (d.src0 !== undefined) x.src0 = d.src0;
+  if (d.dst0 !== undefined) x.dst0 = d.dst0;
+  if (d.pteRaw !== undefined) x.pteRaw = d.pteRaw;
+  if (d.childPid !== undefined) x.childPid = d.childPid;
+  if (d.childComm !== undefined) x.childComm = d.childComm;
+  if (d.taskPid !== undefined) x.taskPid = d.taskPid;
+  if (d.text !== undefined) x.text = d.text;
+  if (d.durationNs !== undefined) x.durationNs = d.durationNs;
+  if (stackOrigin !== undefined) x.stackOrigin = stackOrigin;
+  if (d.leaf) x.leaf = true;
+  if (d.eventNum !== undefined && (d.notifierEvent === 'UNKNOWN' || d.notifierEvent === undefined)) x.eventNum = d.eventNum;
   // the caller of a range_start return names the invalidation's origin (used by the replay)
-  if (ev.kind === 'kretprobe' && ev.probe?.symbol && d.role === 'mn-start') put('caller', ev.probe.symbol);
-  return x;
+  if (ev.kind === 'kretprobe' && ev.probe?.symbol && d.role === 'mn-start') x.caller = ev.probe.symbol;
+  return Object.keys(x).length > 0 ? x : undefined;
 }
