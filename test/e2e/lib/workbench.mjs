@@ -113,9 +113,18 @@ export function makeWorkbenchContext({ page, workspace, mode, server, screenshot
         await page.waitForTimeout(500);
         continue;
       }
-      // Never retried from here on: the command has run. It may open its own quick input (an input box or a
-      // second pick), so the widget is not required to close.
-      await row.click();
+      // The picker can close between finding the row and clicking it (focus taken by a notification or an
+      // editor update on a loaded machine): playwright then times out before dispatching the click, so it is
+      // safe to start over. Once the click is dispatched it is never retried: the command has run. It may open
+      // its own quick input (an input box or a second pick), so the widget is not required to close.
+      try {
+        await row.click({ timeout: 5000 });
+      } catch (e) {
+        if (e?.name !== 'TimeoutError' || Date.now() > deadline) throw e;
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(500);
+        continue;
+      }
       return;
     }
   }
