@@ -15,6 +15,10 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 const SEVERITY_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
 const EVIDENCE_SHOWN = 20;
 
@@ -62,7 +66,7 @@ export class FindingsView {
         ? this.findings.length === 0
           ? 'No findings: no rule saw a refcount stall or a spurious invalidation in this trace.'
           : 'No findings in the selected time window.'
-        : `${shown.length} findings in ${byRule.size} rules${w ? ` between ${formatTs(w.fromTs)} and ${formatTs(w.toTs)}` : ''}.`,
+        : `${plural(shown.length, 'finding')} in ${plural(byRule.size, 'rule')}${w ? ` between ${formatTs(w.fromTs)} and ${formatTs(w.toTs)}` : ''}.`,
     );
     const groups = [...byRule.entries()].map(([rule, list]) =>
       el(
