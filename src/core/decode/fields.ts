@@ -114,15 +114,30 @@ export function parseNumber(value: string, type: ProbeFieldType | undefined, rad
   if (type && (type.kind === 'unsigned' || type.kind === 'signed') && !hasPrefix) hex = false;
   else if (hasPrefix) hex = true;
   else hex = (type !== undefined && type.kind === 'hex') || radix === 'hex' || radix === 'auto-pointer';
-  const digits = hasPrefix ? v.slice(2) : v;
-  if (digits.length === 0 || digits.length > (hex ? 13 : 15)) {
+  const from = hasPrefix ? 2 : 0;
+  const len = v.length - from;
+  if (len === 0 || len > (hex ? 13 : 15)) {
     const b = parseBig(value, type, radix);
     return b === undefined ? undefined : toAddressSigned(b);
   }
-  const re = hex ? /^[0-9a-f]+$/i : /^\d+$/;
-  if (!re.test(digits)) return undefined;
-  const n = hex ? parseInt(digits, 16) : Number(digits);
+  // at most 13 hex or 15 decimal digits: below 2^53, so accumulating digit by digit is exact (the same value
+  // parseInt/Number give) and needs no substring or regular expression per field
+  let n = 0;
+  for (let i = from; i < v.length; i++) {
+    const d = digitValue(v.charCodeAt(i), hex);
+    if (d < 0) return undefined;
+    n = n * (hex ? 16 : 10) + d;
+  }
   return neg ? -n : n;
+}
+
+/** The value of one digit character, -1 when it is not a digit of that radix. */
+function digitValue(c: number, hex: boolean): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (!hex) return -1;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
 function toAddressSigned(b: bigint): number {
@@ -132,11 +147,23 @@ function toAddressSigned(b: bigint): number {
 /** A kernel pointer as `0x…` lower-case without leading zeros, without going through BigInt when printed with 0x. */
 export function pointerText(value: string, type: ProbeFieldType | undefined, radix: Radix): string | undefined {
   const v = value.trim();
+  if (isCanonicalPointer(v)) return v;
   if (/^0x[0-9a-f]+$/i.test(v)) {
     const d = v.slice(2).toLowerCase().replace(/^0+(?=.)/, '');
     return `0x${d}`;
   }
   return pointerString(parseBig(v, type, radix));
+}
+
+/** `0x` + lower-case hex digits without a leading zero (or `0x0`): already what pointerText returns. */
+function isCanonicalPointer(v: string): boolean {
+  if (v.length < 3 || v.charCodeAt(0) !== 48 || v.charCodeAt(1) !== 120) return false;
+  if (v.charCodeAt(2) === 48 && v.length > 3) return false;
+  for (let i = 2; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 /** A bigint as a JS number when exact (user addresses, counts), else undefined. */
