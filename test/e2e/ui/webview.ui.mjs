@@ -71,7 +71,7 @@ export const tests = [
         for (const f of cli.findings) bySeverity[f.severity]++;
         for (const [sev, n] of Object.entries(bySeverity)) assert.equal(await value(view, `findings.${sev}`), n, `findings ${sev}`);
         checked.push('migrations', 'invalidations', 'findings');
-        log(`overview equals analyze --json on ${checked.join(', ')}; ready after ${await view.locator('body').getAttribute('data-ready')} ms`);
+        log(`overview equals analyze --json on ${checked.join(', ')}; ready after ${await view.locator('body').getAttribute('data-ready')} ms, ${await view.locator('body').getAttribute('data-ready-after-analysis')} ms after the analysis finished`);
         log(`screenshot ${await ctx.screenshot('webview-overview-light')}`);
         await tab(view, 'pages');
         await view.locator('.grid-row[data-index="0"]').click();
