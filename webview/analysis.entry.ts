@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import type { PageRow } from '../src/protocol';
 import { applyDefaults } from './lib/charts';
 import { el, icon, replace } from './lib/dom';
-import { on, request } from './lib/rpc';
+import { findings as loadFindings, on, request } from './lib/rpc';
 import { current, subscribe, update, type Tab } from './lib/store';
 import { onThemeChange, readTheme } from './lib/theme';
 import { FindingsView } from './views/findings';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   applyDefaults(theme);
   const { summary } = init;
   const findingsView = new FindingsView();
-  const { findings } = await request('findings', {});
+  const { findings } = await loadFindings();
   const rules = [...new Set(findings.map((f) => f.rule))].sort();
   const overview = new Overview(summary, theme);
   const timeline = new PageTimelineView(theme, (id) => update({ selectedEvent: id }));

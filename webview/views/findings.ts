@@ -9,7 +9,7 @@ import type { Finding, MissingEvidence } from '../../src/core/detect/types';
 import { parseAddress, type NoteView } from '../../src/protocol';
 import { el, icon, replace } from '../lib/dom';
 import { formatDuration, formatTs } from '../lib/format';
-import { request } from '../lib/rpc';
+import { findings as loadFindings, request } from '../lib/rpc';
 import { current, subscribe } from '../lib/store';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
@@ -21,6 +21,7 @@ function plural(n: number, word: string): string {
 
 const SEVERITY_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
 const EVIDENCE_SHOWN = 20;
+const FINDINGS_PAGE = 50;
 
 export class FindingsView {
   readonly root = el('div', { class: 'findings', role: 'region', 'aria-label': 'Findings' });
@@ -28,6 +29,7 @@ export class FindingsView {
   private missing: MissingEvidence[] = [];
   private notes: NoteView[] = [];
   private editing = new Set<string>();
+  private readonly shownPerRule = new Map<string, number>();
 
   constructor() {
     subscribe((_s, changed) => {
@@ -37,7 +39,7 @@ export class FindingsView {
   }
 
   async load(): Promise<void> {
-    const [{ findings, missingEvidence }, notes] = await Promise.all([request('findings', {}), request('notes', {}).catch(() => [] as NoteView[])]);
+    const [{ findings, missingEvidence }, notes] = await Promise.all([loadFindings(), request('notes', {}).catch(() => [] as NoteView[])]);
     this.findings = findings;
     this.missing = missingEvidence;
     this.notes = notes;
@@ -68,14 +70,26 @@ export class FindingsView {
           : 'No findings in the selected time window.'
         : `${plural(shown.length, 'finding')} in ${plural(byRule.size, 'rule')}${w ? ` between ${formatTs(w.fromTs)} and ${formatTs(w.toTs)}` : ''}.`,
     );
-    const groups = [...byRule.entries()].map(([rule, list]) =>
-      el(
+    const focus = current().focusFinding;
+    const groups = [...byRule.entries()].map(([rule, list]) => {
+      // a rule can fire thousands of times on a big trace: show a page of them, more on request (and
+      // always far enough to include a finding picked on the findings timeline)
+      const wanted = Math.max(this.shownPerRule.get(rule) ?? FINDINGS_PAGE, focus ? list.findIndex((f) => f.key === focus) + 1 : 0);
+      const shownHere = list.slice(0, wanted);
+      const more = list.length - shownHere.length;
+      const moreButton = more > 0 ? el('vscode-button', { secondary: true, class: 'more-findings' }, `Show ${Math.min(more, FINDINGS_PAGE)} more of ${more}`) : null;
+      moreButton?.addEventListener('click', () => {
+        this.shownPerRule.set(rule, wanted + FINDINGS_PAGE);
+        this.render();
+      });
+      return el(
         'section',
         { class: 'rule-group', 'aria-label': rule, 'data-rule': rule },
         el('h2', {}, icon(SEVERITY_ICON[list[0].severity]), ` ${rule} `, el('vscode-badge', {}, String(list.length))),
-        el('ul', { class: 'finding-list' }, ...list.map((f) => this.findingItem(f))),
-      ),
-    );
+        el('ul', { class: 'finding-list' }, ...shownHere.map((f) => this.findingItem(f))),
+        moreButton,
+      );
+    });
     replace(this.root, head, ...groups, this.missingSection());
     this.focusFinding();
   }

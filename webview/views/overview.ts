@@ -14,7 +14,7 @@ import { Chart, xZoomOptions } from '../lib/charts';
 import { summaryCards } from './cards';
 import { dataTable, el, icon, replace } from '../lib/dom';
 import { FAMILY_WORDS, clampWindow, familyOf, formatCount, formatDuration, formatTs, type KindFamily } from '../lib/format';
-import { request } from '../lib/rpc';
+import { findings as loadFindings, request } from '../lib/rpc';
 import { current, subscribe, update } from '../lib/store';
 import { withAlpha, type ChartTheme } from '../lib/theme';
 
@@ -86,7 +86,7 @@ export class Overview {
     this.buildRate();
     const w = current().window;
     await this.loadRate(w?.fromTs ?? this.summary.firstTs, w?.toTs ?? this.summary.lastTs);
-    const { findings } = await request('findings', {});
+    const { findings } = await loadFindings();
     this.findings = findings;
     this.buildFindings();
     await this.loadMarkers();
