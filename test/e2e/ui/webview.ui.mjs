@@ -174,6 +174,7 @@ export const tests = [
         await view.locator('.marker-text', { hasText: '</script><img src=x onerror=alert(2)>' }).first().waitFor();
         await tab(view, 'pages');
         await view.locator('.grid-row[data-index="0"]').click();
+        await view.locator('.state-sequence li').first().waitFor();
         const box = view.locator('.timeline-box');
         await box.focus();
         await box.press('ArrowRight');
