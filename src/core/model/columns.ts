@@ -257,7 +257,61 @@ class U8Column implements Column {
   }
 }
 
+/**
+ * Byte offsets of events in file order: each chunk keeps its first offset and a 32-bit distance from it
+ * (text traces grow monotonically, so a chunk of 65536 events spans far less than 4 GiB). An offset that
+ * does not fit (a trace.dat record before the chunk's first, or a gap past 4 GiB) is kept exactly on the side.
+ */
+class OffsetColumn implements Column {
+  private readonly chunks: Uint32Array[] = [];
+  private readonly bases: number[] = [];
+  private readonly wide = new Map<number, number>();
+  private length = 0;
+
+  push(v: number): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.chunks.length) {
+      this.chunks.push(new Uint32Array(CHUNK));
+      this.bases.push(Number.isSafeInteger(v) ? v : 0);
+    }
+    this.store(this.length, v);
+    this.length++;
+  }
+
+  private store(i: number, v: number): void {
+    const d = v - this.bases[i >>> SHIFT];
+    if (Number.isInteger(d) && d >= 0 && d < WIDE) {
+      this.chunks[i >>> SHIFT][i & MASK] = d;
+      this.wide.delete(i);
+    } else {
+      this.chunks[i >>> SHIFT][i & MASK] = WIDE;
+      this.wide.set(i, v);
+    }
+  }
+
+  get(i: number): number {
+    const d = this.chunks[i >>> SHIFT][i & MASK];
+    return d === WIDE ? this.wide.get(i)! : this.bases[i >>> SHIFT] + d;
+  }
+
+  set(i: number, v: number): void {
+    this.store(i, v);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  bytes(): number {
+    return this.chunks.length * CHUNK * Uint32Array.BYTES_PER_ELEMENT + this.wide.size * 16;
+  }
+}
+
+const WIDE = 0xffffffff;
+
 export const f64 = (fill = 0): Column => new F64Column(fill);
+/** File offsets (non-negative integers, mostly increasing): 4 bytes per event instead of 8, exact. */
+export const offsets = (): Column => new OffsetColumn();
 export const i32 = (fill = 0): Column => new I32Column(fill);
 export const u32 = (): Column => new U32Column(0);
 export const i16 = (): Column => new I16Column(0);
