@@ -192,6 +192,8 @@ export interface RequestMap {
   /** Page-timeline panel: turn following the editor selection on or off. */
   setFollow: { params: { follow: boolean }; result: null };
   metrics: { params: Record<string, never>; result: MessageMetric[] };
+  /** Opens "Create Capture Recipe…" with a missing-evidence note's rule and probe definitions included. */
+  createRecipe: { params: { include: string[] }; result: null };
 }
 
 export type Method = keyof RequestMap;
@@ -242,6 +244,7 @@ const METHODS: ReadonlySet<string> = new Set<Method>([
   'panelPages',
   'setFollow',
   'metrics',
+  'createRecipe',
 ]);
 
 /** Checks the envelope of a message received from a webview (its params are checked by each handler). */

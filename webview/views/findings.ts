@@ -199,9 +199,11 @@ export class FindingsView {
       el(
         'ul',
         {},
-        ...this.missing.map((m) =>
-          el('li', {}, el('strong', {}, m.rule), ': ', m.message, m.probes.length ? el('pre', { class: 'probes' }, m.probes.join('\n')) : null),
-        ),
+        ...this.missing.map((m) => {
+          const recipe = el('vscode-button', { secondary: true, class: 'create-recipe', 'aria-label': `Create a capture recipe with the probes ${m.rule} needs` }, 'Create capture recipe…');
+          recipe.addEventListener('click', () => void request('createRecipe', { include: [m.rule, ...m.probes] }));
+          return el('li', {}, el('strong', {}, m.rule), ': ', m.message, m.probes.length ? el('pre', { class: 'probes' }, m.probes.join('\n')) : null, recipe);
+        }),
       ),
     );
   }

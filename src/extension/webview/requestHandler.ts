@@ -40,6 +40,8 @@ export interface RequestHost {
   upsertNote(n: ParamsOf<'upsertNote'>): Promise<NoteView>;
   removeNote(id: string): Promise<void>;
   setFollow(follow: boolean): void;
+  /** Opens the capture-recipe command with these rule ids / probe definitions included. */
+  createRecipe(include: string[]): Promise<void>;
   /** The page-timeline panel's current pages (the analysis editor has none). */
   panelPages?(): ResultOf<'panelPages'>;
 }
@@ -166,6 +168,13 @@ export class RequestHandler {
         return null;
       case 'metrics':
         return [...this.metrics];
+      case 'createRecipe': {
+        const include = (params as ParamsOf<'createRecipe'>).include;
+        if (!Array.isArray(include) || include.some((x) => typeof x !== 'string')) throw new Error('include must be a list of strings');
+        // the recipe command sanitises every entry again; keep the request small whatever the webview sends
+        await this.host.createRecipe(include.slice(0, 64).map((x) => x.slice(0, 1000)));
+        return null;
+      }
     }
   }
 

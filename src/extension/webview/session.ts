@@ -89,6 +89,9 @@ export class WebviewSession implements vscode.Disposable {
           upsertNote: async (n) => toNoteView(await services.notes.upsert(trace, n)),
           removeNote: (id) => services.notes.remove(trace, id),
           setFollow: (follow) => this.actions.setFollow?.(follow),
+          createRecipe: async (include) => {
+            await vscode.commands.executeCommand('hmmTrace.createRecipe', { include });
+          },
           panelPages: () => this.actions.panelPages?.() ?? null,
         }),
     );

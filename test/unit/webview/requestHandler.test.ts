@@ -21,6 +21,7 @@ function host(o: SyntheticOptions, log: string[] = []): RequestHost {
     },
     removeNote: async () => undefined,
     setFollow: (f) => void log.push(`follow ${f}`),
+    createRecipe: async (include) => void log.push(`recipe ${include.join('|')}`),
   };
 }
 
@@ -122,4 +123,19 @@ test('a range event shows the pages of its range that have events, not the first
   assert.equal((await queries.pages({ as: 1234, start: 0, end: 0x7f0000100000 })).total, 0);
   const hit = await pagesAtLine(wide, 1);
   assert.deepEqual(hit?.vpns, [0, 1, 2, 3].map((i) => 0x7f0000100000 / 4096 + i));
+});
+
+test('a missing-evidence note opens the capture recipe with its rule and probes, size-capped', async () => {
+  const log: string[] = [];
+  const h = new RequestHandler(host({ pages: 1, cycles: 1 }, log));
+  const probe = 'r:kprobes/mvma_setup_ret migrate_vma_setup ret=$retval:s32';
+  const ok = await ask(h, 'createRecipe', { include: ['refcount/pages-not-collected', probe] });
+  assert.equal(ok.ok, true);
+  assert.deepEqual(log, [`recipe refcount/pages-not-collected|${probe}`]);
+  const bad = await ask(h, 'createRecipe', { include: [42] });
+  assert.equal(bad.ok, false);
+  await ask(h, 'createRecipe', { include: Array.from({ length: 500 }, () => 'x'.repeat(5000)) });
+  const last = log[log.length - 1].slice('recipe '.length).split('|');
+  assert.equal(last.length, 64);
+  assert.ok(last.every((x) => x.length === 1000));
 });
