@@ -36,10 +36,10 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15
 }
 
 /** The open tab showing `uri` in the analysis custom editor, if any. */
-function analysisTab(uri: vscode.Uri): vscode.Tab | undefined {
+function analysisTab(uri: vscode.Uri, viewType = VIEW_TYPE): vscode.Tab | undefined {
   for (const group of vscode.window.tabGroups.all) {
     for (const tab of group.tabs) {
-      if (tab.input instanceof vscode.TabInputCustom && tab.input.viewType === VIEW_TYPE && tab.input.uri.fsPath === uri.fsPath) {
+      if (tab.input instanceof vscode.TabInputCustom && tab.input.viewType === viewType && tab.input.uri.fsPath === uri.fsPath) {
         return tab;
       }
     }
@@ -68,6 +68,13 @@ describe('hmm-trace extension in the real extension host', () => {
     const languages = (ext.packageJSON.contributes?.languages ?? []) as { id: string; extensions?: string[] }[];
     const traceLanguage = languages.find((l) => l.extensions?.includes('.trace'));
     if (traceLanguage) assert.equal(doc.languageId, traceLanguage.id);
+  });
+
+  it('opens a trace.dat in the analysis editor by default (it cannot be a text document)', async () => {
+    const uri = exampleTrace('double_migrate.dat');
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const tab = await until('the trace.dat analysis tab', () => analysisTab(uri, 'hmmTrace.datAnalysis'));
+    assert.ok(tab.isActive, 'the analysis of the trace.dat is the active tab');
   });
 
   it('registers the HMM Trace: Open Analysis command', async () => {

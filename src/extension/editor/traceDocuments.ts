@@ -119,7 +119,7 @@ export class TraceDocuments implements vscode.Disposable {
   private async tabsChanged(tabs: readonly vscode.Tab[]): Promise<void> {
     for (const tab of tabs) {
       const input = tab.input;
-      if (input instanceof vscode.TabInputCustom && input.viewType === 'hmmTrace.analysis') {
+      if (input instanceof vscode.TabInputCustom && (input.viewType === 'hmmTrace.analysis' || input.viewType === 'hmmTrace.datAnalysis')) {
         if (tab.isActive) this.states.setActive(input.uri);
         continue;
       }

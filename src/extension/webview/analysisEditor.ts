@@ -15,7 +15,11 @@ class TraceDocument implements vscode.CustomDocument {
 }
 
 export class AnalysisEditorProvider implements vscode.CustomReadonlyEditorProvider<TraceDocument> {
+  /** Text traces: offered with "Reopen Editor With…" (the text editor stays the default). */
   static readonly viewType = 'hmmTrace.analysis';
+  /** trace.dat: binary, so the analysis is the default editor. Same provider, second registration. */
+  static readonly datViewType = 'hmmTrace.datAnalysis';
+  static readonly viewTypes: readonly string[] = [AnalysisEditorProvider.viewType, AnalysisEditorProvider.datViewType];
 
   constructor(
     private readonly context: vscode.ExtensionContext,

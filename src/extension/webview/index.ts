@@ -23,10 +23,12 @@ export function registerAnalysisViews(context: vscode.ExtensionContext, services
   const provider = new AnalysisEditorProvider(context, services, { openPageTimeline: views.showPageTimeline });
   context.subscriptions.push(
     panel,
-    vscode.window.registerCustomEditorProvider(AnalysisEditorProvider.viewType, provider, {
-      webviewOptions: { retainContextWhenHidden: false },
-      supportsMultipleEditorsPerDocument: true,
-    }),
+    ...AnalysisEditorProvider.viewTypes.map((viewType) =>
+      vscode.window.registerCustomEditorProvider(viewType, provider, {
+        webviewOptions: { retainContextWhenHidden: false },
+        supportsMultipleEditorsPerDocument: true,
+      }),
+    ),
     // The page under the cursor of a trace editor: the events of that line and the pages they touch.
     vscode.commands.registerCommand('hmmTrace.showPageTimelineAtCursor', async () => {
       const editor = vscode.window.activeTextEditor;
