@@ -11,7 +11,7 @@ import * as lib from './lib/harness.mjs';
 const argv = process.argv.slice(2);
 const grepAt = argv.indexOf('--grep');
 const grep = grepAt >= 0 ? argv[grepAt + 1] : undefined;
-const only = argv.filter((a, i) => a.endsWith('.ui.mjs') && i !== grepAt + 1).map((a) => path.resolve(a));
+const only = argv.filter((a, i) => a.endsWith('.ui.mjs') && (grepAt < 0 || i !== grepAt + 1)).map((a) => path.resolve(a));
 
 const uiDir = path.join(path.dirname(new URL(import.meta.url).pathname), 'ui');
 const files = only.length ? only : fs.readdirSync(uiDir).filter((f) => f.endsWith('.ui.mjs')).sort().map((f) => path.join(uiDir, f));
