@@ -104,6 +104,7 @@ export class EventStore {
   readonly span = i32(-1);
   readonly extraIdx = i32(-1);
   readonly extras: EventExtra[] = [];
+  private readonly sharedExtras = new Map<string, EventExtra>();
   /** Only with keepFields. */
   readonly keptFields: (Record<string, string> | undefined)[] = [];
   readonly keptStacks: (string[] | undefined)[] = [];
@@ -148,7 +149,7 @@ export class EventStore {
     this.span.push(-1);
     if (extra) {
       this.extraIdx.push(this.extras.length);
-      this.extras.push(extra);
+      this.extras.push(this.shared(extra));
     } else {
       this.extraIdx.push(-1);
     }
@@ -209,6 +210,26 @@ export class EventStore {
     return e;
   }
 
+  /**
+   * One object for extras that repeat verbatim on every migration or invalidation (`fault_page=0x0` of a
+   * driver-started migrate_vma_setup, the caller a range_start returns to): a long trace has hundreds of
+   * thousands of them. Shared extras are never mutated (setExtra copies).
+   */
+  private shared(extra: EventExtra): EventExtra {
+    let only: keyof EventExtra | undefined;
+    for (const k in extra) {
+      if (only !== undefined) return extra;
+      only = k as keyof EventExtra;
+    }
+    // callers are code sites (few); fault pages are struct page pointers, so only the driver's 0x0 repeats
+    if (!(only === 'caller' || (only === 'faultPage' && extra.faultPage === '0x0'))) return extra;
+    const key = `${only}\u0000${extra[only]}`;
+    const hit = this.sharedExtras.get(key);
+    if (hit) return hit;
+    this.sharedExtras.set(key, extra);
+    return extra;
+  }
+
   kindOf(id: number): DomainKind {
     return DOMAIN_KINDS[this.kind.get(id)];
   }
@@ -225,7 +246,7 @@ export class EventStore {
       this.extraIdx.set(id, this.extras.length);
       this.extras.push(patch);
     } else {
-      Object.assign(this.extras[x], patch);
+      this.extras[x] = { ...this.extras[x], ...patch };
     }
   }
 
