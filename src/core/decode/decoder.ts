@@ -6,7 +6,7 @@
 
 import type { RawEvent } from '../ingest/types';
 import type { DomainKind, DriverCallback, NotifierEvent } from '../model/types';
-import { decodeDriverLog } from './driverLog';
+import { decodeDriverLog, type DriverLogEvent } from './driverLog';
 import { isBlockable, notifierEventFrom } from './enums';
 import { type CanonicalField, FieldResolver, parseBig, parseNumber, pointerText, type Radix, signedReturn, toSafeNumber } from './fields';
 import { baseFunction, functionInfo, type FunctionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
@@ -62,6 +62,52 @@ export interface DecodedEvent {
 
 const WAIT_FRAMES = /migration_entry_wait|folio_wait_bit|wait_on_page_bit|__folio_lock|folio_wait/;
 
+/**
+ * Resets `o` to a decoded event of `kind` with every other attribute cleared. Every DecodedEvent the decoder
+ * makes has all attributes present in this order, so the model build reads them from one object shape, and
+ * decodeInto() can fill the same object for every event of a trace.
+ */
+function reset(o: DecodedEvent, kind: DomainKind, entry: boolean, ret: boolean, leaf: boolean, resolvedBy: Resolution): DecodedEvent {
+  o.kind = kind;
+  o.func = undefined;
+  o.role = undefined;
+  o.driver = undefined;
+  o.entry = entry;
+  o.ret = ret;
+  o.leaf = leaf;
+  o.durationNs = undefined;
+  o.resolvedBy = resolvedBy;
+  o.addr = undefined;
+  o.start = undefined;
+  o.end = undefined;
+  o.notifierEvent = undefined;
+  o.eventNum = undefined;
+  o.owner = undefined;
+  o.blockable = undefined;
+  o.retVal = undefined;
+  o.selectFlags = undefined;
+  o.cpages = undefined;
+  o.npages = undefined;
+  o.faultPage = undefined;
+  o.mm = undefined;
+  o.src0 = undefined;
+  o.dst0 = undefined;
+  o.pte = undefined;
+  o.pteRaw = undefined;
+  o.syscall = undefined;
+  o.childPid = undefined;
+  o.childComm = undefined;
+  o.taskPid = undefined;
+  o.blocked = undefined;
+  o.text = undefined;
+  return o;
+}
+
+/** A fresh decoded event (every attribute present, see reset()). */
+export function blankDecoded(): DecodedEvent {
+  return reset({} as DecodedEvent, 'generic', false, false, false, 'none');
+}
+
 export class Decoder {
   readonly fields: FieldResolver;
   /** Event names (probes) whose function could not be determined → count. */
@@ -77,23 +123,29 @@ export class Decoder {
   }
 
   decode(ev: RawEvent): DecodedEvent {
+    return this.decodeInto(ev, blankDecoded());
+  }
+
+  /** decode() into `out` (overwritten entirely): the model build reuses one object for every event. */
+  decodeInto(ev: RawEvent, out: DecodedEvent): DecodedEvent {
     switch (ev.kind) {
       case 'kprobe':
       case 'kretprobe':
-        return this.decodeProbe(ev);
+        return this.decodeProbe(ev, out);
       case 'function':
       case 'funcgraph-entry':
       case 'funcgraph-exit':
-        return this.decodeFunction(ev);
+        return this.decodeFunction(ev, out);
       case 'marker':
-        return { kind: 'marker', entry: false, ret: false, leaf: false, resolvedBy: 'tracepoint', text: ev.message ?? ev.body };
+        reset(out, 'marker', false, false, false, 'tracepoint').text = ev.message ?? ev.body;
+        return out;
       case 'syscall-enter':
       case 'syscall-exit':
-        return this.decodeSyscall(ev);
+        return this.decodeSyscall(ev, out);
       case 'driver-log':
-        return this.decodeLog(ev.message ?? ev.body);
+        return this.decodeLog(ev.message ?? ev.body, out);
       default:
-        return this.decodeTracepoint(ev);
+        return this.decodeTracepoint(ev, out);
     }
   }
 
@@ -148,25 +200,19 @@ export class Decoder {
     return { ret: isRet, by: 'none' };
   }
 
-  private decodeProbe(ev: RawEvent): DecodedEvent {
+  private decodeProbe(ev: RawEvent, out: DecodedEvent): DecodedEvent {
     const r = this.resolveProbe(ev);
     this.resolvedCounts[r.by]++;
     if (!r.func) {
       this.unresolved[ev.name] = (this.unresolved[ev.name] ?? 0) + 1;
-      return { kind: 'generic', entry: !r.ret, ret: r.ret, leaf: false, resolvedBy: 'none' };
+      return reset(out, 'generic', !r.ret, r.ret, false, 'none');
     }
     const func = baseFunction(r.func);
     const info = functionInfo(func);
-    const out: DecodedEvent = {
-      kind: info ? (r.ret ? info.ret : info.entry) : 'generic',
-      func,
-      role: info?.role,
-      driver: info?.driver,
-      entry: !r.ret,
-      ret: r.ret,
-      leaf: false,
-      resolvedBy: r.by,
-    };
+    reset(out, info ? (r.ret ? info.ret : info.entry) : 'generic', !r.ret, r.ret, false, r.by);
+    out.func = func;
+    out.role = info?.role;
+    out.driver = info?.driver;
     if (r.ret) {
       const key = this.fields.key(ev.fields, 'ret') ?? Object.keys(ev.fields)[0];
       if (key !== undefined) {
@@ -233,30 +279,27 @@ export class Decoder {
     }
   }
 
-  private decodeFunction(ev: RawEvent): DecodedEvent {
+  private decodeFunction(ev: RawEvent, out: DecodedEvent): DecodedEvent {
     const sym = ev.graph?.func ?? ev.probe?.symbol;
     const func = sym ? baseFunction(sym) : undefined;
     const info = functionInfo(func);
     const isExit = ev.kind === 'funcgraph-exit';
     const leaf = ev.graph?.leaf === true;
     this.resolvedCounts[func ? 'symbol' : 'none']++;
-    return {
-      kind: info ? (isExit ? info.ret : info.entry) : 'function',
-      func,
-      role: info?.role,
-      driver: info?.driver,
-      entry: !isExit,
-      ret: isExit || leaf,
-      leaf,
-      durationNs: ev.graph?.durationNs,
-      resolvedBy: func ? 'symbol' : 'none',
-    };
+    reset(out, info ? (isExit ? info.ret : info.entry) : 'function', !isExit, isExit || leaf, leaf, func ? 'symbol' : 'none');
+    out.func = func;
+    out.role = info?.role;
+    out.driver = info?.driver;
+    out.durationNs = ev.graph?.durationNs;
+    return out;
   }
 
-  private decodeSyscall(ev: RawEvent): DecodedEvent {
+  private decodeSyscall(ev: RawEvent, out: DecodedEvent): DecodedEvent {
     const exit = ev.kind === 'syscall-exit';
     const name = ev.name.replace(/^(sys_enter_|sys_exit_|sys_)/, '');
-    const out: DecodedEvent = { kind: exit ? 'syscall-ret' : 'syscall', func: name, syscall: name, entry: !exit, ret: exit, leaf: false, resolvedBy: 'tracepoint' };
+    reset(out, exit ? 'syscall-ret' : 'syscall', !exit, exit, false, 'tracepoint');
+    out.func = name;
+    out.syscall = name;
     if (exit) {
       const m = /(?:->\s*|^\s*)(-?0x[0-9a-f]+|-?\d+)\s*$/i.exec(ev.fields['ret'] ?? ev.body);
       if (m) out.retVal = signedReturn(parseBig(m[1], undefined, 'hex'), { kind: 'hex', bits: 64 });
@@ -275,17 +318,29 @@ export class Decoder {
     return out;
   }
 
-  private decodeLog(body: string): DecodedEvent {
+  private decodeLog(body: string, out: DecodedEvent): DecodedEvent {
     const d = decodeDriverLog(body);
-    if (!d) return { kind: 'generic', entry: false, ret: false, leaf: false, resolvedBy: 'none' };
-    return { kind: d.kind, func: d.func, driver: d.driver, entry: false, ret: false, leaf: false, resolvedBy: 'tracepoint', start: d.start, end: d.end, addr: d.addr, notifierEvent: d.event, eventNum: d.eventNum };
+    if (!d) return reset(out, 'generic', false, false, false, 'none');
+    return this.driverLogInto(d, out);
   }
 
-  private decodeTracepoint(ev: RawEvent): DecodedEvent {
+  private driverLogInto(d: DriverLogEvent, out: DecodedEvent): DecodedEvent {
+    reset(out, d.kind, false, false, false, 'tracepoint');
+    out.func = d.func;
+    out.driver = d.driver;
+    out.start = d.start;
+    out.end = d.end;
+    out.addr = d.addr;
+    out.notifierEvent = d.event;
+    out.eventNum = d.eventNum;
+    return out;
+  }
+
+  private decodeTracepoint(ev: RawEvent, out: DecodedEvent): DecodedEvent {
     const name = ev.name;
     const kind = TRACEPOINT_KINDS[name];
     this.resolvedCounts.tracepoint++;
-    const base: DecodedEvent = { kind: kind ?? 'generic', entry: false, ret: false, leaf: false, resolvedBy: kind ? 'tracepoint' : 'none' };
+    const base = reset(out, kind ?? 'generic', false, false, false, kind ? 'tracepoint' : 'none');
     switch (kind) {
       case 'migration-pte-set':
       case 'migration-pte-remove':
@@ -331,8 +386,8 @@ export class Decoder {
       return base;
     }
     if (name === 'console' || name === 'bprint' || name === 'bputs' || name === 'print') {
-      const d = this.decodeLog(ev.body);
-      if (d.kind !== 'generic') return d;
+      const d = decodeDriverLog(ev.body);
+      if (d && d.kind !== 'generic') return this.driverLogInto(d, base);
     }
     return base;
   }

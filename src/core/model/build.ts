@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { readTrace } from '../ingest';
 import type { IngestSummary, RawEvent } from '../ingest/types';
 import type { AnalyzeOptions, ProbeResolution } from '../api';
-import { Decoder } from '../decode/decoder';
+import { blankDecoded, Decoder } from '../decode/decoder';
 import { ProbeCatalog } from '../decode/probeCatalog';
 import { discoverProbeFiles, readDefinitionFile } from '../decode/probeDiscovery';
 import { classifyStack } from '../decode/origin';
@@ -54,6 +54,7 @@ export class ModelBuilder {
   readonly store: EventStore;
   readonly decoder: Decoder;
   private readonly returning = new Set<number>();
+  private readonly scratch = blankDecoded();
 
   constructor(
     readonly catalog: ProbeCatalog,
@@ -64,7 +65,8 @@ export class ModelBuilder {
   }
 
   add(ev: RawEvent): number {
-    const d = this.decoder.decode(ev);
+    // one decoded-event object for the whole build: append() and extraOf() copy what they keep
+    const d = this.decoder.decodeInto(ev, this.scratch);
     const origin = INVALIDATION_KINDS.has(d.kind) ? classifyStack(ev.stack) : undefined;
     const id = this.store.append(ev, d, extraOf(ev, d, origin));
     if (d.ret && !d.leaf && d.func) this.returning.add(this.store.func.get(id));
