@@ -48,7 +48,16 @@ function notesCase(theme) {
         await page.keyboard.press('Enter');
         const row = quick.locator('.monaco-list-row', { hasText: 'invalidation/split-clear' }).first();
         await row.waitFor({ timeout: 10000 });
-        await row.locator('.monaco-checkbox, input[type=checkbox]').first().click();
+        // under load the first click can land while the list is still laying out: click until the picker
+        // counts the row as selected, then accept
+        const box = row.locator('.monaco-checkbox, input[type=checkbox]').first();
+        const selected = () =>
+          box.evaluate((e) => e.checked === true || e.getAttribute('aria-checked') === 'true' || e.classList.contains('checked'));
+        for (let i = 0; i < 5 && !(await selected()); i++) {
+          await box.click();
+          for (let j = 0; j < 10 && !(await selected()); j++) await page.waitForTimeout(100);
+        }
+        assert.ok(await selected(), 'the split-clear finding could not be ticked in the picker');
         await page.keyboard.press('Enter');
         await quick.waitFor({ state: 'hidden' });
         await page.locator('.statusbar-item', { hasText: /trace-cmd-report · [\d,]+ events · 4 findings/ }).first().waitFor({ timeout: 15000 });
@@ -75,9 +84,21 @@ function notesCase(theme) {
         log(`comment widget colour ${colour}`);
 
         // Resolve from the thread's title bar: the state lands in the sidecar
-        await page.locator('.review-widget').first().hover();
-        await page.locator('.review-widget .action-label[aria-label="Resolve"]').first().click();
-        for (let i = 0; i < 50 && !JSON.parse(fs.readFileSync(sidecar, 'utf8')).notes[0].resolved; i++) await page.waitForTimeout(100);
+        // the widget is re-rendered when the thread updates (a hover can land on a node that is replaced):
+        // hover and click again until the state is saved
+        const resolvedSaved = () => JSON.parse(fs.readFileSync(sidecar, 'utf8')).notes[0].resolved === true;
+        for (let attempt = 0; attempt < 5 && !resolvedSaved(); attempt++) {
+          try {
+            await widget.hover({ timeout: 5000 });
+            await widget.locator('.action-label[aria-label="Resolve"]').first().click({ timeout: 5000 });
+          } catch {
+            // the thread collapsed (a re-render can fold it): expand it again before the next try
+            await ctx.runCommand('Comments: Expand All Comments').catch(() => page.keyboard.press('Escape'));
+            await widget.waitFor({ timeout: 5000 }).catch(() => {});
+            continue;
+          }
+          for (let i = 0; i < 50 && !resolvedSaved(); i++) await page.waitForTimeout(100);
+        }
         assert.equal(JSON.parse(fs.readFileSync(sidecar, 'utf8')).notes[0].resolved, true, 'Resolve was not saved');
 
         // status bar click → the Findings view, with the finding under "Expected (suppressed)"

@@ -79,6 +79,8 @@ export const tests = [
         log(`screenshot ${await ctx.screenshot('webview-pages-light')}`);
         await tab(view, 'overview');
         await view.locator('.diagnostics summary').click();
+        // the table is filled by a metrics request after the click: wait for it instead of reading it at once
+        await view.locator('.view-metrics tbody tr').nth(3).waitFor({ timeout: 15000 });
         const rows = await view.locator('.view-metrics tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
         assert.ok(rows.length > 3, 'the view measured its requests');
         for (const r of await view.locator('.view-metrics tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)))) {
