@@ -10,7 +10,7 @@ import { decodeDriverLog, type DriverLogEvent } from './driverLog';
 import { isBlockable, notifierEventFrom } from './enums';
 import { type CanonicalField, FieldResolver, parseBig, parseNumber, pointerText, type Radix, signedReturn, toSafeNumber } from './fields';
 import { baseFunction, functionInfo, type FunctionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
-import type { ProbeCatalog, ProbeDefinition } from './probeCatalog';
+import type { ProbeCatalog, ProbeDefinition, ProbeFieldType } from './probeCatalog';
 import { decodePte, type DecodedPte, parsePte } from './pte';
 
 export type Resolution = 'symbol' | 'definition' | 'address' | 'well-known' | 'tracepoint' | 'none';
@@ -101,6 +101,27 @@ function reset(o: DecodedEvent, kind: DomainKind, entry: boolean, ret: boolean, 
   o.blocked = undefined;
   o.text = undefined;
   return o;
+}
+
+/**
+ * A kretprobe's return value: short decimal values (`ret=0`, `ret=-11`) printed untyped or as :s32/:u64 are
+ * read directly; everything else (hex types, whose top values are negative errnos; long or odd values) goes
+ * through parseBig and signedReturn.
+ */
+function returnValue(v: string, type: ProbeFieldType | undefined): number | undefined {
+  if ((type === undefined || type.kind === 'unsigned' || type.kind === 'signed') && v.length > 0 && v.length <= 15) {
+    let i = v.charCodeAt(0) === 45 ? 1 : 0;
+    if (i < v.length) {
+      let n = 0;
+      for (; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c < 48 || c > 57) break;
+        n = n * 10 + (c - 48);
+      }
+      if (i === v.length) return v.charCodeAt(0) === 45 && n !== 0 ? -n : n;
+    }
+  }
+  return signedReturn(parseBig(v, type, 'auto'), type);
 }
 
 /** A fresh decoded event (every attribute present, see reset()). */
@@ -217,7 +238,7 @@ export class Decoder {
       const key = this.fields.key(ev.fields, 'ret') ?? Object.keys(ev.fields)[0];
       if (key !== undefined) {
         const type = r.def?.fields.get(key);
-        out.retVal = signedReturn(parseBig(ev.fields[key], type, 'auto'), type);
+        out.retVal = returnValue(ev.fields[key], type);
       }
       return out;
     }

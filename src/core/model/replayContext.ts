@@ -39,13 +39,23 @@ export type OriginOf = { origin: InvalidationOrigin; evidence: string[] };
 
 /** Shared empty evidence (read-only by contract). */
 export const NO_EVIDENCE: string[] = [];
-/** Origin evidence lists repeat endlessly (`stack`, `try_to_migrate_one`): share one array per distinct list. */
-const evidenceCache = new Map<string, string[]>();
+/**
+ * Origin evidence lists repeat endlessly (`stack`, `try_to_migrate_one`): share one array per distinct list.
+ * Looked up word by word in a trie, so a lookup builds no joined key string.
+ */
+interface EvidenceNode {
+  next: Map<string, EvidenceNode>;
+  list?: string[];
+}
+const evidenceRoot: EvidenceNode = { next: new Map() };
 export function sharedEvidence(e: string[]): string[] {
-  const k = e.join('\u0000');
-  let v = evidenceCache.get(k);
-  if (!v) evidenceCache.set(k, (v = e));
-  return v;
+  let node = evidenceRoot;
+  for (const w of e) {
+    let n = node.next.get(w);
+    if (!n) node.next.set(w, (n = { next: new Map() }));
+    node = n;
+  }
+  return (node.list ??= e);
 }
 
 export function originOf(store: EventStore, spans: SpanTable, id: number, t: TaskContext, rec: InvalidationRecord): OriginOf {
