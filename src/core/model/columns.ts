@@ -258,44 +258,56 @@ class U8Column implements Column {
 }
 
 /**
- * Byte offsets of events in file order: each chunk keeps its first offset and a 32-bit distance from it
- * (text traces grow monotonically, so a chunk of 65536 events spans far less than 4 GiB). An offset that
- * does not fit (a trace.dat record before the chunk's first, or a gap past 4 GiB) is kept exactly on the side.
+ * Large integers that grow slowly along the file (byte offsets, ns timestamps): each chunk keeps its first
+ * value and 32-bit distances from it, 4 bytes per event instead of 8. A chunk where one value does not fit
+ * (an out-of-order timestamp, a gap over 4.29 s or 4 GiB, a trace.dat record before the chunk's first, a
+ * non-integer) is turned into a plain Float64Array chunk, so every value comes back exactly.
  */
-class OffsetColumn implements Column {
-  private readonly chunks: Uint32Array[] = [];
+class CompactColumn implements Column {
+  private readonly narrow: (Uint32Array | undefined)[] = [];
+  private readonly wide: (Float64Array | undefined)[] = [];
   private readonly bases: number[] = [];
-  private readonly wide = new Map<number, number>();
   private length = 0;
 
   push(v: number): void {
-    const c = this.length >>> SHIFT;
-    if (c === this.chunks.length) {
-      this.chunks.push(new Uint32Array(CHUNK));
+    if (this.length >>> SHIFT === this.bases.length) {
       this.bases.push(Number.isSafeInteger(v) ? v : 0);
+      this.narrow.push(new Uint32Array(CHUNK));
+      this.wide.push(undefined);
     }
-    this.store(this.length, v);
+    this.put(this.length, v);
     this.length++;
   }
 
-  private store(i: number, v: number): void {
-    const d = v - this.bases[i >>> SHIFT];
-    if (Number.isInteger(d) && d >= 0 && d < WIDE) {
-      this.chunks[i >>> SHIFT][i & MASK] = d;
-      this.wide.delete(i);
-    } else {
-      this.chunks[i >>> SHIFT][i & MASK] = WIDE;
-      this.wide.set(i, v);
+  private put(i: number, v: number): void {
+    const c = i >>> SHIFT;
+    const w = this.wide[c];
+    if (w) {
+      w[i & MASK] = v;
+      return;
     }
+    const n = this.narrow[c]!;
+    const d = v - this.bases[c];
+    if (d >= 0 && d <= 0xffffffff && Number.isInteger(d) && !Object.is(v, -0)) {
+      n[i & MASK] = d;
+      return;
+    }
+    const f = new Float64Array(CHUNK);
+    const base = this.bases[c];
+    for (let k = 0; k < CHUNK; k++) f[k] = base + n[k];
+    f[i & MASK] = v;
+    this.wide[c] = f;
+    this.narrow[c] = undefined;
   }
 
   get(i: number): number {
-    const d = this.chunks[i >>> SHIFT][i & MASK];
-    return d === WIDE ? this.wide.get(i)! : this.bases[i >>> SHIFT] + d;
+    const c = i >>> SHIFT;
+    const w = this.wide[c];
+    return w ? w[i & MASK] : this.bases[c] + this.narrow[c]![i & MASK];
   }
 
   set(i: number, v: number): void {
-    this.store(i, v);
+    this.put(i, v);
   }
 
   get size(): number {
@@ -303,15 +315,17 @@ class OffsetColumn implements Column {
   }
 
   bytes(): number {
-    return this.chunks.length * CHUNK * Uint32Array.BYTES_PER_ELEMENT + this.wide.size * 16;
+    let b = 0;
+    for (let c = 0; c < this.bases.length; c++) b += this.wide[c] ? CHUNK * 8 : CHUNK * 4;
+    return b;
   }
 }
 
-const WIDE = 0xffffffff;
-
 export const f64 = (fill = 0): Column => new F64Column(fill);
 /** File offsets (non-negative integers, mostly increasing): 4 bytes per event instead of 8, exact. */
-export const offsets = (): Column => new OffsetColumn();
+export const offsets = (): Column => new CompactColumn();
+/** Integer ns timestamps in file order: 4 bytes per event while they stay close, exact always. */
+export const times = (): Column => new CompactColumn();
 export const i32 = (fill = 0): Column => new I32Column(fill);
 export const u32 = (): Column => new U32Column(0);
 export const i16 = (): Column => new I16Column(0);

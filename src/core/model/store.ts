@@ -10,7 +10,7 @@ import type { DecodedEvent } from '../decode/decoder';
 import { decodePte, type DecodedPte } from '../decode/pte';
 import type { OriginResult } from '../decode/origin';
 import type { DomainKind, NotifierEvent } from './types';
-import { f64, i16, i32, offsets, StringTable, u16, u32 } from './columns';
+import { f64, i16, i32, offsets, StringTable, times, u16, u32 } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
@@ -46,7 +46,7 @@ export interface EventExtra {
 
 export class EventStore {
   readonly strings = new StringTable();
-  readonly ts = f64();
+  readonly ts = times();
   readonly offset = offsets();
   readonly line = u32();
   readonly lineCount = u16();

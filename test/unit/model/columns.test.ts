@@ -1,8 +1,8 @@
-/** The compact offset column must give back every offset exactly, whatever order or size they come in. */
+/** The compact offset and timestamp columns must give back every value exactly, whatever order or size they come in. */
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { offsets } from '../../../src/core/model/columns';
+import { offsets, times } from '../../../src/core/model/columns';
 
 test('offsets of a growing text trace come back exactly across chunks', () => {
   const c = offsets();
@@ -27,4 +27,23 @@ test('offsets before the chunk base, past 4 GiB from it, or above 2^32 stay exac
   c.set(4, 3);
   assert.equal(c.get(1), 5_000_000_001);
   assert.equal(c.get(4), 3);
+});
+
+test('timestamps stay exact through out-of-order events, long gaps, counter clocks and odd values', () => {
+  const c = times();
+  const want: number[] = [];
+  let ts = 5_899_594_000;
+  for (let i = 0; i < 140_000; i++) {
+    ts += i % 1000 === 0 ? 9_000_000_000 : 1_000 + (i % 13); // a quiet 9 s now and then
+    want.push(i % 777 === 0 ? ts - 50_000 : ts); // and an event printed out of order
+  }
+  want.push(2 ** 60, -0, NaN, 1.5, 0);
+  for (const v of want) c.push(v);
+  want.forEach((v, i) => assert.ok(Object.is(c.get(i), v), `#${i}: ${c.get(i)} !== ${v}`));
+});
+
+test('a dense trace keeps 4 bytes per timestamp', () => {
+  const c = times();
+  for (let i = 0; i < 65_536 * 3; i++) c.push(1e12 + i * 3_000);
+  assert.equal(c.bytes(), 65_536 * 3 * 4);
 });
