@@ -1,7 +1,7 @@
 /**
  * buildModel: stream a trace through ingest → decode → the columnar store, then rebuild address spaces,
  * call spans, page placement, and replay migrations/invalidations/page states. Memory stays bounded by the
- * columns (about 90 bytes per event) plus the pages and records; raw fields are kept only for small traces.
+ * columns (56 bytes per event: see store.ts) plus the pages and records; raw fields are kept only for small traces.
  */
 
 import { statSync } from 'node:fs';
