@@ -1,4 +1,8 @@
-/** The whole model build: streaming ingest with fields, decode, columnar store, spans, pages, records. */
+/**
+ * The whole model build: streaming ingest with fields, decode, columnar store, spans, pages, records.
+ * Compare with the `ingest` stage (its floor); stage-model-memory.ts splits streaming from finish and shows
+ * where the retained memory is (run by hand, see its header).
+ */
 
 import { buildModel } from '../../src/core/model';
 import type { BenchStage } from './stages';
