@@ -44,7 +44,13 @@ export const LIMITS = {
   maxMarkers: 500,
   /** Bands (migration windows / invalidation spans) per page row. */
   maxBandsPerRow: 2000,
+  /** Evidence lines per finding in a findings answer (the view lists 20; the total is sent beside them). */
+  maxEvidenceLines: 200,
 } as const;
+
+/** A finding as the webview receives it: evidence lines capped at LIMITS.maxEvidenceLines, event ids
+ * dropped (the view asks for events by line), `linesTotal` saying how many evidence lines there are. */
+export type FindingView = Omit<Finding, 'eventIds'> & { linesTotal: number };
 
 /** A time window in trace nanoseconds, [fromTs, toTs]. */
 export interface TimeWindow {
@@ -176,7 +182,7 @@ export interface RequestMap {
   pages: { params: PageQuery; result: PagesResult };
   timeline: { params: TimelineQuery; result: TimelineResult };
   event: { params: { id: number; as?: AddressSpace; vpn?: number }; result: EventDetail | null };
-  findings: { params: Record<string, never>; result: { findings: Finding[]; missingEvidence: MissingEvidence[] } };
+  findings: { params: Record<string, never>; result: { findings: FindingView[]; missingEvidence: MissingEvidence[] } };
   /** tracing_mark_write annotations (untrusted text), in the window when given, at most LIMITS.maxMarkers. */
   markers: { params: { window?: TimeWindow }; result: { total: number; markers: Marker[] } };
   notes: { params: Record<string, never>; result: NoteView[] };

@@ -5,8 +5,8 @@
  * because an event was not captured are listed with the probes that would let them.
  */
 
-import type { Finding, MissingEvidence } from '../../src/core/detect/types';
-import { parseAddress, type NoteView } from '../../src/protocol';
+import type { MissingEvidence } from '../../src/core/detect/types';
+import { parseAddress, type FindingView as Finding, type NoteView } from '../../src/protocol';
 import { el, icon, replace } from '../lib/dom';
 import { formatDuration, formatTs } from '../lib/format';
 import { findings as loadFindings, request } from '../lib/rpc';
@@ -116,7 +116,7 @@ export class FindingsView {
       el('p', { class: 'explanation' }, f.explanation),
       el('p', { class: 'meta' }, `${formatTs(f.fromTs)} → ${formatTs(f.toTs)} (${formatDuration(f.toTs - f.fromTs)})${f.comm ? ` · ${f.comm}-${f.pid ?? '?'}` : ''}`),
       pages.length ? el('div', { class: 'pages-list' }, el('span', { class: 'label' }, 'Pages: '), ...pages, f.pages.length > 8 ? ` and ${f.pages.length - 8} more` : '') : null,
-      lines.length ? el('div', { class: 'evidence-list' }, el('span', { class: 'label' }, 'Evidence: '), ...lines, f.lines.length > EVIDENCE_SHOWN ? ` and ${f.lines.length - EVIDENCE_SHOWN} more` : '') : null,
+      lines.length ? el('div', { class: 'evidence-list' }, el('span', { class: 'label' }, 'Evidence: '), ...lines, f.linesTotal > EVIDENCE_SHOWN ? ` and ${f.linesTotal - EVIDENCE_SHOWN} more` : '') : null,
       this.notesBlock(f),
     );
   }

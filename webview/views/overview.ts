@@ -6,10 +6,9 @@
  */
 
 import type { AnalysisSummary } from '../../src/core/api';
-import type { Finding } from '../../src/core/detect/types';
 import type { LegendItem } from 'chart.js';
 import type { DomainKind, LodAggregate } from '../../src/core/model/types';
-import { LIMITS } from '../../src/protocol';
+import { LIMITS, type FindingView as Finding } from '../../src/protocol';
 import { Chart, xZoomOptions } from '../lib/charts';
 import { summaryCards } from './cards';
 import { dataTable, el, icon, replace } from '../lib/dom';

@@ -18,6 +18,7 @@ import {
   pageKey,
   type Band,
   type EventDetail,
+  type FindingView,
   type MessageMetric,
   type Method,
   type NoteView,
@@ -129,8 +130,12 @@ export class RequestHandler {
         return this.timeline(params as TimelineQuery);
       case 'event':
         return this.event(params as ParamsOf<'event'>);
-      case 'findings':
-        return this.findings();
+      case 'findings': {
+        // a finding on a 1 GiB trace can carry thousands of evidence lines: send the first ones and the total
+        const { findings, missingEvidence } = await this.findings();
+        const views: FindingView[] = findings.map(({ eventIds: _ids, ...f }) => ({ ...f, lines: f.lines.slice(0, LIMITS.maxEvidenceLines), linesTotal: f.lines.length }));
+        return { findings: views, missingEvidence };
+      }
       case 'markers': {
         const w = (params as ParamsOf<'markers'>).window;
         const all = await q.markers();

@@ -139,3 +139,21 @@ test('a missing-evidence note opens the capture recipe with its rule and probes,
   assert.equal(last.length, 64);
   assert.ok(last.every((x) => x.length === 1000));
 });
+
+test('findings answers cap evidence lines per finding, drop event ids and say how many lines there are', async () => {
+  const base = host({ pages: 2, cycles: 1 });
+  const real = await base.queries.findings();
+  const many = Array.from({ length: 50_000 }, (_, i) => i + 1);
+  const queries = { ...base.queries, findings: async () => ({ findings: real.findings.map((f) => ({ ...f, lines: many, eventIds: many })), missingEvidence: [] }) };
+  const h = new RequestHandler({ ...base, queries });
+  const r = await ask(h, 'findings', {});
+  const { findings } = r.result as { findings: { lines: number[]; linesTotal: number; eventIds?: number[] }[] };
+  assert.ok(findings.length > 0);
+  for (const f of findings) {
+    assert.equal(f.lines.length, LIMITS.maxEvidenceLines);
+    assert.deepEqual(f.lines.slice(0, 3), [1, 2, 3], 'the most telling (first) lines are kept');
+    assert.equal(f.linesTotal, 50_000);
+    assert.equal(f.eventIds, undefined);
+  }
+  assert.ok(h.metrics[h.metrics.length - 1].bytes < 100_000, `${h.metrics[h.metrics.length - 1].bytes} bytes`);
+});
