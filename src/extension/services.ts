@@ -9,6 +9,7 @@
 import type * as vscode from 'vscode';
 import type { AnalysisQueries, AnalysisSummary } from '../core/api';
 import type { AddressSpace } from '../core/model/types';
+import type { NoteRecord } from '../core/notes/types';
 
 export interface AnalysisHandle {
   readonly uri: vscode.Uri;
@@ -34,23 +35,8 @@ export interface Navigation {
   showPageTimeline(uri: vscode.Uri, as: AddressSpace, vpns: number[]): Promise<void>;
 }
 
-export interface Note {
-  id: string;
-  /** 1-based line of the event the note is attached to, plus the event's timestamp and text fingerprint so
-   * it can be re-anchored if the line moved. */
-  line: number;
-  ts?: number;
-  fingerprint?: string;
-  /** Finding key (detect/types Finding.key) when the note is about a finding. */
-  findingKey?: string;
-  body: string;
-  /** Marks the finding as expected: it is listed as suppressed, never deleted. */
-  expected?: boolean;
-  resolved?: boolean;
-  author?: string;
-  created: string;
-  updated: string;
-}
+/** A user's note on an event line: the sidecar format's record (src/core/notes/types.ts). */
+export type Note = NoteRecord;
 
 export interface NotesService {
   list(trace: vscode.Uri): Promise<Note[]>;
