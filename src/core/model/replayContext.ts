@@ -94,9 +94,23 @@ export function originOf(store: EventStore, spans: SpanTable, id: number, t: Tas
 
 /** unmap_vmas/zap alone does not say who unmapped: the whole-mm UNMAP is exit, a syscall names the rest. */
 export function refine(o: OriginOf, rec: InvalidationRecord, t: TaskContext): OriginOf {
+  if (o.origin === 'migrate_to_ram') return restoreOfExclusive(o, rec);
   if (o.origin !== 'zap') return o;
   if (rec.event === 'UNMAP' && rec.end >= HIGH_ADDR) return { origin: 'exit' as const, evidence: [...o.evidence, 'UNMAP of the whole address space'] };
   const sc = originFromSyscall(t.syscall);
   return sc ? { origin: sc, evidence: [...o.evidence, `sys_${t.syscall}`] } : o;
 }
 
+
+/**
+ * do_swap_page reaches the notifier by two roads: a device-private entry goes to the driver's migrate_to_ram
+ * (MIGRATE with the driver's owner), a device-exclusive entry to remove_device_exclusive_entry, which is
+ * static and usually inlined, so its frame is missing. That one sends EXCLUSIVE with owner NULL up to 6.14
+ * and CLEAR (owner NULL) from 6.15 (reference §4.7). When do_swap_page alone decided, the event tells them apart.
+ */
+function restoreOfExclusive(o: OriginOf, rec: InvalidationRecord): OriginOf {
+  const viaDriver = o.evidence.some((f) => f !== 'do_swap_page' && f !== 'stack' && f !== 'span' && f !== 'caller');
+  const ownerNull = rec.owner === undefined || /^(0x)?0+$/.test(rec.owner);
+  if (viaDriver || !ownerNull || (rec.event !== 'EXCLUSIVE' && rec.event !== 'CLEAR')) return o;
+  return { origin: 'remove_device_exclusive_entry', evidence: [...o.evidence, `${rec.event} owner NULL from do_swap_page`] };
+}
