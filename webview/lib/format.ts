@@ -33,15 +33,8 @@ export function formatCount(n: number): string {
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-export const STATE_WORDS: Record<PageState, string> = {
-  unknown: 'unknown',
-  system: 'system RAM',
-  'migrating-to-device': 'migrating to device',
-  'device-private': 'device-private',
-  'migrating-to-system': 'migrating to RAM',
-  'device-exclusive': 'device-exclusive',
-  unmapped: 'unmapped',
-};
+/** The states in words, as the CLI and the editor say them (one table, in the core). */
+export { STATE_WORDS } from '../../src/core/model/kinds';
 
 export const STATES: PageState[] = [
   'system',
