@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --size 256M] [--stages naive,stats]`: generates a synthetic ftrace file shaped like the real captures
- * (default 1 GiB, under test/bench/.data/, git-ignored), then runs every stage of stages.ts in its own child
+ * `npm run bench [-- --size 256M] [--stages naive,stats]`: generates a synthetic ftrace file by replaying the real 6.1 captures
+ * (generate.ts; default 1 GiB, under test/bench/.data/, git-ignored), then runs every stage of stages.ts in its own child
  * process and prints seconds, MB/s and peak RSS (process.resourceUsage().maxRSS) for each, the naive
  * baseline included. A benchmark, not a test: nothing here asserts a time.
  */
@@ -43,9 +43,9 @@ async function main(): Promise<void> {
   if (stageName && file) return child(stageName, file);
   const size = parseSize(arg('size') ?? '1G');
   const root = join(__dirname, '..', '..', '..');
-  const path = join(root, 'test', 'bench', '.data', `synthetic-${size}.trace`);
+  const path = join(root, 'test', 'bench', '.data', `replay-${size}.trace`);
   const t0 = Date.now();
-  const gen = generateTrace(path, size);
+  const gen = generateTrace(path, size, root);
   const mb = gen.bytes / (1024 * 1024);
   process.stdout.write(`${gen.reused ? 'reusing' : 'generated'} ${path} (${mb.toFixed(0)} MiB${gen.reused ? '' : `, ${((Date.now() - t0) / 1000).toFixed(1)} s`})\n`);
   process.stdout.write(`node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);

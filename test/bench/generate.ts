@@ -1,110 +1,116 @@
 /**
- * Synthetic ftrace text shaped like the real captures in test/fixtures/traces/k6.1 (same header, the same
- * mix of kprobe/kretprobe lines on the HMM paths, tlb_flush and migration-PTE tracepoints, syscalls,
- * trace_marker lines and `<stack trace>` blocks, two CPUs, monotonic secs.usecs timestamps), written in
- * large blocks until the requested size. Used by the bench only; never by tests.
+ * The bench's synthetic trace: the real 6.1 ftrace captures in test/fixtures/traces/k6.1 (every scenario,
+ * with and without `<stack trace>` blocks) replayed one after another until the requested size, so the mix
+ * of events, the entry/return pairing, the migration and invalidation records and the stacks are what a
+ * real kernel prints, not an invented proportion.
+ *
+ * Each replay ("round") is a new run of the test program: timestamps continue after the previous round,
+ * and every task pid of the test program (>= 100; the shell, kworkers and idle keep theirs) is moved to a
+ * pid of its own, in the task column and in `pid=`/`child_pid=`/`prev_pid=`/`next_pid=` fields, so each
+ * round is its own set of address spaces and pages, as a long-running capture of many runs would be.
+ * Used by the bench only; never by tests.
  */
 
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-const HEADER = `# tracer: nop
-#
-# entries-in-buffer/entries-written: 0/0   #P:2
-#
-#                                _-----=> irqs-off/BH-disabled
-#                               / _----=> need-resched
-#                              | / _---=> hardirq/softirq
-#                              || / _--=> preempt-depth
-#                              ||| / _-=> migrate-disable
-#                              |||| /     delay
-#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION
-#              | |         |   |||||     |         |
-`;
+const SCENARIOS = ['double_migrate', 'exclusive', 'fork', 'migrate_fault', 'mprotect', 'munmap', 'pinned', 'thp_migrate'];
+/** Pids below this belong to the system (shell, kworkers, idle) and are the same in every round. */
+const FIRST_TEST_PID = 100;
+/** Distance between two rounds' pids: larger than any capture's range of test pids. */
+const PID_STRIDE = 256;
+/** Gap between two rounds, in microseconds. */
+const ROUND_GAP_US = 1000;
 
-const TASKS = ['        hmmtrace-250 ', '              sh-82  ', '          <idle>-0   ', ' kworker/u4:1-51219 ', '     migration/1-18  '];
-
-/** Bodies after "name: ", in roughly the proportions of the captures (tlb_flush and migration PTEs dominate). */
-function body(i: number, addr: string): string {
-  switch (i % 16) {
-    case 0:
-    case 1:
-    case 2:
-      return `tlb_flush: pages:1 reason:local mm shootdown (3)`;
-    case 3:
-      return `tlb_flush: pages:-1 reason:flush on task switch (0)`;
-    case 4:
-    case 5:
-      return `remove_migration_pte: addr=${addr} folio=0xffd400000007c980 order=0`;
-    case 6:
-      return `rm_mig_ptes: (remove_migration_ptes+0x0/0x90) src=0xffd40003f3fffd80 dst=0xffd400000007c980 locked=0`;
-    case 7:
-      return `mn_start: (__mmu_notifier_invalidate_range_start+0x0/0x190) start=${addr} end=0x7f8ead693000 flags=1 event=6 owner=0xffffffffc0006440 mm=0xff1100000345d400`;
-    case 8:
-      return `dmirror_inval: (dmirror_interval_invalidate+0x0/0x100 [test_hmm]) start=${addr} end=0x7f8ead693000 event=6 owner=0xffffffffc0006440 flags=1 cur_seq=93`;
-    case 9:
-      return `dmirror_inval_ret: (__mmu_notifier_invalidate_range_start+0x137/0x190 <- dmirror_interval_invalidate) ret=1`;
-    case 10:
-      return `mn_start_ret: (migrate_vma_setup+0x201/0x220 <- __mmu_notifier_invalidate_range_start) ret=0`;
-    case 11:
-      return `folio_mig_mapping: (folio_migrate_mapping+0x0/0x4d0) newfolio=0xffd400000007c980 folio=0xffd40003f3fffd80 extra=1`;
-    case 12:
-      return `page_fault_user: address=${addr} ip=0x4015e0 error_code=0x6`;
-    case 13:
-      return `mvma_setup: (migrate_vma_setup+0x0/0x220) start=${addr} end=0x7f8ead693000 flags=0x1 pgmap_owner=0xffffffffc0006440 fault_page=0x0`;
-    case 14:
-      return `tracing_mark_write: hmmtrace[bench] ioctl MIGRATE_TO_DEV begin addr=${addr} npages=16`;
-    default:
-      return `devmem_fault: (dmirror_devmem_fault+0x0/0x2a0 [test_hmm]) addr=${addr} page=0xffd40003f3fffd80`;
-  }
+interface Capture {
+  header: string;
+  /** Event and stack lines, without the header. */
+  lines: string[];
+  /** Timestamp of each line in microseconds, NaN for stack lines. */
+  usec: number[];
+  firstUs: number;
+  spanUs: number;
 }
 
-const STACK = ` => kprobe_trace_func
- => kprobe_dispatcher
- => aggr_pre_handler
- => kprobe_ftrace_handler
- => 0xffffffffc000a0c8
- => __mmu_notifier_invalidate_range_start
- => migrate_vma_setup
- => dmirror_migrate_to_device.constprop.0
- => dmirror_fops_unlocked_ioctl
- => __x64_sys_ioctl
- => do_syscall_64
- => entry_SYSCALL_64_after_hwframe
-`;
+const EVENT_LINE = /^(.*?)-(\d+)(\s+(?:\(\s*[\d-]+\)\s+)?\[\d+\]\s+\S+ )\s*(\d+)\.(\d{6}): (.*)$/;
+const PID_FIELD = /\b((?:child_|prev_|next_)?pid)=(\d+)/g;
 
-/** Writes `bytes` (at least) of synthetic trace to `path` unless a file of that size class is already there. */
-export function generateTrace(path: string, bytes: number): { path: string; bytes: number; reused: boolean } {
-  if (existsSync(path) && statSync(path).size >= bytes && statSync(path).size < bytes + (1 << 20)) {
+function loadCapture(path: string): Capture {
+  const text = readFileSync(path, 'utf8');
+  const all = text.split('\n');
+  if (all[all.length - 1] === '') all.pop();
+  const headerLines: string[] = [];
+  let i = 0;
+  while (i < all.length && all[i].startsWith('#')) headerLines.push(all[i++]);
+  const lines = all.slice(i);
+  const usec = lines.map((l) => {
+    const m = EVENT_LINE.exec(l);
+    return m ? Number(m[4]) * 1e6 + Number(m[5]) : NaN;
+  });
+  const stamped = usec.filter((u) => !Number.isNaN(u));
+  const firstUs = stamped.length ? Math.min(...stamped) : 0;
+  const lastUs = stamped.length ? Math.max(...stamped) : 0;
+  return { header: headerLines.join('\n') + '\n', lines, usec, firstUs, spanUs: lastUs - firstUs };
+}
+
+/** The captures in replay order: each scenario without stacks, then each with. */
+export function loadCaptures(root: string): Capture[] {
+  const dir = join(root, 'test', 'fixtures', 'traces', 'k6.1');
+  const names = new Set(readdirSync(dir));
+  const out: Capture[] = [];
+  for (const variant of ['ftrace', 'ftracestack']) {
+    for (const s of SCENARIOS) {
+      const f = `${s}-${variant}.txt`;
+      if (names.has(f)) out.push(loadCapture(join(dir, f)));
+    }
+  }
+  if (out.length === 0) throw new Error(`no captures to replay in ${dir}`);
+  return out;
+}
+
+function movePid(pid: number, shift: number): number {
+  return pid >= FIRST_TEST_PID ? pid + shift : pid;
+}
+
+/** One round of a capture, starting at `baseUs`, with test pids moved by `pidShift`. */
+function replayRound(c: Capture, baseUs: number, pidShift: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < c.lines.length; i++) {
+    const line = c.lines[i];
+    const us = c.usec[i];
+    if (Number.isNaN(us)) {
+      out.push(line);
+      continue;
+    }
+    const m = EVENT_LINE.exec(line)!;
+    const t = baseUs + (us - c.firstUs);
+    const secs = Math.floor(t / 1e6);
+    const frac = String(t % 1e6).padStart(6, '0');
+    const pid = movePid(Number(m[2]), pidShift);
+    const body = m[6].replace(PID_FIELD, (_all, key: string, v: string) => `${key}=${movePid(Number(v), pidShift)}`);
+    // keep the task column's width: the comm takes what a longer pid needs from its left padding
+    const task = `${m[1]}-${pid}`;
+    const width = m[1].length + 1 + m[2].length;
+    out.push(`${task.length < width ? task.padStart(width) : task}${m[3]}${String(secs).padStart(5)}.${frac}: ${body}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Writes `bytes` (at least) of replayed captures to `path` unless a file of that size class is already there. */
+export function generateTrace(path: string, bytes: number, root: string): { path: string; bytes: number; reused: boolean } {
+  if (existsSync(path) && statSync(path).size >= bytes && statSync(path).size < bytes + (8 << 20)) {
     return { path, bytes: statSync(path).size, reused: true };
   }
+  const captures = loadCaptures(root);
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'w');
-  let written = writeSync(fd, HEADER);
-  let us = 5_000_000_000; // 5000 s in microseconds... as integer micro-ticks
-  let i = 0;
+  let written = writeSync(fd, captures[0].header);
+  let baseUs = 5_000_000_000;
   try {
-    while (written < bytes) {
-      const parts: string[] = [];
-      let blockBytes = 0;
-      while (blockBytes < 4 << 20) {
-        us += 1 + (i % 7);
-        const cpu = i % 5 === 0 ? 0 : 1;
-        const secs = Math.floor(us / 1e6);
-        const frac = String(us % 1e6).padStart(6, '0');
-        const addr = `0x7f8ead${(0x68b000 + ((i * 4096) & 0xffffff)).toString(16)}`;
-        const flags = i % 3 === 0 ? 'd..2.' : '.....';
-        const line = `${TASKS[i % TASKS.length]}    [00${cpu}] ${flags} ${String(secs).padStart(5)}.${frac}: ${body(i, addr)}\n`;
-        parts.push(line);
-        blockBytes += line.length;
-        if (i % 97 === 7) {
-          const st = `${TASKS[i % TASKS.length]}    [00${cpu}] ..... ${String(secs).padStart(5)}.${frac}: <stack trace>\n${STACK}`;
-          parts.push(st);
-          blockBytes += st.length;
-        }
-        i++;
-      }
-      written += writeSync(fd, parts.join(''));
+    for (let round = 0; written < bytes; round++) {
+      const c = captures[round % captures.length];
+      written += writeSync(fd, replayRound(c, baseUs, (round + 1) * PID_STRIDE));
+      baseUs += c.spanUs + ROUND_GAP_US;
     }
   } finally {
     closeSync(fd);
