@@ -17,8 +17,16 @@ export class AddressSpaces {
   /** child pid → { parent pid, fork event id } */
   readonly forks: { parentPid: number; childPid: number; eventId: number }[] = [];
   private readonly resolved = new Map<number, AddressSpace>();
-  /** fork child → parent, for forks proven to copy the address space (copy_page_range ran in the parent). */
-  private readonly processChild = new Map<number, number>();
+  /**
+   * Fork child ↔ parent, both ways, for forks proven to copy the address space (copy_page_range ran in the
+   * parent): such a pair must never be merged.
+   */
+  private readonly processRelatives = new Map<number, number[]>();
+  /** The pids of each group, by root (so a merge check looks at its own members, not at every fork of the trace). */
+  private readonly members = new Map<number, number[]>();
+  /** Live tasks that named each mm pointer: when the last one exits, the kernel frees the mm and may reuse its address. */
+  private readonly mmLive = new Map<string, Set<number>>();
+  private readonly mmOfPid = new Map<number, string>();
 
   private find(p: number): number {
     let r = p;
@@ -37,6 +45,7 @@ export class AddressSpaces {
     if (!this.firstSeen.has(pid)) {
       this.firstSeen.set(pid, order);
       this.parent.set(pid, pid);
+      this.members.set(pid, [pid]);
     }
   }
 
@@ -45,29 +54,71 @@ export class AddressSpaces {
     const rb = this.find(b);
     if (ra === rb) return;
     // the task seen first (usually the main thread) names the group
-    if ((this.firstSeen.get(ra) ?? 0) <= (this.firstSeen.get(rb) ?? 0)) this.parent.set(rb, ra);
-    else this.parent.set(ra, rb);
+    const [root, other] = (this.firstSeen.get(ra) ?? 0) <= (this.firstSeen.get(rb) ?? 0) ? [ra, rb] : [rb, ra];
+    this.parent.set(other, root);
+    const into = this.members.get(root)!;
+    for (const m of this.members.get(other)!) into.push(m);
+    this.members.delete(other);
   }
 
   /** Would merging these two groups join a process-fork child with its parent? */
   private forbidden(a: number, b: number): boolean {
     const ra = this.find(a);
     const rb = this.find(b);
-    for (const [child, parent] of this.processChild) {
-      const rc = this.find(child);
-      const rp = this.find(parent);
-      if ((rc === ra && rp === rb) || (rc === rb && rp === ra)) return true;
+    const ma = this.members.get(ra) ?? [ra];
+    const mb = this.members.get(rb) ?? [rb];
+    const [small, other] = ma.length <= mb.length ? [ma, rb] : [mb, ra];
+    for (const m of small) {
+      for (const r of this.processRelatives.get(m) ?? []) if (this.find(r) === other) return true;
     }
     return false;
   }
 
-  static build(store: EventStore, copyPageRangeKind: number): AddressSpaces {
+  private relate(child: number, parent: number): void {
+    for (const [x, y] of [[child, parent], [parent, child]]) {
+      const list = this.processRelatives.get(x);
+      if (list) list.push(y);
+      else this.processRelatives.set(x, [y]);
+    }
+  }
+
+  /** The task named this mm: the first live task to name it owns it; later ones join its group. */
+  private nameMm(mm: string, pid: number): void {
+    let live = this.mmLive.get(mm);
+    if (!live) this.mmLive.set(mm, (live = new Set()));
+    live.add(pid);
+    this.mmOfPid.set(pid, mm);
+    const owner = this.mmOwner.get(mm);
+    if (owner === undefined) this.mmOwner.set(mm, pid);
+    else if (!this.forbidden(owner, pid)) this.union(owner, pid);
+  }
+
+  /**
+   * sched_process_exit: the task is gone. Once every task that named an mm has exited, the mm_struct is freed
+   * and the slab may hand its address to the next process, so a later task naming it is a new address space.
+   * (A thread that never named the mm does not keep it alive here: its own events carry no mm pointer.)
+   */
+  private exited(pid: number): void {
+    const mm = this.mmOfPid.get(pid);
+    if (mm === undefined) return;
+    this.mmOfPid.delete(pid);
+    const live = this.mmLive.get(mm);
+    if (!live) return;
+    live.delete(pid);
+    if (live.size === 0) {
+      this.mmLive.delete(mm);
+      this.mmOwner.delete(mm);
+    }
+  }
+
+  static build(store: EventStore, copyPageRangeKind: number, processExitKind: number): AddressSpaces {
     const s = new AddressSpaces();
     const n = store.count;
     // copy_page_range runs in the parent only when fork duplicates the mm (never for CLONE_VM threads)
     const copiedSinceFork = new Set<number>();
     for (let id = 0; id < n; id++) {
-      if (store.kind.get(id) === copyPageRangeKind) copiedSinceFork.add(store.pid.get(id));
+      const kind = store.kind.get(id);
+      if (kind === copyPageRangeKind) copiedSinceFork.add(store.pid.get(id));
       const pid = store.pid.get(id);
       if (pid <= 0) continue;
       s.see(pid, id);
@@ -86,17 +137,16 @@ export class AddressSpaces {
       // (try_to_migrate_one visits every mm mapping a shared page) and splits, so they prove nothing.
       const ev = store.notifier.get(id);
       if (mm && mm !== '0x0' && (ev === 0 || ev === 2 || ev === 6) && x?.stackOrigin?.origin !== 'try_to_migrate_one') {
-        const owner = s.mmOwner.get(mm);
-        if (owner === undefined) s.mmOwner.set(mm, pid);
-        else if (!s.forbidden(owner, pid)) s.union(owner, pid);
+        s.nameMm(mm, pid);
       }
       if (x?.childPid !== undefined && x.childPid > 0) {
         const parentPid = x.taskPid ?? pid;
         s.see(x.childPid, id);
         s.forks.push({ parentPid, childPid: x.childPid, eventId: id });
-        if (copiedSinceFork.has(pid)) s.processChild.set(x.childPid, parentPid);
+        if (copiedSinceFork.has(pid)) s.relate(x.childPid, parentPid);
         copiedSinceFork.delete(pid);
       }
+      if (kind === processExitKind) s.exited(x?.taskPid ?? pid);
     }
     return s;
   }

@@ -80,7 +80,7 @@ export class ModelBuilder {
       const sid = store.strings.find(f);
       if (sid) this.returning.add(sid);
     }
-    const spaces = AddressSpaces.build(store, KIND_INDEX.get('copy-page-range')!);
+    const spaces = AddressSpaces.build(store, KIND_INDEX.get('copy-page-range')!, KIND_INDEX.get('process-exit')!);
     const spans = SpanTable.build(store, this.returning);
     const pages = new PageTable();
     placeEvents(store, spaces, pages);

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildModel } from '../../../src/core/model';
+import { fixture } from '../helpers';
+
+/**
+ * The same real capture twice, the second run of the test program with other pids (as a long capture of
+ * several runs looks). Both runs print the same `mm=` pointers: the first process's mm_struct was freed at its
+ * exit and the slab handed the same address to the next process. Plain ftrace has no tgid column, so the model
+ * groups a process's tasks by mm pointer; a pointer seen again after every task that named it exited must start
+ * a new address space, not merge the second run into the first.
+ */
+function twoRuns(capture: string): string {
+  const text = readFileSync(fixture('traces', 'k6.1', capture), 'utf8');
+  const lines = text.split('\n');
+  const header = lines.filter((l) => l.startsWith('#'));
+  const body = lines.filter((l) => l !== '' && !l.startsWith('#'));
+  const stamp = (l: string) => /\s(\d+\.\d{6}): /.exec(l);
+  const last = Number(stamp(body.filter((l) => stamp(l)).at(-1)!)![1]);
+  const first = Number(stamp(body.find((l) => stamp(l))!)![1]);
+  const later = body.map((l) => {
+    const m = stamp(l);
+    if (!m) return l;
+    const ts = (Number(m[1]) - first + last + 1).toFixed(6);
+    // test-program pids (>= 100) become pid + 1000, in the task column and in pid fields
+    return l
+      .replace(/-(\d+)(\s+\[)/, (_a, p: string, rest: string) => `-${Number(p) >= 100 ? Number(p) + 1000 : p}${rest}`)
+      .replace(/\b((?:child_)?pid)=(\d+)/g, (_a, k: string, p: string) => `${k}=${Number(p) >= 100 ? Number(p) + 1000 : p}`)
+      .replace(m[0], ` ${ts.padStart(m[1].length)}: `);
+  });
+  return [...header, ...body, ...later, ''].join('\n');
+}
+
+for (const capture of ['double_migrate-ftrace.txt', 'pinned-ftrace.txt']) {
+  test(`${capture} run twice: the second run's pages are its own although its mm pointers repeat`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hmm-mm-reuse-'));
+    const once = join(dir, 'once.trace');
+    const twice = join(dir, 'twice.trace');
+    writeFileSync(once, readFileSync(fixture('traces', 'k6.1', capture)));
+    writeFileSync(twice, twoRuns(capture));
+    const one = (await buildModel(once, { discoverProbes: false })).model;
+    const two = (await buildModel(twice, { discoverProbes: false })).model;
+    // the premise: the second run names mm pointers the first one already named
+    const mms = (t: string) => new Set(t.match(/ mm=0x[0-9a-f]+/g) ?? []);
+    assert.ok(mms(readFileSync(once, 'utf8')).size > 0);
+    assert.equal(two.pages().length, 2 * one.pages().length);
+    assert.equal(two.migrations.length, 2 * one.migrations.length);
+    // the test program's address spaces double; the shell that starts it (pid < 100) is the same in both runs
+    const programs = (m: typeof one) => m.addressSpaces().filter((a) => typeof a.as === 'number' && a.as >= 100).length;
+    assert.ok(programs(one) > 0);
+    assert.equal(programs(two), 2 * programs(one));
+    // each page's state sequence is the same in both runs
+    const seqs = (m: typeof one) => m.pages().map((p) => `${p.page} ${p.states.join(',')}`).sort();
+    const a = seqs(one);
+    assert.deepEqual(seqs(two), [...a, ...a].sort());
+  });
+}
