@@ -14,12 +14,6 @@ import type { AddressSpace, DomainEvent, MigrationRecord, PageState, TraceModel 
 import { Facts, type FactEvent } from './facts';
 import { vpnOf } from './util';
 
-interface Step {
-  ts: number;
-  state: PageState;
-  eventId: number;
-}
-
 /** Whether a printed PTE value (hex without 0x, as `remove_migration_pte` prints it) is present. */
 export function ptePresent(pte: string | undefined): boolean | undefined {
   if (pte === undefined) return undefined;
@@ -39,47 +33,55 @@ export interface MigrationOutcome {
   sawPteEvents: boolean;
 }
 
+/** The two states a finalize PTE proves, as stored in a page's history. */
+const STATE_CODE = { system: 0, 'device-private': 1 } as const;
+const CODE_STATE: readonly PageState[] = ['system', 'device-private'];
+
+/** Words per step in a page's history: ts, state code, event id. */
+const STEP = 3;
+
+const SPLIT_FUNC = /split_huge_page|split_folio|__split_huge_page/;
+
 export class PageStates {
-  private readonly history = new Map<string, Step[]>();
-  private readonly outcomes = new Map<number, MigrationOutcome>();
+  /**
+   * Proven states per address space and page: flat [ts, state code, event id] triples in replay order. Only
+   * pages a migration's finalize PTE named get one, so this grows with migrated pages, not with the trace.
+   */
+  private readonly history = new Map<AddressSpace, Map<number, number[]>>();
 
   constructor(
     private readonly model: TraceModel,
     private readonly facts: Facts,
   ) {
-    // remove_migration_ptes() runs after migrate_vma_finalize() is entered: a migration's PTE lines run until
-    // the same task starts its next migration (or the trace ends)
-    const nextOfTask = new Map<number, number>();
-    const until = new Map<number, number>();
-    for (let i = facts.migrations.length - 1; i >= 0; i--) {
-      const m = facts.migrations[i];
-      until.set(m.id, nextOfTask.get(m.pid) ?? Infinity);
-      nextOfTask.set(m.pid, m.setupTs);
-    }
-    for (const m of facts.migrations) this.replay(m, until.get(m.id) ?? Infinity);
+    for (const m of facts.migrations) this.replay(m, true);
   }
 
-  private key(as: AddressSpace, vpn: number): string {
-    return `${String(as)}|${vpn}`;
-  }
-
+  /**
+   * The migration's outcome per page, replayed on demand (only the refcount rule asks, and only once per
+   * migration): keeping a Set and two Maps for every migration of a long capture costs more than replaying.
+   */
   outcome(m: MigrationRecord): MigrationOutcome {
-    return this.outcomes.get(m.id) ?? { moved: new Set(), restoredInSetup: new Map(), restoredAtFinalize: new Map(), sawPteEvents: false };
+    return this.replay(m, false);
   }
 
   /**
    * Classifies the migration's remove_migration_pte events: inside the setup window (before setup returned)
    * they are the restore loop of migrate_device_unmap(); at finalize a PTE pointing at the other side is a move.
+   * remove_migration_ptes() runs after migrate_vma_finalize() is entered, so a migration's PTE lines run until
+   * the same task starts its next migration (or the trace ends); they are the migrating task's own lines, so
+   * only that task's events are read (a window to the end of the trace costs that task's events, not everyone's).
    */
-  private replay(m: MigrationRecord, nextSetupTs: number): void {
+  private replay(m: MigrationRecord, record: boolean): MigrationOutcome {
     const out: MigrationOutcome = { moved: new Set(), restoredInSetup: new Map(), restoredAtFinalize: new Map(), sawPteEvents: false };
-    const end = m.finalizeTs !== undefined ? Math.min(nextSetupTs - 1, this.model.lastTs) : Facts.windowEnd(m);
+    const end = m.finalizeTs !== undefined ? Math.min(this.facts.records.nextSetupOfTask(m) - 1, this.model.lastTs) : Facts.windowEnd(m);
     // setup returns before migrate_vma_pages(); without its kretprobe, the pages call bounds the setup window
-    const setupEnd = m.setupRetTs ?? (m.pagesId !== undefined ? this.facts.event(m.pagesId).ts : (m.finalizeTs ?? end));
-    const ptes = this.facts.inWindow('migration-pte-remove', m.setupTs, end);
+    const setupEnd = m.setupRetTs ?? (m.pagesId !== undefined ? this.facts.tsOf(m.pagesId) : (m.finalizeTs ?? end));
+    const ptes = this.facts.inWindowOfTask('migration-pte-remove', m.pid, m.setupTs, end);
+    if (ptes.length === 0) return out;
     const splits = this.splitWindows(m.pid, m.setupTs, end);
+    const movedTo = m.direction === 'to-device' ? 'device-private' : m.direction === 'to-system' ? 'system' : undefined;
     for (const ev of ptes) {
-      if (ev.pid !== m.pid || ev.addr === undefined || ev.addr < m.start || ev.addr >= m.end) continue;
+      if (ev.addr === undefined || ev.addr < m.start || ev.addr >= m.end) continue;
       // split_huge_page() freezes a THP with migration entries and remaps it: not a migration outcome
       if (splits.some(([a, b]) => ev.ts >= a && ev.ts <= b)) continue;
       out.sawPteEvents = true;
@@ -92,39 +94,40 @@ export class PageStates {
       let state: PageState | undefined;
       if (present !== undefined) state = present ? 'system' : 'device-private';
       else state = this.model.stateAround(m.as, vpn, ev.id).after;
-      const movedTo = m.direction === 'to-device' ? 'device-private' : m.direction === 'to-system' ? 'system' : undefined;
       if (movedTo === undefined || state === movedTo) out.moved.add(vpn);
       else out.restoredAtFinalize.set(vpn, ev);
-      if (state === 'system' || state === 'device-private') this.push(m.as, vpn, { ts: ev.ts, state, eventId: ev.id });
+      if (record && (state === 'system' || state === 'device-private')) this.push(m.as, vpn, ev.ts, STATE_CODE[state], ev.id);
     }
-    this.outcomes.set(m.id, out);
+    return out;
   }
 
   /** [entry, return] of the task's THP splits (split_huge_page_to_list and friends) inside a window. */
   private splitWindows(pid: number, from: number, to: number): [number, number][] {
     const out: [number, number][] = [];
-    for (const e of this.facts.inWindow('thp-split', from, to)) {
-      if (e.pid !== pid || !/split_huge_page|split_folio|__split_huge_page/.test(e.func ?? '')) continue;
+    for (const e of this.facts.inWindowOfTask('thp-split', pid, from, to)) {
+      if (!SPLIT_FUNC.test(e.func ?? '')) continue;
       const ret = this.facts.nextOfTask(pid, e.id, ['thp-split-ret']);
       out.push([e.ts, ret?.ts ?? to]);
     }
     return out;
   }
 
-  private push(as: AddressSpace, vpn: number, step: Step): void {
-    const k = this.key(as, vpn);
-    let h = this.history.get(k);
-    if (!h) this.history.set(k, (h = []));
-    h.push(step);
+  private push(as: AddressSpace, vpn: number, ts: number, code: number, eventId: number): void {
+    let pages = this.history.get(as);
+    if (!pages) this.history.set(as, (pages = new Map()));
+    const h = pages.get(vpn);
+    if (h) h.push(ts, code, eventId);
+    else pages.set(vpn, [ts, code, eventId]);
   }
 
   /** The page's state just before `ts` (and before event `beforeId`), from the replay, else from the model. */
   stateBefore(as: AddressSpace, vpn: number, ts: number, beforeId: number): PageState {
-    const h = this.history.get(this.key(as, vpn));
+    const h = this.history.get(as)?.get(vpn);
     if (h) {
-      let best: Step | undefined;
-      for (const s of h) if (s.ts < ts || (s.ts === ts && s.eventId < beforeId)) best = s;
-      if (best) return best.state;
+      // the last step in replay order that precedes (ts, beforeId)
+      let best = -1;
+      for (let i = 0; i < h.length; i += STEP) if (h[i] < ts || (h[i] === ts && h[i + 2] < beforeId)) best = h[i + 1];
+      if (best >= 0) return CODE_STATE[best];
     }
     try {
       return this.model.stateAround(as, vpn, beforeId).before;

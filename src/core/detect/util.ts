@@ -111,7 +111,7 @@ export interface FindingInput {
  * Builds a Finding: evidence ids → lines (deduplicated, order kept), and the stable key the notes feature uses:
  * rule + address space + range + first evidence line. Nothing time- or run-dependent goes into the key.
  */
-export function makeFinding(model: Pick<TraceModel, 'event' | 'eventCount'>, f: FindingInput): Finding {
+export function makeFinding(model: Pick<TraceModel, 'event' | 'eventCount'> & { lineOf?(id: number): number }, f: FindingInput): Finding {
   const ids: number[] = [];
   const seen = new Set<number>();
   for (const id of f.eventIds) {
@@ -123,7 +123,7 @@ export function makeFinding(model: Pick<TraceModel, 'event' | 'eventCount'>, f: 
   const lines: number[] = [];
   const seenLines = new Set<number>();
   for (const id of ids) {
-    const line = model.event(id).line;
+    const line = model.lineOf ? model.lineOf(id) : model.event(id).line;
     if (!seenLines.has(line)) {
       seenLines.add(line);
       lines.push(line);

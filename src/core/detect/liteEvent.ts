@@ -1,0 +1,122 @@
+/**
+ * Fact events read straight from the columnar model's store. model.event() re-reads raw fields (from the file
+ * for large traces) and builds a summary, which detectors do not need for most kinds: a LiteEvent carries the
+ * few values every rule reads and fetches the rest from the columns on demand.
+ */
+
+import type { AddressSpace, DomainEvent, DomainKind, TraceModel } from '../model/types';
+
+/** A fact event: a DomainEvent, plus whether a printed PTE is present when the model decoded it. */
+export type FactEvent = DomainEvent & { ptePresent?: boolean };
+
+interface Column {
+  get(i: number): number;
+}
+
+/**
+ * The store columns the detectors read. Checked structurally; any model without them (test fakes, a future
+ * store) takes the model.event() path.
+ */
+export interface StoreColumns {
+  kindOf(id: number): DomainKind;
+  ts: Column;
+  pid: Column;
+  line: Column;
+  offset: Column;
+  cpu: Column;
+  comm: Column;
+  name: Column;
+  str(col: Column, id: number): string | undefined;
+  funcOf(id: number): string | undefined;
+  addrOf(id: number): number | undefined;
+  rangeOf(id: number): [number, number] | undefined;
+  retOf(id: number): number | undefined;
+  notifierOf(id: number): DomainEvent['notifierEvent'];
+  pteOf(id: number): { kind: string } | undefined;
+}
+
+export interface ColumnAccess {
+  store: StoreColumns;
+  asOf: (pid: number) => AddressSpace;
+}
+
+export function columnsOf(model: TraceModel): ColumnAccess | undefined {
+  const m = model as { store?: Partial<StoreColumns>; asOf?: unknown };
+  const st = m.store;
+  if (!st || typeof m.asOf !== 'function') return undefined;
+  const fns: (keyof StoreColumns)[] = ['kindOf', 'str', 'funcOf', 'addrOf', 'rangeOf', 'retOf', 'notifierOf', 'pteOf'];
+  const cols: (keyof StoreColumns)[] = ['ts', 'pid', 'line', 'offset', 'cpu', 'comm', 'name'];
+  if (!fns.every((f) => typeof st[f] === 'function') || !cols.every((c) => typeof (st[c] as Column | undefined)?.get === 'function')) return undefined;
+  const asOf = m.asOf as (pid: number) => AddressSpace;
+  return { store: st as StoreColumns, asOf: (pid) => asOf.call(model, pid) };
+}
+
+/** Shared by every lite event: detectors never write fields, and the kinds read through LiteEvent have none they read. */
+const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * A fact event backed by the store: the fields every rule reads are own properties (set once, in one order, so
+ * every LiteEvent shares one hidden class); line, comm, name, func, ... are read from the columns on demand, so a
+ * trace with hundreds of thousands of fact events does not hold as many full DomainEvent objects.
+ */
+class LiteEvent implements FactEvent {
+  addr: number | undefined;
+  start: number | undefined;
+  end: number | undefined;
+  ret: number | undefined;
+  ptePresent: boolean | undefined;
+
+  constructor(
+    private readonly store: StoreColumns,
+    readonly id: number,
+    readonly kind: DomainKind,
+    readonly ts: number,
+    readonly pid: number,
+    readonly as: AddressSpace,
+  ) {
+    this.addr = store.addrOf(id);
+    const r = store.rangeOf(id);
+    this.start = r?.[0];
+    this.end = r?.[1];
+    this.ret = store.retOf(id);
+    // remove_migration_pte / set_migration_pte print the PTE: present (bit 0) means the page is in system RAM
+    const pte = kind === 'migration-pte-remove' || kind === 'migration-pte-set' ? store.pteOf(id) : undefined;
+    this.ptePresent = pte ? pte.kind === 'present' : undefined;
+  }
+
+  get fields(): Record<string, string> {
+    return NO_FIELDS;
+  }
+  get summary(): string {
+    return '';
+  }
+  get rawKind(): DomainEvent['rawKind'] {
+    return 'kprobe';
+  }
+  get line(): number {
+    return this.store.line.get(this.id);
+  }
+  get offset(): number {
+    return this.store.offset.get(this.id);
+  }
+  get cpu(): number {
+    return this.store.cpu.get(this.id);
+  }
+  get comm(): string {
+    return this.store.str(this.store.comm, this.id) ?? '';
+  }
+  get name(): string {
+    return this.store.str(this.store.name, this.id) ?? '';
+  }
+  get func(): string | undefined {
+    return this.store.funcOf(this.id);
+  }
+  get notifierEvent(): DomainEvent['notifierEvent'] {
+    return this.store.notifierOf(this.id);
+  }
+}
+
+export function liteEvent(cols: ColumnAccess, id: number, kind: DomainKind): FactEvent {
+  const pid = cols.store.pid.get(id);
+  return new LiteEvent(cols.store, id, kind, cols.store.ts.get(id), pid, cols.asOf(pid));
+}

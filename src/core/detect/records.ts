@@ -1,0 +1,127 @@
+/**
+ * The model's migration and invalidation records, indexed for the questions rules ask about them: which
+ * migration windows overlap a time, which migration a task was in, which invalidations start in a window.
+ *
+ * A migration's window is migrate_vma_setup() → migrate_vma_finalize(): between them the collected pages are
+ * locked migration entries. One task migrates chunk by chunk (setup → pages → finalize, in sequence), so the
+ * windows of one task do not overlap; windows of different tasks do.
+ */
+
+import type { AddressSpace, InvalidationRecord, MigrationRecord } from '../model/types';
+import { ownerIsNull } from './util';
+
+/** End of a migration's window: finalize, else setup's return, else setup itself. */
+export function windowEnd(m: MigrationRecord): number {
+  return m.finalizeTs ?? m.setupRetTs ?? m.setupTs;
+}
+
+/** First index of a ts-sorted list whose key is >= ts (or > ts when `after`). */
+function lowerBound<T>(list: readonly T[], ts: number, key: (x: T) => number, after = false): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const k = key(list[mid]);
+    if (k < ts || (after && k === ts)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const setupKey = (m: MigrationRecord): number => m.setupTs;
+const startKey = (r: InvalidationRecord): number => r.startTs;
+
+export class RecordIndex {
+  /** Migrations sorted by setup time. */
+  readonly migrations: readonly MigrationRecord[];
+  /** Invalidations sorted by start time. */
+  readonly invalidations: readonly InvalidationRecord[];
+  readonly migrationById = new Map<number, MigrationRecord>();
+  /** Longest migration window, bounding how far back an overlapping migration can start. */
+  readonly maxWindowNs: number;
+  /** Invalidation records tied to each migration (the model's migrationId). */
+  readonly invalidationsOfMigration = new Map<number, InvalidationRecord[]>();
+  /** Pgmap owners drivers used for their own migrations (MIGRATE owner filtering compares with these). */
+  readonly driverOwners = new Set<string>();
+  /** Whether any invalidation record carries a driver callback. */
+  readonly anyCallback: boolean;
+  /** Each task's migrations in setup order. */
+  private readonly migrationsOfPid = new Map<number, MigrationRecord[]>();
+
+  constructor(migrations: readonly MigrationRecord[], invalidations: readonly InvalidationRecord[]) {
+    this.migrations = [...migrations].sort((a, b) => a.setupTs - b.setupTs || a.id - b.id);
+    this.invalidations = [...invalidations].sort((a, b) => a.startTs - b.startTs || a.id - b.id);
+    let maxWindow = 0;
+    for (const m of this.migrations) {
+      if (m.pgmapOwner !== undefined && !ownerIsNull(m.pgmapOwner)) this.driverOwners.add(m.pgmapOwner);
+      this.migrationById.set(m.id, m);
+      maxWindow = Math.max(maxWindow, windowEnd(m) - m.setupTs);
+      let l = this.migrationsOfPid.get(m.pid);
+      if (!l) this.migrationsOfPid.set(m.pid, (l = []));
+      l.push(m);
+    }
+    this.maxWindowNs = maxWindow;
+    let cb = false;
+    for (const r of this.invalidations) {
+      if (r.callbacks.length > 0) cb = true;
+      if (r.migrationId === undefined) continue;
+      let l = this.invalidationsOfMigration.get(r.migrationId);
+      if (!l) this.invalidationsOfMigration.set(r.migrationId, (l = []));
+      l.push(r);
+    }
+    this.anyCallback = cb;
+  }
+
+  /** Migrations whose windows overlap [fromTs, toTs], in setup order. */
+  migrationsOverlapping(fromTs: number, toTs: number): MigrationRecord[] {
+    const out: MigrationRecord[] = [];
+    for (let i = lowerBound(this.migrations, fromTs - this.maxWindowNs, setupKey); i < this.migrations.length; i++) {
+      const m = this.migrations[i];
+      if (m.setupTs > toTs) break;
+      if (windowEnd(m) >= fromTs) out.push(m);
+    }
+    return out;
+  }
+
+  /** Invalidations that start in (fromTs, toTs). */
+  invalidationsBetween(fromTs: number, toTs: number): InvalidationRecord[] {
+    const list = this.invalidations;
+    const out: InvalidationRecord[] = [];
+    for (let i = lowerBound(list, fromTs, startKey, true); i < list.length && list[i].startTs < toTs; i++) out.push(list[i]);
+    return out;
+  }
+
+  /** The task's migration whose window contains ts. */
+  migrationOfTaskAt(pid: number, ts: number): MigrationRecord | undefined {
+    const l = this.migrationsOfPid.get(pid);
+    if (!l) return undefined;
+    const lo = lowerBound(l, ts, setupKey, true);
+    for (let i = lo - 1; i >= 0 && i >= lo - 4; i--) if (windowEnd(l[i]) >= ts) return l[i];
+    return undefined;
+  }
+
+  /**
+   * Setup time of the task's next migration after `m` (Infinity for its last one): remove_migration_ptes() at
+   * finalize runs after migrate_vma_finalize() is entered, so a migration's PTE lines run until then.
+   */
+  nextSetupOfTask(m: MigrationRecord): number {
+    const l = this.migrationsOfPid.get(m.pid);
+    if (!l) return Infinity;
+    for (let i = lowerBound(l, m.setupTs, setupKey); i < l.length; i++) {
+      const o = l[i];
+      if (o.setupTs > m.setupTs || (o.setupTs === m.setupTs && o.id > m.id)) return o.setupTs;
+    }
+    return Infinity;
+  }
+
+  /** Migration of `as` whose window (of task `pid` / not of `excludePid` when given) contains ts and whose range contains addr. */
+  openMigrationAt(as: AddressSpace, addr: number, ts: number, opts: { pid?: number; excludePid?: number } = {}): MigrationRecord | undefined {
+    let found: MigrationRecord | undefined;
+    for (const m of this.migrationsOverlapping(ts, ts)) {
+      if (m.as !== as || (opts.pid !== undefined && m.pid !== opts.pid) || m.pid === opts.excludePid) continue;
+      if (addr < m.start || addr >= m.end) continue;
+      if (windowEnd(m) >= ts) found = m;
+    }
+    return found;
+  }
+}

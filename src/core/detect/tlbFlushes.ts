@@ -1,0 +1,59 @@
+/**
+ * tlb:tlb_flush events, often the most frequent line of a trace (every context switch and every flush of a
+ * range prints one), kept as two growing typed columns instead of objects: the detectors only ask "did a task
+ * of this mm flush its TLB in this window". The event carries no mm, so the flushing task's address space
+ * stands in for it.
+ */
+
+import type { AddressSpace } from '../model/types';
+
+export class TlbFlushes {
+  private ts = new Float64Array(1024);
+  /** Index into `spaces` of each flush's address space. */
+  private space = new Int32Array(1024);
+  private readonly spaces: AddressSpace[] = [];
+  private readonly spaceIndex = new Map<AddressSpace, number>();
+  private n = 0;
+
+  add(ts: number, as: AddressSpace): void {
+    if (this.n === this.ts.length) {
+      const t = new Float64Array(this.n * 2);
+      t.set(this.ts);
+      this.ts = t;
+      const s = new Int32Array(this.n * 2);
+      s.set(this.space);
+      this.space = s;
+    }
+    let k = this.spaceIndex.get(as);
+    if (k === undefined) {
+      k = this.spaces.length;
+      this.spaces.push(as);
+      this.spaceIndex.set(as, k);
+    }
+    this.ts[this.n] = ts;
+    this.space[this.n] = k;
+    this.n++;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  /** Whether a task of `as` flushed its TLB in [fromTs, toTs]. */
+  flushed(as: AddressSpace, fromTs: number, toTs: number): boolean {
+    const k = this.spaceIndex.get(as);
+    if (k === undefined) return false;
+    const ts = this.ts;
+    // binary search over file order, like every fact list (Facts.inWindow): ftrace and trace-cmd print merged per-CPU
+    // buffers in time order
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ts[mid] < fromTs) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.n && ts[i] <= toTs; i++) if (this.space[i] === k) return true;
+    return false;
+  }
+}
