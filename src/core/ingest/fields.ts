@@ -38,11 +38,10 @@ export function splitFields(body: string, into: Record<string, string>): Record<
     }
     const sep = k > i && k < n ? body.charCodeAt(k) : 0;
     if (sep === 61 /* = */ || (sep === 58 /* : */ && k + 1 < n && body.charCodeAt(k + 1) !== 32)) {
-      const key = body.slice(i, k);
-      const [value, next] = readValue(body, k + 1);
-      into[key] = value;
+      const key = keyOf(body, i, k);
+      into[key] = readValue(body, k + 1);
       lastKey = key;
-      i = next;
+      i = valueEnd;
       continue;
     }
     // a bare word: continues the previous value (or is free text before any key)
@@ -62,7 +61,28 @@ function stripComma(s: string): string {
   return s.length > 0 && s.charCodeAt(s.length - 1) === 44 ? s.slice(0, -1) : s;
 }
 
-function readValue(body: string, i: number): [string, number] {
+/**
+ * Field names repeat on every line of a probe: the same string object for the same name lets the engine
+ * reuse its internalized key instead of hashing a new slice for every property store (a direct-mapped cache
+ * by length and end characters; a collision just slices).
+ */
+const KEY_SLOTS = 1024;
+const keySlots: (string | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
+
+function keyOf(body: string, i: number, k: number): string {
+  const len = k - i;
+  const slot = (len * 31 + body.charCodeAt(i) * 7 + body.charCodeAt(k - 1) * 3 + body.charCodeAt(i + (len >> 1))) & (KEY_SLOTS - 1);
+  const hit = keySlots[slot];
+  if (hit !== undefined && hit.length === len && body.startsWith(hit, i)) return hit;
+  const key = body.slice(i, k);
+  keySlots[slot] = key;
+  return key;
+}
+
+/** Where the value readValue() just read ends (a module variable, so no pair is allocated per field). */
+let valueEnd = 0;
+
+function readValue(body: string, i: number): string {
   const n = body.length;
   const c = body.charCodeAt(i);
   if (c === 34 /* " */) {
@@ -71,16 +91,19 @@ function readValue(body: string, i: number): [string, number] {
     const v = body.slice(i + 1, Math.min(e, n));
     e = Math.min(e + 1, n);
     if (body.charCodeAt(e) === 44) e++;
-    return [v, e];
+    valueEnd = e;
+    return v;
   }
   if (c === 123 /* { */) {
     const close = body.indexOf('}', i);
     const e = close === -1 ? n : close + 1;
-    return [body.slice(i, e), body.charCodeAt(e) === 44 ? e + 1 : e];
+    valueEnd = body.charCodeAt(e) === 44 ? e + 1 : e;
+    return body.slice(i, e);
   }
   let e = i;
   while (e < n && body.charCodeAt(e) !== 32) e++;
-  return [stripComma(body.slice(i, e)), e];
+  valueEnd = e;
+  return body.charCodeAt(e - 1) === 44 && e > i ? body.slice(i, e - 1) : body.slice(i, e);
 }
 
 /** Syscall arguments as ftrace and libtraceevent print them: `fd: 4, cmd: c0284802, arg: 7ffc...`. */

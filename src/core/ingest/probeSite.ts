@@ -68,15 +68,34 @@ export function parseProbeHead(body: string, rawOrder: boolean): ProbeHead | und
   if (close + 1 < body.length && body.charCodeAt(close + 1) !== 32) return undefined;
   const inner = body.slice(1, close);
   const argsAt = Math.min(close + 2, body.length);
+  // a trace repeats a few probe sites millions of times: parse each once (the sites are shared, never mutated)
+  const cache = rawOrder ? rawHeads : textHeads;
+  let head = cache.get(inner);
+  if (head === undefined) {
+    if (cache.size >= HEAD_CACHE_MAX) cache.clear();
+    head = parseHeadInner(inner, rawOrder) ?? null;
+    cache.set(inner, head);
+  }
+  return head === null ? undefined : { kind: head.kind, probe: head.probe, retFrom: head.retFrom, argsAt };
+}
+
+const HEAD_CACHE_MAX = 4096;
+type CachedHead = Omit<ProbeHead, 'argsAt'>;
+const textHeads = new Map<string, CachedHead | null>();
+const rawHeads = new Map<string, CachedHead | null>();
+
+function parseHeadInner(inner: string, rawOrder: boolean): CachedHead | undefined {
   const arrow = inner.indexOf(' <- ');
   if (arrow !== -1) {
     const left = parseProbeSite(inner.slice(0, arrow));
     const right = parseProbeSite(inner.slice(arrow + 4));
     if (!left || !right) return undefined;
-    return rawOrder ? { kind: 'kretprobe', probe: right, retFrom: left, argsAt } : { kind: 'kretprobe', probe: left, retFrom: right, argsAt };
+    Object.freeze(left);
+    Object.freeze(right);
+    return rawOrder ? { kind: 'kretprobe', probe: right, retFrom: left } : { kind: 'kretprobe', probe: left, retFrom: right };
   }
   const site = parseProbeSite(inner);
   if (!site) return undefined;
   if (site.address === undefined && site.size === undefined) return undefined;
-  return { kind: 'kprobe', probe: site, argsAt };
+  return { kind: 'kprobe', probe: Object.freeze(site) };
 }
