@@ -9,6 +9,7 @@ import { modelStage } from './stage-model';
 import { tracedatStage } from './stage-tracedat';
 import { analyzeStage } from './stage-analyze';
 import { ingestStage } from './stage-ingest';
+import { queriesStage } from './stage-queries';
 
 export interface BenchStage {
   name: string;
@@ -18,4 +19,4 @@ export interface BenchStage {
   run(file: string): Promise<number>;
 }
 
-export const stages: BenchStage[] = [naiveBaseline, statsStage, ingestStage, modelStage, tracedatStage, analyzeStage];
+export const stages: BenchStage[] = [naiveBaseline, statsStage, ingestStage, modelStage, tracedatStage, analyzeStage, queriesStage];

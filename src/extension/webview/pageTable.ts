@@ -53,14 +53,25 @@ function compareAs(a: AddressSpace, b: AddressSpace): number {
 type Filter = Omit<PageQuery, 'offset' | 'limit' | 'sort'>;
 
 /**
- * The pages of one analysis as columns, with one sorted index per column built on first use. A query
- * filters by walking the sorted index (linear, no sort), and the filtered view is cached until the filter
+ * The pages of one analysis as columns, with one sorted index per column built on first use (or all at once
+ * by `prepare()`, when the analysis arrives). A query filters by walking the sorted index (linear, no sort)
+ * and testing numbers only: address-space rank, page address, and bit masks of the states a page passed
+ * through and of the rules that name it (a text search first turns into the masks and address spaces it
+ * matches, so only the page address is compared as text). The filtered view is cached until the filter
  * or the sort changes, so scrolling is a slice. Rows are materialised only for the slice sent.
  */
 export class PageTable {
   private readonly findings: Uint32Array;
   private readonly rules: (string[] | undefined)[];
   private readonly asRank: Float64Array;
+  /** Distinct address spaces in sort order (asRank indexes this). */
+  private readonly spaces: AddressSpace[];
+  private readonly addr: Float64Array;
+  /** Bit STATE_ORDER[s] set when the page passed through state s. */
+  private readonly stateBits: Uint8Array;
+  /** Bit r set when a finding of ruleNames[r] names the page (rules beyond 32 are matched by name). */
+  private readonly ruleBits: Uint32Array;
+  private readonly ruleNames: string[];
   private readonly orders = new Map<PageColumn, Uint32Array>();
   private view: { key: string; ids: Uint32Array } | undefined;
 
@@ -71,21 +82,42 @@ export class PageTable {
     const n = pages.length;
     this.findings = new Uint32Array(n);
     this.rules = new Array<string[] | undefined>(n);
+    this.addr = new Float64Array(n);
+    this.stateBits = new Uint8Array(n);
+    this.ruleBits = new Uint32Array(n);
+    const ruleNo = new Map<string, number>();
+    this.ruleNames = [];
     pages.forEach((p, i) => {
+      this.addr[i] = p.vpn * 4096;
+      let bits = 0;
+      for (const st of p.states) bits |= 1 << STATE_ORDER[st];
+      this.stateBits[i] = bits;
       const f = byPage.get(pageKey(p.as, p.vpn));
       if (f) {
         this.findings[i] = f.count;
         this.rules[i] = f.rules;
+        let rb = 0;
+        for (const rule of f.rules) {
+          let r = ruleNo.get(rule);
+          if (r === undefined) ruleNo.set(rule, (r = this.ruleNames.push(rule) - 1));
+          if (r < 32) rb |= 1 << r;
+        }
+        this.ruleBits[i] = rb;
       }
     });
     // address spaces are few: rank them once so sorting compares numbers
-    const distinct = [...new Set(pages.map((p) => p.as))].sort(compareAs);
-    const rank = new Map<AddressSpace, number>(distinct.map((a, i) => [a, i]));
+    this.spaces = [...new Set(pages.map((p) => p.as))].sort(compareAs);
+    const rank = new Map<AddressSpace, number>(this.spaces.map((a, i) => [a, i]));
     this.asRank = Float64Array.from(pages, (p) => rank.get(p.as) ?? 0);
   }
 
   get size(): number {
     return this.pages.length;
+  }
+
+  /** Builds every sort order now (when the analysis arrives) rather than on the first click on a column. */
+  prepare(): void {
+    for (const c of ['page', 'as', 'states', 'final', 'events', 'findings'] as const) this.order(c);
   }
 
   private order(column: PageColumn): Uint32Array {
@@ -110,25 +142,49 @@ export class PageTable {
     return ids;
   }
 
-  /** Text search without building a string per page: address, address space, states, rules. */
-  private hasText(i: number, text: string): boolean {
-    const r = this.pages[i];
-    if (r.page.includes(text)) return true;
-    if ((typeof r.as === 'number' ? String(r.as) : r.as.toLowerCase()).includes(text)) return true;
-    if (r.states.some((s) => s.includes(text))) return true;
-    return this.rules[i]?.some((rule) => rule.includes(text)) ?? false;
-  }
-
-  private matches(i: number, q: Filter, text: string | undefined): boolean {
-    const r = this.pages[i];
-    if (q.as !== undefined && String(r.as) !== String(q.as)) return false;
-    const addr = r.vpn * 4096;
-    if (q.start !== undefined && addr < q.start) return false;
-    if (q.end !== undefined && addr >= q.end) return false;
-    if (q.state !== undefined && !r.states.includes(q.state)) return false;
-    if (q.rule !== undefined && !(this.rules[i]?.includes(q.rule) ?? false)) return false;
-    if (text && !this.hasText(i, text)) return false;
-    return true;
+  /**
+   * The filter as a test on page numbers. Text is matched case-insensitively against the page address,
+   * the address space, the states passed through and the rules naming the page: all but the address are
+   * resolved once per query into masks, so a page costs a few integer tests.
+   */
+  private matcher(q: Filter): ((i: number) => boolean) | undefined {
+    const text = q.text?.trim().toLowerCase() || undefined;
+    if (q.as === undefined && q.start === undefined && q.end === undefined && !q.state && !q.rule && !text) return undefined;
+    const spaceOk = (pred: (a: AddressSpace) => boolean): Uint8Array => Uint8Array.from(this.spaces, (a) => (pred(a) ? 1 : 0));
+    const asOk = q.as === undefined ? undefined : spaceOk((a) => String(a) === String(q.as));
+    const stateBit = q.state ? 1 << (STATE_ORDER[q.state] ?? 8) : 0;
+    const ruleIdx = q.rule ? this.ruleNames.indexOf(q.rule) : -1;
+    const ruleTest =
+      !q.rule ? undefined : ruleIdx >= 0 && ruleIdx < 32 ? (i: number) => (this.ruleBits[i] & (1 << ruleIdx)) !== 0 : (i: number) => this.rules[i]?.includes(q.rule ?? '') ?? false;
+    let textTest: ((i: number) => boolean) | undefined;
+    if (text) {
+      const asText = spaceOk((a) => (typeof a === 'number' ? String(a) : a.toLowerCase()).includes(text));
+      let stateMask = 0;
+      for (const [st, bit] of Object.entries(STATE_ORDER)) if (st.includes(text)) stateMask |= 1 << bit;
+      let ruleMask = 0;
+      let ruleByName = false;
+      this.ruleNames.forEach((r, k) => {
+        if (!r.includes(text)) return;
+        if (k < 32) ruleMask |= 1 << k;
+        else ruleByName = true;
+      });
+      textTest = (i) =>
+        (this.stateBits[i] & stateMask) !== 0 ||
+        (this.ruleBits[i] & ruleMask) !== 0 ||
+        asText[this.asRank[i]] === 1 ||
+        this.pages[i].page.includes(text) ||
+        (ruleByName && (this.rules[i]?.some((r) => r.includes(text)) ?? false));
+    }
+    const { start, end } = q;
+    return (i) => {
+      if (asOk && asOk[this.asRank[i]] !== 1) return false;
+      if (start !== undefined && this.addr[i] < start) return false;
+      if (end !== undefined && this.addr[i] >= end) return false;
+      if (stateBit && (this.stateBits[i] & stateBit) === 0) return false;
+      if (ruleTest && !ruleTest(i)) return false;
+      if (textTest && !textTest(i)) return false;
+      return true;
+    };
   }
 
   /** Page ids of the filtered, sorted view (cached per filter and sort). */
@@ -137,17 +193,22 @@ export class PageTable {
     const key = JSON.stringify([sort ?? null, filter]);
     if (this.view?.key === key) return this.view.ids;
     const order = this.order(sort?.column ?? 'as');
-    const text = filter.text?.trim().toLowerCase() || undefined;
-    const plain = filter.as === undefined && filter.start === undefined && filter.end === undefined && !filter.state && !filter.rule && !text;
+    const match = this.matcher(filter);
     const n = order.length;
-    const out = new Uint32Array(n);
-    let m = 0;
-    for (let k = 0; k < n; k++) {
-      const i = order[sort?.descending ? n - 1 - k : k];
-      if (plain || this.matches(i, filter, text)) out[m++] = i;
+    let ids: Uint32Array;
+    if (!match) {
+      ids = sort?.descending ? order.slice().reverse() : order;
+    } else {
+      const out = new Uint32Array(n);
+      let m = 0;
+      for (let k = 0; k < n; k++) {
+        const i = order[sort?.descending ? n - 1 - k : k];
+        if (match(i)) out[m++] = i;
+      }
+      ids = out.subarray(0, m);
     }
-    this.view = { key, ids: out.subarray(0, m) };
-    return this.view.ids;
+    this.view = { key, ids };
+    return ids;
   }
 
   query(q: PageQuery): PagesResult {

@@ -18,7 +18,6 @@ import {
   pageKey,
   type Band,
   type EventDetail,
-  type FindingView,
   type MessageMetric,
   type Method,
   type NoteView,
@@ -30,11 +29,13 @@ import {
 } from '../../protocol';
 import { indexFindingsByPage, PageTable } from './pageTable';
 import { bandsOf, lifetimeOf, timelineRow } from './lod';
+import { findingViews, type ViewQueries } from '../worker/viewQueries';
 
 export interface RequestHost {
   traceName: string;
   summary: AnalysisSummary;
-  queries: AnalysisQueries;
+  /** The worker's proxy offers the webview-shaped queries too (ViewQueries); an in-memory analysis may not. */
+  queries: AnalysisQueries & Partial<ViewQueries>;
   revealLine(line: number): Promise<void>;
   openPageTimeline(as: AddressSpace, vpns: number[]): Promise<void>;
   listNotes(): Promise<NoteView[]>;
@@ -70,6 +71,7 @@ export class RequestHandler {
   private table: Promise<PageTable> | undefined;
   private readonly timelines = new Map<string, Promise<{ t: PageTimeline; bands: Band[] } | undefined>>();
   private findingsCache: Promise<{ findings: Finding[]; missingEvidence: MissingEvidence[] }> | undefined;
+  private findingViewsCache: Promise<ResultOf<'findings'>> | undefined;
   readonly metrics: MessageMetric[] = [];
 
   constructor(private readonly host: RequestHost) {}
@@ -125,6 +127,8 @@ export class RequestHandler {
         return q.aggregate(from, to, buckets);
       }
       case 'pages':
+        // the worker holds the table (sorted once, filtered there): only the visible slice crosses
+        if (q.pageView) return q.pageView(params as ParamsOf<'pages'>);
         return (await this.pageTable()).query(params as ParamsOf<'pages'>);
       case 'timeline':
         return this.timeline(params as TimelineQuery);
@@ -132,12 +136,14 @@ export class RequestHandler {
         return this.event(params as ParamsOf<'event'>);
       case 'findings': {
         // a finding on a 1 GiB trace can carry thousands of evidence lines: send the first ones and the total
-        const { findings, missingEvidence } = await this.findings();
-        const views: FindingView[] = findings.map(({ eventIds: _ids, ...f }) => ({ ...f, lines: f.lines.slice(0, LIMITS.maxEvidenceLines), linesTotal: f.lines.length }));
-        return { findings: views, missingEvidence };
+        this.findingViewsCache ??= q.findingViews
+          ? q.findingViews()
+          : this.findings().then(({ findings, missingEvidence }) => ({ findings: findingViews(findings), missingEvidence }));
+        return this.findingViewsCache;
       }
       case 'markers': {
         const w = (params as ParamsOf<'markers'>).window;
+        if (q.markersIn) return q.markersIn(w ? { fromTs: finiteNumber(w.fromTs, 'window.fromTs'), toTs: finiteNumber(w.toTs, 'window.toTs') } : undefined);
         const all = await q.markers();
         const inWindow = w ? all.filter((m) => m.ts >= finiteNumber(w.fromTs, 'window.fromTs') && m.ts <= finiteNumber(w.toTs, 'window.toTs')) : all;
         return { total: inWindow.length, markers: inWindow.slice(0, LIMITS.maxMarkers) };

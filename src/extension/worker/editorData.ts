@@ -7,6 +7,7 @@
 import type { Analysis, AnalysisSummary } from '../../core/api';
 import type { Finding, MissingEvidence } from '../../core/detect/types';
 import type { AddressSpace, InvalidationOrigin, Marker, NotifierEvent } from '../../core/model/types';
+import { HmmTraceModel } from '../../core/model/traceModel';
 import { CAPS } from './caps';
 
 export interface MigrationLine {
@@ -63,7 +64,10 @@ export interface EditorData {
 
 export function buildEditorData(analysis: Analysis, summary: AnalysisSummary): EditorData {
   const m = analysis.model;
-  const lineOf = (id: number): number => (id >= 0 && id < m.eventCount ? m.event(id).line : 0);
+  // the line column directly: event(id) would build the whole event, re-reading its fields from the file,
+  // which for 10^5 records of a 1 GiB trace is seconds before any editor surface can draw
+  const lines = m instanceof HmmTraceModel ? m.store.line : undefined;
+  const lineOf = (id: number): number => (id >= 0 && id < m.eventCount ? (lines ? lines.get(id) : m.event(id).line) : 0);
   const driverOwners = new Set<string>();
   for (const mig of m.migrations) if (mig.pgmapOwner && mig.pgmapOwner !== '0x0') driverOwners.add(mig.pgmapOwner);
   const migrations: MigrationLine[] = m.migrations.slice(0, CAPS.records).map((r) => ({

@@ -43,7 +43,7 @@ export class AnalysisHost {
       case 'editorData':
         this.reply(msg.id, () => {
           const a = this.answerer(msg.key);
-          return buildEditorData(a.analysis, this.core.summarize(a.analysis));
+          return buildEditorData(a.analysis, a.summary());
         });
         return;
       case 'report':
@@ -96,8 +96,18 @@ export class AnalysisHost {
       const key = `a${this.nextKey++}`;
       const answerer = new QueryAnswerer(analysis, this.core.summarize);
       this.held.set(key, answerer);
-      const result: AnalyzeResult = { key, summary: this.core.summarize(analysis), warnings: analysis.ingest.warnings };
+      const result: AnalyzeResult = { key, summary: answerer.summary(), warnings: analysis.ingest.warnings };
       this.post({ type: 'result', id, value: result });
+      // the views' indexes (rate chart, page sort orders, findings as shown), built before the first view
+      // asks: the extension's next messages queue behind this, and no view request pays for it
+      setImmediate(() => {
+        if (!this.held.has(key)) return;
+        try {
+          answerer.view.prepare();
+        } catch {
+          // a query that needs the failed part reports the error itself when it is asked
+        }
+      });
     } catch (e) {
       const cancelled = ctl.signal.aborted;
       this.post({ type: 'error', id, message: cancelled ? 'analysis cancelled' : e instanceof Error ? e.message : String(e), cancelled });

@@ -6,6 +6,7 @@
 
 import type { AnalysisQueries, AnalysisSummary } from '../../core/api';
 import type { NoteRecord } from '../../core/notes/types';
+import type { ViewQueries } from './viewQueries';
 
 /** AnalyzeOptions without the callbacks (those cannot cross a thread boundary). */
 export interface WorkerAnalyzeOptions {
@@ -16,7 +17,8 @@ export interface WorkerAnalyzeOptions {
   chunkSize?: number;
 }
 
-export type QueryMethod = keyof AnalysisQueries;
+/** AnalysisQueries plus the webview-shaped ones (viewIndex.ts); the extension's proxy offers every name in QUERY_METHODS. */
+export type QueryMethod = keyof AnalysisQueries | keyof ViewQueries;
 export type ReportFormat = 'markdown' | 'sarif' | 'json';
 
 export type WorkerRequest =
@@ -54,4 +56,7 @@ export const QUERY_METHODS: readonly QueryMethod[] = [
   'migrations',
   'invalidations',
   'markers',
+  'pageView',
+  'findingViews',
+  'markersIn',
 ];

@@ -7,14 +7,28 @@ import type { Analysis, AnalysisQueries, AnalysisSummary } from '../../core/api'
 import type { AddressSpace, PageState, PageSummary, PageTimeline } from '../../core/model/types';
 import { CAPS, clampInt } from './caps';
 import type { QueryMethod } from './messages';
+import { ViewIndex } from './viewIndex';
+import { pageQueryOf, windowOf } from './viewArgs';
 
 type PagesFilter = Parameters<AnalysisQueries['pages']>[0];
 
 export class QueryAnswerer {
+  readonly view: ViewIndex;
+
   constructor(
     readonly analysis: Analysis,
     private readonly summarize: (a: Analysis) => AnalysisSummary,
-  ) {}
+  ) {
+    this.view = new ViewIndex(analysis);
+  }
+
+  private summaryOnce: AnalysisSummary | undefined;
+
+  /** The summary, computed once: it counts every page and address space, seconds on a 1 GiB trace. */
+  summary(): AnalysisSummary {
+    this.summaryOnce ??= this.summarize(this.analysis);
+    return this.summaryOnce;
+  }
 
   /** Dispatches a query by name; arguments come from another thread and are validated here. */
   answer(method: QueryMethod, args: unknown[]): unknown {
@@ -32,7 +46,7 @@ export class QueryAnswerer {
     const validId = (id: number): boolean => Number.isInteger(id) && id >= 0 && id < m.eventCount;
     switch (method) {
       case 'summary':
-        return this.summarize(this.analysis);
+        return this.summary();
       case 'findings':
         return { findings: this.analysis.findings.slice(0, CAPS.findings), missingEvidence: this.analysis.missingEvidence };
       case 'event': {
@@ -44,9 +58,15 @@ export class QueryAnswerer {
       case 'eventsInWindow':
         return m.eventsInWindow(num(0), num(1), clampInt(args[2], 1, CAPS.eventsInWindow, 1000));
       case 'aggregate':
-        return m.aggregate(num(0), num(1), clampInt(args[2], 1, CAPS.aggregateBuckets, 100));
+        return this.view.aggregate(num(0), num(1), clampInt(args[2], 1, CAPS.aggregateBuckets, 100));
       case 'pages':
-        return filterPages(m.pages(), (args[0] ?? {}) as NonNullable<PagesFilter>);
+        return filterPages(this.view.pages(), (args[0] ?? {}) as NonNullable<PagesFilter>);
+      case 'pageView':
+        return this.view.pageView(pageQueryOf(args[0]));
+      case 'findingViews':
+        return { findings: this.view.findings(), missingEvidence: this.analysis.missingEvidence };
+      case 'markersIn':
+        return this.view.markersIn(windowOf(args[0]));
       case 'pagesOfEvent': {
         const id = num(0);
         if (!validId(id)) return { as: 0, vpns: [] };

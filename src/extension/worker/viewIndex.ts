@@ -1,0 +1,106 @@
+/**
+ * What the analysis webviews ask, answered next to the model in the worker and prepared once when the
+ * analysis is held, so each request costs a lookup rather than a walk over millions of events:
+ * - the rate chart: per-kind sorted timestamps (rateIndex.ts), any window and width in milliseconds;
+ * - the Pages table: every page summary built once, with its sort orders and filter masks (pageTable.ts);
+ *   only the rows of one visible slice cross the thread boundary;
+ * - findings as the view shows them (evidence capped, event ids dropped): the capped list crosses, not the
+ *   full one with every event id;
+ * - markers in a window by binary search over their timestamps.
+ * vscode-free; the extension reaches these through the query proxy (viewQueries.ts, messages.ts QUERY_METHODS).
+ */
+
+import type { Analysis } from '../../core/api';
+import { DOMAIN_KINDS } from '../../core/model/kinds';
+import { HmmTraceModel } from '../../core/model/traceModel';
+import type { LodAggregate, Marker, PageSummary } from '../../core/model/types';
+import { LIMITS, type FindingView, type PageQuery, type PagesResult, type TimeWindow } from '../../protocol';
+import { findingViews } from './viewQueries';
+import { indexFindingsByPage, PageTable } from '../webview/pageTable';
+import { KindTimeIndex } from './rateIndex';
+
+export class ViewIndex {
+  private rate: KindTimeIndex | undefined;
+  private pageList: PageSummary[] | undefined;
+  private table: PageTable | undefined;
+  private findingList: FindingView[] | undefined;
+  private markerTs: Float64Array | undefined;
+
+  constructor(private readonly analysis: Analysis) {}
+
+  /** Every page summary, built once (the model builds them afresh on each pages() call). */
+  pages(): PageSummary[] {
+    this.pageList ??= this.analysis.model.pages();
+    return this.pageList;
+  }
+
+  /** Builds everything the first view load asks for: run right after the analysis is held. */
+  prepare(): void {
+    const m = this.analysis.model;
+    // the overview's first chart, answered once here so the first one the view asks finds the code warm
+    this.rateIndex()?.aggregate(m.firstTs, m.lastTs, 1000);
+    this.pageTable().prepare();
+    this.findings();
+    this.markerIndex();
+  }
+
+  private rateIndex(): KindTimeIndex | undefined {
+    const m = this.analysis.model;
+    // the index reads the model's columns; another TraceModel (a test double) answers by itself
+    if (!this.rate && m instanceof HmmTraceModel) {
+      const s = m.store;
+      this.rate = new KindTimeIndex({ count: m.eventCount, kind: (i) => s.kind.get(i), ts: (i) => s.ts.get(i) }, DOMAIN_KINDS);
+    }
+    return this.rate;
+  }
+
+  aggregate(fromTs: number, toTs: number, buckets: number): LodAggregate {
+    return this.rateIndex()?.aggregate(fromTs, toTs, buckets) ?? this.analysis.model.aggregate(fromTs, toTs, buckets);
+  }
+
+  private pageTable(): PageTable {
+    this.table ??= new PageTable(this.pages(), indexFindingsByPage(this.analysis.findings));
+    return this.table;
+  }
+
+  pageView(q: PageQuery): PagesResult {
+    return this.pageTable().query(q);
+  }
+
+  findings(): FindingView[] {
+    this.findingList ??= findingViews(this.analysis.findings);
+    return this.findingList;
+  }
+
+  /** Marker timestamps when the markers are in time order (they are in file order, which almost always is). */
+  private markerIndex(): Float64Array | undefined {
+    if (this.markerTs) return this.markerTs;
+    const ms = this.analysis.model.markers;
+    for (let i = 1; i < ms.length; i++) if (ms[i].ts < ms[i - 1].ts) return undefined;
+    this.markerTs = Float64Array.from(ms, (m) => m.ts);
+    return this.markerTs;
+  }
+
+  markersIn(w: TimeWindow | undefined): { total: number; markers: Marker[] } {
+    const all = this.analysis.model.markers;
+    if (!w) return { total: all.length, markers: all.slice(0, LIMITS.maxMarkers) };
+    const ts = this.markerIndex();
+    if (!ts) {
+      const inWindow = all.filter((m) => m.ts >= w.fromTs && m.ts <= w.toTs);
+      return { total: inWindow.length, markers: inWindow.slice(0, LIMITS.maxMarkers) };
+    }
+    const lower = (t: number, strict: boolean): number => {
+      let lo = 0;
+      let hi = ts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ts[mid] < t || (strict && ts[mid] === t)) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const begin = lower(w.fromTs, false);
+    const end = Math.max(begin, lower(w.toTs, true));
+    return { total: end - begin, markers: all.slice(begin, Math.min(end, begin + LIMITS.maxMarkers)) };
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The worker's view indexes (src/extension/worker/viewIndex.ts, rateIndex.ts) answer exactly what the model
+ * and the extension-side code answered before, on the real captures: the rate chart for any window and
+ * width, the Pages table for every sort and filter, findings and markers, and the whole webview request
+ * path byte for byte with and without the worker's view queries.
+ */
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeFile, summarize } from '../../../src/core/analyze';
+import type { Analysis, AnalysisQueries } from '../../../src/core/api';
+import type { DomainKind, LodAggregate, Marker, PageState } from '../../../src/core/model/types';
+import { DOMAIN_KINDS } from '../../../src/core/model/kinds';
+import { KindTimeIndex } from '../../../src/extension/worker/rateIndex';
+import { ViewIndex } from '../../../src/extension/worker/viewIndex';
+import { QueryAnswerer } from '../../../src/extension/worker/queries';
+import { QUERY_METHODS, type QueryMethod } from '../../../src/extension/worker/messages';
+import { buildEditorData } from '../../../src/extension/worker/editorData';
+import { RequestHandler, type RequestHost } from '../../../src/extension/webview/requestHandler';
+import { parseAddress, type PageColumn, type PageQuery, type ResponseMessage } from '../../../src/protocol';
+import { fixture } from '../helpers';
+
+const CAPTURES = [
+  ['k6.1', 'double_migrate-ftrace.txt'],
+  ['k6.1', 'exclusive-funcgraph.txt'],
+  ['k6.1', 'fork-ftracestack.txt'],
+  ['k6.1', 'migrate_fault-perf.txt'],
+  ['k6.12', 'migrate_fault-ftracestack-k6.12.txt'],
+] as const;
+
+const analyses = new Map<string, Promise<Analysis>>();
+function analysis(dir: string, name: string): Promise<Analysis> {
+  const key = `${dir}/${name}`;
+  let a = analyses.get(key);
+  if (!a) analyses.set(key, (a = analyzeFile(fixture('traces', dir, name), { discoverProbes: false })));
+  return a;
+}
+
+/** xorshift32 with a fixed seed: the same windows every run. */
+function rng(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4294967296;
+  };
+}
+
+test('the rate index answers every window and width exactly as the model aggregate does (real captures)', async () => {
+  const rand = rng(7);
+  for (const [dir, name] of CAPTURES) {
+    const a = await analysis(dir, name);
+    const view = new ViewIndex(a);
+    const { firstTs, lastTs } = a.model;
+    const span = Math.max(1, lastTs - firstTs);
+    const windows: [number, number, number][] = [
+      [firstTs, lastTs, 600],
+      [firstTs, lastTs, 1],
+      [firstTs, lastTs, 4000],
+      [lastTs, lastTs, 10],
+      [firstTs - span, firstTs - 1, 50],
+      [lastTs + 1, lastTs + span, 50],
+    ];
+    for (let i = 0; i < 200; i++) {
+      const w = Math.max(1, span * Math.pow(10, -rand() * 6));
+      const from = firstTs - span * 0.1 + rand() * span * 1.2;
+      windows.push([from, from + w, 1 + Math.floor(rand() * 3000)]);
+    }
+    for (const [from, to, buckets] of windows) {
+      assert.deepEqual(view.aggregate(from, to, buckets), a.model.aggregate(from, to, buckets), `${name} [${from}, ${to}] × ${buckets}`);
+    }
+  }
+});
+
+/** The model's aggregate over plain arrays: the reference for an index built from synthetic columns. */
+function naiveAggregate(kinds: number[], ts: number[], fromTs: number, toTs: number, buckets: number): LodAggregate {
+  const nb = Math.max(1, Math.min(100000, Math.floor(buckets)));
+  const bucketNs = Math.max(1, toTs - fromTs) / nb;
+  const per = new Map<number, number[]>();
+  let total = 0;
+  ts.forEach((t, i) => {
+    if (t < fromTs || t > toTs) return;
+    let c = per.get(kinds[i]);
+    if (!c) per.set(kinds[i], (c = new Array<number>(nb).fill(0)));
+    c[Math.min(nb - 1, Math.floor((t - fromTs) / bucketNs))]++;
+    total++;
+  });
+  const ks = [...per.keys()].sort((x, y) => x - y);
+  return { fromTs, toTs, bucketNs, kinds: ks.map((k) => DOMAIN_KINDS[k] as DomainKind), counts: ks.map((k) => per.get(k) ?? []), total };
+}
+
+test('the rate index counts events of a trace whose CPU buffers were merged out of time order, ties and runs of one timestamp included', () => {
+  const rand = rng(99);
+  for (const n of [0, 1, 63, 64, 65, 5000]) {
+    const kinds = Array.from({ length: n }, () => Math.floor(rand() * 6) * 7);
+    // bursts of identical timestamps (one ftrace microsecond) and a shuffled order
+    const ts = Array.from({ length: n }, () => 1e12 + Math.floor(rand() * 400) * 1000);
+    const index = new KindTimeIndex({ count: n, kind: (i) => kinds[i], ts: (i) => ts[i] }, DOMAIN_KINDS);
+    const cases: [number, number, number][] = [[1e12, 1e12 + 400_000, 997], [1e12 + 5000, 1e12 + 5000, 3], [1e12 + 1000, 1e12 + 2000, 1], [0, 2e12, 64]];
+    for (let i = 0; i < 50; i++) {
+      const from = 1e12 + rand() * 400_000;
+      cases.push([from, from + rand() * 200_000, 1 + Math.floor(rand() * 2500)]);
+    }
+    for (const [from, to, b] of cases) assert.deepEqual(index.aggregate(from, to, b), naiveAggregate(kinds, ts, from, to, b), `n=${n} [${from}, ${to}] × ${b}`);
+  }
+});
+
+const COLUMNS: PageColumn[] = ['as', 'page', 'states', 'final', 'events', 'findings'];
+const STATES: PageState[] = ['system', 'device-private', 'migrating-to-device', 'migrating-to-system', 'device-exclusive', 'unmapped', 'unknown'];
+
+test('the Pages table: every sort and filter keeps the rows a plain filter over the page summaries keeps, in the sorted order', async () => {
+  const rand = rng(3);
+  for (const [dir, name] of CAPTURES) {
+    const a = await analysis(dir, name);
+    const view = new ViewIndex(a);
+    const pages = a.model.pages();
+    if (pages.length === 0) {
+      assert.deepEqual(view.pageView({ text: 'x', offset: 0, limit: 10 }), { total: 0, offset: 0, rows: [] });
+      continue;
+    }
+    const rulesOf = new Map<string, string[]>();
+    for (const f of a.findings) {
+      if (f.as === null) continue;
+      for (const p of f.pages) {
+        const k = `${String(f.as)}:${Math.floor((parseAddress(p) ?? -4096) / 4096)}`;
+        const rs = rulesOf.get(k) ?? [];
+        if (!rs.includes(f.rule)) rs.push(f.rule);
+        rulesOf.set(k, rs);
+      }
+    }
+    const rules = [...new Set(a.findings.map((f) => f.rule)), 'invalidation/none-such'];
+    for (let i = 0; i < 60; i++) {
+      const p = pages[Math.floor(rand() * pages.length)];
+      const q: PageQuery = { sort: { column: COLUMNS[i % COLUMNS.length], descending: rand() < 0.5 }, offset: 0, limit: 500 };
+      const kind = i % 6;
+      if (kind === 1) q.state = STATES[Math.floor(rand() * STATES.length)];
+      if (kind === 2) q.rule = rules[Math.floor(rand() * rules.length)];
+      if (kind === 3) q.text = [p.page.slice(4, 9).toUpperCase(), 'device', 'fault', String(p.as).slice(0, 2), 'zzz'][Math.floor(rand() * 5)];
+      if (kind === 4) q.as = p.as;
+      if (kind === 5) [q.start, q.end] = [p.vpn * 4096, p.vpn * 4096 + 64 * 4096];
+      const text = q.text?.toLowerCase();
+      const expected = pages.filter((r) => {
+        const rs = rulesOf.get(`${String(r.as)}:${r.vpn}`) ?? [];
+        if (q.as !== undefined && String(r.as) !== String(q.as)) return false;
+        if (q.start !== undefined && r.vpn * 4096 < q.start) return false;
+        if (q.end !== undefined && r.vpn * 4096 >= q.end) return false;
+        if (q.state !== undefined && !r.states.includes(q.state)) return false;
+        if (q.rule !== undefined && !rs.includes(q.rule)) return false;
+        if (text && !`${r.page} ${String(r.as).toLowerCase()} ${r.states.join(' ')} ${rs.join(' ')}`.includes(text)) return false;
+        return true;
+      });
+      const got = view.pageView(q);
+      assert.equal(got.total, expected.length, `${name} ${JSON.stringify(q)}`);
+      const keys = (rows: { as: unknown; vpn: number }[]) => rows.map((r) => `${String(r.as)}:${r.vpn}`).sort();
+      const all = new Set(keys(expected));
+      assert.equal(got.rows.length, Math.min(500, expected.length));
+      if (expected.length <= 500) assert.deepEqual(keys(got.rows), keys(expected), `${name} ${JSON.stringify(q)}`);
+      else assert.ok(keys(got.rows).every((k) => all.has(k)), `${name} ${JSON.stringify(q)}: rows outside the filter`);
+      const col = q.sort?.column ?? 'as';
+      const value = (r: (typeof got.rows)[number]): number =>
+        col === 'events' ? r.events : col === 'states' ? r.states.length : col === 'findings' ? r.findings : col === 'page' ? r.vpn : 0;
+      for (let k = 1; k < got.rows.length; k++) {
+        const d = value(got.rows[k]) - value(got.rows[k - 1]);
+        assert.ok(q.sort?.descending ? d <= 0 : d >= 0, `${name} ${col} order at row ${k}`);
+      }
+    }
+  }
+});
+
+test('markers in a window: all of them counted, the first 500 listed in trace order, by binary search when in time order', () => {
+  const markers: Marker[] = Array.from({ length: 1200 }, (_, i) => ({ id: i, line: i + 1, ts: 1000 + Math.floor(i / 3) * 10, pid: 1, text: `m${i}` }));
+  const view = new ViewIndex({ model: { markers } } as unknown as Analysis);
+  const naive = (from: number, to: number) => {
+    const inw = markers.filter((m) => m.ts >= from && m.ts <= to);
+    return { total: inw.length, markers: inw.slice(0, 500) };
+  };
+  for (const [from, to] of [[0, 1e9], [1000, 1000], [1005, 1015], [1010, 2000], [5000, 9000], [9000, 100]]) assert.deepEqual(view.markersIn({ fromTs: from, toTs: to }), naive(from, to), `[${from}, ${to}]`);
+  assert.deepEqual(view.markersIn(undefined), { total: 1200, markers: markers.slice(0, 500) });
+  const shuffled = [...markers].reverse();
+  const unsorted = new ViewIndex({ model: { markers: shuffled } } as unknown as Analysis);
+  assert.deepEqual(unsorted.markersIn({ fromTs: 1100, toTs: 1200 }).markers, shuffled.filter((m) => m.ts >= 1100 && m.ts <= 1200));
+});
+
+test('editor data names each record by the first line of its event, as event(id) does', async () => {
+  const a = await analysis('k6.1', 'double_migrate-ftrace.txt');
+  const d = buildEditorData(a, summarize(a));
+  assert.ok(d.migrations.length > 0 && d.invalidations.length > 0);
+  d.migrations.forEach((m, i) => assert.equal(m.line, a.model.event(a.model.migrations[i].setupId).line));
+  d.invalidations.forEach((r, i) => assert.equal(r.line, a.model.event(a.model.invalidations[i].startId).line));
+});
+
+/** The worker's query proxy as the extension builds it (every QUERY_METHODS name), over an in-thread answerer. */
+function proxy(answerer: QueryAnswerer, withViews: boolean): AnalysisQueries {
+  const q: Partial<Record<QueryMethod, (...args: unknown[]) => Promise<unknown>>> = {};
+  for (const m of QUERY_METHODS) {
+    if (!withViews && (m === 'pageView' || m === 'findingViews' || m === 'markersIn')) continue;
+    q[m] = async (...args: unknown[]) => structuredClone(answerer.answer(m, args));
+  }
+  return q as unknown as AnalysisQueries;
+}
+
+function handler(queries: AnalysisQueries, a: Analysis): RequestHandler {
+  const none = async () => undefined;
+  const host: RequestHost = {
+    traceName: 't', summary: summarize(a), queries, revealLine: none, openPageTimeline: none, listNotes: async () => [],
+    upsertNote: () => Promise.reject(new Error('no notes')), removeNote: none, setFollow: () => undefined, createRecipe: none,
+  };
+  return new RequestHandler(host);
+}
+
+test('the webview gets byte-identical answers whether the worker answers its view queries or the extension computes them', async () => {
+  for (const [dir, name] of CAPTURES) {
+    const a = await analysis(dir, name);
+    const answerer = new QueryAnswerer(a, summarize);
+    answerer.view.prepare();
+    const fast = handler(proxy(answerer, true), a);
+    const slow = handler(proxy(answerer, false), a);
+    const { firstTs, lastTs } = a.model;
+    const requests: { method: string; params: object }[] = [
+      { method: 'findings', params: {} },
+      { method: 'markers', params: {} },
+      { method: 'markers', params: { window: { fromTs: firstTs, toTs: (firstTs + lastTs) / 2 } } },
+      { method: 'aggregate', params: { fromTs: firstTs, toTs: lastTs, buckets: 700 } },
+      { method: 'pages', params: { offset: 0, limit: 200 } },
+      { method: 'pages', params: { offset: 3, limit: 5000, sort: { column: 'events', descending: true } } },
+      { method: 'pages', params: { offset: 0, limit: 50, state: 'device-private', sort: { column: 'final', descending: false } } },
+      { method: 'pages', params: { offset: 0, limit: 50, text: '0x7', sort: { column: 'findings', descending: true } } },
+      { method: 'pages', params: { offset: 0, limit: 50, rule: a.findings[0]?.rule ?? 'x', sort: { column: 'states', descending: false } } },
+    ];
+    for (const r of requests) {
+      const ask = async (h: RequestHandler): Promise<string> => JSON.stringify((await h.handle({ kind: 'request', id: 1, ...r })) as ResponseMessage);
+      assert.equal(await ask(fast), await ask(slow), `${name} ${r.method} ${JSON.stringify(r.params)}`);
+    }
+  }
+});
+
+test('a malformed page query from the webview is refused with a clear message by the worker', async () => {
+  const a = await analysis('k6.1', 'double_migrate-ftrace.txt');
+  const answerer = new QueryAnswerer(a, summarize);
+  assert.throws(() => answerer.answer('pageView', [{ offset: 0, limit: 5, sort: { column: 'nope' } }]), /sort.column must be one of/);
+  assert.throws(() => answerer.answer('pageView', [{ offset: 'x', limit: 5 }]), /offset must be a finite number/);
+  assert.throws(() => answerer.answer('pageView', [{ offset: 0, limit: 5, state: 'gone' }]), /state must be one of/);
+  assert.throws(() => answerer.answer('markersIn', [{ fromTs: 0 }]), /window.toTs must be a finite number/);
+});
