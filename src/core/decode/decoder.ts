@@ -143,6 +143,23 @@ export class Decoder {
     this.fields = new FieldResolver(fieldAliases);
   }
 
+  /**
+   * The raw key of a canonical field in a probe's fields. A probe prints the same fetchargs on every line (its
+   * definition fixes them), so the key found last time for this probe name is tried first; the alias search
+   * runs again when it is absent (a field the probe lacks, or another definition under the same name).
+   */
+  private keyOf(ev: RawEvent, name: CanonicalField): string | undefined {
+    let memo = this.keyMemo.get(ev.name);
+    if (memo === undefined) this.keyMemo.set(ev.name, (memo = new Map()));
+    const k = memo.get(name);
+    if (k !== undefined && ev.fields[k] !== undefined) return k;
+    const found = this.fields.key(ev.fields, name);
+    if (found !== undefined) memo.set(name, found);
+    return found;
+  }
+
+  private readonly keyMemo = new Map<string, Map<CanonicalField, string>>();
+
   decode(ev: RawEvent): DecodedEvent {
     return this.decodeInto(ev, blankDecoded());
   }
@@ -176,21 +193,21 @@ export class Decoder {
 
   /** A numeric field (address, count, enum) as a number. */
   private num(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined, radix: Radix): number | undefined {
-    const key = this.fields.key(ev.fields, name);
+    const key = this.keyOf(ev, name);
     if (key === undefined) return undefined;
     return parseNumber(ev.fields[key], def?.fields.get(key), this.radixOf(ev, name, radix));
   }
 
   /** A kernel pointer field as a `0x…` string. */
   private ptr(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined): string | undefined {
-    const key = this.fields.key(ev.fields, name);
+    const key = this.keyOf(ev, name);
     if (key === undefined) return undefined;
     return pointerText(ev.fields[key], def?.fields.get(key), this.radixOf(ev, name, 'auto'));
   }
 
   /** A 64-bit field kept exact (MIGRATE_PFN entries, PTEs). */
   private big(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined): bigint | undefined {
-    const key = this.fields.key(ev.fields, name);
+    const key = this.keyOf(ev, name);
     if (key === undefined) return undefined;
     return parseBig(ev.fields[key], def?.fields.get(key), this.radixOf(ev, name, 'auto'));
   }
@@ -235,7 +252,7 @@ export class Decoder {
     out.role = info?.role;
     out.driver = info?.driver;
     if (r.ret) {
-      const key = this.fields.key(ev.fields, 'ret') ?? Object.keys(ev.fields)[0];
+      const key = this.keyOf(ev, 'ret') ?? Object.keys(ev.fields)[0];
       if (key !== undefined) {
         const type = r.def?.fields.get(key);
         out.retVal = returnValue(ev.fields[key], type);
@@ -256,7 +273,7 @@ export class Decoder {
     const addr = n('addr');
     if (addr !== undefined) out.addr = addr;
     if (role === 'mn-start' || role === 'mn-end' || role === 'driver-invalidate' || out.kind === 'invalidate-secondary') {
-      const key = this.fields.key(ev.fields, 'event');
+      const key = this.keyOf(ev, 'event');
       if (key !== undefined) {
         const raw = ev.fields[key];
         const num = /^(0x)?[0-9a-f]+$/i.test(raw) ? parseNumber(raw, def?.fields.get(key), 'auto') : undefined;
@@ -277,8 +294,8 @@ export class Decoder {
     } else if (role === 'migrate-pages' || role === 'migrate-finalize' || role === 'migrate-unmap') {
       out.cpages = n('cpages');
       out.npages = n('npages');
-      if (this.fields.key(ev.fields, 'src0') === 'src0') out.src0 = this.big(ev, 'src0', def);
-      if (this.fields.key(ev.fields, 'dst0') === 'dst0') out.dst0 = this.big(ev, 'dst0', def);
+      if (this.keyOf(ev, 'src0') === 'src0') out.src0 = this.big(ev, 'src0', def);
+      if (this.keyOf(ev, 'dst0') === 'dst0') out.dst0 = this.big(ev, 'dst0', def);
       out.faultPage = this.ptr(ev, 'faultPage', def);
     } else if (role === 'swap-fault') {
       const v = this.big(ev, 'origPte', def);

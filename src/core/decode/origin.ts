@@ -64,7 +64,20 @@ const ZAP = new Set(['unmap_vmas', 'zap_page_range_single', 'unmap_page_range', 
 const MUNMAP = new Set(['do_vmi_munmap', '__do_munmap', 'do_munmap', '__vm_munmap', 'do_mas_align_munmap', 'do_vmi_align_munmap', '__x64_sys_munmap', 'vms_complete_munmap_vmas', 'vms_clear_ptes']);
 
 /** `dmirror_interval_invalidate+0x1 [test_hmm]`, `  ffffffff8126a0a0 migrate_vma_setup+0x20c ([kernel.kallsyms])` → function name. */
+/** Stacks repeat the same frames millions of times: each frame text is resolved once (bounded memo). */
+const frameMemo = new Map<string, string | null>();
+const MEMO_MAX = 16384;
+
 export function frameFunction(frame: string): string | undefined {
+  const hit = frameMemo.get(frame);
+  if (hit !== undefined) return hit ?? undefined;
+  const f = resolveFrame(frame);
+  if (frameMemo.size >= MEMO_MAX) frameMemo.clear();
+  frameMemo.set(frame, f ?? null);
+  return f;
+}
+
+function resolveFrame(frame: string): string | undefined {
   let f = frame.trim();
   if (f.startsWith('=>')) f = f.slice(2).trim();
   f = f.replace(/^b'(.*)'$/, '$1');
@@ -104,6 +117,9 @@ export function classifyOrigin(funcs: readonly string[]): OriginResult | undefin
 }
 
 /** Classifies from a printed stack (innermost first). */
+/** One shared, frozen result per distinct call chain: a long trace has few distinct stacks. */
+const stackMemo = new Map<string, OriginResult | null>();
+
 export function classifyStack(stack: readonly string[] | undefined): OriginResult | undefined {
   if (!stack || stack.length === 0) return undefined;
   const funcs: string[] = [];
@@ -111,7 +127,17 @@ export function classifyStack(stack: readonly string[] | undefined): OriginResul
     const f = frameFunction(fr);
     if (f) funcs.push(f);
   }
-  return classifyOrigin(funcs);
+  const key = funcs.join(' ');
+  const hit = stackMemo.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const r = classifyOrigin(funcs);
+  if (r) {
+    Object.freeze(r.evidence);
+    Object.freeze(r);
+  }
+  if (stackMemo.size >= MEMO_MAX) stackMemo.clear();
+  stackMemo.set(key, r ?? null);
+  return r;
 }
 
 /** Syscall context as the last resort (no stack, no enclosing span): the task is inside sys_X. */

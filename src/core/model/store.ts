@@ -92,7 +92,8 @@ export class EventStore {
   private readonly invBlockable: number[] = [-1];
   private readonly invOwner: number[] = [0];
   private readonly invMm: number[] = [0];
-  private readonly invByKey = new Map<string, number>();
+  /** mm id → (owner id × 64 + notifier/blockable code) → inv id: numeric keys, no string built per event. */
+  private readonly invByKey = new Map<number, Map<number, number>>();
   /** Index into NOTIFIER_EVENTS, -1 when none. */
   readonly notifier: ReadColumn = { get: (i) => this.invNotifier[this.inv.get(i)] };
   /** 1 blockable, 0 not, -1 unknown. */
@@ -181,15 +182,18 @@ export class EventStore {
   }
 
   private invId(notifier: number, blockable: number, owner: number, mm: number): number {
-    const key = `${notifier},${blockable},${owner},${mm}`;
-    let v = this.invByKey.get(key);
+    let byMm = this.invByKey.get(mm);
+    if (byMm === undefined) this.invByKey.set(mm, (byMm = new Map()));
+    // notifier is -1..14 and blockable -1..1: both fit the low 6 bits
+    const key = owner * 64 + (notifier + 1) * 3 + (blockable + 1);
+    let v = byMm.get(key);
     if (v === undefined) {
       v = this.invNotifier.length;
       this.invNotifier.push(notifier);
       this.invBlockable.push(blockable);
       this.invOwner.push(owner);
       this.invMm.push(mm);
-      this.invByKey.set(key, v);
+      byMm.set(key, v);
     }
     return v;
   }
