@@ -1,22 +1,20 @@
 /**
  * Facts the rules share, derived once per analysis from the model: the events of the kinds detectors read
- * (faults, waits, exclusive conversions, THP splits, page-table changes, syscalls), indexed by kind, by task and
- * by time, next to the migration/invalidation record index (records.ts) and the TLB flushes (tlbFlushes.ts).
+ * (faults, waits, exclusive conversions, THP splits, page-table changes, syscalls) by kind, task and time
+ * (factEvents.ts), the migration/invalidation record index (records.ts) and the TLB flushes (tlbFlushes.ts).
  *
- * Only the kinds below are kept, so memory stays proportional to HMM activity, not to the trace size. With the
- * columnar store (liteEvent.ts) one pass over the kind column finds them and each becomes a small LiteEvent;
- * any other model is read through model.event().
+ * Only the kinds below are kept, as event ids, so memory stays proportional to HMM activity, not to the trace
+ * size. With the columnar store (liteEvent.ts) one pass over the kind column finds them; any other model is
+ * read through model.event().
  */
 
 import type { AddressSpace, DomainEvent, DomainKind, InvalidationRecord, MigrationRecord, TraceModel } from '../model/types';
+import { FactEvents } from './factEvents';
 import { columnsOf, liteEvent, type ColumnAccess } from './liteEvent';
 import { RecordIndex, windowEnd } from './records';
 import { TlbFlushes } from './tlbFlushes';
 
 export type { FactEvent } from './liteEvent';
-
-/** Kinds whose raw fields the detectors read (split freeze, syscall arguments): these go through model.event(). */
-const NEEDS_FIELDS = new Set<DomainKind>(['thp-split', 'syscall', 'syscall-ret']);
 
 /** Function-tracer events are kept only when they are device-side invalidation work (see ownership.ts). */
 const WORK_FUNCTION = /^(nouveau_svmm_invalidate|nouveau_pfns_clear|svm_range_evict|svm_range_unmap_from_gpus|amdgpu_vm_update_range|xe_svm_range_notifier_event_begin|xe_vm_range_tilemask_tlb_inval|xe_gt_tlb_invalidation_range|drm_gpusvm_notifier_invalidate|dmirror_do_update)\b/;
@@ -49,24 +47,7 @@ export const FACT_KINDS: readonly DomainKind[] = [
   'function',
 ];
 
-/** First index of an event list (file order, time-ordered) whose ts is >= ts. */
-function firstAtOrAfter(list: readonly DomainEvent[], ts: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].ts < ts) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export class Facts {
-  readonly byKind = new Map<DomainKind, DomainEvent[]>();
-  /** Every fact event of a task, in file order (for "what did this task do next"). */
-  private readonly byPid = new Map<number, DomainEvent[]>();
-  /** Per kind, each task's events of that kind in file order (built on first use). */
-  private readonly byKindAndPid = new Map<DomainKind, Map<number, DomainEvent[]>>();
   /** Address space of each task seen in the records or facts (tlb_flush and syscalls carry no mm). */
   readonly asOfPid = new Map<number, AddressSpace>();
   readonly records: RecordIndex;
@@ -75,6 +56,7 @@ export class Facts {
   /** Whether move-mapping returns were captured at all (even if none failed). */
   moveReturnsSeen = false;
   private driverCallbackSeen = false;
+  private readonly events: FactEvents;
   private readonly tlb = new TlbFlushes();
   /** Events materialised for evidence lookups: the model's event() is not free. */
   private readonly cache = new Map<number, DomainEvent>();
@@ -83,18 +65,29 @@ export class Facts {
   constructor(readonly model: TraceModel) {
     this.cols = columnsOf(model);
     const cols = this.cols;
+    this.events = new FactEvents(model, cols);
     const wanted = new Set<DomainKind>(FACT_KINDS);
     for (let id = 0; id < model.eventCount; id++) {
       if (cols) {
-        const kind = cols.store.kindOf(id);
-        if (!wanted.has(kind) || !this.keep(kind, cols.store.funcOf(id), () => cols.store.retOf(id))) continue;
-        if (kind === 'tlb-flush') this.tlb.add(cols.store.ts.get(id), cols.asOf(cols.store.pid.get(id)));
-        else this.add(NEEDS_FIELDS.has(kind) ? model.event(id) : liteEvent(cols, id, kind));
+        const st = cols.store;
+        const kind = st.kindOf(id);
+        if (!wanted.has(kind) || !this.keep(kind, st.funcOf(id), () => st.retOf(id))) continue;
+        const pid = st.pid.get(id);
+        if (kind === 'tlb-flush') {
+          this.tlb.add(st.ts.get(id), cols.asOf(pid));
+          continue;
+        }
+        this.events.add(id, kind, pid);
+        if (!this.asOfPid.has(pid)) this.asOfPid.set(pid, cols.asOf(pid));
       } else {
         const ev = model.event(id);
         if (!wanted.has(ev.kind) || !this.keep(ev.kind, ev.func ?? ev.name, () => ev.ret)) continue;
-        if (ev.kind === 'tlb-flush') this.tlb.add(ev.ts, ev.as);
-        else this.add(ev);
+        if (ev.kind === 'tlb-flush') {
+          this.tlb.add(ev.ts, ev.as);
+          continue;
+        }
+        this.events.add(id, ev.kind, ev.pid, ev);
+        if (!this.asOfPid.has(ev.pid)) this.asOfPid.set(ev.pid, ev.as);
       }
     }
     this.records = new RecordIndex(model.migrations, model.invalidations);
@@ -103,18 +96,8 @@ export class Facts {
     this.callbacksCaptured = this.driverCallbackSeen || this.records.anyCallback;
   }
 
-  private add(ev: DomainEvent): void {
-    let list = this.byKind.get(ev.kind);
-    if (!list) this.byKind.set(ev.kind, (list = []));
-    list.push(ev);
-    let mine = this.byPid.get(ev.pid);
-    if (!mine) this.byPid.set(ev.pid, (mine = []));
-    mine.push(ev);
-    if (!this.asOfPid.has(ev.pid)) this.asOfPid.set(ev.pid, ev.as);
-  }
-
   /**
-   * Which fact events are worth an object. Driver callbacks are already attached to the invalidation records
+   * Which fact events are worth keeping. Driver callbacks are already attached to the invalidation records
    * when the notifier hook was captured, so only device-side work (and driver-log ranges without records) is
    * kept; move-mapping returns matter only when they failed (-EAGAIN).
    */
@@ -204,61 +187,32 @@ export class Facts {
     return this.cols ? this.cols.store.line.get(id) : this.event(id).line;
   }
 
+  /** Every fact event of a kind, in file order. */
   of(kind: DomainKind): readonly DomainEvent[] {
-    return this.byKind.get(kind) ?? [];
+    return this.events.of(kind);
   }
 
   has(kind: DomainKind): boolean {
-    return (this.byKind.get(kind)?.length ?? 0) > 0;
-  }
-
-  /** One task's events of one kind, in file order. */
-  ofTask(kind: DomainKind, pid: number): readonly DomainEvent[] {
-    let byPid = this.byKindAndPid.get(kind);
-    if (!byPid) {
-      byPid = new Map();
-      for (const ev of this.of(kind)) {
-        const l = byPid.get(ev.pid);
-        if (l) l.push(ev);
-        else byPid.set(ev.pid, [ev]);
-      }
-      this.byKindAndPid.set(kind, byPid);
-    }
-    return byPid.get(pid) ?? [];
+    return this.events.count(kind) > 0;
   }
 
   /** Fact events of a task strictly after event `afterId`, first of `kinds` (undefined once past untilTs). */
   nextOfTask(pid: number, afterId: number, kinds: readonly DomainKind[], untilTs = Infinity): DomainEvent | undefined {
-    const list = this.byPid.get(pid);
-    if (!list) return undefined;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].id <= afterId) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < list.length; i++) {
-      const ev = list[i];
-      if (ev.ts > untilTs) return undefined;
-      if (kinds.includes(ev.kind)) return ev;
-    }
-    return undefined;
+    return this.events.nextOfTask(pid, afterId, kinds, untilTs);
   }
 
-  /** Fact events of one kind whose timestamp lies in [fromTs, toTs] (binary search on the kind list). */
+  /** Fact events of one kind whose timestamp lies in [fromTs, toTs]. */
   inWindow(kind: DomainKind, fromTs: number, toTs: number): DomainEvent[] {
-    const list = this.of(kind);
-    const out: DomainEvent[] = [];
-    for (let i = firstAtOrAfter(list, fromTs); i < list.length && list[i].ts <= toTs; i++) out.push(list[i]);
-    return out;
+    return this.events.inWindow(kind, fromTs, toTs);
   }
 
   /** One task's events of one kind in [fromTs, toTs]: a window cost proportional to that task's events only. */
   inWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): DomainEvent[] {
-    const list = this.ofTask(kind, pid);
-    const out: DomainEvent[] = [];
-    for (let i = firstAtOrAfter(list, fromTs); i < list.length && list[i].ts <= toTs; i++) out.push(list[i]);
-    return out;
+    return this.events.inWindowOfTask(kind, pid, fromTs, toTs);
+  }
+
+  /** Whether an event of `kind` in [fromTs, toTs] by a task of `as` touched [start, end) (address or range). */
+  touches(kind: DomainKind, as: AddressSpace, start: number, end: number, fromTs: number, toTs: number): boolean {
+    return this.events.touches(kind, as, start, end, fromTs, toTs, this.cols);
   }
 }

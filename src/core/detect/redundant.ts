@@ -8,7 +8,7 @@ import type { AddressSpace, DomainKind, InvalidationRecord } from '../model/type
 import { defineRule, type DetectContext } from './context';
 import { costSeverity, enclosingMigration } from './invalidation';
 import { PROBES } from './probes';
-import { ProtectionMap, protText, syscallCalls, type SyscallCall } from './syscalls';
+import { MM_SYSCALLS, ProtectionMap, protText, syscallCalls, type SyscallCall } from './syscalls';
 import { makeFinding, msText, overlaps, rangeText, taskText, timeText } from './util';
 
 /** Page-granular events that prove a PTE changed (or was populated) at their address. */
@@ -24,8 +24,6 @@ const PTE_CHANGES: readonly DomainKind[] = [
   'unmap',
 ];
 
-/** Syscalls that rewrite page tables of a range. */
-const MM_SYSCALLS = new Set(['munmap', 'mprotect', 'madvise', 'mremap', 'brk', 'mmap', 'process_madvise']);
 
 /**
  * Whether anything changed the page tables of [start, end) in `as` during (fromTs, toTs): PTE events in the
@@ -33,12 +31,7 @@ const MM_SYSCALLS = new Set(['munmap', 'mprotect', 'madvise', 'mremap', 'brk', '
  * invalidation of the range, or a migration that collected pages there.
  */
 export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: number, end: number, fromTs: number, toTs: number, calls: readonly SyscallCall[]): boolean {
-  for (const k of PTE_CHANGES) {
-    for (const ev of d.facts.inWindow(k, fromTs, toTs)) {
-      if (ev.as === as && ev.addr !== undefined && ev.addr >= start && ev.addr < end) return true;
-      if (ev.as === as && ev.start !== undefined && ev.end !== undefined && overlaps(ev.start, ev.end, start, end)) return true;
-    }
-  }
+  for (const k of PTE_CHANGES) if (d.facts.touches(k, as, start, end, fromTs, toTs)) return true;
   if (d.facts.tlbFlushed(as, fromTs, toTs)) return true;
   for (const ev of d.facts.inWindow('change-protection-ret', fromTs, toTs)) if (d.facts.asOfPid.get(ev.pid) === as && (ev.ret ?? 1) > 0) return true;
   for (let i = firstCallAt(calls, fromTs); i < calls.length; i++) {
@@ -66,8 +59,13 @@ function firstCallAt(calls: readonly SyscallCall[], ts: number): number {
   return lo;
 }
 
+/** Paired syscalls, once per analysis (both rules of this file replay them). */
+const callsOfFacts = new WeakMap<DetectContext['facts'], SyscallCall[]>();
+
 function allCalls(d: DetectContext): SyscallCall[] {
-  return syscallCalls(d.facts.of('syscall'), d.facts.of('syscall-ret'));
+  let calls = callsOfFacts.get(d.facts);
+  if (!calls) callsOfFacts.set(d.facts, (calls = syscallCalls(d.facts.of('syscall'), d.facts.of('syscall-ret'))));
+  return calls;
 }
 
 /**

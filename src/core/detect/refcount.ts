@@ -111,7 +111,7 @@ export const pagesNotCollected = defineRule(
         burst.finding.message = burst.finding.message.replace(/( \(again in \d+ later attempt\(s\)\))?$/, ` (again in ${burst.count - 1} later attempt(s))`);
         if (burst.finding.lines.length < 24) {
           burst.finding.eventIds.push(m.setupId);
-          burst.finding.lines.push(d.facts.event(m.setupId).line);
+          burst.finding.lines.push(d.facts.lineOf(m.setupId));
         }
         continue;
       }

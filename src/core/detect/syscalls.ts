@@ -17,7 +17,7 @@ export interface SyscallCall {
 
 /** `sys_mprotect`, `sys_enter_mprotect`, `mprotect` → `mprotect`. */
 export function syscallName(ev: DomainEvent): string {
-  return ev.name.replace(/^(syscalls:)?sys_(enter_|exit_)?/, '');
+  return syscallBaseName(ev.name);
 }
 
 function retOf(ev: DomainEvent): number | undefined {
@@ -28,6 +28,23 @@ function retOf(ev: DomainEvent): number | undefined {
   if (n === undefined) return undefined;
   // 64-bit -errno printed as 0xffff...: map back to a small negative number
   return n > 2 ** 63 ? n - 2 ** 64 : n;
+}
+
+/** Syscalls that rewrite page tables of a range. */
+export const MM_SYSCALLS: ReadonlySet<string> = new Set(['munmap', 'mprotect', 'madvise', 'mremap', 'brk', 'mmap', 'process_madvise']);
+
+/** `sys_mprotect`, `syscalls:sys_exit_mprotect`, `mprotect` → `mprotect`. */
+export function syscallBaseName(eventName: string): string {
+  return eventName.replace(/^(syscalls:)?sys_(enter_|exit_)?/, '');
+}
+
+/**
+ * Whether a syscall event carries arguments or a return a rule reads: those of the mm syscalls (protection
+ * replay, "did a completed mm syscall change page tables"). The others (ioctl, clone, vmsplice, ...) are paired
+ * and placed in time only.
+ */
+export function syscallHasArgs(eventName: string): boolean {
+  return MM_SYSCALLS.has(syscallBaseName(eventName));
 }
 
 /** Pairs syscall entries with their exits per task (file order). */

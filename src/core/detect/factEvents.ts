@@ -1,0 +1,208 @@
+/**
+ * The fact events themselves (faults, waits, PTE changes, syscalls, ...), held as lists of model event ids by
+ * kind and by task, not as objects: a long capture has hundreds of thousands of them (every remove_migration_pte,
+ * every page fault) and most are only ever looked at through a window ("did this task fault on that page between
+ * these two times"). An event becomes an object when a rule reads it: whole kinds that a rule walks are
+ * materialised once and kept (`of`), window and next-event answers are built on demand.
+ *
+ * With the columnar store (liteEvent.ts) kind, time, task, address and range are read from its columns; any
+ * other model (test fakes) keeps the DomainEvents it already built.
+ */
+
+import type { AddressSpace, DomainEvent, DomainKind, TraceModel } from '../model/types';
+import { liteEvent, type ColumnAccess } from './liteEvent';
+import { syscallHasArgs } from './syscalls';
+
+/**
+ * Kinds whose raw fields the detectors read (split freeze, syscall arguments and returns): these go through
+ * model.event(), which reads the fields back from the trace, and are materialised whole on first use.
+ */
+const NEEDS_FIELDS = new Set<DomainKind>(['thp-split', 'syscall', 'syscall-ret']);
+const SYSCALL_KINDS = new Set<DomainKind>(['syscall', 'syscall-ret']);
+
+/** Per-event reads, from the store's columns or from kept DomainEvents. */
+interface Reader {
+  ts(id: number): number;
+  pid(id: number): number;
+  kind(id: number): DomainKind;
+  make(id: number, kind: DomainKind): DomainEvent;
+}
+
+function columnReader(model: TraceModel, cols: ColumnAccess): Reader {
+  const st = cols.store;
+  const fieldsNeeded = (id: number, kind: DomainKind): boolean => {
+    if (!NEEDS_FIELDS.has(kind)) return false;
+    // only the syscalls that set a range's protection have arguments (or a return) a rule reads; the others
+    // (ioctl, clone, vmsplice, ...) only bound the operation in progress, by time
+    return !SYSCALL_KINDS.has(kind) || syscallHasArgs(st.str(st.name, id) ?? '');
+  };
+  return {
+    ts: (id) => st.ts.get(id),
+    pid: (id) => st.pid.get(id),
+    kind: (id) => st.kindOf(id),
+    make: (id, kind) => (fieldsNeeded(id, kind) ? model.event(id) : liteEvent(cols, id, kind)),
+  };
+}
+
+function keptReader(kept: Map<number, DomainEvent>): Reader {
+  const get = (id: number): DomainEvent => {
+    const ev = kept.get(id);
+    if (!ev) throw new RangeError(`event ${id} is not a fact event`);
+    return ev;
+  };
+  return { ts: (id) => get(id).ts, pid: (id) => get(id).pid, kind: (id) => get(id).kind, make: (id) => get(id) };
+}
+
+/** First index of an id list (file order, time-ordered) whose event is at or after ts. */
+function firstAtOrAfter(ids: readonly number[], ts: number, tsOf: (id: number) => number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tsOf(ids[mid]) < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class FactEvents {
+  /** Ids of each kind's events, in file order. */
+  private readonly idsOfKind = new Map<DomainKind, number[]>();
+  /** Ids of each task's events of every kind, in file order (for "what did this task do next"). */
+  private readonly idsOfPid = new Map<number, number[]>();
+  /** Per kind, each task's ids of that kind (built on first use). */
+  private readonly idsOfKindAndPid = new Map<DomainKind, Map<number, number[]>>();
+  /** Kinds a rule walked whole, materialised once (same objects for every later answer about them). */
+  private readonly objects = new Map<DomainKind, DomainEvent[]>();
+  private readonly kept = new Map<number, DomainEvent>();
+  private readonly read: Reader;
+
+  constructor(model: TraceModel, cols: ColumnAccess | undefined) {
+    this.read = cols ? columnReader(model, cols) : keptReader(this.kept);
+  }
+
+  /** Adds an event (ids arrive in file order); `ev` is the DomainEvent when the model has no columns. */
+  add(id: number, kind: DomainKind, pid: number, ev?: DomainEvent): void {
+    const k = this.idsOfKind.get(kind);
+    if (k) k.push(id);
+    else this.idsOfKind.set(kind, [id]);
+    const p = this.idsOfPid.get(pid);
+    if (p) p.push(id);
+    else this.idsOfPid.set(pid, [id]);
+    if (ev) this.kept.set(id, ev);
+  }
+
+  count(kind: DomainKind): number {
+    return this.idsOfKind.get(kind)?.length ?? 0;
+  }
+
+  /** Every event of a kind, in file order (materialised once). */
+  of(kind: DomainKind): readonly DomainEvent[] {
+    let list = this.objects.get(kind);
+    if (!list) {
+      list = (this.idsOfKind.get(kind) ?? []).map((id) => this.read.make(id, kind));
+      this.objects.set(kind, list);
+    }
+    return list;
+  }
+
+  /** The event object for an id of a known kind: the kept one when its kind was materialised. */
+  private event(id: number, kind: DomainKind): DomainEvent {
+    // an event read back from the file is worth keeping: those kinds are few and re-reading is not free
+    const list = NEEDS_FIELDS.has(kind) ? this.of(kind) : this.objects.get(kind);
+    if (list) {
+      const ids = this.idsOfKind.get(kind)!;
+      let lo = 0;
+      let hi = ids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ids[mid] < id) lo = mid + 1;
+        else hi = mid;
+      }
+      if (ids[lo] === id) return list[lo];
+    }
+    return this.read.make(id, kind);
+  }
+
+  private ofTaskIds(kind: DomainKind, pid: number): readonly number[] {
+    let byPid = this.idsOfKindAndPid.get(kind);
+    if (!byPid) {
+      byPid = new Map();
+      for (const id of this.idsOfKind.get(kind) ?? []) {
+        const p = this.read.pid(id);
+        const l = byPid.get(p);
+        if (l) l.push(id);
+        else byPid.set(p, [id]);
+      }
+      this.idsOfKindAndPid.set(kind, byPid);
+    }
+    return byPid.get(pid) ?? [];
+  }
+
+  /** Events of one kind whose timestamp lies in [fromTs, toTs]. */
+  inWindow(kind: DomainKind, fromTs: number, toTs: number): DomainEvent[] {
+    return this.window(this.idsOfKind.get(kind) ?? [], kind, fromTs, toTs);
+  }
+
+  /** One task's events of one kind in [fromTs, toTs]: costs that task's events only. */
+  inWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): DomainEvent[] {
+    return this.window(this.ofTaskIds(kind, pid), kind, fromTs, toTs);
+  }
+
+  private window(ids: readonly number[], kind: DomainKind, fromTs: number, toTs: number): DomainEvent[] {
+    const out: DomainEvent[] = [];
+    const ts = this.read.ts;
+    for (let i = firstAtOrAfter(ids, fromTs, ts); i < ids.length && ts(ids[i]) <= toTs; i++) out.push(this.event(ids[i], kind));
+    return out;
+  }
+
+  /**
+   * Whether an event of `kind` in [fromTs, toTs] by a task of `as` touched [start, end) (its address inside, or
+   * its range overlapping). Read from the columns: no object per event of a long window.
+   */
+  touches(kind: DomainKind, as: AddressSpace, start: number, end: number, fromTs: number, toTs: number, cols: ColumnAccess | undefined): boolean {
+    const ids = this.idsOfKind.get(kind);
+    if (!ids) return false;
+    const ts = this.read.ts;
+    for (let i = firstAtOrAfter(ids, fromTs, ts); i < ids.length && ts(ids[i]) <= toTs; i++) {
+      const id = ids[i];
+      let evAs: AddressSpace;
+      let addr: number | undefined;
+      let range: [number, number] | undefined;
+      if (cols) {
+        evAs = cols.asOf(cols.store.pid.get(id));
+        addr = cols.store.addrOf(id);
+        range = cols.store.rangeOf(id);
+      } else {
+        const ev = this.kept.get(id)!;
+        evAs = ev.as;
+        addr = ev.addr;
+        range = ev.start !== undefined && ev.end !== undefined ? [ev.start, ev.end] : undefined;
+      }
+      if (evAs !== as) continue;
+      if (addr !== undefined && addr >= start && addr < end) return true;
+      if (range !== undefined && range[0] < end && start < range[1]) return true;
+    }
+    return false;
+  }
+
+  /** The task's first event of `kinds` after event `afterId` (undefined once past untilTs). */
+  nextOfTask(pid: number, afterId: number, kinds: readonly DomainKind[], untilTs = Infinity): DomainEvent | undefined {
+    const ids = this.idsOfPid.get(pid);
+    if (!ids) return undefined;
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid] <= afterId) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < ids.length; i++) {
+      const id = ids[i];
+      if (this.read.ts(id) > untilTs) return undefined;
+      const kind = this.read.kind(id);
+      if (kinds.includes(kind)) return this.event(id, kind);
+    }
+    return undefined;
+  }
+}
