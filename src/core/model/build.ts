@@ -86,6 +86,8 @@ export class ModelBuilder {
     placeEvents(store, spaces, pages);
     pages.finish();
     const result = replay(store, spaces, pages, spans);
+    pages.compact();
+    compactRecords(result);
     const model = new HmmTraceModel(store, spans, pages, result, { ...this.decoder.unresolved }, fieldsSource);
     model.bindAddressSpaces((pid) => spaces.of(pid));
     return model;
@@ -95,6 +97,18 @@ export class ModelBuilder {
     const sources = [...this.catalog.sources];
     if (this.decoder.resolvedCounts['well-known'] > 0) sources.push('well-known probe names');
     return { sources, unresolved: { ...this.decoder.unresolved } };
+  }
+}
+
+/** Record lists stop growing after the replay: exact-length copies drop the spare capacity of growing arrays. */
+function compactRecords(result: ReturnType<typeof replay>): void {
+  for (const m of result.migrations) {
+    m.eventIds = m.eventIds.slice();
+    m.invalidationIds = m.invalidationIds.slice();
+  }
+  for (const r of result.invalidations) {
+    r.callbacks = r.callbacks.slice();
+    r.originEvidence = r.originEvidence.slice();
   }
 }
 

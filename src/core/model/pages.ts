@@ -15,10 +15,10 @@ export const PAGE_SIZE = 4096;
 export const MAX_WINDOW_PAGES = 1 << 16;
 
 export class PageRec {
-  readonly events: number[] = [];
-  readonly states: number[] = [];
-  readonly fromTs: number[] = [];
-  readonly ids: number[] = [];
+  events: number[] = [];
+  states: number[] = [];
+  fromTs: number[] = [];
+  ids: number[] = [];
   cur = S_UNKNOWN;
 
   constructor(
@@ -32,6 +32,17 @@ export class PageRec {
     this.fromTs.push(ts);
     this.ids.push(id);
     this.cur = state;
+  }
+
+  /**
+   * Once the replay is done the lists stop growing: exact-length copies drop the spare capacity a growing
+   * array keeps (a page has a handful of entries, so the spare room was most of its memory).
+   */
+  compact(): void {
+    this.events = this.events.slice();
+    this.states = this.states.slice();
+    this.fromTs = this.fromTs.slice();
+    this.ids = this.ids.slice();
   }
 
   /** The state after all events up to and including `id` (S_UNKNOWN before the first proof). */
@@ -101,6 +112,11 @@ export class PageTable {
       s.ranges.finish();
       s.sortedVpns();
     }
+  }
+
+  /** After the replay: no page gains events or states any more (see PageRec.compact). */
+  compact(): void {
+    for (const s of this.spaces.values()) for (const p of s.pages.values()) p.compact();
   }
 }
 
