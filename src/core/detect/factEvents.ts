@@ -10,7 +10,7 @@
  */
 
 import type { AddressSpace, DomainEvent, DomainKind, TraceModel } from '../model/types';
-import { liteEvent, type ColumnAccess } from './liteEvent';
+import { liteEvent, liteEventWithFields, type ColumnAccess } from './liteEvent';
 import { syscallHasArgs } from './syscalls';
 
 /**
@@ -40,7 +40,7 @@ function columnReader(model: TraceModel, cols: ColumnAccess): Reader {
     ts: (id) => st.ts.get(id),
     pid: (id) => st.pid.get(id),
     kind: (id) => st.kindOf(id),
-    make: (id, kind) => (fieldsNeeded(id, kind) ? model.event(id) : liteEvent(cols, id, kind)),
+    make: (id, kind) => (fieldsNeeded(id, kind) ? liteEventWithFields(cols, model.event(id)) : liteEvent(cols, id, kind)),
   };
 }
 
@@ -74,11 +74,11 @@ export class FactEvents {
   private readonly idsOfKindAndPid = new Map<DomainKind, Map<number, number[]>>();
   /** Kinds a rule walked whole, materialised once (same objects for every later answer about them). */
   private readonly objects = new Map<DomainKind, DomainEvent[]>();
-  private readonly kept = new Map<number, DomainEvent>();
+  private readonly keptEvents = new Map<number, DomainEvent>();
   private readonly read: Reader;
 
   constructor(model: TraceModel, cols: ColumnAccess | undefined) {
-    this.read = cols ? columnReader(model, cols) : keptReader(this.kept);
+    this.read = cols ? columnReader(model, cols) : keptReader(this.keptEvents);
   }
 
   /** Adds an event (ids arrive in file order); `ev` is the DomainEvent when the model has no columns. */
@@ -89,7 +89,7 @@ export class FactEvents {
     const p = this.idsOfPid.get(pid);
     if (p) p.push(id);
     else this.idsOfPid.set(pid, [id]);
-    if (ev) this.kept.set(id, ev);
+    if (ev) this.keptEvents.set(id, ev);
   }
 
   count(kind: DomainKind): number {
@@ -149,6 +149,20 @@ export class FactEvents {
     return this.window(this.ofTaskIds(kind, pid), kind, fromTs, toTs);
   }
 
+  /** Ids of one task's events of one kind in [fromTs, toTs], for callers that read columns, not objects. */
+  idsInWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): number[] {
+    const ids = this.ofTaskIds(kind, pid);
+    const ts = this.read.ts;
+    const out: number[] = [];
+    for (let i = firstAtOrAfter(ids, fromTs, ts); i < ids.length && ts(ids[i]) <= toTs; i++) out.push(ids[i]);
+    return out;
+  }
+
+  /** The DomainEvent of a fact id when the model has no columns (undefined with columns). */
+  kept(id: number): DomainEvent | undefined {
+    return this.keptEvents.get(id);
+  }
+
   private window(ids: readonly number[], kind: DomainKind, fromTs: number, toTs: number): DomainEvent[] {
     const out: DomainEvent[] = [];
     const ts = this.read.ts;
@@ -174,7 +188,7 @@ export class FactEvents {
         addr = cols.store.addrOf(id);
         range = cols.store.rangeOf(id);
       } else {
-        const ev = this.kept.get(id)!;
+        const ev = this.keptEvents.get(id)!;
         evAs = ev.as;
         addr = ev.addr;
         range = ev.start !== undefined && ev.end !== undefined ? [ev.start, ev.end] : undefined;

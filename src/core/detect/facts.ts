@@ -10,11 +10,19 @@
 
 import type { AddressSpace, DomainEvent, DomainKind, InvalidationRecord, MigrationRecord, TraceModel } from '../model/types';
 import { FactEvents } from './factEvents';
-import { columnsOf, liteEvent, type ColumnAccess } from './liteEvent';
+import { columnsOf, liteEvent, type ColumnAccess, type FactEvent } from './liteEvent';
 import { RecordIndex, windowEnd } from './records';
 import { TlbFlushes } from './tlbFlushes';
 
 export type { FactEvent } from './liteEvent';
+
+/** Whether a printed PTE value (hex without 0x, as `remove_migration_pte` prints it) is present (x86 _PAGE_PRESENT, bit 0). */
+export function ptePresent(pte: string | undefined): boolean | undefined {
+  if (pte === undefined) return undefined;
+  const s = pte.trim().replace(/^0x/i, '');
+  if (!/^[0-9a-f]+$/i.test(s)) return undefined;
+  return (parseInt(s.slice(-1), 16) & 1) === 1;
+}
 
 /** Function-tracer events are kept only when they are device-side invalidation work (see ownership.ts). */
 const WORK_FUNCTION = /^(nouveau_svmm_invalidate|nouveau_pfns_clear|svm_range_evict|svm_range_unmap_from_gpus|amdgpu_vm_update_range|xe_svm_range_notifier_event_begin|xe_vm_range_tilemask_tlb_inval|xe_gt_tlb_invalidation_range|drm_gpusvm_notifier_invalidate|dmirror_do_update)\b/;
@@ -185,6 +193,29 @@ export class Facts {
   /** An event's trace line, from the line column when there is one (evidence lines of every finding). */
   lineOf(id: number): number {
     return this.cols ? this.cols.store.line.get(id) : this.event(id).line;
+  }
+
+  /** A fact event's address, from the columns when there are some. */
+  addrOf(id: number): number | undefined {
+    return this.cols ? this.cols.store.addrOf(id) : this.events.kept(id)?.addr;
+  }
+
+  /**
+   * Whether the PTE a remove_migration_pte/set_migration_pte line printed is present (bit 0: the page is in
+   * system RAM), when the trace shows it: the model's decoded PTE, else the printed `pte=` field.
+   */
+  ptePresentOf(id: number): boolean | undefined {
+    if (this.cols) {
+      const pte = this.cols.store.pteOf(id);
+      return pte ? pte.kind === 'present' : undefined;
+    }
+    const ev = this.events.kept(id) as FactEvent | undefined;
+    return ptePresent(ev?.fields.pte) ?? ev?.ptePresent;
+  }
+
+  /** Ids of one task's fact events of one kind in [fromTs, toTs] (read with tsOf/addrOf/ptePresentOf). */
+  idsInWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): number[] {
+    return this.events.idsInWindowOfTask(kind, pid, fromTs, toTs);
   }
 
   /** Every fact event of a kind, in file order. */

@@ -51,7 +51,7 @@ export function columnsOf(model: TraceModel): ColumnAccess | undefined {
   return { store: st as StoreColumns, asOf: (pid) => asOf.call(model, pid) };
 }
 
-/** Shared by every lite event: detectors never write fields, and the kinds read through LiteEvent have none they read. */
+/** Shared by the lite events of kinds whose fields no rule reads (detectors never write fields). */
 const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
@@ -73,6 +73,7 @@ class LiteEvent implements FactEvent {
     readonly ts: number,
     readonly pid: number,
     readonly as: AddressSpace,
+    private readonly raw: RawText | undefined,
   ) {
     this.addr = store.addrOf(id);
     const r = store.rangeOf(id);
@@ -85,10 +86,10 @@ class LiteEvent implements FactEvent {
   }
 
   get fields(): Record<string, string> {
-    return NO_FIELDS;
+    return this.raw?.fields ?? NO_FIELDS;
   }
   get summary(): string {
-    return '';
+    return this.raw?.summary ?? '';
   }
   get rawKind(): DomainEvent['rawKind'] {
     return 'kprobe';
@@ -116,7 +117,23 @@ class LiteEvent implements FactEvent {
   }
 }
 
+/** The raw text a few kinds need (syscall arguments, a split's freeze flag), read back through model.event(). */
+interface RawText {
+  fields: Record<string, string>;
+  summary: string;
+}
+
 export function liteEvent(cols: ColumnAccess, id: number, kind: DomainKind): FactEvent {
   const pid = cols.store.pid.get(id);
-  return new LiteEvent(cols.store, id, kind, cols.store.ts.get(id), pid, cols.asOf(pid));
+  return new LiteEvent(cols.store, id, kind, cols.store.ts.get(id), pid, cols.asOf(pid), undefined);
+}
+
+/**
+ * A lite event that also keeps the event's raw fields and summary, copied: values cut out of the text model.event()
+ * read back from the file can keep that whole read (up to 256 KiB with a stack) alive, and these events are kept
+ * for the whole analysis. The stack is not kept (no rule reads it).
+ */
+export function liteEventWithFields(cols: ColumnAccess, ev: DomainEvent): FactEvent {
+  const raw = JSON.parse(JSON.stringify({ fields: ev.fields, summary: ev.summary })) as RawText;
+  return new LiteEvent(cols.store, ev.id, ev.kind, ev.ts, ev.pid, ev.as, raw);
 }

@@ -10,25 +10,17 @@
  * device-private swap entry. The model's own state is the fallback when the trace has no such line.
  */
 
-import type { AddressSpace, DomainEvent, MigrationRecord, PageState, TraceModel } from '../model/types';
-import { Facts, type FactEvent } from './facts';
+import type { AddressSpace, MigrationRecord, PageState, TraceModel } from '../model/types';
+import { Facts } from './facts';
 import { vpnOf } from './util';
-
-/** Whether a printed PTE value (hex without 0x, as `remove_migration_pte` prints it) is present. */
-export function ptePresent(pte: string | undefined): boolean | undefined {
-  if (pte === undefined) return undefined;
-  const s = pte.trim().replace(/^0x/i, '');
-  if (!/^[0-9a-f]+$/i.test(s)) return undefined;
-  return (parseInt(s.slice(-1), 16) & 1) === 1;
-}
 
 export interface MigrationOutcome {
   /** Pages whose migration PTE was replaced by the destination (moved). */
   moved: Set<number>;
-  /** Pages restored to their source during the setup window (refcount/mapcount check failed). */
-  restoredInSetup: Map<number, DomainEvent>;
-  /** Pages restored to the source at finalize (move failed, e.g. -EAGAIN). */
-  restoredAtFinalize: Map<number, DomainEvent>;
+  /** Pages restored to their source during the setup window (refcount/mapcount check failed): vpn → event id. */
+  restoredInSetup: Map<number, number>;
+  /** Pages restored to the source at finalize (move failed, e.g. -EAGAIN): vpn → event id. */
+  restoredAtFinalize: Map<number, number>;
   /** remove_migration_pte lines seen for this migration at all (false: the tracepoint was not captured). */
   sawPteEvents: boolean;
 }
@@ -49,16 +41,27 @@ export class PageStates {
    */
   private readonly history = new Map<AddressSpace, Map<number, number[]>>();
 
+  /** Migrations with a page restored inside their setup window (the refcount check in migrate_device_unmap failed). */
+  private readonly restoredInSetup = new Set<number>();
+
   constructor(
     private readonly model: TraceModel,
     private readonly facts: Facts,
   ) {
-    for (const m of facts.migrations) this.replay(m, true);
+    for (const m of facts.migrations) {
+      const out = this.replay(m, true);
+      if (out.restoredInSetup.size > 0) this.restoredInSetup.add(m.id);
+    }
+  }
+
+  /** Whether the migration had pages restored inside its setup window (cheap: remembered from the replay). */
+  hadRestoreInSetup(m: MigrationRecord): boolean {
+    return this.restoredInSetup.has(m.id);
   }
 
   /**
-   * The migration's outcome per page, replayed on demand (only the refcount rule asks, and only once per
-   * migration): keeping a Set and two Maps for every migration of a long capture costs more than replaying.
+   * The migration's outcome per page, replayed on demand (only the refcount rule asks, for the migrations that
+   * came up short): keeping a Set and two Maps for every migration of a long capture costs more than replaying.
    */
   outcome(m: MigrationRecord): MigrationOutcome {
     return this.replay(m, false);
@@ -69,34 +72,38 @@ export class PageStates {
    * they are the restore loop of migrate_device_unmap(); at finalize a PTE pointing at the other side is a move.
    * remove_migration_ptes() runs after migrate_vma_finalize() is entered, so a migration's PTE lines run until
    * the same task starts its next migration (or the trace ends); they are the migrating task's own lines, so
-   * only that task's events are read (a window to the end of the trace costs that task's events, not everyone's).
+   * only that task's events are read (a window to the end of the trace costs that task's events, not everyone's),
+   * from the columns (no object per PTE line).
    */
   private replay(m: MigrationRecord, record: boolean): MigrationOutcome {
     const out: MigrationOutcome = { moved: new Set(), restoredInSetup: new Map(), restoredAtFinalize: new Map(), sawPteEvents: false };
-    const end = m.finalizeTs !== undefined ? Math.min(this.facts.records.nextSetupOfTask(m) - 1, this.model.lastTs) : Facts.windowEnd(m);
+    const facts = this.facts;
+    const end = m.finalizeTs !== undefined ? Math.min(facts.records.nextSetupOfTask(m) - 1, this.model.lastTs) : Facts.windowEnd(m);
     // setup returns before migrate_vma_pages(); without its kretprobe, the pages call bounds the setup window
-    const setupEnd = m.setupRetTs ?? (m.pagesId !== undefined ? this.facts.tsOf(m.pagesId) : (m.finalizeTs ?? end));
-    const ptes = this.facts.inWindowOfTask('migration-pte-remove', m.pid, m.setupTs, end);
+    const setupEnd = m.setupRetTs ?? (m.pagesId !== undefined ? facts.tsOf(m.pagesId) : (m.finalizeTs ?? end));
+    const ptes = facts.idsInWindowOfTask('migration-pte-remove', m.pid, m.setupTs, end);
     if (ptes.length === 0) return out;
     const splits = this.splitWindows(m.pid, m.setupTs, end);
     const movedTo = m.direction === 'to-device' ? 'device-private' : m.direction === 'to-system' ? 'system' : undefined;
-    for (const ev of ptes) {
-      if (ev.addr === undefined || ev.addr < m.start || ev.addr >= m.end) continue;
+    for (const id of ptes) {
+      const addr = facts.addrOf(id);
+      if (addr === undefined || addr < m.start || addr >= m.end) continue;
+      const ts = facts.tsOf(id);
       // split_huge_page() freezes a THP with migration entries and remaps it: not a migration outcome
-      if (splits.some(([a, b]) => ev.ts >= a && ev.ts <= b)) continue;
+      if (splits.some(([a, b]) => ts >= a && ts <= b)) continue;
       out.sawPteEvents = true;
-      const vpn = vpnOf(ev.addr);
-      if (ev.ts <= setupEnd && (m.finalizeTs === undefined || ev.ts < m.finalizeTs)) {
-        out.restoredInSetup.set(vpn, ev);
+      const vpn = vpnOf(addr);
+      if (ts <= setupEnd && (m.finalizeTs === undefined || ts < m.finalizeTs)) {
+        out.restoredInSetup.set(vpn, id);
         continue;
       }
-      const present = ptePresent(ev.fields.pte) ?? (ev as FactEvent).ptePresent;
+      const present = facts.ptePresentOf(id);
       let state: PageState | undefined;
       if (present !== undefined) state = present ? 'system' : 'device-private';
-      else state = this.model.stateAround(m.as, vpn, ev.id).after;
+      else state = this.model.stateAround(m.as, vpn, id).after;
       if (movedTo === undefined || state === movedTo) out.moved.add(vpn);
-      else out.restoredAtFinalize.set(vpn, ev);
-      if (record && (state === 'system' || state === 'device-private')) this.push(m.as, vpn, ev.ts, STATE_CODE[state], ev.id);
+      else out.restoredAtFinalize.set(vpn, id);
+      if (record && (state === 'system' || state === 'device-private')) this.push(m.as, vpn, ts, STATE_CODE[state], id);
     }
     return out;
   }

@@ -67,9 +67,9 @@ export const pagesNotCollected = defineRule(
         noCount++;
         continue;
       }
+      if (collected >= m.npages && !d.pages.hadRestoreInSetup(m)) continue;
       const outcome = d.pages.outcome(m);
       const restored = outcome.restoredInSetup;
-      if (collected >= m.npages && restored.size === 0) continue;
       if (m.npages > MAX_WALK_PAGES) continue;
       const raced = concurrentPages(d, m);
       const first = vpnOf(m.start);
@@ -98,7 +98,7 @@ export const pagesNotCollected = defineRule(
       const dropped = new Set<number>(restored.keys());
       if (outcome.sawPteEvents) for (const v of candidates) if (!outcome.moved.has(v) && !outcome.restoredAtFinalize.has(v)) dropped.add(v);
       const droppedList = pagesOfVpns(dropped);
-      const evidence = [m.setupId, ...[...restored.values()].map((e) => e.id)];
+      const evidence = [m.setupId, ...restored.values()];
       if (m.pagesId !== undefined) evidence.push(m.pagesId);
       if (m.finalizeId !== undefined) evidence.push(m.finalizeId);
       const where = droppedList.length > 0 ? `; dropped: ${droppedList.slice(0, 8).join(', ')}${droppedList.length > 8 ? ', …' : ''}` : '';
