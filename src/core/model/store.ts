@@ -225,12 +225,25 @@ export class EventStore {
       if (only !== undefined) return extra;
       only = k as keyof EventExtra;
     }
-    // callers are code sites (few); fault pages are struct page pointers, so only the driver's 0x0 repeats
+    // callers are code sites (few); fault pages are struct page pointers, so only the driver's 0x0 repeats;
+    // stack origins are one frozen object per distinct call chain (decode/origin.ts classifyStack)
+    if (only === 'stackOrigin') return this.sharedOrigin(extra);
     if (!(only === 'caller' || (only === 'faultPage' && extra.faultPage === '0x0'))) return extra;
     const key = `${only}\u0000${extra[only]}`;
     const hit = this.sharedExtras.get(key);
     if (hit) return hit;
     this.sharedExtras.set(key, extra);
+    return extra;
+  }
+
+  private readonly originExtras = new Map<OriginResult, EventExtra>();
+
+  private sharedOrigin(extra: EventExtra): EventExtra {
+    const o = extra.stackOrigin!;
+    if (!Object.isFrozen(o)) return extra;
+    const hit = this.originExtras.get(o);
+    if (hit) return hit;
+    this.originExtras.set(o, extra);
     return extra;
   }
 
