@@ -9,6 +9,7 @@ import type { Analysis, AnalysisSummary } from '../api';
 import type { Finding, MissingEvidence } from '../detect/types';
 import type { TraceFormat } from '../ingest/types';
 import { summarize } from '../analyze';
+import { columnsOf } from '../detect/liteEvent';
 
 /** A user's note as the extension passes it: on a line, optionally tied to a finding; `expected` suppresses it. */
 export interface ReportNote {
@@ -45,34 +46,45 @@ export function readLineAt(fd: number, offset: number): string {
 
 /**
  * Builds a report source from an analysis. Evidence lines are looked up by their events' byte offsets; for
- * trace.dat (binary records) the event's one-line summary stands in for the line.
+ * trace.dat (binary records) the event's one-line summary stands in for the line. The line → event index is
+ * built on the first quote (a JSON report quotes none), from the store's line and offset columns when the model
+ * has them: model.event() would re-read every evidence event's fields from the trace.
  */
 export function reportSource(a: Analysis, notes?: ReportNote[]): ReportSource & { close(): void } {
-  const where = new Map<number, { offset: number; id: number }>();
-  for (const f of a.findings) {
-    for (const id of f.eventIds) {
-      const ev = a.model.event(id);
-      if (!where.has(ev.line)) where.set(ev.line, { offset: ev.offset, id });
+  const cols = columnsOf(a.model);
+  const lineOf = (id: number): number => (cols ? cols.store.line.get(id) : a.model.event(id).line);
+  const offsetOf = (id: number): number => (cols ? cols.store.offset.get(id) : a.model.event(id).offset);
+  let where: Map<number, number> | undefined;
+  /** Evidence line → the first event id printed on it (findings first, then the notes' lines). */
+  const evidence = (): Map<number, number> => {
+    if (where) return where;
+    where = new Map();
+    for (const f of a.findings) {
+      for (const id of f.eventIds) {
+        const line = lineOf(id);
+        if (!where.has(line)) where.set(line, id);
+      }
     }
-  }
-  for (const n of notes ?? []) {
-    if (where.has(n.line)) continue;
-    const ids = a.model.eventsAtLine(n.line);
-    if (ids.length > 0) where.set(n.line, { offset: a.model.event(ids[0]).offset, id: ids[0] });
-  }
+    for (const n of notes ?? []) {
+      if (where.has(n.line)) continue;
+      const ids = a.model.eventsAtLine(n.line);
+      if (ids.length > 0) where.set(n.line, ids[0]);
+    }
+    return where;
+  };
   let fd: number | undefined;
   const binary = a.format === 'trace-dat';
   const cache = new Map<number, string | undefined>();
   const lineText = (line: number): string | undefined => {
     if (cache.has(line)) return cache.get(line);
-    const w = where.get(line);
+    const id = evidence().get(line);
     let text: string | undefined;
-    if (w) {
-      if (binary) text = a.model.event(w.id).summary;
+    if (id !== undefined) {
+      if (binary) text = a.model.event(id).summary;
       else {
         try {
           fd ??= openSync(a.file, 'r');
-          text = readLineAt(fd, w.offset);
+          text = readLineAt(fd, offsetOf(id));
         } catch {
           text = undefined;
         }
