@@ -14,7 +14,7 @@
  */
 
 import type { AnalysisSummary } from './core/api';
-import type { Finding, MissingEvidence } from './core/detect/types';
+import type { Finding, MissingEvidence, Severity } from './core/detect/types';
 import type {
   AddressSpace,
   DomainEvent,
@@ -46,11 +46,52 @@ export const LIMITS = {
   maxBandsPerRow: 2000,
   /** Evidence lines per finding in a findings answer (the view lists 20; the total is sent beside them). */
   maxEvidenceLines: 200,
+  /** Findings per findingsList answer (the view asks for 50 at a time). */
+  maxFindingRows: 200,
+  /** Points of the findings-on-the-time-axis chart (merged per pixel column and severity beyond that). */
+  maxFindingPoints: 2000,
 } as const;
 
 /** A finding as the webview receives it: evidence lines capped at LIMITS.maxEvidenceLines, event ids
  * dropped (the view asks for events by line), `linesTotal` saying how many evidence lines there are. */
 export type FindingView = Omit<Finding, 'eventIds'> & { linesTotal: number };
+
+/** One point of the findings chart: a finding, or `count` findings of one severity merged into one pixel column. */
+export interface FindingPoint {
+  key: string;
+  rule: string;
+  severity: Severity;
+  /** Index of the finding's title in FindingsOverview.titles (titles repeat: sent once). */
+  title: number;
+  fromTs: number;
+  count: number;
+}
+
+/**
+ * The findings of a trace at a glance, sized for a view rather than listing them all (a 1 GiB trace has
+ * tens of thousands): counts per rule (in the window when one is given), and the chart's points.
+ */
+export interface FindingsOverview {
+  total: number;
+  /** Findings overlapping the window (all when no window). */
+  inWindow: number;
+  /** Every rule that fired, in order of its first finding; `inWindow` of them overlap the window. */
+  rules: { rule: string; severity: Severity; count: number; inWindow: number }[];
+  points: FindingPoint[];
+  /** The distinct titles the points name. */
+  titles: string[];
+  /** true when points were merged per pixel column. */
+  reduced: boolean;
+  missingEvidence: MissingEvidence[];
+}
+
+/** One rule's findings overlapping a window, a slice at a time; `focus` is the asked-for finding wherever it is. */
+export interface FindingsListResult {
+  total: number;
+  offset: number;
+  findings: FindingView[];
+  focus?: { index: number; finding: FindingView };
+}
 
 /** A time window in trace nanoseconds, [fromTs, toTs]. */
 export interface TimeWindow {
@@ -183,6 +224,10 @@ export interface RequestMap {
   timeline: { params: TimelineQuery; result: TimelineResult };
   event: { params: { id: number; as?: AddressSpace; vpn?: number }; result: EventDetail | null };
   findings: { params: Record<string, never>; result: { findings: FindingView[]; missingEvidence: MissingEvidence[] } };
+  /** Counts per rule and the findings chart's points (the view's bounded alternative to `findings`). */
+  findingsOverview: { params: { window?: TimeWindow; width?: number }; result: FindingsOverview };
+  /** A slice of one rule's findings overlapping the window (at most LIMITS.maxFindingRows). */
+  findingsList: { params: { rule: string; window?: TimeWindow; offset: number; limit: number; focusKey?: string }; result: FindingsListResult };
   /** tracing_mark_write annotations (untrusted text), in the window when given, at most LIMITS.maxMarkers. */
   markers: { params: { window?: TimeWindow }; result: { total: number; markers: Marker[] } };
   notes: { params: Record<string, never>; result: NoteView[] };
@@ -241,6 +286,8 @@ const METHODS: ReadonlySet<string> = new Set<Method>([
   'timeline',
   'event',
   'findings',
+  'findingsOverview',
+  'findingsList',
   'markers',
   'notes',
   'upsertNote',

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import type { PageRow } from '../src/protocol';
 import { applyDefaults } from './lib/charts';
 import { el, icon, replace } from './lib/dom';
-import { findings as loadFindings, on, request } from './lib/rpc';
+import { on, request } from './lib/rpc';
 import { current, subscribe, update, type Tab } from './lib/store';
 import { onThemeChange, readTheme } from './lib/theme';
 import { FindingsView } from './views/findings';
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   applyDefaults(theme);
   const { summary } = init;
   const findingsView = new FindingsView();
-  const { findings } = await loadFindings();
-  const rules = [...new Set(findings.map((f) => f.rule))].sort();
+  // the rules that fired, for the Pages table's filter (counts only: the findings themselves come per rule)
+  const rules = (await request('findingsOverview', { width: 1 })).rules.map((r) => r.rule).sort();
   const overview = new Overview(summary, theme);
   const timeline = new PageTimelineView(theme, (id) => update({ selectedEvent: id }));
   const timelineHost = el('div', { class: 'timeline-host' }, el('p', { class: 'hint' }, 'Select a page in the table to see its timeline (Shift selects a range of pages, Enter opens it beside the editor).'));

@@ -14,7 +14,7 @@ import { analysisCore } from '../../src/extension/worker/coreBinding';
 import { QUERY_METHODS, type AnalyzeResult, type QueryMethod } from '../../src/extension/worker/messages';
 import type { AnalysisQueries } from '../../src/core/api';
 import { RequestHandler } from '../../src/extension/webview/requestHandler';
-import type { Method, PageColumn, PageRow, PagesResult, ParamsOf, TimelineResult } from '../../src/protocol';
+import type { FindingsOverview, Method, PageColumn, PageRow, PagesResult, ParamsOf, TimelineResult } from '../../src/protocol';
 import type { PageState } from '../../src/core/model/types';
 import type { BenchStage } from './stages';
 
@@ -88,9 +88,11 @@ export const queriesStage: BenchStage = {
     // what the analysis editor asks when it opens (analysis.entry.ts, overview.ts, pages.ts, findings.ts)
     // (one after the other, so each first call is timed alone; the worker answers one at a time anyway)
     await ask('init', 'init', {});
+    const fired = (await ask('findingsOverview', 'findingsOverview', { width: 1 })) as FindingsOverview;
     await ask('aggregate', 'aggregate', { fromTs: firstTs, toTs: lastTs, buckets: 600 });
+    await ask('findingsOverview', 'findingsOverview', { window: { fromTs: firstTs, toTs: lastTs }, width: 1200 });
     await ask('markers', 'markers', { window: { fromTs: firstTs, toTs: lastTs } });
-    await ask('findings', 'findings', {});
+    for (const r of fired.rules) await ask('findingsList', 'findingsList', { rule: r.rule, offset: 0, limit: 50 });
     await ask('pages', 'pages', { offset: 0, limit: 200 });
     const tReady = performance.now();
     process.stderr.write(
@@ -110,13 +112,20 @@ export const queriesStage: BenchStage = {
     const first = (await ask('pages', 'pages', { offset: 0, limit: 200 })) as PagesResult;
     const sample: PageRow[] = [...first.rows];
     const total = first.total;
-    const { findings } = (await ask('findings', 'findings', {})) as ResultFindings;
-    const rules = [...new Set(findings.map((f) => f.rule))];
+    // the whole list at once: a protocol method the view no longer sends (it asks findingsOverview/findingsList)
+    const { findings } = (await ask('findings (all)', 'findings', {})) as ResultFindings;
+    const rules = fired.rules.map((r) => r.rule);
     for (let r = 0; r < ROUNDS; r++) {
       const win = randomWindow();
       await ask('aggregate', 'aggregate', { ...win, buckets: 50 + Math.floor(rand() * 1950) });
       await ask('aggregate whole', 'aggregate', { fromTs: firstTs, toTs: lastTs, buckets: 50 + Math.floor(rand() * 1950) });
       await ask('markers', 'markers', { window: randomWindow() });
+      const fw = randomWindow();
+      await ask('findingsOverview', 'findingsOverview', { window: fw, width: 200 + Math.floor(rand() * 3000) });
+      if (rules.length > 0) {
+        const focusKey = findings.length > 0 ? pick(findings).key : undefined;
+        await ask('findingsList', 'findingsList', { rule: pick(rules), window: rand() < 0.5 ? fw : undefined, offset: Math.floor(rand() * 500), limit: 50, focusKey });
+      }
       const sort = { column: pick(columns), descending: rand() < 0.5 };
       const offset = Math.floor(rand() * Math.max(1, total - 200));
       const got = (await ask('pages sort', 'pages', { sort, offset, limit: 200 })) as PagesResult;
@@ -151,4 +160,4 @@ export const queriesStage: BenchStage = {
   },
 };
 
-type ResultFindings = { findings: { rule: string }[] };
+type ResultFindings = { findings: { rule: string; key: string }[] };

@@ -67,12 +67,3 @@ export function getState<T extends object>(): Partial<T> {
 export function saveState<T extends object>(patch: Partial<T>): void {
   api.setState({ ...getState<T>(), ...patch });
 }
-
-let findingsOnce: Promise<ResultOf<'findings'>> | undefined;
-
-/** The findings of this trace, asked once per page load (the largest answer; three views use it). */
-export function findings(): Promise<ResultOf<'findings'>> {
-  findingsOnce ??= request('findings', {});
-  findingsOnce.catch(() => (findingsOnce = undefined));
-  return findingsOnce;
-}

@@ -6,10 +6,10 @@
  */
 
 import type { MissingEvidence } from '../../src/core/detect/types';
-import { parseAddress, type FindingView as Finding, type NoteView } from '../../src/protocol';
+import { LIMITS, parseAddress, type FindingView as Finding, type FindingsOverview, type NoteView } from '../../src/protocol';
 import { el, icon, replace } from '../lib/dom';
 import { formatDuration, formatTs } from '../lib/format';
-import { findings as loadFindings, request } from '../lib/rpc';
+import { request } from '../lib/rpc';
 import { current, subscribe } from '../lib/store';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
@@ -23,25 +23,32 @@ const SEVERITY_ICON = { error: 'error', warning: 'warning', info: 'info' } as co
 const EVIDENCE_SHOWN = 20;
 const FINDINGS_PAGE = 50;
 
+/** One rule's findings in the current window: the first ones fetched so far, and the focused one. */
+interface RuleList {
+  total: number;
+  items: Finding[];
+  focus?: { index: number; finding: Finding };
+}
+
 export class FindingsView {
   readonly root = el('div', { class: 'findings', role: 'region', 'aria-label': 'Findings' });
-  private findings: Finding[] = [];
+  private overview: FindingsOverview | undefined;
+  private readonly lists = new Map<string, RuleList>();
   private missing: MissingEvidence[] = [];
   private notes: NoteView[] = [];
   private editing = new Set<string>();
   private readonly shownPerRule = new Map<string, number>();
+  private loadSeq = 0;
 
   constructor() {
     subscribe((_s, changed) => {
-      if (changed.has('window')) this.render();
-      if (changed.has('focusFinding')) this.focusFinding();
+      // a new window or a finding picked on the chart: ask again (the picked one may not be loaded yet)
+      if (changed.has('window') || changed.has('focusFinding')) void this.reload();
     });
   }
 
   async load(): Promise<void> {
-    const [{ findings, missingEvidence }, notes] = await Promise.all([loadFindings(), request('notes', {}).catch(() => [] as NoteView[])]);
-    this.findings = findings;
-    this.missing = missingEvidence;
+    const [notes] = await Promise.all([request('notes', {}).catch(() => [] as NoteView[]), this.reload()]);
     this.notes = notes;
     this.render();
   }
@@ -51,42 +58,78 @@ export class FindingsView {
     this.render();
   }
 
-  private visible(): Finding[] {
-    const w = current().window;
-    return w ? this.findings.filter((f) => f.toTs >= w.fromTs && f.fromTs <= w.toTs) : this.findings;
+  /**
+   * Counts per rule for the window, then each rule's first findings (50, or as many as "Show more" asked
+   * for) and the focused one: bounded answers, however many findings the trace has.
+   */
+  private async reload(): Promise<void> {
+    const seq = ++this.loadSeq;
+    const window = current().window;
+    const focusKey = current().focusFinding;
+    const overview = await request('findingsOverview', { window, width: 1 });
+    const lists = new Map<string, RuleList>();
+    await Promise.all(
+      overview.rules
+        .filter((r) => r.inWindow > 0)
+        .map(async (r) => {
+          const want = Math.min(r.inWindow, this.shownPerRule.get(r.rule) ?? FINDINGS_PAGE);
+          const list: RuleList = { total: r.inWindow, items: [] };
+          do {
+            const got = await request('findingsList', { rule: r.rule, window, offset: list.items.length, limit: Math.min(LIMITS.maxFindingRows, want - list.items.length), focusKey });
+            list.total = got.total;
+            list.items.push(...got.findings);
+            list.focus ??= got.focus;
+            if (got.findings.length === 0) break;
+          } while (list.items.length < Math.min(want, list.total));
+          lists.set(r.rule, list);
+        }),
+    );
+    if (seq !== this.loadSeq) return;
+    this.overview = overview;
+    this.missing = overview.missingEvidence;
+    this.lists.clear();
+    for (const [rule, list] of lists) this.lists.set(rule, list);
+    this.render();
   }
 
   render(): void {
-    const shown = this.visible();
-    const byRule = new Map<string, Finding[]>();
-    for (const f of shown) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+    const ov = this.overview;
+    if (!ov) return;
     const w = current().window;
+    const rules = ov.rules.filter((r) => r.inWindow > 0);
     const head = el(
       'p',
       { class: 'hint', role: 'status' },
-      shown.length === 0
-        ? this.findings.length === 0
+      ov.inWindow === 0
+        ? ov.total === 0
           ? 'No findings: no rule saw a refcount stall or a spurious invalidation in this trace.'
           : 'No findings in the selected time window.'
-        : `${plural(shown.length, 'finding')} in ${plural(byRule.size, 'rule')}${w ? ` between ${formatTs(w.fromTs)} and ${formatTs(w.toTs)}` : ''}.`,
+        : `${plural(ov.inWindow, 'finding')} in ${plural(rules.length, 'rule')}${w ? ` between ${formatTs(w.fromTs)} and ${formatTs(w.toTs)}` : ''}.`,
     );
     const focus = current().focusFinding;
-    const groups = [...byRule.entries()].map(([rule, list]) => {
+    const groups = rules.map(({ rule, severity }) => {
       // a rule can fire thousands of times on a big trace: show a page of them, more on request (and
-      // always far enough to include a finding picked on the findings timeline)
-      const wanted = Math.max(this.shownPerRule.get(rule) ?? FINDINGS_PAGE, focus ? list.findIndex((f) => f.key === focus) + 1 : 0);
-      const shownHere = list.slice(0, wanted);
-      const more = list.length - shownHere.length;
+      // always the finding picked on the findings timeline, after the first ones when it lies further)
+      const list = this.lists.get(rule) ?? { total: 0, items: [] };
+      const shownHere = list.items;
+      const more = list.total - shownHere.length;
       const moreButton = more > 0 ? el('vscode-button', { secondary: true, class: 'more-findings' }, `Show ${Math.min(more, FINDINGS_PAGE)} more of ${more}`) : null;
       moreButton?.addEventListener('click', () => {
-        this.shownPerRule.set(rule, wanted + FINDINGS_PAGE);
-        this.render();
+        this.shownPerRule.set(rule, shownHere.length + FINDINGS_PAGE);
+        void this.reload();
       });
+      const picked = focus && list.focus && list.focus.index >= shownHere.length ? list.focus : undefined;
       return el(
         'section',
         { class: 'rule-group', 'aria-label': rule, 'data-rule': rule },
-        el('h2', {}, icon(SEVERITY_ICON[list[0].severity]), ` ${rule} `, el('vscode-badge', {}, String(list.length))),
-        el('ul', { class: 'finding-list' }, ...shownHere.map((f) => this.findingItem(f))),
+        el('h2', {}, icon(SEVERITY_ICON[shownHere[0]?.severity ?? severity]), ` ${rule} `, el('vscode-badge', {}, String(list.total))),
+        el(
+          'ul',
+          { class: 'finding-list' },
+          ...shownHere.map((f) => this.findingItem(f)),
+          picked ? el('li', { class: 'finding-gap', 'aria-hidden': 'true' }, `… finding ${picked.index + 1} of ${list.total}:`) : null,
+          picked ? this.findingItem(picked.finding) : null,
+        ),
         moreButton,
       );
     });

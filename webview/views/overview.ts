@@ -8,12 +8,12 @@
 import type { AnalysisSummary } from '../../src/core/api';
 import type { LegendItem } from 'chart.js';
 import type { DomainKind, LodAggregate } from '../../src/core/model/types';
-import { LIMITS, type FindingView as Finding } from '../../src/protocol';
+import { LIMITS, type FindingPoint } from '../../src/protocol';
 import { Chart, xZoomOptions } from '../lib/charts';
 import { summaryCards } from './cards';
 import { dataTable, el, icon, replace } from '../lib/dom';
 import { FAMILY_WORDS, clampWindow, familyOf, formatCount, formatDuration, formatTs, type KindFamily } from '../lib/format';
-import { findings as loadFindings, request } from '../lib/rpc';
+import { request } from '../lib/rpc';
 import { current, subscribe, update } from '../lib/store';
 import { withAlpha, type ChartTheme } from '../lib/theme';
 
@@ -37,7 +37,10 @@ export class Overview {
     'aria-label': 'Event rate chart. + and − zoom the time window, ← and → move it, 0 shows the whole trace.',
   });
   private requestSeq = 0;
-  private findings: Finding[] = [];
+  private findingsSeq = 0;
+  private points: FindingPoint[] = [];
+  private titles: string[] = [];
+  private pointsReduced = false;
 
   constructor(
     private readonly summary: AnalysisSummary,
@@ -73,6 +76,8 @@ export class Overview {
       if (changed.has('window')) {
         this.showWindowLabel();
         this.applyFindingsWindow();
+        // (the chart exists once the tab was shown; until then start() loads the points)
+        if (this.findingsChart) void this.loadFindingPoints();
         void this.loadMarkers();
       }
       void s;
@@ -85,10 +90,23 @@ export class Overview {
     this.buildRate();
     const w = current().window;
     await this.loadRate(w?.fromTs ?? this.summary.firstTs, w?.toTs ?? this.summary.lastTs);
-    const { findings } = await loadFindings();
-    this.findings = findings;
-    this.buildFindings();
+    await this.loadFindingPoints();
     await this.loadMarkers();
+  }
+
+  /** The findings chart's points for the shown window: one per finding, or per pixel column and severity when crowded. */
+  private async loadFindingPoints(): Promise<void> {
+    const seq = ++this.findingsSeq;
+    const w = current().window ?? { fromTs: this.summary.firstTs, toTs: Math.max(this.summary.lastTs, this.summary.firstTs + 1) };
+    const width = Math.max(200, Math.round(this.findingsCanvas.getBoundingClientRect().width) || 1000);
+    const r = await request('findingsOverview', { window: w, width });
+    if (seq !== this.findingsSeq) return;
+    this.points = r.points;
+    this.pointsReduced = r.reduced;
+    this.titles = r.titles;
+    this.findingsChart?.destroy();
+    this.findingsChart = undefined;
+    this.buildFindings();
   }
 
   /** Latency and size of the requests this view made (what the extension measured), on demand. */
@@ -305,7 +323,7 @@ export class Overview {
     const last = Math.max(this.summary.lastTs, first + 1);
     const datasets = (['error', 'warning', 'info'] as const).map((s) => ({
       label: s,
-      data: this.findings.filter((f) => f.severity === s).map((f) => ({ x: f.fromTs, y: s, key: f.key })),
+      data: this.points.filter((f) => f.severity === s).map((f) => ({ x: f.fromTs, y: s, key: f.key })),
       backgroundColor: colors[s],
       borderColor: colors[s],
       pointRadius: 5,
@@ -327,8 +345,8 @@ export class Overview {
           tooltip: {
             callbacks: {
               label: (item) => {
-                const f = this.findings.find((x) => x.key === (item.raw as { key: string }).key);
-                return f ? `${f.rule}: ${f.title}` : '';
+                const f = this.points.find((x) => x.key === (item.raw as { key: string }).key);
+                return f ? `${f.count > 1 ? `${f.count} findings here, the first: ` : ''}${f.rule}: ${this.titles[f.title] ?? ''}` : '';
               },
             },
           },
@@ -345,9 +363,11 @@ export class Overview {
     replace(
       this.findingsTable,
       dataTable(
-        'Findings by time',
-        ['time', 'severity', 'rule', 'title'],
-        [...this.findings].sort((a, b) => a.fromTs - b.fromTs).map((f) => [formatTs(f.fromTs), f.severity, f.rule, f.title]),
+        this.pointsReduced ? 'Findings by time (several findings of one severity close in time are one row; the count says how many)' : 'Findings by time',
+        this.pointsReduced ? ['time', 'severity', 'rule', 'title', 'findings'] : ['time', 'severity', 'rule', 'title'],
+        [...this.points]
+          .sort((a, b) => a.fromTs - b.fromTs)
+          .map((f) => [formatTs(f.fromTs), f.severity, f.rule, this.titles[f.title] ?? '', ...(this.pointsReduced ? [f.count] : [])]),
       ),
     );
   }

@@ -30,6 +30,8 @@ import {
 import { indexFindingsByPage, PageTable } from './pageTable';
 import { bandsOf, lifetimeOf, timelineRow } from './lod';
 import { findingViews, type ViewQueries } from '../worker/viewQueries';
+import { findingsListQueryOf, windowOf } from '../worker/viewArgs';
+import { findingsList, findingsOverview } from './findingsQuery';
 
 export interface RequestHost {
   traceName: string;
@@ -98,6 +100,13 @@ export class RequestHandler {
     return this.findingsCache;
   }
 
+  private findingViewList(): Promise<ResultOf<'findings'>> {
+    this.findingViewsCache ??= this.host.queries.findingViews
+      ? this.host.queries.findingViews()
+      : this.findings().then(({ findings, missingEvidence }) => ({ findings: findingViews(findings), missingEvidence }));
+    return this.findingViewsCache;
+  }
+
   private pageTable(): Promise<PageTable> {
     this.table ??= (async () => {
       // the worker answers pages in bounded slices: gather them once, then filter/sort/slice here
@@ -136,10 +145,20 @@ export class RequestHandler {
         return this.event(params as ParamsOf<'event'>);
       case 'findings': {
         // a finding on a 1 GiB trace can carry thousands of evidence lines: send the first ones and the total
-        this.findingViewsCache ??= q.findingViews
-          ? q.findingViews()
-          : this.findings().then(({ findings, missingEvidence }) => ({ findings: findingViews(findings), missingEvidence }));
-        return this.findingViewsCache;
+        return this.findingViewList();
+      }
+      case 'findingsOverview': {
+        const p = params as ParamsOf<'findingsOverview'>;
+        const w = windowOf(p.window);
+        const width = Math.max(1, Math.min(8000, Math.floor(p.width === undefined ? 1000 : finiteNumber(p.width, 'width'))));
+        if (q.findingsOverview) return q.findingsOverview(w, width);
+        const all = await this.findingViewList();
+        return findingsOverview(all.findings, all.missingEvidence, w, width);
+      }
+      case 'findingsList': {
+        const p = findingsListQueryOf(params);
+        if (q.findingsList) return q.findingsList(p);
+        return findingsList((await this.findingViewList()).findings, p);
       }
       case 'markers': {
         const w = (params as ParamsOf<'markers'>).window;

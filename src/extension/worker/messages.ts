@@ -59,4 +59,6 @@ export const QUERY_METHODS: readonly QueryMethod[] = [
   'pageView',
   'findingViews',
   'markersIn',
+  'findingsOverview',
+  'findingsList',
 ];

@@ -8,7 +8,8 @@ import type { AddressSpace, PageState, PageSummary, PageTimeline } from '../../c
 import { CAPS, clampInt } from './caps';
 import type { QueryMethod } from './messages';
 import { ViewIndex } from './viewIndex';
-import { pageQueryOf, windowOf } from './viewArgs';
+import { findingsListQueryOf, pageQueryOf, windowOf } from './viewArgs';
+import { findingsList, findingsOverview } from '../webview/findingsQuery';
 
 type PagesFilter = Parameters<AnalysisQueries['pages']>[0];
 
@@ -67,6 +68,10 @@ export class QueryAnswerer {
         return { findings: this.view.findings(), missingEvidence: this.analysis.missingEvidence };
       case 'markersIn':
         return this.view.markersIn(windowOf(args[0]));
+      case 'findingsOverview':
+        return findingsOverview(this.view.findings(), this.analysis.missingEvidence, windowOf(args[0]), clampInt(args[1], 1, 8000, 1000));
+      case 'findingsList':
+        return findingsList(this.view.findings(), findingsListQueryOf(args[0]));
       case 'pagesOfEvent': {
         const id = num(0);
         if (!validId(id)) return { as: 0, vpns: [] };

@@ -5,7 +5,7 @@
 
 import type { AddressSpace, PageState } from '../../core/model/types';
 import { STATES } from '../../core/model/kinds';
-import type { PageColumn, PageQuery, TimeWindow } from '../../protocol';
+import type { PageColumn, PageQuery, ParamsOf, TimeWindow } from '../../protocol';
 
 const COLUMNS: readonly PageColumn[] = ['as', 'page', 'states', 'final', 'events', 'findings'];
 
@@ -53,6 +53,20 @@ export function pageQueryOf(v: unknown): PageQuery {
     const s = q.sort as { column?: unknown; descending?: unknown } | null;
     if (typeof s !== 'object' || s === null || !COLUMNS.includes(s.column as PageColumn)) throw new Error(`sort.column must be one of ${COLUMNS.join(', ')}`);
     out.sort = { column: s.column as PageColumn, descending: s.descending === true };
+  }
+  return out;
+}
+
+export function findingsListQueryOf(v: unknown): ParamsOf<'findingsList'> {
+  if (typeof v !== 'object' || v === null) throw new Error('findingsList: the query must be an object');
+  const q = v as Record<string, unknown>;
+  if (typeof q.rule !== 'string') throw new Error('rule must be a string');
+  const out: ParamsOf<'findingsList'> = { rule: q.rule, offset: Math.max(0, Math.floor(finite(q.offset ?? 0, 'offset'))), limit: Math.max(0, Math.floor(finite(q.limit ?? 0, 'limit'))) };
+  const w = windowOf(q.window);
+  if (w) out.window = w;
+  if (q.focusKey !== undefined) {
+    if (typeof q.focusKey !== 'string') throw new Error('focusKey must be a string');
+    out.focusKey = q.focusKey;
   }
   return out;
 }

@@ -7,7 +7,7 @@
 
 import type { Finding, MissingEvidence } from '../../core/detect/types';
 import type { Marker } from '../../core/model/types';
-import { LIMITS, type FindingView, type PageQuery, type PagesResult, type TimeWindow } from '../../protocol';
+import { LIMITS, type FindingView, type FindingsListResult, type FindingsOverview, type PageQuery, type PagesResult, type ParamsOf, type TimeWindow } from '../../protocol';
 import { CAPS } from './caps';
 
 export interface ViewQueries {
@@ -17,7 +17,13 @@ export interface ViewQueries {
   findingViews(): Promise<{ findings: FindingView[]; missingEvidence: MissingEvidence[] }>;
   /** Markers in a window (all when none), at most LIMITS.maxMarkers, with how many there are. */
   markersIn(window?: TimeWindow): Promise<{ total: number; markers: Marker[] }>;
+  /** Counts per rule and the findings chart's points for a window and pixel width. */
+  findingsOverview(window: TimeWindow | undefined, width: number): Promise<FindingsOverview>;
+  /** A slice of one rule's findings overlapping a window. */
+  findingsList(q: FindingsListQuery): Promise<FindingsListResult>;
 }
+
+export type FindingsListQuery = ParamsOf<'findingsList'>;
 
 /** The findings as the view lists them: the first CAPS.findings, evidence lines capped, event ids dropped. */
 export function findingViews(findings: readonly Finding[]): FindingView[] {

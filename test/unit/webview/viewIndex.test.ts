@@ -17,7 +17,8 @@ import { QueryAnswerer } from '../../../src/extension/worker/queries';
 import { QUERY_METHODS, type QueryMethod } from '../../../src/extension/worker/messages';
 import { buildEditorData } from '../../../src/extension/worker/editorData';
 import { RequestHandler, type RequestHost } from '../../../src/extension/webview/requestHandler';
-import { parseAddress, type PageColumn, type PageQuery, type ResponseMessage } from '../../../src/protocol';
+import { LIMITS, parseAddress, type PageColumn, type PageQuery, type ResponseMessage } from '../../../src/protocol';
+import { findingsList, findingsOverview } from '../../../src/extension/webview/findingsQuery';
 import { fixture } from '../helpers';
 
 const CAPTURES = [
@@ -196,7 +197,7 @@ test('editor data names each record by the first line of its event, as event(id)
 function proxy(answerer: QueryAnswerer, withViews: boolean): AnalysisQueries {
   const q: Partial<Record<QueryMethod, (...args: unknown[]) => Promise<unknown>>> = {};
   for (const m of QUERY_METHODS) {
-    if (!withViews && (m === 'pageView' || m === 'findingViews' || m === 'markersIn')) continue;
+    if (!withViews && (m === 'pageView' || m === 'findingViews' || m === 'markersIn' || m === 'findingsOverview' || m === 'findingsList')) continue;
     q[m] = async (...args: unknown[]) => structuredClone(answerer.answer(m, args));
   }
   return q as unknown as AnalysisQueries;
@@ -244,4 +245,55 @@ test('a malformed page query from the webview is refused with a clear message by
   assert.throws(() => answerer.answer('pageView', [{ offset: 'x', limit: 5 }]), /offset must be a finite number/);
   assert.throws(() => answerer.answer('pageView', [{ offset: 0, limit: 5, state: 'gone' }]), /state must be one of/);
   assert.throws(() => answerer.answer('markersIn', [{ fromTs: 0 }]), /window.toTs must be a finite number/);
+});
+
+test('findings for the view come in bounded pieces: counts per rule in a window, merged chart points, one rule a slice at a time', async () => {
+  const a = await analysis('k6.1', 'double_migrate-ftrace.txt');
+  assert.ok(a.findings.length > 0, 'the capture has findings');
+  // a trace's worth of findings: the capture's, repeated 6000 times a microsecond apart
+  const many = Array.from({ length: 6000 }, (_, i) => a.findings.map((f) => ({ ...f, key: `${f.key}#${i}`, fromTs: f.fromTs + i * 1000, toTs: f.toTs + i * 1000 }))).flat();
+  const views = many.map(({ eventIds: _e, ...f }) => ({ ...f, linesTotal: f.lines.length }));
+  const w = { fromTs: many[0].fromTs, toTs: many[0].fromTs + 4_999_999 };
+  const ov = findingsOverview(views, [], w, 800);
+  const inW = views.filter((f) => f.toTs >= w.fromTs && f.fromTs <= w.toTs);
+  assert.equal(ov.total, views.length);
+  assert.equal(ov.inWindow, inW.length);
+  assert.equal(ov.rules.reduce((n, r) => n + r.inWindow, 0), inW.length);
+  assert.equal(ov.reduced, true);
+  assert.ok(ov.points.length <= 800 * 3 && ov.points.length <= LIMITS.maxFindingPoints, `${ov.points.length} points`);
+  assert.equal(ov.points.reduce((n, p) => n + p.count, 0), views.filter((f) => f.fromTs >= w.fromTs && f.fromTs <= w.toTs).length, 'every finding on the axis is counted in a point');
+  assert.ok(JSON.stringify(ov).length < 400_000, `overview message ${JSON.stringify(ov).length} bytes`);
+
+  const rule = ov.rules[0].rule;
+  const ofRule = inW.filter((f) => f.rule === rule);
+  const page = findingsList(views, { rule, window: w, offset: 10, limit: 5000 });
+  assert.equal(page.total, ofRule.length);
+  assert.equal(page.findings.length, Math.min(LIMITS.maxFindingRows, ofRule.length - 10));
+  assert.deepEqual(page.findings.map((f) => f.key), ofRule.slice(10, 10 + LIMITS.maxFindingRows).map((f) => f.key));
+  const last = ofRule[ofRule.length - 1];
+  const focused = findingsList(views, { rule, window: w, offset: 0, limit: 50, focusKey: last.key });
+  assert.deepEqual(focused.focus && { index: focused.focus.index, key: focused.focus.finding.key }, { index: ofRule.length - 1, key: last.key });
+  assert.equal(findingsList(views, { rule, window: { fromTs: 0, toTs: 1 }, offset: 0, limit: 50 }).total, 0);
+});
+
+test('the findings overview and lists are the same whether the worker or the extension computes them', async () => {
+  for (const [dir, name] of CAPTURES) {
+    const a = await analysis(dir, name);
+    const answerer = new QueryAnswerer(a, summarize);
+    const fast = handler(proxy(answerer, true), a);
+    const slow = handler(proxy(answerer, false), a);
+    const { firstTs, lastTs } = a.model;
+    const rule = a.findings[0]?.rule ?? 'refcount/fault-livelock';
+    const requests: { method: string; params: object }[] = [
+      { method: 'findingsOverview', params: {} },
+      { method: 'findingsOverview', params: { window: { fromTs: firstTs, toTs: (firstTs + lastTs) / 2 }, width: 300 } },
+      { method: 'findingsList', params: { rule, offset: 0, limit: 50 } },
+      { method: 'findingsList', params: { rule, offset: 1, limit: 2, focusKey: a.findings[0]?.key, window: { fromTs: firstTs, toTs: lastTs } } },
+      { method: 'findingsList', params: { rule: 5, offset: 0, limit: 1 } },
+    ];
+    for (const r of requests) {
+      const ask = async (h: RequestHandler): Promise<string> => JSON.stringify((await h.handle({ kind: 'request', id: 1, ...r })) as ResponseMessage);
+      assert.equal(await ask(fast), await ask(slow), `${name} ${r.method} ${JSON.stringify(r.params)}`);
+    }
+  }
 });
