@@ -4,7 +4,7 @@
  * CPU-restored.
  */
 
-import type { DomainEvent, InvalidationRecord } from '../model/types';
+import type { AddressSpace, DomainEvent, InvalidationRecord } from '../model/types';
 import { defineRule } from './context';
 import type { Facts } from './facts';
 import { PROBES } from './probes';
@@ -89,8 +89,15 @@ export const exclusiveConversionFailed = defineRule(
       }
       if (errored || shortGup || c.converted < c.requested) failed.push(c);
     }
+    // retries are compared within one address space only (a long capture holds many processes)
+    const failedOfAs = new Map<AddressSpace, Conversion[]>();
     for (const c of failed) {
-      const again = failed.filter((o) => o !== c && o.call.as === c.call.as && overlaps(o.start, o.end, c.start, c.end)).length;
+      const l = failedOfAs.get(c.call.as);
+      if (l) l.push(c);
+      else failedOfAs.set(c.call.as, [c]);
+    }
+    for (const c of failed) {
+      const again = failedOfAs.get(c.call.as)!.filter((o) => o !== c && overlaps(o.start, o.end, c.start, c.end)).length;
       const r = c.ret?.ret;
       const what =
         r !== undefined && r < 0

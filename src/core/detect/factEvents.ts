@@ -32,9 +32,11 @@ function columnReader(model: TraceModel, cols: ColumnAccess): Reader {
   const st = cols.store;
   const fieldsNeeded = (id: number, kind: DomainKind): boolean => {
     if (!NEEDS_FIELDS.has(kind)) return false;
-    // only the syscalls that set a range's protection have arguments (or a return) a rule reads; the others
-    // (ioctl, clone, vmsplice, ...) only bound the operation in progress, by time
-    return !SYSCALL_KINDS.has(kind) || syscallHasArgs(st.str(st.name, id) ?? '');
+    if (!SYSCALL_KINDS.has(kind)) return true;
+    // only the mm syscalls have arguments (or a return) a rule reads; the others (ioctl, clone, vmsplice, ...)
+    // only bound the operation in progress, by time. An exit whose return the decoder kept needs nothing more.
+    if (!syscallHasArgs(st.str(st.name, id) ?? '')) return false;
+    return kind === 'syscall' || st.retOf(id) === undefined;
   };
   return {
     ts: (id) => st.ts.get(id),

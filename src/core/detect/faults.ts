@@ -16,36 +16,63 @@ interface Episode {
   attempts: DomainEvent[];
 }
 
+/** Per address space, per page: a small two-level map keyed by numbers (no string per page). */
+type PageMap<T> = Map<AddressSpace, Map<number, T>>;
+
+function pageGet<T>(map: PageMap<T>, as: AddressSpace, vpn: number): T | undefined {
+  return map.get(as)?.get(vpn);
+}
+
+function pageSet<T>(map: PageMap<T>, as: AddressSpace, vpn: number, v: T): void {
+  let pages = map.get(as);
+  if (!pages) map.set(as, (pages = new Map()));
+  pages.set(vpn, v);
+}
+
+/** Whether a sorted list holds a value in (after, before). */
+function anyBetween(sorted: readonly number[], after: number, before: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] < before;
+}
+
 /**
  * Splits the fault attempts on each page into episodes: an episode ends when the page goes back to the device
  * (a to-device migration covering it), because faulting it again after that is a new, legitimate access.
  */
 function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: number): Episode[] {
-  // when each page went (back) to the device: setup times of to-device migrations covering it
-  const toDevice = new Map<string, number[]>();
+  // the pages that were faulted on: only their trips back to the device matter
+  const faulted: PageMap<true> = new Map();
+  for (const ev of attempts) if (ev.addr !== undefined) pageSet(faulted, ev.as, vpnOf(ev.addr), true);
+  // when each of those pages went (back) to the device: setup times of to-device migrations covering it, in order
+  const toDevice: PageMap<number[]> = new Map();
   for (const m of d.facts.migrations) {
     if (m.direction !== 'to-device' || m.npages > 4096) continue;
+    const pages = faulted.get(m.as);
+    if (!pages) continue;
     for (let v = vpnOf(m.start); v < Math.ceil(m.end / PAGE_SIZE); v++) {
-      const k = `${String(m.as)}|${v}`;
-      const l = toDevice.get(k);
+      if (!pages.has(v)) continue;
+      const l = pageGet(toDevice, m.as, v);
       if (l) l.push(m.setupTs);
-      else toDevice.set(k, [m.setupTs]);
+      else pageSet(toDevice, m.as, v, [m.setupTs]);
     }
   }
-  const byPage = new Map<string, Episode[]>();
+  const current: PageMap<Episode> = new Map();
   const out: Episode[] = [];
   for (const ev of attempts) {
     if (ev.addr === undefined) continue;
     const vpn = vpnOf(ev.addr);
-    const key = `${String(ev.as)}|${vpn}`;
-    let list = byPage.get(key);
-    if (!list) byPage.set(key, (list = []));
-    const cur = list[list.length - 1];
+    const cur = pageGet(current, ev.as, vpn);
     const last = cur?.attempts[cur.attempts.length - 1];
-    const backOnDevice = last !== undefined && (toDevice.get(key) ?? []).some((t) => t > last.ts && t < ev.ts);
+    const backOnDevice = last !== undefined && anyBetween(pageGet(toDevice, ev.as, vpn) ?? [], last.ts, ev.ts);
     if (!cur || backOnDevice || ev.ts - last!.ts > windowNs) {
       const e: Episode = { as: ev.as, vpn, attempts: [ev] };
-      list.push(e);
+      pageSet(current, ev.as, vpn, e);
       out.push(e);
     } else cur.attempts.push(ev);
   }
@@ -177,7 +204,16 @@ export const migrationEntryWait = defineRule(
       g.waits.push({ ev: w, until });
     }
     for (const { m, waits: ws } of byHolder.values()) {
-      const longest = Math.max(...ws.map((x) => x.until - x.ev.ts));
+      // loops, not Math.max(...spread): one holder can have more waits than a call has room for arguments
+      let longest = -Infinity;
+      let fromTs = m.setupTs;
+      let toTs = Facts.windowEnd(m);
+      for (const x of ws) {
+        longest = Math.max(longest, x.until - x.ev.ts);
+        fromTs = Math.min(fromTs, x.ev.ts);
+        toTs = Math.max(toTs, x.until);
+      }
+      const pages = [...new Set(ws.map((x) => pageAddr(vpnOf(x.ev.addr!))))];
       const who = [...new Set(ws.map((x) => taskText(x.ev.comm, x.ev.pid)))].join(', ');
       const end = Facts.windowEnd(m);
       d.findings.push(
@@ -186,7 +222,7 @@ export const migrationEntryWait = defineRule(
           severity: longest > limit ? 'warning' : 'info',
           title: 'Task waited on a migration entry',
           message:
-            `${who} waited on the migration entry of ${ws.map((x) => pageAddr(vpnOf(x.ev.addr!))).filter((v, i, a) => a.indexOf(v) === i).join(', ')} ` +
+            `${who} waited on the migration entry of ${pages.join(', ')} ` +
             `(${ws.length} wait(s), longest ${msText(longest)}) while ${taskText(m.comm, m.pid)} held the migration window ${timeText(m.setupTs)} → ${timeText(end)} (${msText(end - m.setupTs)})`,
           explanation:
             'The waiting task touched a page whose PTE was a migration entry because another task was migrating it; it sleeps in migration_entry_wait() until that task\'s migrate_vma_finalize() installs the final PTE. ' +
@@ -194,9 +230,9 @@ export const migrationEntryWait = defineRule(
           as: m.as,
           start: m.start,
           end: m.end,
-          pages: [...new Set(ws.map((x) => pageAddr(vpnOf(x.ev.addr!))))],
-          fromTs: Math.min(m.setupTs, ...ws.map((x) => x.ev.ts)),
-          toTs: Math.max(end, ...ws.map((x) => x.until)),
+          pages,
+          fromTs,
+          toTs,
           eventIds: [...ws.map((x) => x.ev.id), m.setupId, ...(m.finalizeId !== undefined ? [m.finalizeId] : [])],
           pid: ws[0].ev.pid,
           comm: ws[0].ev.comm,

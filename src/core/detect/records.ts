@@ -47,6 +47,13 @@ export class RecordIndex {
   readonly anyCallback: boolean;
   /** Each task's migrations in setup order. */
   private readonly migrationsOfPid = new Map<number, MigrationRecord[]>();
+  /**
+   * The migrations again, split by window length (each class 8× longer than the one before), each class in
+   * setup order with its own longest window. An overlap query walks back from its start by that class's longest
+   * window only: one migration stalled for seconds (what refcount/long-migration-window is for) must not make
+   * every query of the trace walk back over seconds of short migrations.
+   */
+  private readonly windowClasses: { list: MigrationRecord[]; maxWindow: number }[];
 
   constructor(migrations: readonly MigrationRecord[], invalidations: readonly InvalidationRecord[]) {
     this.migrations = [...migrations].sort((a, b) => a.setupTs - b.setupTs || a.id - b.id);
@@ -61,6 +68,16 @@ export class RecordIndex {
       l.push(m);
     }
     this.maxWindowNs = maxWindow;
+    const classes = new Map<number, { list: MigrationRecord[]; maxWindow: number }>();
+    for (const m of this.migrations) {
+      const w = windowEnd(m) - m.setupTs;
+      const k = w <= 1 ? 0 : Math.ceil(Math.log2(w) / 3);
+      let c = classes.get(k);
+      if (!c) classes.set(k, (c = { list: [], maxWindow: 0 }));
+      c.list.push(m);
+      c.maxWindow = Math.max(c.maxWindow, w);
+    }
+    this.windowClasses = [...classes.values()];
     let cb = false;
     for (const r of this.invalidations) {
       if (r.callbacks.length > 0) cb = true;
@@ -75,11 +92,14 @@ export class RecordIndex {
   /** Migrations whose windows overlap [fromTs, toTs], in setup order. */
   migrationsOverlapping(fromTs: number, toTs: number): MigrationRecord[] {
     const out: MigrationRecord[] = [];
-    for (let i = lowerBound(this.migrations, fromTs - this.maxWindowNs, setupKey); i < this.migrations.length; i++) {
-      const m = this.migrations[i];
-      if (m.setupTs > toTs) break;
-      if (windowEnd(m) >= fromTs) out.push(m);
+    for (const { list, maxWindow } of this.windowClasses) {
+      for (let i = lowerBound(list, fromTs - maxWindow, setupKey); i < list.length; i++) {
+        const m = list[i];
+        if (m.setupTs > toTs) break;
+        if (windowEnd(m) >= fromTs) out.push(m);
+      }
     }
+    if (this.windowClasses.length > 1) out.sort((a, b) => a.setupTs - b.setupTs || a.id - b.id);
     return out;
   }
 

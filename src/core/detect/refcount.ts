@@ -168,7 +168,7 @@ export const moveMappingEagain = defineRule(
     }
     // one finding per range and burst: nested migrate_folio_extra/folio_migrate_mapping returns are one failure,
     // and the same page refused again by successive retries is one story (reference §7.4 A3: aggregate by address)
-    type Group = { ms: MigrationRecord[]; ids: number[]; pid: number; comm: string; ts: number; lastTs: number; as: string | number; start: number; end: number; tasks: Set<string> };
+    type Group = { ms: MigrationRecord[]; msSeen: Set<number>; ids: number[]; pid: number; comm: string; ts: number; lastTs: number; as: string | number; start: number; end: number; tasks: Set<string> };
     const groups: Group[] = [];
     const open = new Map<string, Group>();
     const burstNs = 100e6;
@@ -177,11 +177,14 @@ export const moveMappingEagain = defineRule(
       const key = m ? `${String(m.as)}|${m.start}|${m.end}` : `pid|${ev.pid}`;
       let g = open.get(key);
       if (!g || ev.ts - g.lastTs > burstNs) {
-        g = { ms: [], ids: [], pid: ev.pid, comm: ev.comm, ts: ev.ts, lastTs: ev.ts, as: m ? m.as : ev.as, start: m ? m.start : 0, end: m ? m.end : 0, tasks: new Set() };
+        g = { ms: [], msSeen: new Set(), ids: [], pid: ev.pid, comm: ev.comm, ts: ev.ts, lastTs: ev.ts, as: m ? m.as : ev.as, start: m ? m.start : 0, end: m ? m.end : 0, tasks: new Set() };
         open.set(key, g);
         groups.push(g);
       }
-      if (m && !g.ms.includes(m)) g.ms.push(m);
+      if (m && !g.msSeen.has(m.id)) {
+        g.msSeen.add(m.id);
+        g.ms.push(m);
+      }
       g.ids.push(ev.id);
       g.lastTs = ev.ts;
       g.tasks.add(taskText(ev.comm, ev.pid));
