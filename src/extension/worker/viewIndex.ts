@@ -47,11 +47,17 @@ export class ViewIndex {
   private rateIndex(): KindTimeIndex | undefined {
     const m = this.analysis.model;
     // the index reads the model's columns; another TraceModel (a test double) answers by itself
-    if (!this.rate && m instanceof HmmTraceModel) {
+    // (kind codes are one byte: the index serves any kind list up to 256 names)
+    if (!this.rate && m instanceof HmmTraceModel && DOMAIN_KINDS.length <= 256) {
       const s = m.store;
       this.rate = new KindTimeIndex({ count: m.eventCount, kind: (i) => s.kind.get(i), ts: (i) => s.ts.get(i) }, DOMAIN_KINDS);
     }
     return this.rate;
+  }
+
+  /** Whether aggregates come from the rate index (false: from the model, walking the window). */
+  get rateIndexed(): boolean {
+    return this.rateIndex() !== undefined;
   }
 
   aggregate(fromTs: number, toTs: number, buckets: number): LodAggregate {

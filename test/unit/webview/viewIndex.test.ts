@@ -55,6 +55,7 @@ test('the rate index answers every window and width exactly as the model aggrega
   for (const [dir, name] of CAPTURES) {
     const a = await analysis(dir, name);
     const view = new ViewIndex(a);
+    assert.equal(view.rateIndexed, true, 'the model is read through its columns, not asked to walk the window');
     const { firstTs, lastTs } = a.model;
     const span = Math.max(1, lastTs - firstTs);
     const windows: [number, number, number][] = [
