@@ -55,8 +55,15 @@ function keptReader(kept: Map<number, DomainEvent>): Reader {
   return { ts: (id) => get(id).ts, pid: (id) => get(id).pid, kind: (id) => get(id).kind, make: (id) => get(id) };
 }
 
+/** An id list: growing while the facts are collected, an Int32Array once sealed (4 bytes an id, not 8). */
+type Ids = ArrayLike<number>;
+
+function seal<K>(map: Map<K, Ids>): void {
+  for (const [k, ids] of map) map.set(k, Int32Array.from(ids));
+}
+
 /** First index of an id list (file order, time-ordered) whose event is at or after ts. */
-function firstAtOrAfter(ids: readonly number[], ts: number, tsOf: (id: number) => number): number {
+function firstAtOrAfter(ids: Ids, ts: number, tsOf: (id: number) => number): number {
   let lo = 0;
   let hi = ids.length;
   while (lo < hi) {
@@ -69,11 +76,11 @@ function firstAtOrAfter(ids: readonly number[], ts: number, tsOf: (id: number) =
 
 export class FactEvents {
   /** Ids of each kind's events, in file order. */
-  private readonly idsOfKind = new Map<DomainKind, number[]>();
+  private readonly idsOfKind = new Map<DomainKind, Ids>();
   /** Ids of each task's events of every kind, in file order (for "what did this task do next"). */
-  private readonly idsOfPid = new Map<number, number[]>();
+  private readonly idsOfPid = new Map<number, Ids>();
   /** Per kind, each task's ids of that kind (built on first use). */
-  private readonly idsOfKindAndPid = new Map<DomainKind, Map<number, number[]>>();
+  private readonly idsOfKindAndPid = new Map<DomainKind, Map<number, Ids>>();
   /** Kinds a rule walked whole, materialised once (same objects for every later answer about them). */
   private readonly objects = new Map<DomainKind, DomainEvent[]>();
   private readonly keptEvents = new Map<number, DomainEvent>();
@@ -85,13 +92,19 @@ export class FactEvents {
 
   /** Adds an event (ids arrive in file order); `ev` is the DomainEvent when the model has no columns. */
   add(id: number, kind: DomainKind, pid: number, ev?: DomainEvent): void {
-    const k = this.idsOfKind.get(kind);
+    const k = this.idsOfKind.get(kind) as number[] | undefined;
     if (k) k.push(id);
     else this.idsOfKind.set(kind, [id]);
-    const p = this.idsOfPid.get(pid);
+    const p = this.idsOfPid.get(pid) as number[] | undefined;
     if (p) p.push(id);
     else this.idsOfPid.set(pid, [id]);
     if (ev) this.keptEvents.set(id, ev);
+  }
+
+  /** Every event is in: the lists become typed arrays. */
+  seal(): void {
+    seal(this.idsOfKind);
+    seal(this.idsOfPid);
   }
 
   count(kind: DomainKind): number {
@@ -102,7 +115,7 @@ export class FactEvents {
   of(kind: DomainKind): readonly DomainEvent[] {
     let list = this.objects.get(kind);
     if (!list) {
-      list = (this.idsOfKind.get(kind) ?? []).map((id) => this.read.make(id, kind));
+      list = Array.from(this.idsOfKind.get(kind) ?? [], (id) => this.read.make(id, kind));
       this.objects.set(kind, list);
     }
     return list;
@@ -126,16 +139,19 @@ export class FactEvents {
     return this.read.make(id, kind);
   }
 
-  private ofTaskIds(kind: DomainKind, pid: number): readonly number[] {
+  private ofTaskIds(kind: DomainKind, pid: number): Ids {
     let byPid = this.idsOfKindAndPid.get(kind);
     if (!byPid) {
-      byPid = new Map();
-      for (const id of this.idsOfKind.get(kind) ?? []) {
-        const p = this.read.pid(id);
-        const l = byPid.get(p);
-        if (l) l.push(id);
-        else byPid.set(p, [id]);
+      const lists = new Map<number, number[]>();
+      const ids = this.idsOfKind.get(kind) ?? [];
+      for (let i = 0; i < ids.length; i++) {
+        const p = this.read.pid(ids[i]);
+        const l = lists.get(p);
+        if (l) l.push(ids[i]);
+        else lists.set(p, [ids[i]]);
       }
+      byPid = lists;
+      seal(byPid);
       this.idsOfKindAndPid.set(kind, byPid);
     }
     return byPid.get(pid) ?? [];
@@ -165,7 +181,7 @@ export class FactEvents {
     return this.keptEvents.get(id);
   }
 
-  private window(ids: readonly number[], kind: DomainKind, fromTs: number, toTs: number): DomainEvent[] {
+  private window(ids: Ids, kind: DomainKind, fromTs: number, toTs: number): DomainEvent[] {
     const out: DomainEvent[] = [];
     const ts = this.read.ts;
     for (let i = firstAtOrAfter(ids, fromTs, ts); i < ids.length && ts(ids[i]) <= toTs; i++) out.push(this.event(ids[i], kind));

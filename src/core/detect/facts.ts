@@ -98,6 +98,7 @@ export class Facts {
         if (!this.asOfPid.has(ev.pid)) this.asOfPid.set(ev.pid, ev.as);
       }
     }
+    this.events.seal();
     this.records = new RecordIndex(model.migrations, model.invalidations);
     for (const m of this.records.migrations) if (!this.asOfPid.has(m.pid)) this.asOfPid.set(m.pid, m.as);
     for (const r of this.records.invalidations) if (!this.asOfPid.has(r.pid)) this.asOfPid.set(r.pid, r.as);
