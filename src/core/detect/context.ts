@@ -27,6 +27,14 @@ export function shared(model: TraceModel): Shared {
   return s;
 }
 
+/**
+ * Drops the facts of a model once every rule has run: the model outlives the analysis (the views query it for
+ * as long as the trace is open) and the facts would otherwise stay with it, tens of MB on a long capture.
+ */
+export function forgetShared(model: TraceModel): void {
+  cache.delete(model);
+}
+
 export class DetectContext {
   readonly model: TraceModel;
   readonly facts: Facts;

@@ -4,6 +4,7 @@
  */
 
 import type { TraceModel } from '../model/types';
+import { forgetShared } from './context';
 import { exclusiveConversionFailed, exclusivePingPong } from './exclusive';
 import { faultLivelock, migrationEntryWait } from './faults';
 import { noOpMigration, selfDuringMigration, splitClear } from './invalidation';
@@ -63,15 +64,19 @@ export function runRules(model: TraceModel, opts: RunOptions = {}): { findings: 
   const missingEvidence: MissingEvidence[] = [];
   const driverOwners = new Set<string>();
   for (const m of model.migrations) if (m.pgmapOwner && !/^0x0*$/.test(m.pgmapOwner)) driverOwners.add(m.pgmapOwner);
-  for (const rule of RULES) {
-    if (opts.only && !opts.only.includes(rule.id)) continue;
-    try {
-      const r = rule.run({ model, thresholds: opts.thresholds ?? {}, driverOwners });
-      findings.push(...r.findings);
-      missingEvidence.push(...r.missing);
-    } catch (e) {
-      missingEvidence.push({ rule: rule.id, message: `rule failed on this trace: ${e instanceof Error ? e.message : String(e)}`, probes: [] });
+  try {
+    for (const rule of RULES) {
+      if (opts.only && !opts.only.includes(rule.id)) continue;
+      try {
+        const r = rule.run({ model, thresholds: opts.thresholds ?? {}, driverOwners });
+        for (const f of r.findings) findings.push(f);
+        missingEvidence.push(...r.missing);
+      } catch (e) {
+        missingEvidence.push({ rule: rule.id, message: `rule failed on this trace: ${e instanceof Error ? e.message : String(e)}`, probes: [] });
+      }
     }
+  } finally {
+    forgetShared(model);
   }
   findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.fromTs - b.fromTs || a.rule.localeCompare(b.rule));
   return { findings, missingEvidence };
