@@ -9,10 +9,49 @@ import type { RawEvent } from '../ingest/types';
 import type { DecodedEvent } from '../decode/decoder';
 import { decodePte, type DecodedPte } from '../decode/pte';
 import type { OriginResult } from '../decode/origin';
+import type { EventExtra } from './eventExtra';
+
+export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
 import { f64, i16, i32, offsets, StringTable, times, u16, u32 } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
+
+/** A store's events as flat columns and tables with strings by value (EventStore.exportPart / importPart). */
+export interface StorePart {
+  count: number;
+  ts: Float64Array;
+  offset: Float64Array;
+  line: Uint32Array;
+  lineCount: Uint16Array;
+  cpu: Int16Array;
+  task: Uint32Array;
+  etype: Uint32Array;
+  a: Float64Array;
+  b: Float64Array;
+  ret32: Int32Array;
+  inv: Uint32Array;
+  extraIdx: Int32Array;
+  /** Strings by value; null where the store had none (interned id 0). */
+  tasks: { pid: number; tgid: number; comm: string | null }[];
+  etypes: { name: string | null; func: string | null; kind: number; raw: number; flag: number }[];
+  invs: { notifier: number; blockable: number; owner: string | null; mm: string | null }[];
+  retWide: [number, number][];
+  extras: EventExtra[];
+}
+
+/** Origins arriving from another thread are copies: one frozen object per distinct origin again. */
+const canonicalOrigins = new Map<string, OriginResult>();
+
+function canonicalOrigin(o: OriginResult): OriginResult {
+  const key = `${o.origin} ${o.evidence.join(' ')}`;
+  let hit = canonicalOrigins.get(key);
+  if (!hit) {
+    hit = Object.freeze({ origin: o.origin, evidence: Object.freeze([...o.evidence]) as string[] });
+    if (canonicalOrigins.size < 16384) canonicalOrigins.set(key, hit);
+  }
+  return hit;
+}
 
 /** Read access to a per-event attribute (a column, or a lookup through an interned table). */
 export interface ReadColumn {
@@ -21,28 +60,6 @@ export interface ReadColumn {
 
 const RET_NONE = -0x80000000;
 const RET_WIDE = -0x7fffffff;
-
-/** Attributes only a few kinds of event carry. */
-export interface EventExtra {
-  selectFlags?: number;
-  cpages?: number;
-  npages?: number;
-  faultPage?: string;
-  src0?: bigint;
-  dst0?: bigint;
-  /** A PTE (migration tracepoints, do_swap_page orig_pte), decoded on demand with pteOf(). */
-  pteRaw?: bigint;
-  childPid?: number;
-  childComm?: string;
-  taskPid?: number;
-  text?: string;
-  durationNs?: number;
-  stackOrigin?: OriginResult;
-  /** kretprobe: the caller the function returned to (`migrate_vma_setup+0x201/0x220` → migrate_vma_setup). */
-  caller?: string;
-  leaf?: boolean;
-  eventNum?: number;
-}
 
 export class EventStore {
   readonly strings = new StringTable();
@@ -114,6 +131,67 @@ export class EventStore {
 
   get count(): number {
     return this.ts.size;
+  }
+
+  /**
+   * The events of this store as flat columns plus the tables their ids point into, with strings by value:
+   * what a thread that read one part of a file sends to the thread that joins the parts (importPart).
+   */
+  exportPart(): StorePart {
+    const n = this.count;
+    const col = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Int16Array>(a: T, c: ReadColumn): T => {
+      for (let i = 0; i < n; i++) a[i] = c.get(i);
+      return a;
+    };
+    const str = (id: number): string | null => this.strings.get(id) ?? null;
+    return {
+      count: n,
+      ts: col(new Float64Array(n), this.ts),
+      offset: col(new Float64Array(n), this.offset),
+      line: col(new Uint32Array(n), this.line),
+      lineCount: col(new Uint16Array(n), this.lineCount),
+      cpu: col(new Int16Array(n), this.cpu),
+      task: col(new Uint32Array(n), this.task),
+      etype: col(new Uint32Array(n), this.etype),
+      a: col(new Float64Array(n), this.a),
+      b: col(new Float64Array(n), this.b),
+      ret32: col(new Int32Array(n), this.ret32),
+      inv: col(new Uint32Array(n), this.inv),
+      extraIdx: col(new Int32Array(n), this.extraIdx),
+      tasks: this.taskPid.map((pid, t) => ({ pid, tgid: this.taskTgid[t], comm: str(this.taskComm[t]) })),
+      etypes: this.etName.map((name, e) => ({ name: str(name), func: str(this.etFunc[e]), kind: this.etKind[e], raw: this.etRaw[e], flag: this.etFlag[e] })),
+      invs: this.invNotifier.map((notifier, v) => ({ notifier, blockable: this.invBlockable[v], owner: str(this.invOwner[v]), mm: str(this.invMm[v]) })),
+      retWide: [...this.retWide],
+      extras: this.extras,
+    };
+  }
+
+  /** Appends the events of the part of the file that follows this store's (see exportPart). */
+  importPart(p: StorePart, lineOffset: number): void {
+    const id = (s: string | null) => (s === null ? 0 : this.strings.id(s));
+    const tasks = p.tasks.map((t) => this.taskId(t.pid, t.tgid, t.comm ?? ''));
+    const etypes = p.etypes.map((e) => this.etypeId(id(e.name), id(e.func), e.kind, e.raw, e.flag));
+    const invs = p.invs.map((v, i) => (i === 0 ? 0 : this.invId(v.notifier, v.blockable, id(v.owner), id(v.mm))));
+    const first = this.count;
+    const extraBase = this.extras.length;
+    for (const x of p.extras) this.extras.push(this.shared(x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
+    for (let i = 0; i < p.count; i++) {
+      this.ts.push(p.ts[i]);
+      this.offset.push(p.offset[i]);
+      this.line.push(p.line[i] + lineOffset);
+      this.lineCount.push(p.lineCount[i]);
+      this.cpu.push(p.cpu[i]);
+      this.task.push(tasks[p.task[i]]);
+      this.etype.push(etypes[p.etype[i]]);
+      this.a.push(p.a[i]);
+      this.b.push(p.b[i]);
+      this.ret32.push(p.ret32[i]);
+      this.inv.push(invs[p.inv[i]]);
+      this.span.push(-1);
+      const x = p.extraIdx[i];
+      this.extraIdx.push(x < 0 ? -1 : extraBase + x);
+    }
+    for (const [i, v] of p.retWide) this.retWide.set(first + i, v);
   }
 
   append(ev: RawEvent, d: DecodedEvent, extra: EventExtra | undefined): number {
@@ -301,37 +379,4 @@ export class EventStore {
     const b = this.b.get(id);
     return Number.isNaN(a) || Number.isNaN(b) ? undefined : [a, b];
   }
-}
-
-/** Extra attributes worth keeping for a decoded event (undefined when none). */
-export function extraOf(ev: RawEvent, d: DecodedEvent, stackOrigin: OriginResult | undefined): EventExtra | undefined {
-  // fast path: most events carry none of these (no allocation on the hot path)
-  if (
-    d.selectFlags === undefined && d.cpages === undefined && d.npages === undefined && d.faultPage === undefined &&
-    d.src0 === undefined && d.dst0 === undefined && d.pteRaw === undefined && d.childPid === undefined &&
-    d.childComm === undefined && d.taskPid === undefined && d.text === undefined && d.durationNs === undefined &&
-    stackOrigin === undefined && !d.leaf && d.eventNum === undefined && !(ev.kind === 'kretprobe' && d.role === 'mn-start')
-  ) {
-    return undefined;
-  }
-  // one object with only the attributes present (no closure, no per-key helper calls on the hot path)
-  const x: EventExtra = {};
-  if (d.selectFlags !== undefined) x.selectFlags = d.selectFlags;
-  if (d.cpages !== undefined) x.cpages = d.cpages;
-  if (d.npages !== undefined) x.npages = d.npages;
-  if (d.faultPage !== undefined) x.faultPage = d.faultPage;
-  if (d.src0 !== undefined) x.src0 = d.src0;
-  if (d.dst0 !== undefined) x.dst0 = d.dst0;
-  if (d.pteRaw !== undefined) x.pteRaw = d.pteRaw;
-  if (d.childPid !== undefined) x.childPid = d.childPid;
-  if (d.childComm !== undefined) x.childComm = d.childComm;
-  if (d.taskPid !== undefined) x.taskPid = d.taskPid;
-  if (d.text !== undefined) x.text = d.text;
-  if (d.durationNs !== undefined) x.durationNs = d.durationNs;
-  if (stackOrigin !== undefined) x.stackOrigin = stackOrigin;
-  if (d.leaf) x.leaf = true;
-  if (d.eventNum !== undefined && (d.notifierEvent === 'UNKNOWN' || d.notifierEvent === undefined)) x.eventNum = d.eventNum;
-  // the caller of a range_start return names the invalidation's origin (used by the replay)
-  if (ev.kind === 'kretprobe' && ev.probe?.symbol && d.role === 'mn-start') x.caller = ev.probe.symbol;
-  return Object.keys(x).length > 0 ? x : undefined;
 }
