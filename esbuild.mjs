@@ -35,6 +35,8 @@ const builds = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // the analysis worker thread (ingest + model + detect off the extension host's event loop)
   { ...nodeCommon, entryPoints: ['src/extension/worker/analysisWorker.ts'], outfile: 'dist/worker.js' },
+  // the second thread of the parallel model build of large ftrace text (src/core/model/parallel.ts)
+  { ...nodeCommon, entryPoints: ['src/core/model/rangeWorker.ts'], outfile: 'dist/range-worker.js' },
   // the hmm-trace CLI
   {
     ...nodeCommon,

@@ -26,6 +26,12 @@ export interface AnalyzeOptions extends ReadOptions {
   thresholds?: Thresholds;
   /** When false, do not look for kprobe_events files next to the trace. Default true. */
   discoverProbes?: boolean;
+  /**
+   * Build the model of a large ftrace text file on two threads (see model/parallel.ts). Default: from
+   * 64 MiB. `false` reads in one pass; `minBytes` moves the threshold; `cutAt` forces the cut near that
+   * offset (tests).
+   */
+  parallel?: false | { minBytes?: number; cutAt?: number };
 }
 
 /** Where probe definitions came from, and which events stayed unresolved. */

@@ -13,8 +13,28 @@ import type { EventSink, IngestSummary, LostEvents, RawEvent, TraceFormat, Unpar
 const MAX_SAMPLES = 20;
 const MAX_SAMPLE_CHARS = 500;
 /** Events held waiting for a possible stack; past this the oldest is delivered anyway. */
-const MAX_PENDING = 4096;
+export const MAX_PENDING = 4096;
 const MAX_LOST_KEPT = 10000;
+
+/** The counts and samples of one part of a file (see Accounting.part / join). */
+export interface AccountingPart {
+  parsedLines: number;
+  unparsedLines: number;
+  commentLines: number;
+  blankLines: number;
+  events: number;
+  outOfOrder: number;
+  lostEvents: number;
+  lostLines: number;
+  lost: LostEvents[];
+  bufferStarts: { cpu: number; line: number }[];
+  samples: UnparsedSample[];
+  warnings: string[];
+  firstTs: number | undefined;
+  lastTs: number | undefined;
+  firstOrderTs: number | undefined;
+  prevTs: number;
+}
 
 export class Accounting {
   parsedLines = 0;
@@ -32,6 +52,8 @@ export class Accounting {
   firstTs: number | undefined;
   lastTs: number | undefined;
   private prevTs = -Infinity;
+  /** The first timestamp in file order (for joining the parts of a parallel read). */
+  private firstOrderTs: number | undefined;
   private pending: RawEvent[] = [];
   private head = 0;
   /** The newest event of each CPU that is still in `pending` (cpu -1 for formats without CPUs). */
@@ -63,6 +85,7 @@ export class Accounting {
     const ts = ev.ts;
     if (ts >= 0) {
       if (ts < this.prevTs) this.outOfOrder++;
+      if (this.firstOrderTs === undefined) this.firstOrderTs = ts;
       this.prevTs = ts;
       if (this.firstTs === undefined || ts < this.firstTs) this.firstTs = ts;
       if (this.lastTs === undefined || ts > this.lastTs) this.lastTs = ts;
@@ -104,6 +127,53 @@ export class Accounting {
       p.splice(0, this.head);
       this.head = 0;
     }
+  }
+
+  /** What this accounting saw, to be joined onto the accounting of the part of the file before it. */
+  part(): AccountingPart {
+    return {
+      parsedLines: this.parsedLines,
+      unparsedLines: this.unparsedLines,
+      commentLines: this.commentLines,
+      blankLines: this.blankLines,
+      events: this.events,
+      outOfOrder: this.outOfOrder,
+      lostEvents: this.lostEvents,
+      lostLines: this.lostLines,
+      lost: this.lost,
+      bufferStarts: this.bufferStarts,
+      samples: this.samples,
+      warnings: this.warnings,
+      firstTs: this.firstTs,
+      lastTs: this.lastTs,
+      firstOrderTs: this.firstOrderTs,
+      prevTs: this.prevTs,
+    };
+  }
+
+  /**
+   * Joins the accounting of the next part of the file (read by another thread) as if its lines had come
+   * through here: its line numbers move by `lineOffset`, the lists keep their caps, and an event of the next
+   * part earlier than the last one here counts as out of order, as a single read would have counted it.
+   */
+  join(p: AccountingPart, lineOffset: number): void {
+    this.drain(true);
+    this.parsedLines += p.parsedLines;
+    this.unparsedLines += p.unparsedLines;
+    this.commentLines += p.commentLines;
+    this.blankLines += p.blankLines;
+    this.events += p.events;
+    this.outOfOrder += p.outOfOrder + (p.firstOrderTs !== undefined && p.firstOrderTs < this.prevTs ? 1 : 0);
+    this.lostEvents += p.lostEvents;
+    this.lostLines += p.lostLines;
+    for (const l of p.lost) if (this.lost.length < MAX_LOST_KEPT) this.lost.push({ ...l, line: l.line + lineOffset });
+    for (const b of p.bufferStarts) if (this.bufferStarts.length < 10000) this.bufferStarts.push({ ...b, line: b.line + lineOffset });
+    for (const u of p.samples) if (this.samples.length < MAX_SAMPLES) this.samples.push({ ...u, line: u.line + lineOffset });
+    for (const w of p.warnings) if (!this.warnings.includes(w)) this.warnings.push(w);
+    if (p.firstTs !== undefined && (this.firstTs === undefined || p.firstTs < this.firstTs)) this.firstTs = p.firstTs;
+    if (p.lastTs !== undefined && (this.lastTs === undefined || p.lastTs > this.lastTs)) this.lastTs = p.lastTs;
+    if (this.firstOrderTs === undefined) this.firstOrderTs = p.firstOrderTs;
+    if (p.firstOrderTs !== undefined) this.prevTs = p.prevTs;
   }
 
   summary(file: string, format: TraceFormat, formatDetail: string, lines: number): IngestSummary {

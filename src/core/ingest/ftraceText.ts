@@ -24,6 +24,14 @@ import type { RawEvent, ReadOptions } from './types';
 const LOST_RE = /^CPU:(\d+) \[(?:LOST (\d+) EVENTS|LOST EVENTS|(\d+) EVENTS DROPPED|EVENTS DROPPED|SUBBUFFER START)\]$/;
 const BUFFER_STARTED_RE = /^#{5} CPU (\d+) buffer started #{4}$/;
 
+/** Layout facts a parser learns from the lines themselves (see FtraceTextParser.traits). */
+export interface FtraceTraits {
+  counter: boolean;
+  flagWidths: number[];
+  sawTgid: boolean;
+  sawLatency: boolean;
+}
+
 export class FtraceTextParser implements LineParser {
   tracer?: string;
   declaredCpus?: number;
@@ -291,6 +299,19 @@ export class FtraceTextParser implements LineParser {
 
   finish(): void {
     this.acc.drain(true);
+  }
+
+  /** What this parser learnt about the text's layout, to be joined onto the parser of the part before. */
+  traits(): FtraceTraits {
+    return { counter: this.counter, flagWidths: [...this.flagWidths], sawTgid: this.sawTgid, sawLatency: this.sawLatency };
+  }
+
+  /** Joins the traits of the next part of the file (the header, tracer and CPU count are the first part's). */
+  joinTraits(t: FtraceTraits): void {
+    if (t.counter) this.counter = true;
+    for (const w of t.flagWidths) this.flagWidths.add(w);
+    if (t.sawTgid) this.sawTgid = true;
+    if (t.sawLatency) this.sawLatency = true;
   }
 
   detail(): string {

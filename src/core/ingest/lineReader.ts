@@ -22,6 +22,11 @@ export type LineHandler = (buf: Buffer, start: number, end: number, lineNo: numb
 
 export interface LineReadOptions {
   signal?: AbortSignal;
+  /**
+   * Read only bytes [start, end) of the file (both line starts: the parallel model build gives each thread
+   * its part). Line numbers then count from the range's first line; offsets stay file offsets.
+   */
+  range?: { start: number; end: number };
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
   chunkSize?: number;
   maxLineBytes?: number;
@@ -44,7 +49,10 @@ export interface LineReadResult {
 export async function forEachLine(path: string, onLine: LineHandler, opts: LineReadOptions = {}): Promise<LineReadResult> {
   const fh = await open(path, 'r');
   // small files get small buffers (the extension and the tests open many small traces)
-  const size = (await fh.stat()).size;
+  const fileSize = (await fh.stat()).size;
+  const rangeStart = Math.min(opts.range?.start ?? 0, fileSize);
+  const rangeEnd = Math.min(opts.range?.end ?? fileSize, fileSize);
+  const size = Math.max(0, rangeEnd - rangeStart);
   const chunkSize = Math.max(4096, Math.min(opts.chunkSize ?? DEFAULT_CHUNK, size + 1));
   const cap = Math.max(256, opts.maxLineBytes ?? DEFAULT_MAX_LINE);
   const carryArea = Math.min(cap, size + 1);
@@ -62,9 +70,10 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
   // unfinished line at the end of one chunk is copied just before the next chunk's data.
   const bufs = [Buffer.allocUnsafe(carryArea + chunkSize), Buffer.allocUnsafe(carryArea + chunkSize)];
   let cur = 0;
-  let filePos = 0; // file offset where the chunk being read starts
+  let filePos = rangeStart; // file offset where the chunk being read starts
   const fd = fh.fd;
-  let pending = readChunk(fd, bufs[0], carryArea, chunkSize, 0);
+  const readLen = (pos: number): number => Math.max(0, Math.min(chunkSize, rangeEnd - pos));
+  let pending = readChunk(fd, bufs[0], carryArea, readLen(filePos), filePos);
   try {
     const total = size;
     let carry = 0; // bytes of an unfinished line in front of the current chunk
@@ -95,14 +104,14 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
           res.truncatedLastLine = true;
           emit(carryArea - carry, carryArea, false);
         }
-        res.bytes = filePos;
+        res.bytes = filePos - rangeStart;
         break;
       }
       base = filePos - carryArea;
       const dataEnd = carryArea + bytesRead;
       filePos += bytesRead;
       const other = bufs[cur ^ 1];
-      pending = readChunk(fd, other, carryArea, chunkSize, filePos);
+      pending = readChunk(fd, other, carryArea, readLen(filePos), filePos);
       const view = buf.subarray(0, dataEnd);
       let pos = carryArea - carry;
       const region = view.subarray(pos);
@@ -113,8 +122,8 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
         const nl = view.indexOf(10, pos);
         if (nl === -1) {
           carry = 0;
-          res.bytes = filePos;
-          opts.onProgress?.(filePos, total);
+          res.bytes = filePos - rangeStart;
+          opts.onProgress?.(res.bytes, total);
           cur ^= 1;
           continue;
         }
@@ -137,8 +146,8 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
         if (rem > 0) buf.copy(other, carryArea - rem, pos, dataEnd);
         carry = rem;
       }
-      res.bytes = filePos;
-      opts.onProgress?.(filePos, total);
+      res.bytes = filePos - rangeStart;
+      opts.onProgress?.(res.bytes, total);
       cur ^= 1;
     }
     res.lines = lineNo;
@@ -162,6 +171,7 @@ function checkUtf8AcrossBoundary(view: Buffer, from: number): boolean {
 
 /** One chunk through fs.read on the raw fd: a plain callback, cheaper per chunk than FileHandle.read. */
 function readChunk(fd: number, buf: Buffer, at: number, len: number, pos: number): Promise<{ bytesRead: number }> {
+  if (len === 0) return Promise.resolve({ bytesRead: 0 });
   return new Promise((resolve, reject) => {
     readCb(fd, buf, at, len, pos, (err, bytesRead) => (err ? reject(err) : resolve({ bytesRead })));
   });

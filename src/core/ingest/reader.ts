@@ -5,7 +5,7 @@
  */
 
 import { Accounting } from './accounting';
-import { forEachLine } from './lineReader';
+import { forEachLine, type LineReadResult } from './lineReader';
 import type { EventSink, IngestSummary, RawEvent, ReadOptions, TraceFormat } from './types';
 
 export interface LineParser {
@@ -37,6 +37,18 @@ export async function runReader(
     opts,
   );
   parser.finish();
+  return readerSummary(path, format, opts, acc, parser, res);
+}
+
+/** The IngestSummary of a finished read: the accounting, the parser's findings and the stream's warnings. */
+export function readerSummary(
+  path: string,
+  format: TraceFormat,
+  opts: ReadOptions,
+  acc: Accounting,
+  parser: LineParser,
+  res: LineReadResult,
+): IngestSummary {
   const summary = acc.summary(path, format, parser.detail(), res.lines);
   summary.bytes = res.bytes;
   summary.overlongLines = res.overlongLines;

@@ -196,6 +196,11 @@ export interface ReadOptions {
    * The event object may be reused for the next event once the sink returns: copy what you keep.
    * Default true. */
   bodies?: boolean;
+  /**
+   * Read only bytes [start, end) of the file; both must be line starts (the parallel model build gives
+   * each thread its part of a large trace). Line numbers then count from the range's first line.
+   */
+  range?: { start: number; end: number };
 }
 
 /** Receives events in file order. Must not keep the object if it wants to mutate it. */

@@ -5,14 +5,16 @@
  */
 
 import { statSync } from 'node:fs';
-import { readTrace } from '../ingest';
+import { availableParallelism } from 'node:os';
+import { readTrace, sniffFormat } from '../ingest';
+import { findSplit } from '../ingest/split';
 import type { IngestSummary, RawEvent } from '../ingest/types';
 import type { AnalyzeOptions, ProbeResolution } from '../api';
-import { blankDecoded, Decoder } from '../decode/decoder';
+import { blankDecoded, Decoder, type Resolution } from '../decode/decoder';
 import { ProbeCatalog } from '../decode/probeCatalog';
 import { discoverProbeFiles, readDefinitionFile } from '../decode/probeDiscovery';
 import { classifyStack } from '../decode/origin';
-import { EventStore, extraOf } from './store';
+import { EventStore, extraOf, type StorePart } from './store';
 import { AddressSpaces } from './addressSpaces';
 import { SpanTable } from './spans';
 import { PageTable } from './pages';
@@ -21,11 +23,21 @@ import { replay } from './replay';
 import { HmmTraceModel } from './traceModel';
 import { FieldsFromFile } from './fieldsFromFile';
 import { KIND_INDEX } from './kinds';
+import { buildInTwoParts, rangeWorkerScript, runPartWorker } from './parallel';
 
 /** Traces up to this size keep every event's raw fields in memory; larger ones re-read them on demand. */
 const KEEP_FIELDS_BYTES = 16 * 1024 * 1024;
 
 const INVALIDATION_KINDS = new Set(['invalidate-start', 'driver-invalidate', 'invalidate-secondary']);
+
+/** What a builder of one part of a file hands over (ModelBuilder.exportPart / joinPart). */
+export interface BuilderPart {
+  store: StorePart;
+  unresolved: Record<string, number>;
+  resolvedCounts: Record<Resolution, number>;
+  /** Functions whose returns were seen (their entries open call spans). */
+  returning: string[];
+}
 
 export interface BuiltModel {
   ingest: IngestSummary;
@@ -33,20 +45,35 @@ export interface BuiltModel {
   probes: ProbeResolution;
 }
 
-/** The probe catalog for a trace: given definitions first, then files found next to the trace. */
-export function probeCatalogFor(path: string, opts: AnalyzeOptions): ProbeCatalog {
-  const catalog = new ProbeCatalog();
-  (opts.probeDefinitions ?? []).forEach((text, i) => catalog.addText(text, `definitions #${i + 1}`));
-  if (opts.discoverProbes !== false && catalog.size === 0) {
+/** The probe definition texts for a trace: given definitions first, then files found next to the trace. */
+export function probeTextsFor(path: string, opts: AnalyzeOptions): ProbeText[] {
+  const texts: ProbeText[] = (opts.probeDefinitions ?? []).map((text, i) => ({ text, source: `definitions #${i + 1}` }));
+  if (opts.discoverProbes !== false && catalogOf(texts).size === 0) {
     for (const f of discoverProbeFiles(path)) {
       try {
-        catalog.addText(readDefinitionFile(f), f);
+        texts.push({ text: readDefinitionFile(f), source: f });
       } catch {
         // an unreadable neighbour file is not an error of the trace
       }
     }
   }
+  return texts;
+}
+
+export interface ProbeText {
+  text: string;
+  source: string;
+}
+
+export function catalogOf(texts: readonly ProbeText[]): ProbeCatalog {
+  const catalog = new ProbeCatalog();
+  for (const t of texts) catalog.addText(t.text, t.source);
   return catalog;
+}
+
+/** The probe catalog for a trace: given definitions first, then files found next to the trace. */
+export function probeCatalogFor(path: string, opts: AnalyzeOptions): ProbeCatalog {
+  return catalogOf(probeTextsFor(path, opts));
 }
 
 /** Model builder that can also be fed events directly (tests, the trace.dat reader, benchmarks). */
@@ -93,6 +120,24 @@ export class ModelBuilder {
     return model;
   }
 
+  /** This builder's events and decoding counts, for the builder of the part of the file before it. */
+  exportPart(): BuilderPart {
+    const returning: string[] = [];
+    for (const f of this.returning) {
+      const name = this.store.strings.get(f);
+      if (name !== undefined) returning.push(name);
+    }
+    return { store: this.store.exportPart(), unresolved: { ...this.decoder.unresolved }, resolvedCounts: { ...this.decoder.resolvedCounts }, returning };
+  }
+
+  /** Appends the next part of the file, read by another builder (line numbers move by `lineOffset`). */
+  joinPart(p: BuilderPart, lineOffset: number): void {
+    this.store.importPart(p.store, lineOffset);
+    for (const f of p.returning) this.returning.add(this.store.strings.id(f));
+    for (const [name, n] of Object.entries(p.unresolved)) this.decoder.unresolved[name] = (this.decoder.unresolved[name] ?? 0) + n;
+    for (const [by, n] of Object.entries(p.resolvedCounts) as [Resolution, number][]) this.decoder.resolvedCounts[by] += n;
+  }
+
   resolution(): ProbeResolution {
     const sources = [...this.catalog.sources];
     if (this.decoder.resolvedCounts['well-known'] > 0) sources.push('well-known probe names');
@@ -113,11 +158,27 @@ function compactRecords(result: ReturnType<typeof replay>): void {
 }
 
 export async function buildModel(path: string, opts: AnalyzeOptions = {}): Promise<BuiltModel> {
-  const catalog = probeCatalogFor(path, opts);
+  const probes = probeTextsFor(path, opts);
   const size = statSync(path).size;
-  const builder = new ModelBuilder(catalog, { fieldAliases: opts.fieldAliases, keepFields: size <= KEEP_FIELDS_BYTES });
-  const ingest = await readTrace(path, (ev) => builder.add(ev), { ...opts, fields: true });
+  const plan = await parallelPlan(path, size, opts);
+  const builder = new ModelBuilder(catalogOf(probes), { fieldAliases: opts.fieldAliases, keepFields: !plan && size <= KEEP_FIELDS_BYTES });
+  const ingest = plan
+    ? await buildInTwoParts(path, size, plan.cut, builder, opts, (req, progress) => runPartWorker(plan.script, req, opts.signal, progress), probes)
+    : await readTrace(path, (ev) => builder.add(ev), { ...opts, fields: true });
   const fieldsSource = builder.store.keepFields || ingest.format === 'trace-dat' ? undefined : new FieldsFromFile(path);
   const model = builder.finish(fieldsSource);
   return { ingest, model, probes: builder.resolution() };
+}
+
+/** Files from this size are built on two threads when they are ftrace text (see parallel.ts). */
+const PARALLEL_BYTES = 64 * 1024 * 1024;
+
+/** Whether and where to cut the file for a two-thread build; undefined for a single pass. */
+async function parallelPlan(path: string, size: number, opts: AnalyzeOptions): Promise<{ cut: number; script: string } | undefined> {
+  if (opts.parallel === false || opts.range !== undefined) return undefined;
+  if (size < (opts.parallel?.minBytes ?? PARALLEL_BYTES) || availableParallelism() < 2) return undefined;
+  const script = rangeWorkerScript();
+  if (!script || (await sniffFormat(path)).format !== 'ftrace') return undefined;
+  const cut = await findSplit(path, opts.parallel?.cutAt ?? Math.floor(size / 2));
+  return cut !== undefined && cut > 0 && cut < size ? { cut, script } : undefined;
 }
