@@ -9,7 +9,7 @@ import type { BenchStage } from './stages';
 
 export const modelStage: BenchStage = {
   name: 'model',
-  description: 'buildModel (ingest + decode + store + spans + pages + records)',
+  description: 'buildModel (ingest + decode + store on two threads for large ftrace text, then spans + pages + records)',
   async run(file) {
     const { model } = await buildModel(file, { discoverProbes: false });
     return model.eventCount;

@@ -6,6 +6,7 @@
 import { naiveBaseline } from './stageNaive';
 import { statsStage } from './stageStats';
 import { modelStage } from './stage-model';
+import { modelSingleStage } from './stage-model-single';
 import { tracedatStage } from './stage-tracedat';
 import { analyzeStage } from './stage-analyze';
 import { ingestStage } from './stage-ingest';
@@ -19,4 +20,4 @@ export interface BenchStage {
   run(file: string): Promise<number>;
 }
 
-export const stages: BenchStage[] = [naiveBaseline, statsStage, ingestStage, modelStage, tracedatStage, analyzeStage, queriesStage];
+export const stages: BenchStage[] = [naiveBaseline, statsStage, ingestStage, modelSingleStage, modelStage, tracedatStage, analyzeStage, queriesStage];
