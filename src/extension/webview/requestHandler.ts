@@ -10,13 +10,12 @@
 
 import type { AnalysisQueries, AnalysisSummary } from '../../core/api';
 import type { Finding, MissingEvidence } from '../../core/detect/types';
-import type { AddressSpace, PageSummary, PageTimeline } from '../../core/model/types';
+import type { AddressSpace, PageSummary } from '../../core/model/types';
 import {
   LIMITS,
   PROTOCOL_VERSION,
   isRequestMessage,
   pageKey,
-  type Band,
   type EventDetail,
   type MessageMetric,
   type Method,
@@ -28,7 +27,7 @@ import {
   type TimelineResult,
 } from '../../protocol';
 import { indexFindingsByPage, PageTable } from './pageTable';
-import { bandsOf, lifetimeOf, timelineRow } from './lod';
+import { addressSpace, pageLod, pageNumbers, timelineAsk, timelineResult, type PageLod } from './timelineQuery';
 import { findingViews, type ViewQueries } from '../worker/viewQueries';
 import { findingsListQueryOf, windowOf } from '../worker/viewArgs';
 import { findingsList, findingsOverview } from './findingsQuery';
@@ -63,15 +62,9 @@ function finiteNumber(v: unknown, what: string): number {
   return v;
 }
 
-function addressSpace(v: unknown): AddressSpace {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.length <= 64) return v;
-  throw new Error('as must be a number or a pointer string');
-}
-
 export class RequestHandler {
   private table: Promise<PageTable> | undefined;
-  private readonly timelines = new Map<string, Promise<{ t: PageTimeline; bands: Band[] } | undefined>>();
+  private readonly timelines = new Map<string, Promise<PageLod | undefined>>();
   private findingsCache: Promise<{ findings: Finding[]; missingEvidence: MissingEvidence[] }> | undefined;
   private findingViewsCache: Promise<ResultOf<'findings'>> | undefined;
   readonly metrics: MessageMetric[] = [];
@@ -188,7 +181,7 @@ export class RequestHandler {
       }
       case 'openPageTimeline': {
         const p = params as ParamsOf<'openPageTimeline'>;
-        await this.host.openPageTimeline(addressSpace(p.as), this.vpns(p.vpns));
+        await this.host.openPageTimeline(addressSpace(p.as), pageNumbers(p.vpns));
         return null;
       }
       case 'panelPages':
@@ -208,39 +201,20 @@ export class RequestHandler {
     }
   }
 
-  private vpns(v: unknown): number[] {
-    if (!Array.isArray(v) || v.length === 0) throw new Error('vpns must be a non-empty list of page numbers');
-    return v.slice(0, LIMITS.maxTimelinePages).map((n) => finiteNumber(n, 'vpn'));
-  }
-
   private async timeline(p: TimelineQuery): Promise<TimelineResult> {
-    const as = addressSpace(p.as);
-    const vpns = this.vpns(p.vpns);
-    const width = Math.max(50, Math.min(8000, finiteNumber(p.width, 'width')));
-    const got = await Promise.all(vpns.map((vpn) => this.cachedTimeline(as, vpn)));
-    const timelines: { t: PageTimeline; bands: Band[] }[] = [];
-    const missing: number[] = [];
-    got.forEach((t, i) => (t ? timelines.push(t) : missing.push(vpns[i])));
-    const lastTs = this.host.summary.lastTs;
-    const w = p.window
-      ? { fromTs: finiteNumber(p.window.fromTs, 'window.fromTs'), toTs: finiteNumber(p.window.toTs, 'window.toTs') }
-      : lifetimeOf(timelines.map((x) => x.t), lastTs);
-    const perRow = Math.max(16, Math.floor(LIMITS.maxPointsTotal / Math.max(1, timelines.length)));
-    let reduced = p.vpns.length > vpns.length;
-    const rows = timelines.map(({ t, bands }) => {
-      const r = timelineRow(t, w, width, lastTs, perRow, bands);
-      reduced ||= r.reduced;
-      return r.row;
-    });
-    return { rows, fromTs: w.fromTs, toTs: w.toTs, reduced, missing };
+    const ask = timelineAsk(p);
+    // the worker keeps busy pages' timelines next to the model and sends only the rows
+    if (this.host.queries.timelineView) return this.host.queries.timelineView(p);
+    const got = await Promise.all(ask.vpns.map((vpn) => this.cachedTimeline(ask.as, vpn)));
+    return timelineResult(ask, got, this.host.summary.lastTs);
   }
 
   /** Zoom and pan ask for the same pages again: keep the last pages' timelines and bands. */
-  private cachedTimeline(as: AddressSpace, vpn: number): Promise<{ t: PageTimeline; bands: Band[] } | undefined> {
+  private cachedTimeline(as: AddressSpace, vpn: number): Promise<PageLod | undefined> {
     const key = pageKey(as, vpn);
     let hit = this.timelines.get(key);
     if (hit) this.timelines.delete(key);
-    else hit = this.host.queries.timeline(as, vpn).then((t) => (t ? { t, bands: bandsOf(t.events) } : undefined));
+    else hit = this.host.queries.timeline(as, vpn).then(pageLod);
     this.timelines.set(key, hit);
     while (this.timelines.size > TIMELINES_KEPT) this.timelines.delete(this.timelines.keys().next().value as string);
     return hit;

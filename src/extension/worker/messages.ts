@@ -61,4 +61,5 @@ export const QUERY_METHODS: readonly QueryMethod[] = [
   'markersIn',
   'findingsOverview',
   'findingsList',
+  'timelineView',
 ];

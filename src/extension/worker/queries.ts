@@ -10,6 +10,8 @@ import type { QueryMethod } from './messages';
 import { ViewIndex } from './viewIndex';
 import { findingsListQueryOf, pageQueryOf, windowOf } from './viewArgs';
 import { findingsList, findingsOverview } from '../webview/findingsQuery';
+import { timelineAsk } from '../webview/timelineQuery';
+import type { TimelineQuery } from '../../protocol';
 
 type PagesFilter = Parameters<AnalysisQueries['pages']>[0];
 
@@ -70,6 +72,8 @@ export class QueryAnswerer {
         return this.view.markersIn(windowOf(args[0]));
       case 'findingsOverview':
         return findingsOverview(this.view.findings(), this.analysis.missingEvidence, windowOf(args[0]), clampInt(args[1], 1, 8000, 1000));
+      case 'timelineView':
+        return this.view.timeline(timelineAsk(args[0] as TimelineQuery), this.summary().lastTs);
       case 'findingsList':
         return findingsList(this.view.findings(), findingsListQueryOf(args[0]));
       case 'pagesOfEvent': {

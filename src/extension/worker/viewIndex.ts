@@ -14,8 +14,10 @@ import type { Analysis } from '../../core/api';
 import { DOMAIN_KINDS } from '../../core/model/kinds';
 import { HmmTraceModel } from '../../core/model/traceModel';
 import type { LodAggregate, Marker, PageSummary } from '../../core/model/types';
-import { LIMITS, type FindingView, type PageQuery, type PagesResult, type TimeWindow } from '../../protocol';
+import { LIMITS, type FindingView, type PageQuery, type PagesResult, type TimeWindow, type TimelineResult } from '../../protocol';
 import { findingViews } from './viewQueries';
+import { findingsOverview } from '../webview/findingsQuery';
+import { PageLodCache, pageLod, timelineResult, type TimelineAsk } from '../webview/timelineQuery';
 import { indexFindingsByPage, PageTable } from '../webview/pageTable';
 import { KindTimeIndex } from './rateIndex';
 
@@ -25,6 +27,8 @@ export class ViewIndex {
   private table: PageTable | undefined;
   private findingList: FindingView[] | undefined;
   private markerTs: Float64Array | undefined;
+  /** Full page timelines (not capped like the `timeline` query's answer) for zoom and pan. */
+  private readonly lods = new PageLodCache(64, 400_000);
 
   constructor(private readonly analysis: Analysis) {}
 
@@ -37,10 +41,10 @@ export class ViewIndex {
   /** Builds everything the first view load asks for: run right after the analysis is held. */
   prepare(): void {
     const m = this.analysis.model;
-    // the overview's first chart, answered once here so the first one the view asks finds the code warm
+    // the overview's first charts, answered once here so the first ones the view asks find the code warm
     this.rateIndex()?.aggregate(m.firstTs, m.lastTs, 1000);
     this.pageTable().prepare();
-    this.findings();
+    findingsOverview(this.findings(), [], { fromTs: m.firstTs, toTs: m.lastTs }, 1000);
     this.markerIndex();
   }
 
@@ -76,6 +80,12 @@ export class ViewIndex {
   findings(): FindingView[] {
     this.findingList ??= findingViews(this.analysis.findings);
     return this.findingList;
+  }
+
+  timeline(ask: TimelineAsk, lastTs: number): TimelineResult {
+    const m = this.analysis.model;
+    const got = ask.vpns.map((vpn) => this.lods.get(ask.as, vpn, () => pageLod(m.timeline(ask.as, vpn))));
+    return timelineResult(ask, got, lastTs);
   }
 
   /** Marker timestamps when the markers are in time order (they are in file order, which almost always is). */

@@ -7,7 +7,7 @@
 
 import type { Finding, MissingEvidence } from '../../core/detect/types';
 import type { Marker } from '../../core/model/types';
-import { LIMITS, type FindingView, type FindingsListResult, type FindingsOverview, type PageQuery, type PagesResult, type ParamsOf, type TimeWindow } from '../../protocol';
+import { LIMITS, type FindingView, type FindingsListResult, type FindingsOverview, type PageQuery, type PagesResult, type ParamsOf, type TimeWindow, type TimelineQuery, type TimelineResult } from '../../protocol';
 import { CAPS } from './caps';
 
 export interface ViewQueries {
@@ -21,6 +21,8 @@ export interface ViewQueries {
   findingsOverview(window: TimeWindow | undefined, width: number): Promise<FindingsOverview>;
   /** A slice of one rule's findings overlapping a window. */
   findingsList(q: FindingsListQuery): Promise<FindingsListResult>;
+  /** Page-timeline rows sized for the pixel width, from the pages' full timelines kept in the worker. */
+  timelineView(q: TimelineQuery): Promise<TimelineResult>;
 }
 
 export type FindingsListQuery = ParamsOf<'findingsList'>;

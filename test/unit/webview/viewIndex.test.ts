@@ -20,6 +20,8 @@ import { RequestHandler, type RequestHost } from '../../../src/extension/webview
 import { LIMITS, parseAddress, type PageColumn, type PageQuery, type ResponseMessage } from '../../../src/protocol';
 import { findingsList, findingsOverview } from '../../../src/extension/webview/findingsQuery';
 import { fixture } from '../helpers';
+import { syntheticAnalysis } from './syntheticAnalysis';
+import { PageLodCache, pageLod } from '../../../src/extension/webview/timelineQuery';
 
 const CAPTURES = [
   ['k6.1', 'double_migrate-ftrace.txt'],
@@ -198,7 +200,7 @@ test('editor data names each record by the first line of its event, as event(id)
 function proxy(answerer: QueryAnswerer, withViews: boolean): AnalysisQueries {
   const q: Partial<Record<QueryMethod, (...args: unknown[]) => Promise<unknown>>> = {};
   for (const m of QUERY_METHODS) {
-    if (!withViews && (m === 'pageView' || m === 'findingViews' || m === 'markersIn' || m === 'findingsOverview' || m === 'findingsList')) continue;
+    if (!withViews && (m === 'pageView' || m === 'findingViews' || m === 'markersIn' || m === 'findingsOverview' || m === 'findingsList' || m === 'timelineView')) continue;
     q[m] = async (...args: unknown[]) => structuredClone(answerer.answer(m, args));
   }
   return q as unknown as AnalysisQueries;
@@ -231,7 +233,20 @@ test('the webview gets byte-identical answers whether the worker answers its vie
       { method: 'pages', params: { offset: 0, limit: 50, state: 'device-private', sort: { column: 'final', descending: false } } },
       { method: 'pages', params: { offset: 0, limit: 50, text: '0x7', sort: { column: 'findings', descending: true } } },
       { method: 'pages', params: { offset: 0, limit: 50, rule: a.findings[0]?.rule ?? 'x', sort: { column: 'states', descending: false } } },
+      { method: 'timeline', params: { as: 1, vpns: 'x', width: 100 } },
     ];
+    // timelines of the first pages, whole lifetime and zoomed, narrow and wide, with a page that does not exist
+    const pages = a.model.pages().slice(0, 70);
+    if (pages.length > 0) {
+      const as = pages[0].as;
+      const vpns = pages.filter((p) => p.as === as).map((p) => p.vpn);
+      requests.push(
+        { method: 'timeline', params: { as, vpns: vpns.slice(0, 1), width: 800 } },
+        { method: 'timeline', params: { as, vpns: [...vpns, 12345], width: 60 } },
+        { method: 'timeline', params: { as, vpns, width: 3000, window: { fromTs: firstTs, toTs: firstTs + (lastTs - firstTs) / 3 } } },
+        { method: 'timeline', params: { as: String(as), vpns: vpns.slice(0, 2), width: 500, window: { fromTs: lastTs, toTs: lastTs + 1 } } },
+      );
+    }
     for (const r of requests) {
       const ask = async (h: RequestHandler): Promise<string> => JSON.stringify((await h.handle({ kind: 'request', id: 1, ...r })) as ResponseMessage);
       assert.equal(await ask(fast), await ask(slow), `${name} ${r.method} ${JSON.stringify(r.params)}`);
@@ -297,4 +312,25 @@ test('the findings overview and lists are the same whether the worker or the ext
       assert.equal(await ask(fast), await ask(slow), `${name} ${r.method} ${JSON.stringify(r.params)}`);
     }
   }
+});
+
+test('a busy page (54k events) is drawn from its whole timeline in the worker, kept for zoom within an event budget', async () => {
+  const { queries } = syntheticAnalysis({ pages: 3, cycles: 6_000 });
+  const vpn0 = 0x7f0000000000 / 4096;
+  const timelines = await Promise.all([0, 1, 2].map((i) => queries.timeline(1234, vpn0 + i)));
+  let built = 0;
+  const model = { timeline: (_as: unknown, vpn: number) => (built++, timelines[vpn - vpn0]) };
+  const view = new ViewIndex({ model } as unknown as Analysis);
+  const r = view.timeline({ as: 1234, vpns: [vpn0], width: 1000, truncated: false }, 2e9);
+  assert.equal(r.rows[0].eventsInWindow, 54_000, 'every event of the page, not the first 20000 the timeline query carries');
+  assert.equal(r.reduced, true);
+  assert.ok(JSON.stringify(r).length < 1_000_000, `${JSON.stringify(r).length} bytes`);
+  const zoom = view.timeline({ as: 1234, vpns: [vpn0], width: 1000, truncated: false, window: { fromTs: r.fromTs, toTs: r.fromTs + (r.toTs - r.fromTs) / 100 } }, 2e9);
+  assert.equal(built, 1, 'zoom reuses the page built for the first answer');
+  assert.ok(zoom.rows[0].eventsInWindow > 0 && zoom.rows[0].eventsInWindow < 54_000);
+
+  const cache = new PageLodCache(8, 100_000);
+  const seen: number[] = [];
+  for (const i of [0, 1, 2, 0]) cache.get(1234, vpn0 + i, () => (seen.push(i), pageLod(timelines[i])));
+  assert.deepEqual(seen, [0, 1, 2, 0], 'two pages of 54k events exceed a 100k budget: the least recent one goes, the page just built stays');
 });
