@@ -13,7 +13,7 @@ import type { EventExtra } from './eventExtra';
 
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
-import { f64, i16, i32, offsets, StringTable, times, u16, u32 } from './columns';
+import { type Column, f64, i16, i32, offsets, StringTable, times, u16, u32 } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
@@ -39,6 +39,9 @@ export interface StorePart {
   retWide: [number, number][];
   extras: EventExtra[];
 }
+
+type PartColumn = 'ts' | 'offset' | 'line' | 'lineCount' | 'cpu' | 'task' | 'etype' | 'a' | 'b' | 'ret32' | 'inv' | 'extraIdx';
+const EMPTY = new Float64Array(0);
 
 /** Origins arriving from another thread are copies: one frozen object per distinct origin again. */
 const canonicalOrigins = new Map<string, OriginResult>();
@@ -166,7 +169,7 @@ export class EventStore {
     };
   }
 
-  /** Appends the events of the part of the file that follows this store's (see exportPart). */
+  /** Appends the events of the part of the file that follows this store's (see exportPart); consumes `p` (its columns are emptied as they are copied). */
   importPart(p: StorePart, lineOffset: number): void {
     const id = (s: string | null) => (s === null ? 0 : this.strings.id(s));
     const tasks = p.tasks.map((t) => this.taskId(t.pid, t.tgid, t.comm ?? ''));
@@ -175,22 +178,27 @@ export class EventStore {
     const first = this.count;
     const extraBase = this.extras.length;
     for (const x of p.extras) this.extras.push(this.shared(x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
-    for (let i = 0; i < p.count; i++) {
-      this.ts.push(p.ts[i]);
-      this.offset.push(p.offset[i]);
-      this.line.push(p.line[i] + lineOffset);
-      this.lineCount.push(p.lineCount[i]);
-      this.cpu.push(p.cpu[i]);
-      this.task.push(tasks[p.task[i]]);
-      this.etype.push(etypes[p.etype[i]]);
-      this.a.push(p.a[i]);
-      this.b.push(p.b[i]);
-      this.ret32.push(p.ret32[i]);
-      this.inv.push(invs[p.inv[i]]);
-      this.span.push(-1);
-      const x = p.extraIdx[i];
-      this.extraIdx.push(x < 0 ? -1 : extraBase + x);
-    }
+    // column by column, each part column let go once copied: the transient copy is one column, not all
+    const n = p.count;
+    const cols = p as unknown as Record<PartColumn, ArrayLike<number>>;
+    const copy = (key: PartColumn, into: Column, map?: (v: number) => number) => {
+      const src = cols[key];
+      for (let i = 0; i < n; i++) into.push(map ? map(src[i]) : src[i]);
+      cols[key] = EMPTY;
+    };
+    copy('ts', this.ts);
+    copy('offset', this.offset);
+    copy('line', this.line, (v) => v + lineOffset);
+    copy('lineCount', this.lineCount);
+    copy('cpu', this.cpu);
+    copy('task', this.task, (v) => tasks[v]);
+    copy('etype', this.etype, (v) => etypes[v]);
+    copy('a', this.a);
+    copy('b', this.b);
+    copy('ret32', this.ret32);
+    copy('inv', this.inv, (v) => invs[v]);
+    copy('extraIdx', this.extraIdx, (x) => (x < 0 ? -1 : extraBase + x));
+    for (let i = 0; i < n; i++) this.span.push(-1);
     for (const [i, v] of p.retWide) this.retWide.set(first + i, v);
   }
 
