@@ -39,6 +39,7 @@ export class FtraceTextParser implements LineParser {
   private readonly ctx = new LineContext();
   private readonly comms = new Interner();
   private readonly names = new Interner();
+  private readonly frames = new Interner();
   private readonly withFields: boolean;
   /** false: counting only (see ReadOptions.bodies). */
   private readonly bodies: boolean;
@@ -272,9 +273,17 @@ export class FtraceTextParser implements LineParser {
       this.acc.unparsed(lineNo, buf.toString('utf8', s - 2, end), 'stack frame without a <stack trace> line before it');
       return;
     }
-    let text = buf.toString('utf8', skipSpaces(buf, s, end), trimEnd(buf, s, end));
-    const addr = / \(([0-9a-f]{8,16})\)$/.exec(text);
-    if (addr && addr.index > 0) text = text.slice(0, addr.index);
+    const fs = skipSpaces(buf, s, end);
+    const fe = trimEnd(buf, s, end);
+    let text: string;
+    if (fe > fs && buf[fe - 1] === 41 /* ) */) {
+      text = buf.toString('utf8', fs, fe);
+      const addr = / \(([0-9a-f]{8,16})\)$/.exec(text);
+      if (addr && addr.index > 0) text = text.slice(0, addr.index);
+    } else {
+      // a trace repeats a few hundred frames millions of times: one string per distinct frame
+      text = this.frames.get(buf, fs, fe);
+    }
     target.stack.push(text);
     target.lineCount++;
     this.acc.parsedLines++;
