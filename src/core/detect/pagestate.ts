@@ -40,6 +40,8 @@ export class PageStates {
    * pages a migration's finalize PTE named get one, so this grows with migrated pages, not with the trace.
    */
   private readonly history = new Map<AddressSpace, Map<number, number[]>>();
+  /** Pages whose steps were not pushed in (ts, event id) order. */
+  private readonly unordered = new Map<AddressSpace, Set<number>>();
 
   /** Migrations with a page restored inside their setup window (the refcount check in migrate_device_unmap failed). */
   private readonly restoredInSetup = new Set<number>();
@@ -123,17 +125,41 @@ export class PageStates {
     let pages = this.history.get(as);
     if (!pages) this.history.set(as, (pages = new Map()));
     const h = pages.get(vpn);
-    if (h) h.push(ts, code, eventId);
-    else pages.set(vpn, [ts, code, eventId]);
+    if (!h) {
+      pages.set(vpn, [ts, code, eventId]);
+      return;
+    }
+    // migrations replay in setup order and their PTE lines in time order, so a page's steps nearly always come
+    // in (ts, event id) order; the rare page whose steps do not is remembered and searched linearly
+    const n = h.length;
+    if (ts < h[n - STEP] || (ts === h[n - STEP] && eventId < h[n - 1])) {
+      let un = this.unordered.get(as);
+      if (!un) this.unordered.set(as, (un = new Set()));
+      un.add(vpn);
+    }
+    h.push(ts, code, eventId);
   }
 
   /** The page's state just before `ts` (and before event `beforeId`), from the replay, else from the model. */
   stateBefore(as: AddressSpace, vpn: number, ts: number, beforeId: number): PageState {
     const h = this.history.get(as)?.get(vpn);
     if (h) {
-      // the last step in replay order that precedes (ts, beforeId)
+      const precedes = (i: number) => h[i] < ts || (h[i] === ts && h[i + 2] < beforeId);
+      // the last step in replay order that precedes (ts, beforeId): a binary search when the steps are in order
+      // (a page migrated back and forth all through a long capture has one step per migration)
       let best = -1;
-      for (let i = 0; i < h.length; i += STEP) if (h[i] < ts || (h[i] === ts && h[i + 2] < beforeId)) best = h[i + 1];
+      if (this.unordered.get(as)?.has(vpn)) {
+        for (let i = 0; i < h.length; i += STEP) if (precedes(i)) best = h[i + 1];
+      } else {
+        let lo = 0;
+        let hi = h.length / STEP;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (precedes(mid * STEP)) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo > 0) best = h[(lo - 1) * STEP + 1];
+      }
       if (best >= 0) return CODE_STATE[best];
     }
     try {
