@@ -4,9 +4,11 @@
  */
 
 import type { Analysis, AnalysisSummary, AnalyzeOptions } from './api';
+import { columnsOf } from './detect/liteEvent';
 import { runRules, validateThresholds } from './detect/rules';
 import { TraceInputError } from './ingest/types';
 import { buildModel } from './model';
+import type { AddressSpace, TraceModel } from './model/types';
 
 export async function analyzeFile(path: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
   const bad = validateThresholds(opts.thresholds ?? {});
@@ -28,15 +30,47 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions = {}): Prom
   };
 }
 
+/**
+ * Whether a call span of make_device_exclusive() (the 6.15+ single-address API) was captured. A span's function
+ * is its entry event's, and model.spanOf() of that event is the span itself; with the columnar store only the
+ * events of that function are visited, so the model never materialises every span of the trace (model.spans
+ * keeps them, hundreds of thousands on a long capture, for as long as the model lives).
+ */
+function makeDeviceExclusiveSpan(model: TraceModel): boolean {
+  const cols = columnsOf(model);
+  if (!cols) return model.spans.some((s) => s.func === 'make_device_exclusive');
+  for (let id = 0; id < model.eventCount; id++) {
+    if (cols.store.funcOf(id) === 'make_device_exclusive' && model.spanOf(id)?.func === 'make_device_exclusive') return true;
+  }
+  return false;
+}
+
 /** Kernel version hints the trace itself proves (6.15+ device-exclusive API and CLEAR on restore). */
 function kernelHints(a: Analysis): string[] {
   const hints: string[] = [];
-  let exclusive615 = false;
   let clearRestore = false;
   for (const r of a.model.invalidations) if (r.origin === 'remove_device_exclusive_entry' && r.event === 'CLEAR') clearRestore = true;
-  for (const s of a.model.spans) if (s.func === 'make_device_exclusive') exclusive615 = true;
-  if (exclusive615 || clearRestore) hints.push('6.15+ device-exclusive API (make_device_exclusive, CLEAR on restore)');
+  if (clearRestore || makeDeviceExclusiveSpan(a.model)) hints.push('6.15+ device-exclusive API (make_device_exclusive, CLEAR on restore)');
   return hints;
+}
+
+/**
+ * How many address spaces model.addressSpaces() lists: the spaces of the tasks (pid > 0) that have events. Counted
+ * from the pid column when there is one: addressSpaces() also totals every space's pages, migrations and
+ * invalidations, which costs spaces × records on a capture of many runs.
+ */
+export function addressSpaceCount(model: TraceModel): number {
+  const cols = columnsOf(model);
+  if (!cols) return model.addressSpaces().length;
+  const pids = new Set<number>();
+  const spaces = new Set<AddressSpace>();
+  for (let id = 0; id < model.eventCount; id++) {
+    const pid = cols.store.pid.get(id);
+    if (pid <= 0 || pids.has(pid)) continue;
+    pids.add(pid);
+    spaces.add(cols.asOf(pid));
+  }
+  return spaces.size;
 }
 
 export function summarize(a: Analysis): AnalysisSummary {
@@ -52,7 +86,6 @@ export function summarize(a: Analysis): AnalysisSummary {
   }
   const findings = { error: 0, warning: 0, info: 0 };
   for (const f of a.findings) findings[f.severity]++;
-  const spaces = a.model.addressSpaces();
   return {
     file: a.file,
     format: a.format,
@@ -64,7 +97,7 @@ export function summarize(a: Analysis): AnalysisSummary {
     lostEvents: a.ingest.lostEvents,
     firstTs: a.ingest.firstTs ?? a.model.firstTs,
     lastTs: a.ingest.lastTs ?? a.model.lastTs,
-    addressSpaces: spaces.length,
+    addressSpaces: addressSpaceCount(a.model),
     pages: a.model.pages().length,
     migrations: { count: a.model.migrations.length, requested, collected, migrated },
     invalidations,
