@@ -179,10 +179,12 @@ export function timelineRow(
   lastTs: number,
   cap: number,
   bands: readonly Band[] = bandsOf(t.events),
+  /** The page's events that may lie in the window (all of them, or a time-sorted page's window found by search). */
+  candidates: readonly TimelineEvent[] = t.events,
 ): { row: TimelineRow; reduced: boolean } {
-  const points = reducePoints(t.events, w, width, Math.min(cap, LIMITS.maxPointsPerRow));
+  const points = reducePoints(candidates, w, width, Math.min(cap, LIMITS.maxPointsPerRow));
   let eventsInWindow = 0;
-  for (const e of t.events) if (e.ts >= w.fromTs && e.ts <= w.toTs) eventsInWindow++;
+  for (const e of candidates) if (e.ts >= w.fromTs && e.ts <= w.toTs) eventsInWindow++;
   const allBands = bands.filter((b) => overlaps(b.fromTs, b.toTs, w));
   const shownBands = mergeBands(allBands, w, width).slice(0, LIMITS.maxBandsPerRow);
   const clipped = clipIntervals(t.intervals, w, lastTs);

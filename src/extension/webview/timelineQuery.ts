@@ -5,7 +5,7 @@
  * few points per pixel cross) and the request handler answers it the same way over an in-memory analysis.
  */
 
-import type { AddressSpace, PageTimeline } from '../../core/model/types';
+import type { AddressSpace, PageTimeline, TimelineEvent } from '../../core/model/types';
 import { LIMITS, pageKey, type Band, type TimeWindow, type TimelineQuery, type TimelineResult } from '../../protocol';
 import { bandsOf, lifetimeOf, timelineRow } from './lod';
 
@@ -13,10 +13,36 @@ import { bandsOf, lifetimeOf, timelineRow } from './lod';
 export interface PageLod {
   t: PageTimeline;
   bands: Band[];
+  /** The events' timestamps when the events are in time order (a zoomed window is then found by search). */
+  ts?: Float64Array;
+  /** Only the page's first events are kept (a busy page among many asked at once). */
+  capped?: boolean;
 }
 
 export function pageLod(t: PageTimeline | undefined): PageLod | undefined {
-  return t ? { t, bands: bandsOf(t.events) } : undefined;
+  if (!t) return undefined;
+  const ts = Float64Array.from(t.events, (e) => e.ts);
+  for (let i = 1; i < ts.length; i++) if (ts[i] < ts[i - 1]) return { t, bands: bandsOf(t.events) };
+  return { t, bands: bandsOf(t.events), ts };
+}
+
+/** The events that can lie in the window: all, or the time-sorted slice [first ts >= from, last ts <= to]. */
+function candidates(lod: PageLod, w: TimeWindow): readonly TimelineEvent[] {
+  const ts = lod.ts;
+  if (!ts) return lod.t.events;
+  const lower = (t: number, strict: boolean): number => {
+    let lo = 0;
+    let hi = ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ts[mid] < t || (strict && ts[mid] === t)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const from = lower(w.fromTs, false);
+  const to = lower(w.toTs, true);
+  return from === 0 && to === ts.length ? lod.t.events : lod.t.events.slice(from, Math.max(from, to));
 }
 
 export interface TimelineAsk {
@@ -62,8 +88,8 @@ export function timelineResult(ask: TimelineAsk, got: readonly (PageLod | undefi
   const w = ask.window ?? lifetimeOf(timelines.map((x) => x.t), lastTs);
   const perRow = Math.max(16, Math.floor(LIMITS.maxPointsTotal / Math.max(1, timelines.length)));
   let reduced = ask.truncated;
-  const rows = timelines.map(({ t, bands }) => {
-    const r = timelineRow(t, w, ask.width, lastTs, perRow, bands);
+  const rows = timelines.map((lod) => {
+    const r = timelineRow(lod.t, w, ask.width, lastTs, perRow, lod.bands, candidates(lod, w));
     reduced ||= r.reduced;
     return r.row;
   });

@@ -16,10 +16,14 @@ import { HmmTraceModel } from '../../core/model/traceModel';
 import type { LodAggregate, Marker, PageSummary } from '../../core/model/types';
 import { LIMITS, type FindingView, type PageQuery, type PagesResult, type TimeWindow, type TimelineResult } from '../../protocol';
 import { findingViews } from './viewQueries';
+import { CAPS } from './caps';
 import { findingsOverview } from '../webview/findingsQuery';
 import { PageLodCache, pageLod, timelineResult, type TimelineAsk } from '../webview/timelineQuery';
 import { indexFindingsByPage, PageTable } from '../webview/pageTable';
 import { KindTimeIndex } from './rateIndex';
+
+/** Events of the page timelines kept for zoom and pan (what 128 pages of 20000 events came to before). */
+const TIMELINE_EVENTS_KEPT = 2_500_000;
 
 export class ViewIndex {
   private rate: KindTimeIndex | undefined;
@@ -27,8 +31,9 @@ export class ViewIndex {
   private table: PageTable | undefined;
   private findingList: FindingView[] | undefined;
   private markerTs: Float64Array | undefined;
-  /** Full page timelines (not capped like the `timeline` query's answer) for zoom and pan. */
-  private readonly lods = new PageLodCache(64, 400_000);
+  /** Full page timelines (not capped like the `timeline` query's answer) for zoom and pan: 128 pages as the
+   * extension kept before, and at most 2.5M events (what 128 pages capped at 20000 events each came to). */
+  private readonly lods = new PageLodCache(128, TIMELINE_EVENTS_KEPT);
 
   constructor(private readonly analysis: Analysis) {}
 
@@ -84,8 +89,23 @@ export class ViewIndex {
 
   timeline(ask: TimelineAsk, lastTs: number): TimelineResult {
     const m = this.analysis.model;
-    const got = ask.vpns.map((vpn) => this.lods.get(ask.as, vpn, () => pageLod(m.timeline(ask.as, vpn))));
-    return timelineResult(ask, got, lastTs);
+    // the pages of one answer must fit the cache together, or zoom and pan would rebuild them every time:
+    // a page beyond its share keeps its first events only (as the extension did before, at 20000 per page)
+    const share = Math.max(CAPS.timelineEvents, Math.floor(TIMELINE_EVENTS_KEPT / ask.vpns.length));
+    let capped = false;
+    const got = ask.vpns.map((vpn) => {
+      const lod = this.lods.get(ask.as, vpn, () => {
+        const t = m.timeline(ask.as, vpn);
+        if (!t || t.events.length <= share) return pageLod(t);
+        const first = pageLod({ ...t, events: t.events.slice(0, share) });
+        return first && { ...first, capped: true };
+      });
+      if (lod?.capped) capped = true;
+      return lod;
+    });
+    const r = timelineResult(ask, got, lastTs);
+    if (capped) r.reduced = true;
+    return r;
   }
 
   /** Marker timestamps when the markers are in time order (they are in file order, which almost always is). */
