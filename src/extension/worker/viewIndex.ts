@@ -33,9 +33,14 @@ export class ViewIndex {
   private markerTs: Float64Array | undefined;
   /** Full page timelines (not capped like the `timeline` query's answer) for zoom and pan: 128 pages as the
    * extension kept before, and at most 2.5M events (what 128 pages capped at 20000 events each came to). */
-  private readonly lods = new PageLodCache(128, TIMELINE_EVENTS_KEPT);
+  private readonly lods: PageLodCache;
 
-  constructor(private readonly analysis: Analysis) {}
+  constructor(
+    private readonly analysis: Analysis,
+    private readonly timelineEventsKept = TIMELINE_EVENTS_KEPT,
+  ) {
+    this.lods = new PageLodCache(128, timelineEventsKept);
+  }
 
   /** Every page summary, built once (the model builds them afresh on each pages() call). */
   pages(): PageSummary[] {
@@ -91,7 +96,7 @@ export class ViewIndex {
     const m = this.analysis.model;
     // the pages of one answer must fit the cache together, or zoom and pan would rebuild them every time:
     // a page beyond its share keeps its first events only (as the extension did before, at 20000 per page)
-    const share = Math.max(CAPS.timelineEvents, Math.floor(TIMELINE_EVENTS_KEPT / ask.vpns.length));
+    const share = Math.max(CAPS.timelineEvents, Math.floor(this.timelineEventsKept / ask.vpns.length));
     let capped = false;
     const got = ask.vpns.map((vpn) => {
       const lod = this.lods.get(ask.as, vpn, () => {

@@ -334,3 +334,18 @@ test('a busy page (54k events) is drawn from its whole timeline in the worker, k
   for (const i of [0, 1, 2, 0]) cache.get(1234, vpn0 + i, () => (seen.push(i), pageLod(timelines[i])));
   assert.deepEqual(seen, [0, 1, 2, 0], 'two pages of 54k events exceed a 100k budget: the least recent one goes, the page just built stays');
 });
+
+test('busy pages asked together share the kept-events budget: each keeps its first events, the answer says it is reduced, zoom rebuilds nothing', async () => {
+  const { queries } = syntheticAnalysis({ pages: 3, cycles: 6_000 });
+  const vpn0 = 0x7f0000000000 / 4096;
+  const timelines = await Promise.all([0, 1, 2].map((i) => queries.timeline(1234, vpn0 + i)));
+  let built = 0;
+  const model = { timeline: (_as: unknown, vpn: number) => (built++, timelines[vpn - vpn0]) };
+  const view = new ViewIndex({ model } as unknown as Analysis, 60_000);
+  const vpns = [vpn0, vpn0 + 1, vpn0 + 2];
+  const r = view.timeline({ as: 1234, vpns, width: 800, truncated: false }, 2e9);
+  assert.deepEqual(r.rows.map((x) => x.eventsInWindow), [20_000, 20_000, 20_000]);
+  assert.equal(r.reduced, true);
+  for (let i = 0; i < 5; i++) view.timeline({ as: 1234, vpns, width: 800, truncated: false, window: { fromTs: r.fromTs + i * 1e6, toTs: r.fromTs + (i + 1) * 1e7 } }, 2e9);
+  assert.equal(built, 3, 'the three pages fit the budget together and are built once');
+});
