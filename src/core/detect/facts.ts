@@ -79,7 +79,8 @@ export class Facts {
       if (cols) {
         const st = cols.store;
         const kind = st.kindOf(id);
-        if (!wanted.has(kind) || !this.keep(kind, st.funcOf(id), () => st.retOf(id))) continue;
+        // no closure over `id` here: it would give every iteration of this loop (every event) its own context
+        if (!wanted.has(kind) || !this.keep(kind, st.funcOf(id), kind === 'move-mapping-ret' ? st.retOf(id) : undefined)) continue;
         const pid = st.pid.get(id);
         if (kind === 'tlb-flush') {
           this.tlb.add(st.ts.get(id), cols.asOf(pid));
@@ -89,7 +90,7 @@ export class Facts {
         if (!this.asOfPid.has(pid)) this.asOfPid.set(pid, cols.asOf(pid));
       } else {
         const ev = model.event(id);
-        if (!wanted.has(ev.kind) || !this.keep(ev.kind, ev.func ?? ev.name, () => ev.ret)) continue;
+        if (!wanted.has(ev.kind) || !this.keep(ev.kind, ev.func ?? ev.name, ev.ret)) continue;
         if (ev.kind === 'tlb-flush') {
           this.tlb.add(ev.ts, ev.as);
           continue;
@@ -108,9 +109,9 @@ export class Facts {
   /**
    * Which fact events are worth keeping. Driver callbacks are already attached to the invalidation records
    * when the notifier hook was captured, so only device-side work (and driver-log ranges without records) is
-   * kept; move-mapping returns matter only when they failed (-EAGAIN).
+   * kept; move-mapping returns matter only when they failed (-EAGAIN). `ret` is read for move-mapping returns only.
    */
-  private keep(kind: DomainKind, func: string | undefined, ret: () => number | undefined): boolean {
+  private keep(kind: DomainKind, func: string | undefined, ret: number | undefined): boolean {
     if (kind === 'function') return WORK_FUNCTION.test(func ?? '');
     if (kind === 'driver-invalidate') {
       this.driverCallbackSeen = true;
@@ -118,7 +119,7 @@ export class Facts {
     }
     if (kind === 'move-mapping-ret') {
       this.moveReturnsSeen = true;
-      return ret() === -11;
+      return ret === -11;
     }
     return true;
   }

@@ -34,6 +34,12 @@ const STEP = 3;
 
 const SPLIT_FUNC = /split_huge_page|split_folio|__split_huge_page/;
 
+/** Whether ts lies in one of the [from, to] windows. */
+function insideAny(windows: readonly [number, number][], ts: number): boolean {
+  for (const [a, b] of windows) if (ts >= a && ts <= b) return true;
+  return false;
+}
+
 export class PageStates {
   /**
    * Proven states per address space and page: flat [ts, state code, event id] triples in replay order. Only
@@ -50,10 +56,7 @@ export class PageStates {
     private readonly model: TraceModel,
     private readonly facts: Facts,
   ) {
-    for (const m of facts.migrations) {
-      const out = this.replay(m, true);
-      if (out.restoredInSetup.size > 0) this.restoredInSetup.add(m.id);
-    }
+    for (const m of facts.migrations) if (this.replay(m, undefined)) this.restoredInSetup.add(m.id);
   }
 
   /** Whether the migration had pages restored inside its setup window (cheap: remembered from the replay). */
@@ -66,7 +69,9 @@ export class PageStates {
    * came up short): keeping a Set and two Maps for every migration of a long capture costs more than replaying.
    */
   outcome(m: MigrationRecord): MigrationOutcome {
-    return this.replay(m, false);
+    const out: MigrationOutcome = { moved: new Set(), restoredInSetup: new Map(), restoredAtFinalize: new Map(), sawPteEvents: false };
+    this.replay(m, out);
+    return out;
   }
 
   /**
@@ -77,14 +82,15 @@ export class PageStates {
    * only that task's events are read (a window to the end of the trace costs that task's events, not everyone's),
    * from the columns (no object per PTE line).
    */
-  private replay(m: MigrationRecord, record: boolean): MigrationOutcome {
-    const out: MigrationOutcome = { moved: new Set(), restoredInSetup: new Map(), restoredAtFinalize: new Map(), sawPteEvents: false };
+  private replay(m: MigrationRecord, out: MigrationOutcome | undefined): boolean {
+    // without `out` this is the constructor's pass: page histories are recorded and only "restored in setup" kept
+    let restoredInSetup = false;
     const facts = this.facts;
     const end = m.finalizeTs !== undefined ? Math.min(facts.records.nextSetupOfTask(m) - 1, this.model.lastTs) : Facts.windowEnd(m);
     // setup returns before migrate_vma_pages(); without its kretprobe, the pages call bounds the setup window
     const setupEnd = m.setupRetTs ?? (m.pagesId !== undefined ? facts.tsOf(m.pagesId) : (m.finalizeTs ?? end));
     const ptes = facts.idsInWindowOfTask('migration-pte-remove', m.pid, m.setupTs, end);
-    if (ptes.length === 0) return out;
+    if (ptes.length === 0) return false;
     const splits = this.splitWindows(m.pid, m.setupTs, end);
     const movedTo = m.direction === 'to-device' ? 'device-private' : m.direction === 'to-system' ? 'system' : undefined;
     for (const id of ptes) {
@@ -92,22 +98,24 @@ export class PageStates {
       if (addr === undefined || addr < m.start || addr >= m.end) continue;
       const ts = facts.tsOf(id);
       // split_huge_page() freezes a THP with migration entries and remaps it: not a migration outcome
-      if (splits.some(([a, b]) => ts >= a && ts <= b)) continue;
-      out.sawPteEvents = true;
+      if (insideAny(splits, ts)) continue;
+      if (out) out.sawPteEvents = true;
       const vpn = vpnOf(addr);
       if (ts <= setupEnd && (m.finalizeTs === undefined || ts < m.finalizeTs)) {
-        out.restoredInSetup.set(vpn, id);
+        restoredInSetup = true;
+        out?.restoredInSetup.set(vpn, id);
         continue;
       }
       const present = facts.ptePresentOf(id);
       let state: PageState | undefined;
       if (present !== undefined) state = present ? 'system' : 'device-private';
       else state = this.model.stateAround(m.as, vpn, id).after;
-      if (movedTo === undefined || state === movedTo) out.moved.add(vpn);
-      else out.restoredAtFinalize.set(vpn, id);
-      if (record && (state === 'system' || state === 'device-private')) this.push(m.as, vpn, ts, STATE_CODE[state], id);
+      if (out) {
+        if (movedTo === undefined || state === movedTo) out.moved.add(vpn);
+        else out.restoredAtFinalize.set(vpn, id);
+      } else if (state === 'system' || state === 'device-private') this.push(m.as, vpn, ts, STATE_CODE[state], id);
     }
-    return out;
+    return restoredInSetup;
   }
 
   /** [entry, return] of the task's THP splits (split_huge_page_to_list and friends) inside a window. */
