@@ -44,6 +44,10 @@ export const LIMITS = {
   maxMarkers: 500,
   /** Bands (migration windows / invalidation spans) per page row. */
   maxBandsPerRow: 2000,
+  /** Bands over all rows of one timeline answer (each row gets its share, at least 16). */
+  maxBandsTotal: 8000,
+  /** State intervals over all rows of one timeline answer, once merged per pixel (each row gets its share, at least 64). */
+  maxIntervalsTotal: 40000,
   /** Evidence lines per finding in a findings answer (the view lists 20; the total is sent beside them). */
   maxEvidenceLines: 200,
   /** Findings per findingsList answer (the view asks for 50 at a time). */

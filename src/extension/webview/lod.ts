@@ -181,14 +181,18 @@ export function timelineRow(
   bands: readonly Band[] = bandsOf(t.events),
   /** The page's events that may lie in the window (all of them, or a time-sorted page's window found by search). */
   candidates: readonly TimelineEvent[] = t.events,
+  /** This row's share of the answer's bands and intervals (many busy rows in one answer each get less). */
+  share: { bands: number; intervals: number } = { bands: LIMITS.maxBandsPerRow, intervals: Infinity },
 ): { row: TimelineRow; reduced: boolean } {
   const points = reducePoints(candidates, w, width, Math.min(cap, LIMITS.maxPointsPerRow));
   let eventsInWindow = 0;
   for (const e of candidates) if (e.ts >= w.fromTs && e.ts <= w.toTs) eventsInWindow++;
   const allBands = bands.filter((b) => overlaps(b.fromTs, b.toTs, w));
-  const shownBands = mergeBands(allBands, w, width).slice(0, LIMITS.maxBandsPerRow);
+  const shownBands = mergeBands(allBands, w, width).slice(0, Math.min(LIMITS.maxBandsPerRow, share.bands));
   const clipped = clipIntervals(t.intervals, w, lastTs);
-  const intervals = mergeIntervals(clipped, w, width, lastTs);
+  let intervals = mergeIntervals(clipped, w, width, lastTs);
+  // a page flapping all through the window: merge per wider columns until the row fits its share
+  if (intervals.length > share.intervals) intervals = mergeIntervals(clipped, w, Math.max(16, Math.floor(share.intervals / 2)), lastTs);
   const row: TimelineRow = {
     as: t.as,
     vpn: t.vpn,

@@ -88,8 +88,11 @@ export function timelineResult(ask: TimelineAsk, got: readonly (PageLod | undefi
   const w = ask.window ?? lifetimeOf(timelines.map((x) => x.t), lastTs);
   const perRow = Math.max(16, Math.floor(LIMITS.maxPointsTotal / Math.max(1, timelines.length)));
   let reduced = ask.truncated;
+  // bands and intervals are shared out like points: a row keeps all of its own unless the answer is crowded
+  const rowsN = Math.max(1, timelines.length);
+  const share = { bands: Math.max(16, Math.floor(LIMITS.maxBandsTotal / rowsN)), intervals: Math.max(64, Math.floor(LIMITS.maxIntervalsTotal / rowsN)) };
   const rows = timelines.map((lod) => {
-    const r = timelineRow(lod.t, w, ask.width, lastTs, perRow, lod.bands, candidates(lod, w));
+    const r = timelineRow(lod.t, w, ask.width, lastTs, perRow, lod.bands, candidates(lod, w), share);
     reduced ||= r.reduced;
     return r.row;
   });

@@ -21,7 +21,7 @@ import { LIMITS, parseAddress, type PageColumn, type PageQuery, type ResponseMes
 import { findingsList, findingsOverview } from '../../../src/extension/webview/findingsQuery';
 import { fixture } from '../helpers';
 import { syntheticAnalysis } from './syntheticAnalysis';
-import { PageLodCache, pageLod } from '../../../src/extension/webview/timelineQuery';
+import { PageLodCache, pageLod, timelineAsk, timelineResult } from '../../../src/extension/webview/timelineQuery';
 
 const CAPTURES = [
   ['k6.1', 'double_migrate-ftrace.txt'],
@@ -348,4 +348,19 @@ test('busy pages asked together share the kept-events budget: each keeps its fir
   assert.equal(r.reduced, true);
   for (let i = 0; i < 5; i++) view.timeline({ as: 1234, vpns, width: 800, truncated: false, window: { fromTs: r.fromTs + i * 1e6, toTs: r.fromTs + (i + 1) * 1e7 } }, 2e9);
   assert.equal(built, 3, 'the three pages fit the budget together and are built once');
+});
+
+test('64 busy pages in one timeline answer share the bands and intervals budget; a row alone keeps its own', async () => {
+  const { queries } = syntheticAnalysis({ pages: 64, cycles: 300 });
+  const vpn0 = 0x7f0000000000 / 4096;
+  const vpns = Array.from({ length: 64 }, (_, i) => vpn0 + i);
+  const lods = await Promise.all(vpns.map(async (v) => pageLod(await queries.timeline(1234, v))));
+  const wide = timelineResult(timelineAsk({ as: 1234, vpns, width: 8000 }), lods, 2e12);
+  const bands = wide.rows.reduce((n, r) => n + r.bands.length, 0);
+  const intervals = wide.rows.reduce((n, r) => n + r.intervals.length, 0);
+  assert.ok(bands <= LIMITS.maxBandsTotal, `${bands} bands`);
+  assert.ok(intervals <= LIMITS.maxIntervalsTotal, `${intervals} intervals`);
+  assert.equal(wide.reduced, true);
+  const alone = timelineResult(timelineAsk({ as: 1234, vpns: [vpn0], width: 8000 }), [lods[0]], 2e12);
+  assert.ok(alone.rows[0].bands.length > LIMITS.maxBandsTotal / 64 && alone.rows[0].intervals.length > LIMITS.maxIntervalsTotal / 64, 'one page alone is not squeezed');
 });
