@@ -93,10 +93,13 @@ export const queriesStage: BenchStage = {
     await ask('findingsOverview', 'findingsOverview', { window: { fromTs: firstTs, toTs: lastTs }, width: 1200 });
     await ask('markers', 'markers', { window: { fromTs: firstTs, toTs: lastTs } });
     for (const r of fired.rules) await ask('findingsList', 'findingsList', { rule: r.rule, offset: 0, limit: 50 });
-    await ask('pages', 'pages', { offset: 0, limit: 200 });
+    const tOverview = performance.now();
+    // the view asks for the Pages table's first rows right after (the table may still be building then)
+    await ask('pages (first)', 'pages', { offset: 0, limit: 200 });
     const tReady = performance.now();
     process.stderr.write(
-      `queries: ${analyzed.summary.events} events, ${analyzed.summary.pages} pages; analysis ${((tAnalyzed - t0) / 1000).toFixed(1)} s; then editorData (+ view indexes) ${(tEditor - tAnalyzed).toFixed(0)} ms, view data ready ${(tReady - tAnalyzed).toFixed(0)} ms after the analysis finished\n`,
+      `queries: ${analyzed.summary.events} events, ${analyzed.summary.pages} pages; analysis ${((tAnalyzed - t0) / 1000).toFixed(1)} s; ` +
+        `after it: editor data ${(tEditor - tAnalyzed).toFixed(0)} ms, Overview and Findings data ready ${(tOverview - tAnalyzed).toFixed(0)} ms, Pages table ready ${(tReady - tAnalyzed).toFixed(0)} ms\n`,
     );
 
     const rand = rng(0x5eed);

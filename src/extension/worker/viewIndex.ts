@@ -50,12 +50,22 @@ export class ViewIndex {
 
   /** Builds everything the first view load asks for: run right after the analysis is held. */
   prepare(): void {
+    this.prepareOverview();
+    this.preparePages();
+  }
+
+  /** What the Overview tab (the one a view opens on) and the Findings tab ask: rate chart, findings, markers. */
+  prepareOverview(): void {
     const m = this.analysis.model;
     // the overview's first charts, answered once here so the first ones the view asks find the code warm
     this.rateIndex()?.aggregate(m.firstTs, m.lastTs, 1000);
-    this.pageTable().prepare();
     findingsOverview(this.findings(), [], { fromTs: m.firstTs, toTs: m.lastTs }, 1000);
     this.markerIndex();
+  }
+
+  /** The Pages table: every page summary (seconds on a 1 GiB trace, in the model), sort orders, search text. */
+  preparePages(): void {
+    this.pageTable().prepare();
   }
 
   private rateIndex(): KindTimeIndex | undefined {
