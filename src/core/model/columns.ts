@@ -13,11 +13,16 @@ export interface Column {
   set(i: number, v: number): void;
   readonly size: number;
   bytes(): number;
+  /** Appends every value of `src` (joining the parts of a parallel build). */
+  pushAll(src: ArrayLike<number>): void;
+  /** Copies the values into `dst` (at least `size` long). */
+  copyTo(dst: { [i: number]: number }): void;
 }
 
 // One class per typed-array type, written out on purpose: a shared generic class (or classes made by one
 // factory, which share their feedback) sees seven array types at the same store and goes megamorphic on the
-// hottest path of the model build.
+// hottest path of the model build. For the same reason each class has its own copy of the bulk moves
+// (pushAll, copyTo): `this.push`/`this.get` then stay monomorphic inside their loops.
 
 class F64Column implements Column {
   private readonly chunks: Float64Array[] = [];
@@ -50,6 +55,13 @@ class F64Column implements Column {
 
   bytes(): number {
     return this.chunks.length * CHUNK * Float64Array.BYTES_PER_ELEMENT;
+  }
+
+  pushAll(src: ArrayLike<number>): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i]);
+  }
+  copyTo(dst: { [i: number]: number }): void {
+    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
   }
 }
 
@@ -85,6 +97,13 @@ class I32Column implements Column {
   bytes(): number {
     return this.chunks.length * CHUNK * Int32Array.BYTES_PER_ELEMENT;
   }
+
+  pushAll(src: ArrayLike<number>): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i]);
+  }
+  copyTo(dst: { [i: number]: number }): void {
+    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
+  }
 }
 
 class U32Column implements Column {
@@ -118,6 +137,13 @@ class U32Column implements Column {
 
   bytes(): number {
     return this.chunks.length * CHUNK * Uint32Array.BYTES_PER_ELEMENT;
+  }
+
+  pushAll(src: ArrayLike<number>): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i]);
+  }
+  copyTo(dst: { [i: number]: number }): void {
+    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
   }
 }
 
@@ -153,6 +179,13 @@ class I16Column implements Column {
   bytes(): number {
     return this.chunks.length * CHUNK * Int16Array.BYTES_PER_ELEMENT;
   }
+
+  pushAll(src: ArrayLike<number>): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i]);
+  }
+  copyTo(dst: { [i: number]: number }): void {
+    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
+  }
 }
 
 class U16Column implements Column {
@@ -186,6 +219,13 @@ class U16Column implements Column {
 
   bytes(): number {
     return this.chunks.length * CHUNK * Uint16Array.BYTES_PER_ELEMENT;
+  }
+
+  pushAll(src: ArrayLike<number>): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i]);
+  }
+  copyTo(dst: { [i: number]: number }): void {
+    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
   }
 }
 
@@ -221,6 +261,13 @@ class I8Column implements Column {
   bytes(): number {
     return this.chunks.length * CHUNK * Int8Array.BYTES_PER_ELEMENT;
   }
+
+  pushAll(src: ArrayLike<number>): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i]);
+  }
+  copyTo(dst: { [i: number]: number }): void {
+    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
+  }
 }
 
 class U8Column implements Column {
@@ -254,6 +301,13 @@ class U8Column implements Column {
 
   bytes(): number {
     return this.chunks.length * CHUNK * Uint8Array.BYTES_PER_ELEMENT;
+  }
+
+  pushAll(src: ArrayLike<number>): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i]);
+  }
+  copyTo(dst: { [i: number]: number }): void {
+    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
   }
 }
 
@@ -319,6 +373,13 @@ class CompactColumn implements Column {
     for (let c = 0; c < this.bases.length; c++) b += this.wide[c] ? CHUNK * 8 : CHUNK * 4;
     return b;
   }
+
+  pushAll(src: ArrayLike<number>): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i]);
+  }
+  copyTo(dst: { [i: number]: number }): void {
+    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
+  }
 }
 
 export const f64 = (fill = 0): Column => new F64Column(fill);
@@ -333,28 +394,4 @@ export const u16 = (): Column => new U16Column(0);
 export const i8 = (fill = 0): Column => new I8Column(fill);
 export const u8 = (): Column => new U8Column(0);
 
-/** Interned strings: index 0 is reserved for "none". */
-export class StringTable {
-  private readonly ids = new Map<string, number>();
-  private readonly values: string[] = [''];
-
-  id(s: string | undefined): number {
-    if (s === undefined) return 0;
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(s);
-      this.ids.set(s, id);
-    }
-    return id;
-  }
-
-  get(id: number): string | undefined {
-    return id === 0 ? undefined : this.values[id];
-  }
-
-  /** Lookup without interning. */
-  find(s: string): number {
-    return this.ids.get(s) ?? 0;
-  }
-}
+export { StringTable } from './strings';

@@ -43,6 +43,7 @@ export interface StorePart {
 type PartColumn = 'ts' | 'offset' | 'line' | 'lineCount' | 'cpu' | 'task' | 'etype' | 'a' | 'b' | 'ret32' | 'inv' | 'extraIdx';
 const EMPTY = new Float64Array(0);
 
+
 /** Origins arriving from another thread are copies: one frozen object per distinct origin again. */
 const canonicalOrigins = new Map<string, OriginResult>();
 
@@ -142,8 +143,8 @@ export class EventStore {
    */
   exportPart(): StorePart {
     const n = this.count;
-    const col = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Int16Array>(a: T, c: ReadColumn): T => {
-      for (let i = 0; i < n; i++) a[i] = c.get(i);
+    const col = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Int16Array>(a: T, c: Column): T => {
+      c.copyTo(a);
       return a;
     };
     const str = (id: number): string | null => this.strings.get(id) ?? null;
@@ -180,24 +181,29 @@ export class EventStore {
     for (const x of p.extras) this.extras.push(this.shared(x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
     // column by column, each part column let go once copied: the transient copy is one column, not all
     const n = p.count;
-    const cols = p as unknown as Record<PartColumn, ArrayLike<number>>;
-    const copy = (key: PartColumn, into: Column, map?: (v: number) => number) => {
+    const cols = p as unknown as Record<PartColumn, Float64Array | Uint32Array | Int32Array>;
+    const copy = (key: PartColumn, into: Column, map?: ArrayLike<number> | number) => {
       const src = cols[key];
-      for (let i = 0; i < n; i++) into.push(map ? map(src[i]) : src[i]);
+      // remap ids in place (the part is ours to consume), then one bulk append
+      if (typeof map === 'number') for (let i = 0; i < n; i++) src[i] += map;
+      else if (map) for (let i = 0; i < n; i++) src[i] = map[src[i]];
+      into.pushAll(src);
       cols[key] = EMPTY;
     };
     copy('ts', this.ts);
     copy('offset', this.offset);
-    copy('line', this.line, (v) => v + lineOffset);
+    copy('line', this.line, lineOffset);
     copy('lineCount', this.lineCount);
     copy('cpu', this.cpu);
-    copy('task', this.task, (v) => tasks[v]);
-    copy('etype', this.etype, (v) => etypes[v]);
+    copy('task', this.task, tasks);
+    copy('etype', this.etype, etypes);
     copy('a', this.a);
     copy('b', this.b);
     copy('ret32', this.ret32);
-    copy('inv', this.inv, (v) => invs[v]);
-    copy('extraIdx', this.extraIdx, (x) => (x < 0 ? -1 : extraBase + x));
+    copy('inv', this.inv, invs);
+    const xs = cols.extraIdx;
+    for (let i = 0; i < n; i++) if (xs[i] >= 0) xs[i] += extraBase;
+    copy('extraIdx', this.extraIdx);
     for (let i = 0; i < n; i++) this.span.push(-1);
     for (const [i, v] of p.retWide) this.retWide.set(first + i, v);
   }
