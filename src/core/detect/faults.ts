@@ -29,6 +29,18 @@ function pageSet<T>(map: PageMap<T>, as: AddressSpace, vpn: number, v: T): void 
   pages.set(vpn, v);
 }
 
+/** First index of a sorted list whose value is >= v. */
+function lowerBound(sorted: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Whether a sorted list holds a value in (after, before). */
 function anyBetween(sorted: readonly number[], after: number, before: number): boolean {
   let lo = 0;
@@ -82,16 +94,53 @@ function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: 
 /**
  * GPU fault attempts: nouveau logs both the fault buffer entry (`fault ...`) and the serviced address
  * (`addr ...`) for one attempt, so consecutive device faults on a page count once until an invalidation of
- * that page (the reason the handler retries: mmu_interval_read_retry) separates them.
+ * that address (the reason the handler retries: mmu_interval_read_retry) separates them: an invalidation record
+ * starting strictly between the two faults, or a driver invalidate line at or between them.
  */
-function deviceAttempts(d: DetectContext): DomainEvent[] {
+export function deviceAttempts(d: DetectContext): DomainEvent[] {
+  const faults = d.facts.of('device-fault');
+  for (let i = 1; i < faults.length; i++) if (faults[i].ts < faults[i - 1].ts) return deviceAttemptsByWindow(d);
+  // one sweep in time order: for every faulted address, the latest invalidation (and driver invalidate) that
+  // covered it so far, so "was it invalidated since the previous fault" costs no walk over the time between
+  const addrs = [...new Set(faults.flatMap((f) => (f.addr === undefined ? [] : [f.addr])))].sort((x, y) => x - y);
+  const indexOf = (addr: number) => lowerBound(addrs, addr);
+  const lastInvalidation = new Float64Array(addrs.length).fill(-Infinity);
+  const lastDriverInvalidate = new Float64Array(addrs.length).fill(-Infinity);
+  const cover = (latest: Float64Array, start: number, end: number, ts: number) => {
+    for (let k = indexOf(start); k < addrs.length && addrs[k] < end; k++) latest[k] = ts;
+  };
+  const invs = d.facts.invalidations;
+  const drvs = d.facts.of('driver-invalidate');
+  let ii = 0;
+  let di = 0;
   const out: DomainEvent[] = [];
-  const lastOf = new Map<string, DomainEvent>();
+  const lastOf: PageMap<DomainEvent> = new Map();
+  for (const ev of faults) {
+    if (ev.addr === undefined) continue;
+    for (; ii < invs.length && invs[ii].startTs < ev.ts; ii++) cover(lastInvalidation, invs[ii].start, invs[ii].end, invs[ii].startTs);
+    for (; di < drvs.length && drvs[di].ts <= ev.ts; di++) {
+      const r = drvs[di];
+      if (r.start !== undefined && r.end !== undefined) cover(lastDriverInvalidate, r.start, r.end, r.ts);
+    }
+    const vpn = vpnOf(ev.addr);
+    const prev = pageGet(lastOf, ev.as, vpn);
+    pageSet(lastOf, ev.as, vpn, ev);
+    const k = indexOf(ev.addr);
+    if (prev && !(lastInvalidation[k] > prev.ts) && !(lastDriverInvalidate[k] >= prev.ts)) continue;
+    out.push(ev);
+  }
+  return out;
+}
+
+/** The same answer by looking at every invalidation between each pair of faults (faults out of time order). */
+export function deviceAttemptsByWindow(d: DetectContext): DomainEvent[] {
+  const out: DomainEvent[] = [];
+  const lastOf: PageMap<DomainEvent> = new Map();
   for (const ev of d.facts.of('device-fault')) {
     if (ev.addr === undefined) continue;
-    const key = `${String(ev.as)}|${vpnOf(ev.addr)}`;
-    const prev = lastOf.get(key);
-    lastOf.set(key, ev);
+    const vpn = vpnOf(ev.addr);
+    const prev = pageGet(lastOf, ev.as, vpn);
+    pageSet(lastOf, ev.as, vpn, ev);
     if (prev) {
       const between = d.facts.invalidationsBetween(prev.ts, ev.ts).some((r) => ev.addr! >= r.start && ev.addr! < r.end);
       const drv = d.facts.inWindow('driver-invalidate', prev.ts, ev.ts).some((r) => r.start !== undefined && r.end !== undefined && ev.addr! >= r.start && ev.addr! < r.end);
