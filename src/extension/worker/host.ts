@@ -16,9 +16,14 @@ export interface AnalysisCore {
   report?(analysis: Analysis, format: ReportFormat, notes: NoteRecord[]): string;
 }
 
-/** Quiet time before the Pages table is built after an analysis, and the longest it waits for quiet. */
-const IDLE_MS = 150;
-const IDLE_MAX_MS = 2000;
+/**
+ * Quiet time (no message arriving or being answered) before the Pages table is built after an analysis,
+ * and the longest it waits for quiet. Long enough that the extension opening a view (editor data, then the
+ * webview loading and asking for the Overview) goes first; the view's first pages request builds the table
+ * itself if it comes before.
+ */
+const IDLE_MS = 1000;
+const IDLE_MAX_MS = 10000;
 
 export class AnalysisHost {
   private readonly running = new Map<number, AbortController>();
@@ -32,6 +37,15 @@ export class AnalysisHost {
 
   handle(msg: WorkerRequest): void {
     this.poke?.();
+    try {
+      this.dispatch(msg);
+    } finally {
+      // quiet counts from the end of the work a message caused, not from its arrival
+      this.poke?.();
+    }
+  }
+
+  private dispatch(msg: WorkerRequest): void {
     switch (msg.type) {
       case 'analyze':
         void this.analyze(msg.id, msg.file, msg.options);
