@@ -147,10 +147,8 @@ export class ModelBuilder {
 
 /** Record lists stop growing after the replay: exact-length copies drop the spare capacity of growing arrays. */
 function compactRecords(result: ReturnType<typeof replay>): void {
-  for (const m of result.migrations) {
-    m.eventIds = m.eventIds.slice();
-    m.invalidationIds = m.invalidationIds.slice();
-  }
+  // (a migration's eventIds are trimmed when the replay closes it; an empty invalidationIds is one shared array)
+  for (const m of result.migrations) if (m.invalidationIds.length > 0) m.invalidationIds = m.invalidationIds.slice();
   for (const r of result.invalidations) {
     r.callbacks = r.callbacks.slice();
     r.originEvidence = r.originEvidence.slice();
