@@ -98,7 +98,7 @@ export function summarize(a: Analysis): AnalysisSummary {
     firstTs: a.ingest.firstTs ?? a.model.firstTs,
     lastTs: a.ingest.lastTs ?? a.model.lastTs,
     addressSpaces: addressSpaceCount(a.model),
-    pages: a.model.pages().length,
+    pages: a.model.pageCount ?? a.model.pages().length,
     migrations: { count: a.model.migrations.length, requested, collected, migrated },
     invalidations,
     findings,

@@ -223,6 +223,12 @@ export class HmmTraceModel implements TraceModel {
     return undefined;
   }
 
+  get pageCount(): number {
+    let n = 0;
+    for (const sp of this.pageTable.spaces.values()) n += sp.pages.size;
+    return n;
+  }
+
   pages(): PageSummary[] {
     const out: PageSummary[] = [];
     const spaces = [...this.pageTable.spaces.values()].sort((a, b) => String(a.as).localeCompare(String(b.as), undefined, { numeric: true }));
@@ -297,6 +303,11 @@ export class HmmTraceModel implements TraceModel {
       const c = s.str(s.comm, id);
       if (c !== undefined && i.comms.size < 16) i.comms.add(c);
     }
+    // records counted in one pass each (not one filter per address space: a long trace has thousands)
+    const migrations = new Map<AddressSpace, number>();
+    for (const m of this.migrations) migrations.set(m.as, (migrations.get(m.as) ?? 0) + 1);
+    const invalidations = new Map<AddressSpace, number>();
+    for (const r of this.invalidations) invalidations.set(r.as, (invalidations.get(r.as) ?? 0) + 1);
     const out: AddressSpaceSummary[] = [];
     for (const [as, i] of info) {
       const sp = this.pageTable.spaces.get(as);
@@ -305,8 +316,8 @@ export class HmmTraceModel implements TraceModel {
         comms: [...i.comms],
         pids: [...i.pids].sort((a, b) => a - b),
         pages: sp ? sp.pages.size : 0,
-        migrations: this.migrations.filter((m) => m.as === as).length,
-        invalidations: this.invalidations.filter((r) => r.as === as).length,
+        migrations: migrations.get(as) ?? 0,
+        invalidations: invalidations.get(as) ?? 0,
       };
       const parent = this.result.forkedFrom.get(as);
       if (parent !== undefined) sum.forkedFrom = parent;

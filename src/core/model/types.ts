@@ -308,6 +308,8 @@ export interface Marker {
  * by a proxy to the analysis worker (every method is then async; see src/core/api.ts AnalysisQueries). */
 export interface TraceModel {
   readonly eventCount: number;
+  /** How many pages pages() lists, without making them (optional: a proxy may not know it). */
+  readonly pageCount?: number;
   readonly firstTs: number;
   readonly lastTs: number;
   event(id: number): DomainEvent;

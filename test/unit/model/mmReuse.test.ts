@@ -47,6 +47,7 @@ for (const capture of ['double_migrate-ftrace.txt', 'pinned-ftrace.txt']) {
     const mms = (t: string) => new Set(t.match(/ mm=0x[0-9a-f]+/g) ?? []);
     assert.ok(mms(readFileSync(once, 'utf8')).size > 0);
     assert.equal(two.pages().length, 2 * one.pages().length);
+    assert.equal(two.pageCount, two.pages().length);
     assert.equal(two.migrations.length, 2 * one.migrations.length);
     // the test program's address spaces double; the shell that starts it (pid < 100) is the same in both runs
     const programs = (m: typeof one) => m.addressSpaces().filter((a) => typeof a.as === 'number' && a.as >= 100).length;
