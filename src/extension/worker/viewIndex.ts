@@ -65,7 +65,7 @@ export class ViewIndex {
 
   /** The Pages table: every page summary (seconds on a 1 GiB trace, in the model), sort orders, search text. */
   preparePages(): void {
-    this.pageTable().prepare();
+    this.pageTable();
   }
 
   private rateIndex(): KindTimeIndex | undefined {
@@ -89,7 +89,11 @@ export class ViewIndex {
   }
 
   private pageTable(): PageTable {
-    this.table ??= new PageTable(this.pages(), indexFindingsByPage(this.analysis.findings));
+    if (!this.table) {
+      // all sort orders at once: the first click on a column header must not cost a sort of every page
+      this.table = new PageTable(this.pages(), indexFindingsByPage(this.analysis.findings));
+      this.table.prepare();
+    }
     return this.table;
   }
 
