@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const builder = new ModelBuilder(probeCatalogFor(file, { discoverProbes: false }), { keepFields: statSync(file).size <= 16 * 1024 * 1024 });
   await readTrace(file, (ev) => builder.add(ev), { fields: true });
   const c1 = process.cpuUsage(c0);
-  const model = builder.finish(builder.store.keepFields ? undefined : new FieldsFromFile(file));
+  const model = builder.finish(builder.store.keepFields ? undefined : new FieldsFromFile(file, 'ftrace'));
   const cpu = process.cpuUsage(c0);
   const s = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(2);
   process.stdout.write(`stream ${s(c1)} s cpu, finish ${((cpu.user + cpu.system - c1.user - c1.system) / 1e6).toFixed(2)} s cpu\n`);

@@ -105,6 +105,11 @@ export class Accounting {
     this.drain(false);
   }
 
+  /** The oldest event still held (the first one queued, until it is delivered). */
+  oldestHeld(): RawEvent | undefined {
+    return this.head < this.pending.length ? this.pending[this.head] : undefined;
+  }
+
   /** The event a stack printed on `cpu` belongs to, if still held. */
   stackOwner(cpu: number): RawEvent | undefined {
     return this.lastOfCpu.get(cpu);

@@ -8,27 +8,32 @@ import { DmesgParser } from './dmesg';
 import { FtraceTextParser } from './ftraceText';
 import { FuncgraphTextParser } from './funcgraphText';
 import { PerfScriptParser } from './perfScript';
-import { runReader } from './reader';
+import { type ParserFactory, runReader } from './reader';
 import { sniffFormat, type SniffResult } from './sniff';
-import type { EventSink, IngestSummary, ReadOptions } from './types';
+import type { EventSink, IngestSummary, ReadOptions, TraceFormat } from './types';
 
 export * from './types';
 export { sniffFormat, sniffBytes, type SniffResult } from './sniff';
 
 export async function readTrace(path: string, sink: EventSink, opts: ReadOptions = {}): Promise<IngestSummary> {
   const sniffed: SniffResult = await sniffFormat(path);
-  switch (sniffed.format) {
-    case 'trace-dat':
-      return readTraceDat(path, sink, opts);
+  if (sniffed.format === 'trace-dat') return readTraceDat(path, sink, opts);
+  const make = textParser(sniffed.format);
+  return runReader(path, sniffed.format, sink, opts, make);
+}
+
+/** The line parser of a text format (also used to read one event back from its lines). */
+export function textParser(format: Exclude<TraceFormat, 'trace-dat'>): ParserFactory {
+  switch (format) {
     case 'ftrace':
-      return runReader(path, 'ftrace', sink, opts, (acc, o) => new FtraceTextParser(acc, o, 'ftrace'));
+      return (acc, o) => new FtraceTextParser(acc, o, 'ftrace');
     case 'trace-cmd-report':
-      return runReader(path, 'trace-cmd-report', sink, opts, (acc, o) => new FtraceTextParser(acc, o, 'tracecmd'));
+      return (acc, o) => new FtraceTextParser(acc, o, 'tracecmd');
     case 'ftrace-function-graph':
-      return runReader(path, 'ftrace-function-graph', sink, opts, (acc, o) => new FuncgraphTextParser(acc, o));
+      return (acc, o) => new FuncgraphTextParser(acc, o);
     case 'perf-script':
-      return runReader(path, 'perf-script', sink, opts, (acc, o) => new PerfScriptParser(acc, o));
+      return (acc, o) => new PerfScriptParser(acc, o);
     case 'dmesg':
-      return runReader(path, 'dmesg', sink, opts, (acc, o) => new DmesgParser(acc, o));
+      return (acc, o) => new DmesgParser(acc, o);
   }
 }

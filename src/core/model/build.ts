@@ -163,7 +163,7 @@ export async function buildModel(path: string, opts: AnalyzeOptions = {}): Promi
   const ingest = plan
     ? await buildInTwoParts(path, size, plan.cut, builder, opts, (req, progress) => runPartWorker(plan.script, req, opts.signal, progress), probes)
     : await readTrace(path, (ev) => builder.add(ev), { ...opts, fields: true });
-  const fieldsSource = builder.store.keepFields || ingest.format === 'trace-dat' ? undefined : new FieldsFromFile(path);
+  const fieldsSource = builder.store.keepFields || ingest.format === 'trace-dat' ? undefined : new FieldsFromFile(path, ingest.format);
   const model = builder.finish(fieldsSource);
   return { ingest, model, probes: builder.resolution() };
 }

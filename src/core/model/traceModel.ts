@@ -86,7 +86,7 @@ export class HmmTraceModel implements TraceModel {
       fields = s.keptFields[id] ?? {};
       stack = s.keptStacks[id];
     } else if (this.fieldsSource) {
-      const r = this.fieldsSource.read(s.offset.get(id), s.lineCount.get(id), name);
+      const r = this.fieldsSource.read(s.offset.get(id), s.lineCount.get(id));
       fields = r.fields;
       stack = r.stack;
     }

@@ -46,7 +46,7 @@ async function twoParts(file: string, cut: number): Promise<{ model: HmmTraceMod
   const probes = probeTextsFor(file, { discoverProbes: false });
   const builder = new ModelBuilder(catalogOf(probes), { keepFields: false });
   const ingest = await buildInTwoParts(file, statSync(file).size, cut, builder, {}, localSecond, probes);
-  return { model: builder.finish(new FieldsFromFile(file)), ingest };
+  return { model: builder.finish(new FieldsFromFile(file, 'ftrace')), ingest };
 }
 
 /** One pass, fields re-read from the file like the two-part build (which never keeps them in memory). */
@@ -55,7 +55,7 @@ async function onePass(file: string): Promise<{ model: HmmTraceModel; ingest: In
   const builder = new ModelBuilder(catalogOf(probes), { keepFields: false });
   const { readTrace } = await import('../../../src/core/ingest');
   const ingest = await readTrace(file, (ev) => builder.add(ev), { fields: true });
-  return { model: builder.finish(new FieldsFromFile(file)), ingest };
+  return { model: builder.finish(new FieldsFromFile(file, 'ftrace')), ingest };
 }
 
 const captures: string[] = [];
