@@ -16,15 +16,6 @@ export interface AnalysisCore {
   report?(analysis: Analysis, format: ReportFormat, notes: NoteRecord[]): string;
 }
 
-/**
- * Quiet time (no message arriving or being answered) before the Pages table is built after an analysis,
- * and the longest it waits for quiet. Long enough that the extension opening a view (editor data, then the
- * webview loading and asking for the Overview) goes first; the view's first pages request builds the table
- * itself if it comes before.
- */
-const IDLE_MS = 1000;
-const IDLE_MAX_MS = 10000;
-
 export class AnalysisHost {
   private readonly running = new Map<number, AbortController>();
   private readonly held = new Map<string, QueryAnswerer>();
@@ -36,16 +27,6 @@ export class AnalysisHost {
   ) {}
 
   handle(msg: WorkerRequest): void {
-    this.poke?.();
-    try {
-      this.dispatch(msg);
-    } finally {
-      // quiet counts from the end of the work a message caused, not from its arrival
-      this.poke?.();
-    }
-  }
-
-  private dispatch(msg: WorkerRequest): void {
     switch (msg.type) {
       case 'analyze':
         void this.analyze(msg.id, msg.file, msg.options);
@@ -76,32 +57,6 @@ export class AnalysisHost {
         this.post({ type: 'error', id: (msg as { id?: number }).id ?? -1, message: `analysis worker: unsupported message ${JSON.stringify(msg).slice(0, 200)}` });
     }
   }
-
-  /**
-   * Runs `work` once no message has come for IDLE_MS (at most IDLE_MAX_MS after it was asked): the extension
-   * asks for editor data and the Overview's first answers right after an analysis, and those go first.
-   * Anything that needs the work before then builds it on demand.
-   */
-  private whenIdle(work: () => void): void {
-    const deadline = Date.now() + IDLE_MAX_MS;
-    const arm = () => {
-      this.idle = setTimeout(() => {
-        this.idle = undefined;
-        this.poke = undefined;
-        work();
-      }, IDLE_MS);
-      this.idle.unref?.();
-    };
-    this.poke = () => {
-      if (!this.idle || Date.now() >= deadline) return;
-      clearTimeout(this.idle);
-      arm();
-    };
-    arm();
-  }
-
-  private idle: ReturnType<typeof setTimeout> | undefined;
-  private poke: (() => void) | undefined;
 
   private answerer(key: string): QueryAnswerer {
     const a = this.held.get(key);
@@ -143,24 +98,18 @@ export class AnalysisHost {
       this.held.set(key, answerer);
       const result: AnalyzeResult = { key, summary: answerer.summary(), warnings: analysis.ingest.warnings };
       this.post({ type: 'result', id, value: result });
-      // the views' indexes, built before the views ask: first what the Overview needs (rate chart, findings,
-      // markers: a fraction of a second), then, once the extension's first messages (editor data, the
-      // Overview's first requests) have been answered, the Pages table (seconds on a 1 GiB trace, most of it
-      // the model listing its pages). A pages request before that builds the table on demand
-      const step = (work: () => void, then?: () => void) =>
-        setImmediate(() => {
-          if (!this.held.has(key)) return;
-          try {
-            work();
-          } catch {
-            // a query that needs the failed part reports the error itself when it is asked
-          }
-          then?.();
-        });
-      step(
-        () => answerer.view.prepareOverview(),
-        () => this.whenIdle(() => step(() => answerer.view.preparePages())),
-      );
+      // what the Overview and Findings tabs ask first (rate chart, findings as shown, markers: a fraction of
+      // a second), indexed before they ask. The Pages table (seconds on a 1 GiB trace, most of it the model
+      // listing its pages) is built by the first pages request: the view sends it once its Overview is
+      // drawn, so nothing the Overview asks waits behind it
+      setImmediate(() => {
+        if (!this.held.has(key)) return;
+        try {
+          answerer.view.prepareOverview();
+        } catch {
+          // a query that needs the failed part reports the error itself when it is asked
+        }
+      });
     } catch (e) {
       const cancelled = ctl.signal.aborted;
       this.post({ type: 'error', id, message: cancelled ? 'analysis cancelled' : e instanceof Error ? e.message : String(e), cancelled });
