@@ -45,6 +45,9 @@ export class PagesView {
   private readonly ruleSelect = el('vscode-single-select', { class: 'select', label: 'Finding rule', 'aria-label': 'Finding rule' }) as ValueElement;
   private total = 0;
   private blocks = new Map<number, PageRow[] | Promise<void>>();
+  /** No rows are asked for before the first reload(): on a big trace the first answer builds the whole table
+   * in the worker, and the Overview's requests go first. */
+  private started = false;
   private generation = 0;
   private cursor = 0;
   private anchor = 0;
@@ -127,6 +130,7 @@ export class PagesView {
 
   /** Drops the cached blocks and fetches the visible ones for the current filter. */
   reload(): void {
+    this.started = true;
     this.generation++;
     this.blocks = new Map();
     this.selected.clear();
@@ -179,7 +183,7 @@ export class PagesView {
     const height = this.viewport.clientHeight || 400;
     const first = Math.max(0, Math.floor(top / ROW_H) - 5);
     const last = Math.min(this.total, Math.ceil((top + height) / ROW_H) + 5);
-    for (let b = Math.floor(first / BLOCK); b <= Math.floor(Math.max(first, last - 1) / BLOCK); b++) if (!this.blocks.has(b)) void this.fetchBlock(b);
+    if (this.started) for (let b = Math.floor(first / BLOCK); b <= Math.floor(Math.max(first, last - 1) / BLOCK); b++) if (!this.blocks.has(b)) void this.fetchBlock(b);
     const rows: HTMLElement[] = [];
     for (let i = first; i < last; i++) {
       const r = this.rowAt(i);
