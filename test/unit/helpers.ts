@@ -21,3 +21,16 @@ export function fixture(...parts: string[]): string {
 export function cliPath(): string {
   return join(repoRoot(), 'dist', 'cli.js');
 }
+
+/** xorshift32 in [0, 1): the same "random" inputs on every run of a test or benchmark. */
+export function seededRandom(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4294967296;
+  };
+}

@@ -9,24 +9,12 @@ import assert from 'node:assert/strict';
 import { DetectContext } from '../../../src/core/detect/context';
 import { deviceAttempts, deviceAttemptsByWindow, faultLivelock } from '../../../src/core/detect/faults';
 import { FakeModel } from './fakeModel';
-
-/** xorshift32: the same "random" trace on every run. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers';
 
 const BASE = 0x7f0000000000;
 
 function randomTrace(seed: number): FakeModel {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const model = new FakeModel();
   let ts = 1;
   for (let i = 0; i < 1500; i++) {

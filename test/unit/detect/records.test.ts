@@ -8,19 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MigrationRecord } from '../../../src/core/model/types';
 import { RecordIndex, windowEnd } from '../../../src/core/detect/records';
-
-/** xorshift32: the same "random" migrations on every run. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers';
 
 function migration(id: number, pid: number, setupTs: number, window: number, finalized: boolean): MigrationRecord {
   const m: MigrationRecord = {
@@ -56,7 +44,7 @@ function bruteOverlapping(all: readonly MigrationRecord[], from: number, to: num
 }
 
 test('migrationsOverlapping gives the brute-force answer, in setup order, with stalled windows among short ones', () => {
-  const r = rng(7);
+  const r = seededRandom(7);
   const ms: MigrationRecord[] = [];
   for (let i = 0; i < 600; i++) {
     // mostly µs windows, some ms, a few stalled for seconds, some of zero length (setup only), equal setup times
