@@ -17,21 +17,9 @@ import { RequestHandler } from '../../src/extension/webview/requestHandler';
 import type { FindingsOverview, Method, PageColumn, PageRow, PagesResult, ParamsOf, TimelineResult } from '../../src/protocol';
 import type { PageState } from '../../src/core/model/types';
 import type { BenchStage } from './stages';
+import { seededRandom } from '../unit/helpers';
 
 const ROUNDS = Number(process.env.QUERY_ROUNDS ?? 40);
-
-/** xorshift32: the same "random" windows on every run, so runs compare. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
 
 interface Stat {
   first: number;
@@ -102,7 +90,7 @@ export const queriesStage: BenchStage = {
         `after it: editor data ${(tEditor - tAnalyzed).toFixed(0)} ms, Overview and Findings data ready ${(tOverview - tAnalyzed).toFixed(0)} ms, Pages table ready ${(tReady - tAnalyzed).toFixed(0)} ms\n`,
     );
 
-    const rand = rng(0x5eed);
+    const rand = seededRandom(0x5eed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
     const randomWindow = () => {
       // widths from the whole trace down to a few microseconds, log-uniform

@@ -8,6 +8,7 @@
 import type { AddressSpace, PageTimeline, TimelineEvent } from '../../core/model/types';
 import { LIMITS, pageKey, type Band, type TimeWindow, type TimelineQuery, type TimelineResult } from '../../protocol';
 import { bandsOf, lifetimeOf, timelineRow } from './lod';
+import { lowerBound } from '../pure/timeSearch';
 
 /** A page's timeline with its migration windows and invalidation spans (computed once per page). */
 export interface PageLod {
@@ -30,18 +31,8 @@ export function pageLod(t: PageTimeline | undefined): PageLod | undefined {
 function candidates(lod: PageLod, w: TimeWindow): readonly TimelineEvent[] {
   const ts = lod.ts;
   if (!ts) return lod.t.events;
-  const lower = (t: number, strict: boolean): number => {
-    let lo = 0;
-    let hi = ts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ts[mid] < t || (strict && ts[mid] === t)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const from = lower(w.fromTs, false);
-  const to = lower(w.toTs, true);
+  const from = lowerBound(ts, w.fromTs, false);
+  const to = lowerBound(ts, w.toTs, true);
   return from === 0 && to === ts.length ? lod.t.events : lod.t.events.slice(from, Math.max(from, to));
 }
 

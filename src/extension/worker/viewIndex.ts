@@ -21,6 +21,7 @@ import { findingsOverview } from '../webview/findingsQuery';
 import { PageLodCache, pageLod, timelineResult, type TimelineAsk } from '../webview/timelineQuery';
 import { indexFindingsByPage, PageTable } from '../webview/pageTable';
 import { KindTimeIndex } from './rateIndex';
+import { lowerBound } from '../pure/timeSearch';
 
 /** Events of the page timelines kept for zoom and pan (what 128 pages of 20000 events came to before). */
 const TIMELINE_EVENTS_KEPT = 2_500_000;
@@ -144,18 +145,8 @@ export class ViewIndex {
       const inWindow = all.filter((m) => m.ts >= w.fromTs && m.ts <= w.toTs);
       return { total: inWindow.length, markers: inWindow.slice(0, LIMITS.maxMarkers) };
     }
-    const lower = (t: number, strict: boolean): number => {
-      let lo = 0;
-      let hi = ts.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (ts[mid] < t || (strict && ts[mid] === t)) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    const begin = lower(w.fromTs, false);
-    const end = Math.max(begin, lower(w.toTs, true));
+    const begin = lowerBound(ts, w.fromTs, false);
+    const end = Math.max(begin, lowerBound(ts, w.toTs, true));
     return { total: end - begin, markers: all.slice(begin, Math.min(end, begin + LIMITS.maxMarkers)) };
   }
 }

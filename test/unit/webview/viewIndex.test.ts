@@ -19,7 +19,7 @@ import { buildEditorData } from '../../../src/extension/worker/editorData';
 import { RequestHandler, type RequestHost } from '../../../src/extension/webview/requestHandler';
 import { LIMITS, parseAddress, type PageColumn, type PageQuery, type ResponseMessage } from '../../../src/protocol';
 import { findingsList, findingsOverview } from '../../../src/extension/webview/findingsQuery';
-import { fixture } from '../helpers';
+import { fixture, seededRandom } from '../helpers';
 import { syntheticAnalysis } from './syntheticAnalysis';
 import { PageLodCache, pageLod, timelineAsk, timelineResult } from '../../../src/extension/webview/timelineQuery';
 
@@ -39,21 +39,8 @@ function analysis(dir: string, name: string): Promise<Analysis> {
   return a;
 }
 
-/** xorshift32 with a fixed seed: the same windows every run. */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
-
 test('the rate index answers every window and width exactly as the model aggregate does (real captures)', async () => {
-  const rand = rng(7);
+  const rand = seededRandom(7);
   for (const [dir, name] of CAPTURES) {
     const a = await analysis(dir, name);
     const view = new ViewIndex(a);
@@ -97,7 +84,7 @@ function naiveAggregate(kinds: number[], ts: number[], fromTs: number, toTs: num
 }
 
 test('the rate index counts events of a trace whose CPU buffers were merged out of time order, ties and runs of one timestamp included', () => {
-  const rand = rng(99);
+  const rand = seededRandom(99);
   for (const n of [0, 1, 63, 64, 65, 5000]) {
     const kinds = Array.from({ length: n }, () => Math.floor(rand() * 6) * 7);
     // bursts of identical timestamps (one ftrace microsecond) and a shuffled order
@@ -116,7 +103,7 @@ const COLUMNS: PageColumn[] = ['as', 'page', 'states', 'final', 'events', 'findi
 const STATES: PageState[] = ['system', 'device-private', 'migrating-to-device', 'migrating-to-system', 'device-exclusive', 'unmapped', 'unknown'];
 
 test('the Pages table: every sort and filter keeps the rows a plain filter over the page summaries keeps, in the sorted order', async () => {
-  const rand = rng(3);
+  const rand = seededRandom(3);
   for (const [dir, name] of CAPTURES) {
     const a = await analysis(dir, name);
     const view = new ViewIndex(a);
