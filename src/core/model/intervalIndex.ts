@@ -70,6 +70,22 @@ export class IntervalIndex {
     return out.sort((a, b) => a - b);
   }
 
+  /** How many intervals contain `vpn` (stab(vpn).length without making the list). */
+  stabCount(vpn: number): number {
+    let n = 0;
+    for (const h of this.huge) if (h.s <= vpn && vpn < h.e) n++;
+    const s = this.sStart!;
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid] <= vpn) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0 && this.maxEnd![i] > vpn; i--) if (this.sEnd![i] > vpn) n++;
+    return n;
+  }
+
   get size(): number {
     return (this.sStart?.length ?? this.starts.length) + this.huge.length;
   }

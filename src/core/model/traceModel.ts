@@ -201,6 +201,15 @@ export class HmmTraceModel implements TraceModel {
     return { fromTs, toTs, bucketNs, kinds: kindIdx.map((k) => DOMAIN_KINDS[k]), counts: kindIdx.map((k) => perKind.get(k)!), total };
   }
 
+  /**
+   * pageEventIds(p).length without making the list: a page's own events (page-granular ones, placed once)
+   * and the range events over it (in the interval index) are never the same events.
+   */
+  private pageEventCount(p: PageRec): number {
+    const space = this.pageTable.spaces.get(p.as);
+    return p.events.length + (space ? space.ranges.stabCount(p.vpn) : 0);
+  }
+
   private pageEventIds(p: PageRec): number[] {
     const space = this.pageTable.spaces.get(p.as);
     const ids = new Set<number>(p.events);
@@ -214,7 +223,7 @@ export class HmmTraceModel implements TraceModel {
       const name = STATES[st];
       if (!states.includes(name)) states.push(name);
     }
-    return { as: p.as, vpn: p.vpn, page: pageHex(p.vpn), events: this.pageEventIds(p).length, states, final: STATES[p.cur] };
+    return { as: p.as, vpn: p.vpn, page: pageHex(p.vpn), events: this.pageEventCount(p), states, final: STATES[p.cur] };
   }
 
   private resolveAs(as: AddressSpace): AddressSpace | undefined {

@@ -48,6 +48,8 @@ for (const capture of ['double_migrate-ftrace.txt', 'pinned-ftrace.txt']) {
     assert.ok(mms(readFileSync(once, 'utf8')).size > 0);
     assert.equal(two.pages().length, 2 * one.pages().length);
     assert.equal(two.pageCount, two.pages().length);
+    // a page's event count (counted) is the length of its timeline's event list (made)
+    for (const p of two.pages()) assert.equal(p.events, two.timeline(p.as, p.vpn)!.events.length, p.page);
     assert.equal(two.migrations.length, 2 * one.migrations.length);
     // the test program's address spaces double; the shell that starts it (pid < 100) is the same in both runs
     const programs = (m: typeof one) => m.addressSpaces().filter((a) => typeof a.as === 'number' && a.as >= 100).length;
