@@ -210,11 +210,19 @@ export class HmmTraceModel implements TraceModel {
     return p.events.length + (space ? space.ranges.stabCount(p.vpn) : 0);
   }
 
+  /** The page's own events and the range events over it, in id order (the two lists never share an event). */
   private pageEventIds(p: PageRec): number[] {
     const space = this.pageTable.spaces.get(p.as);
-    const ids = new Set<number>(p.events);
-    if (space) for (const id of space.ranges.stab(p.vpn)) ids.add(id);
-    return [...ids].sort((a, b) => a - b);
+    const own = Int32Array.from(p.events).sort();
+    const ranges = space ? space.ranges.stab(p.vpn) : [];
+    const out = new Array<number>(own.length + ranges.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < own.length && j < ranges.length) out[k++] = own[i] < ranges[j] ? own[i++] : ranges[j++];
+    while (i < own.length) out[k++] = own[i++];
+    while (j < ranges.length) out[k++] = ranges[j++];
+    return out;
   }
 
   private summary(p: PageRec): PageSummary {
@@ -280,12 +288,16 @@ export class HmmTraceModel implements TraceModel {
       eventId: p.ids[i],
       line: s.line.get(p.ids[i]),
     }));
+    // `summary` is worked out when read (a view shows a few hundred of a busy page's 10^5 events; JSON and
+    // structured clone read it like a plain property)
     const events: TimelineEvent[] = this.pageEventIds(p).map((id) => ({
       id,
       line: s.line.get(id),
       ts: s.ts.get(id),
       kind: s.kindOf(id),
-      summary: summarize(s, id),
+      get summary() {
+        return summarize(s, id);
+      },
       pid: s.pid.get(id),
       comm: s.str(s.comm, id) ?? '',
     }));
