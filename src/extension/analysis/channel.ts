@@ -8,6 +8,9 @@ import { Worker } from 'node:worker_threads';
 import { AnalysisHost, type AnalysisCore } from '../worker/host';
 import type { WorkerRequest, WorkerResponse } from '../worker/messages';
 
+/** Heap of the analysis worker: a 1 GiB trace needs about 1.7 GB. */
+const WORKER_HEAP_MB = 4096;
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type ChannelRequest = DistributiveOmit<Extract<WorkerRequest, { id: number }>, 'id'>;
 
@@ -94,9 +97,9 @@ export class WorkerChannel extends Channel {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+    const w = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     w.on('message', (m: WorkerResponse) => this.receive(m));
-    w.on('error', (e) => this.lost(w, `HMM Trace: the analysis worker failed: ${e.message}`));
+    w.on('error', (e) => this.lost(w, workerFailure(e)));
     w.on('exit', (code) => this.lost(w, `HMM Trace: the analysis worker exited (code ${code})`));
     // an idle worker must not keep a process alive (CLI-like hosts, tests); a busy one must
     if (!this.busy) w.unref();
@@ -141,3 +144,15 @@ export class InProcessChannel extends Channel {
     /* nothing held outside the host */
   }
 }
+
+/** What to tell the user when the worker dies; running out of memory says what to do about it. */
+export function workerFailure(e: Error & { code?: string }): string {
+  if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return (
+      `HMM Trace: the analysis ran out of memory (${WORKER_HEAP_MB / 1024} GB; the model needs about 250 bytes per event). ` +
+      'Record a shorter capture, or split this text trace at a line boundary (for example with `split -l`) and analyze the parts.'
+    );
+  }
+  return `HMM Trace: the analysis worker failed: ${e.message}`;
+}
+

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { InProcessChannel, WorkerChannel, CancelledError, type Channel } from '../../../src/extension/analysis/channel';
+import { InProcessChannel, WorkerChannel, CancelledError, type Channel, workerFailure } from '../../../src/extension/analysis/channel';
 import { analysisCore } from '../../../src/extension/worker/coreBinding';
 import type { AnalyzeResult } from '../../../src/extension/worker/messages';
 import type { EditorData } from '../../../src/extension/worker/editorData';
@@ -57,4 +57,18 @@ test('a worker that dies fails the requests in flight with a message, and the ne
   } finally {
     worker.dispose();
   }
+});
+
+test('a worker that runs out of memory is reported as such, with what to do, not as a bare failure', async () => {
+  // a real worker with a tiny heap that keeps allocating: the error the channel sees is the one a 1 GiB+ trace gives
+  const { Worker } = await import('node:worker_threads');
+  const w = new Worker('const keep = []; for (;;) keep.push(new Array(1e5).fill(Math.random()));', {
+    eval: true,
+    resourceLimits: { maxOldGenerationSizeMb: 16 },
+  });
+  const e = await new Promise<Error & { code?: string }>((resolve) => w.on('error', resolve));
+  const text = workerFailure(e);
+  assert.match(text, /ran out of memory/);
+  assert.match(text, /250 bytes per event/);
+  assert.equal(workerFailure(new Error('boom')), 'HMM Trace: the analysis worker failed: boom');
 });
