@@ -13,6 +13,7 @@ import { ruleCatalog } from '../../core/detect/rules';
 import type { Finding, Severity, Thresholds } from '../../core/detect/types';
 import { formatTs } from '../../core/ingest/types';
 import { reportSource, toJson, toMarkdown, toSarif, type ReportSource } from '../../core/report';
+import { heapWarning } from '../memory';
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -43,6 +44,8 @@ Rules and thresholds: docs/rules.md.
     if (failOn !== undefined && !SEVERITIES.includes(failOn as Severity)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')} (got '${failOn}')`);
     const thresholds = parseThresholds(args.options.get('threshold') ?? []);
     const probeDefinitions = (args.options.get('probes') ?? []).map((p) => readFileSync(p, 'utf8'));
+    const warning = heapWarning(file);
+    if (warning) process.stderr.write(`${warning}\n`);
     const a = await analyzeFile(file, { probeDefinitions: probeDefinitions.length > 0 ? probeDefinitions : undefined, thresholds });
     const src = reportSource(a);
     try {

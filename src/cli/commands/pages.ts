@@ -9,6 +9,7 @@ import type { Command } from './command';
 import { buildModel, STATE_WORDS } from '../../core/model';
 import type { AnalyzeOptions } from '../../core/api';
 import type { AddressSpace, PageState } from '../../core/model/types';
+import { heapWarning } from '../memory';
 
 /** Options shared by the model commands: `--probes FILE` (repeatable) definitions. */
 export function modelOptions(args: ParsedArgs): AnalyzeOptions {
@@ -58,6 +59,8 @@ one address space. --json prints exactly one JSON object:
     if (args.positionals.length !== 1) throw new UsageError(`expected exactly one FILE (usage: ${this.usage})`);
     const file = args.positionals[0];
     const as = parseAs(option(args, 'as'));
+    const warning = heapWarning(file);
+    if (warning) process.stderr.write(`${warning}\n`);
     const { model } = await buildModel(file, modelOptions(args));
     const list = model.pages().filter((p) => as === undefined || p.as === as);
     if (flag(args, 'json')) {

@@ -8,6 +8,7 @@ import type { Command } from './command';
 import { buildModel } from '../../core/model';
 import { formatTs } from '../../core/ingest/types';
 import { modelOptions, parseAs, printable, stateWords } from './pages';
+import { heapWarning } from '../memory';
 
 export const timeline: Command = {
   name: 'timeline',
@@ -30,6 +31,8 @@ Timestamps are seconds with 9 decimals; toTs is null while the state lasts to th
     const vpn = Math.floor(Number(addr) / 4096);
     const file = args.positionals[0];
     const wantAs = parseAs(option(args, 'as'));
+    const warning = heapWarning(file);
+    if (warning) process.stderr.write(`${warning}\n`);
     const { model } = await buildModel(file, modelOptions(args));
     const candidates = model.pages().filter((p) => p.vpn === vpn && (wantAs === undefined || p.as === wantAs));
     if (candidates.length === 0) {

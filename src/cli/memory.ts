@@ -1,0 +1,29 @@
+/**
+ * A model keeps about 250 bytes per event, about 1.6 bytes per byte of ftrace text: a trace of several GiB
+ * can need more heap than Node allows by default, and Node then dies with a fatal error instead of a message.
+ * Say it first, with the flag that fixes it.
+ */
+
+import { statSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
+
+/** Model bytes per trace byte, measured on the bench's replay of the real captures (1.6 GB for 1 GiB). */
+const MODEL_BYTES_PER_TRACE_BYTE = 1.7;
+
+/** A warning when the model of `file` will not fit this process's heap, else undefined. */
+export function heapWarning(file: string, heapLimit = getHeapStatistics().heap_size_limit): string | undefined {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return undefined; // the command reports the unreadable file itself
+  }
+  const need = size * MODEL_BYTES_PER_TRACE_BYTE;
+  if (need < heapLimit * 0.9) return undefined;
+  const gb = (b: number) => (b / 1024 ** 3).toFixed(1);
+  const mb = Math.ceil((need * 1.25) / 1024 ** 2 / 1024) * 1024;
+  return (
+    `hmm-trace: ${file} is ${gb(size)} GiB; its model needs about ${gb(need)} GB of memory and this node allows ${gb(heapLimit)} GB. ` +
+    `If it runs out, run it as \`node --max-old-space-size=${mb} dist/cli.js ...\`.`
+  );
+}
