@@ -12,6 +12,7 @@
 import type { AddressSpace, DomainEvent, DomainKind, TraceModel } from '../model/types';
 import { liteEvent, liteEventWithFields, type ColumnAccess } from './liteEvent';
 import { syscallHasArgs } from './syscalls';
+import { lowerBound } from '../sorted';
 
 /**
  * Kinds whose raw fields the detectors read (split freeze, syscall arguments and returns): these go through
@@ -127,13 +128,7 @@ export class FactEvents {
     const list = NEEDS_FIELDS.has(kind) ? this.of(kind) : this.objects.get(kind);
     if (list) {
       const ids = this.idsOfKind.get(kind)!;
-      let lo = 0;
-      let hi = ids.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (ids[mid] < id) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = lowerBound(ids, id);
       if (ids[lo] === id) return list[lo];
     }
     return this.read.make(id, kind);

@@ -9,6 +9,7 @@ import { defineRule, type DetectContext } from './context';
 import { Facts } from './facts';
 import { PROBES } from './probes';
 import { makeFinding, msText, pageAddr, PAGE_SIZE, taskText, timeText, vpnOf } from './util';
+import { lowerBound } from '../sorted';
 
 interface Episode {
   as: AddressSpace;
@@ -27,18 +28,6 @@ function pageSet<T>(map: PageMap<T>, as: AddressSpace, vpn: number, v: T): void 
   let pages = map.get(as);
   if (!pages) map.set(as, (pages = new Map()));
   pages.set(vpn, v);
-}
-
-/** First index of a sorted list whose value is >= v. */
-function lowerBound(sorted: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Whether a sorted list holds a value in (after, before). */

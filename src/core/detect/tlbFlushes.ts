@@ -6,6 +6,7 @@
  */
 
 import type { AddressSpace } from '../model/types';
+import { lowerBound } from '../sorted';
 
 export class TlbFlushes {
   private ts = new Float64Array(1024);
@@ -46,13 +47,7 @@ export class TlbFlushes {
     const ts = this.ts;
     // binary search over file order, like every fact list (Facts.inWindow): ftrace and trace-cmd print merged per-CPU
     // buffers in time order
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ts[mid] < fromTs) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(ts, fromTs, false, this.n);
     for (let i = lo; i < this.n && ts[i] <= toTs; i++) if (this.space[i] === k) return true;
     return false;
   }

@@ -5,6 +5,8 @@
  * would defeat the running maximum, so very large ranges sit in a short separate list.
  */
 
+import { lowerBound } from '../sorted';
+
 const HUGE_PAGES = 1 << 18; // 1 GiB of 4 KiB pages
 
 export class IntervalIndex {
@@ -56,14 +58,8 @@ export class IntervalIndex {
   stab(vpn: number): number[] {
     const out: number[] = [];
     for (const h of this.huge) if (h.s <= vpn && vpn < h.e) out.push(h.id);
-    const s = this.sStart!;
-    let lo = 0;
-    let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid] <= vpn) lo = mid + 1;
-      else hi = mid;
-    }
+    // intervals are sorted by start: the ones over vpn start at or before it
+    const lo = lowerBound(this.sStart!, vpn, true);
     for (let i = lo - 1; i >= 0 && this.maxEnd![i] > vpn; i--) {
       if (this.sEnd![i] > vpn) out.push(this.sId![i]);
     }
@@ -74,14 +70,8 @@ export class IntervalIndex {
   stabCount(vpn: number): number {
     let n = 0;
     for (const h of this.huge) if (h.s <= vpn && vpn < h.e) n++;
-    const s = this.sStart!;
-    let lo = 0;
-    let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid] <= vpn) lo = mid + 1;
-      else hi = mid;
-    }
+    // intervals are sorted by start: the ones over vpn start at or before it
+    const lo = lowerBound(this.sStart!, vpn, true);
     for (let i = lo - 1; i >= 0 && this.maxEnd![i] > vpn; i--) if (this.sEnd![i] > vpn) n++;
     return n;
   }

@@ -8,7 +8,7 @@
 import type { AddressSpace, PageTimeline, TimelineEvent } from '../../core/model/types';
 import { LIMITS, pageKey, type Band, type TimeWindow, type TimelineQuery, type TimelineResult } from '../../protocol';
 import { bandsOf, lifetimeOf, timelineRow } from './lod';
-import { lowerBound } from '../pure/timeSearch';
+import { lowerBound } from '../../core/sorted';
 
 /** A page's timeline with its migration windows and invalidation spans (computed once per page). */
 export interface PageLod {

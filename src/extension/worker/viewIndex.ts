@@ -21,7 +21,7 @@ import { findingsOverview } from '../webview/findingsQuery';
 import { PageLodCache, pageLod, timelineResult, type TimelineAsk } from '../webview/timelineQuery';
 import { indexFindingsByPage, PageTable } from '../webview/pageTable';
 import { KindTimeIndex } from './rateIndex';
-import { lowerBound } from '../pure/timeSearch';
+import { lowerBound } from '../../core/sorted';
 
 /** Events of the page timelines kept for zoom and pan (what 128 pages of 20000 events came to before). */
 const TIMELINE_EVENTS_KEPT = 2_500_000;
