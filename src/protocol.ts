@@ -220,6 +220,12 @@ export interface MessageMetric {
   bytes: number;
 }
 
+/** Every finding as the view shows it (evidence lines capped): what findingsOverview and findingsList are cut from. */
+export interface FindingViewList {
+  findings: FindingView[];
+  missingEvidence: MissingEvidence[];
+}
+
 /** method → params and result. */
 export interface RequestMap {
   init: { params: Record<string, never>; result: InitResult };
@@ -227,8 +233,7 @@ export interface RequestMap {
   pages: { params: PageQuery; result: PagesResult };
   timeline: { params: TimelineQuery; result: TimelineResult };
   event: { params: { id: number; as?: AddressSpace; vpn?: number }; result: EventDetail | null };
-  findings: { params: Record<string, never>; result: { findings: FindingView[]; missingEvidence: MissingEvidence[] } };
-  /** Counts per rule and the findings chart's points (the view's bounded alternative to `findings`). */
+  /** Counts per rule and the findings chart's points (the list itself comes in slices: findingsList). */
   findingsOverview: { params: { window?: TimeWindow; width?: number }; result: FindingsOverview };
   /** A slice of one rule's findings overlapping the window (at most LIMITS.maxFindingRows). */
   findingsList: { params: { rule: string; window?: TimeWindow; offset: number; limit: number; focusKey?: string }; result: FindingsListResult };
@@ -289,7 +294,6 @@ const METHODS: ReadonlySet<string> = new Set<Method>([
   'pages',
   'timeline',
   'event',
-  'findings',
   'findingsOverview',
   'findingsList',
   'markers',

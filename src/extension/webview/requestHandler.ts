@@ -22,6 +22,7 @@ import {
   type NoteView,
   type ParamsOf,
   type ResponseMessage,
+  type FindingViewList,
   type ResultOf,
   type TimelineQuery,
   type TimelineResult,
@@ -66,7 +67,7 @@ export class RequestHandler {
   private table: Promise<PageTable> | undefined;
   private readonly timelines = new Map<string, Promise<PageLod | undefined>>();
   private findingsCache: Promise<{ findings: Finding[]; missingEvidence: MissingEvidence[] }> | undefined;
-  private findingViewsCache: Promise<ResultOf<'findings'>> | undefined;
+  private findingViewsCache: Promise<FindingViewList> | undefined;
   readonly metrics: MessageMetric[] = [];
 
   constructor(private readonly host: RequestHost) {}
@@ -93,7 +94,7 @@ export class RequestHandler {
     return this.findingsCache;
   }
 
-  private findingViewList(): Promise<ResultOf<'findings'>> {
+  private findingViewList(): Promise<FindingViewList> {
     this.findingViewsCache ??= this.host.queries.findingViews
       ? this.host.queries.findingViews()
       : this.findings().then(({ findings, missingEvidence }) => ({ findings: findingViews(findings), missingEvidence }));
@@ -136,10 +137,6 @@ export class RequestHandler {
         return this.timeline(params as TimelineQuery);
       case 'event':
         return this.event(params as ParamsOf<'event'>);
-      case 'findings': {
-        // a finding on a 1 GiB trace can carry thousands of evidence lines: send the first ones and the total
-        return this.findingViewList();
-      }
       case 'findingsOverview': {
         const p = params as ParamsOf<'findingsOverview'>;
         const w = windowOf(p.window);

@@ -140,13 +140,14 @@ test('a missing-evidence note opens the capture recipe with its rule and probes,
   assert.ok(last.every((x) => x.length === 1000));
 });
 
-test('findings answers cap evidence lines per finding, drop event ids and say how many lines there are', async () => {
+test('findings slices cap evidence lines per finding, drop event ids and say how many lines there are', async () => {
   const base = host({ pages: 2, cycles: 1 });
   const real = await base.queries.findings();
   const many = Array.from({ length: 50_000 }, (_, i) => i + 1);
   const queries = { ...base.queries, findings: async () => ({ findings: real.findings.map((f) => ({ ...f, lines: many, eventIds: many })), missingEvidence: [] }) };
   const h = new RequestHandler({ ...base, queries });
-  const r = await ask(h, 'findings', {});
+  const rule = real.findings[0].rule;
+  const r = await ask(h, 'findingsList', { rule, offset: 0, limit: 200 });
   const { findings } = r.result as { findings: { lines: number[]; linesTotal: number; eventIds?: number[] }[] };
   assert.ok(findings.length > 0);
   for (const f of findings) {

@@ -211,7 +211,8 @@ test('the webview gets byte-identical answers whether the worker answers its vie
     const slow = handler(proxy(answerer, false), a);
     const { firstTs, lastTs } = a.model;
     const requests: { method: string; params: object }[] = [
-      { method: 'findings', params: {} },
+      ...[...new Set(a.findings.map((f) => f.rule))].map((rule) => ({ method: 'findingsList', params: { rule, offset: 0, limit: 200 } })),
+      { method: 'findingsOverview', params: { width: 900 } },
       { method: 'markers', params: {} },
       { method: 'markers', params: { window: { fromTs: firstTs, toTs: (firstTs + lastTs) / 2 } } },
       { method: 'aggregate', params: { fromTs: firstTs, toTs: lastTs, buckets: 700 } },
