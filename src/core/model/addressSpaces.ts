@@ -84,6 +84,9 @@ export class AddressSpaces {
 
   /** The task named this mm: the first live task to name it owns it; later ones join its group. */
   private nameMm(mm: string, pid: number): void {
+    // a task naming another mm than before has exec'd: it no longer keeps the old one alive
+    const before = this.mmOfPid.get(pid);
+    if (before !== undefined && before !== mm) this.leave(pid, before);
     let live = this.mmLive.get(mm);
     if (!live) this.mmLive.set(mm, (live = new Set()));
     live.add(pid);
@@ -100,7 +103,10 @@ export class AddressSpaces {
    */
   private exited(pid: number): void {
     const mm = this.mmOfPid.get(pid);
-    if (mm === undefined) return;
+    if (mm !== undefined) this.leave(pid, mm);
+  }
+
+  private leave(pid: number, mm: string): void {
     this.mmOfPid.delete(pid);
     const live = this.mmLive.get(mm);
     if (!live) return;

@@ -61,3 +61,27 @@ for (const capture of ['double_migrate-ftrace.txt', 'pinned-ftrace.txt']) {
     assert.deepEqual(seqs(two), [...a, ...a].sort());
   });
 }
+
+test('a task that execs names a new mm and stops keeping the old one alive: a later process given the old address is its own', async () => {
+  const mn = (comm: string, pid: number, ts: string, mm: string) =>
+    `${comm.padStart(16)}-${pid}     [000] .....  ${ts}: mn_start: (__mmu_notifier_invalidate_range_start+0x0/0x190) start=0x7f0000000000 end=0x7f0000001000 flags=1 event=0 owner=0x0 mm=${mm}`;
+  const text = [
+    '# tracer: nop',
+    mn('sh', 200, '10.000001', '0xff11000001000000'),
+    // pid 200 execs: its invalidations now name another mm; the first one is freed
+    mn('prog', 200, '10.000002', '0xff11000002000000'),
+    // pid 201 (a thread of the new image) shares the new mm: one address space with 200
+    mn('prog', 201, '10.000003', '0xff11000002000000'),
+    // a new process is handed the old mm's address
+    mn('other', 300, '10.000004', '0xff11000001000000'),
+    '',
+  ].join('\n');
+  const file = join(mkdtempSync(join(tmpdir(), 'hmm-mm-exec-')), 'exec.trace');
+  writeFileSync(file, text);
+  const { model } = await buildModel(file, { discoverProbes: false });
+  const spaces = model.addressSpaces().map((a) => [a.as, a.pids]);
+  assert.deepEqual(spaces, [
+    [200, [200, 201]],
+    [300, [300]],
+  ]);
+});
