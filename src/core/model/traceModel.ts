@@ -288,20 +288,39 @@ export class HmmTraceModel implements TraceModel {
       eventId: p.ids[i],
       line: s.line.get(p.ids[i]),
     }));
-    // `summary` is worked out when read (a view shows a few hundred of a busy page's 10^5 events; JSON and
-    // structured clone read it like a plain property)
-    const events: TimelineEvent[] = this.pageEventIds(p).map((id) => ({
-      id,
-      line: s.line.get(id),
-      ts: s.ts.get(id),
-      kind: s.kindOf(id),
-      get summary() {
-        return summarize(s, id);
-      },
-      pid: s.pid.get(id),
-      comm: s.str(s.comm, id) ?? '',
-    }));
+    const Row = this.rowClass();
+    const events: TimelineEvent[] = this.pageEventIds(p).map((id) => new Row(id, s.line.get(id), s.ts.get(id), s.kindOf(id), s.pid.get(id), s.str(s.comm, id) ?? ''));
     return { as: p.as, vpn: p.vpn, page: pageHex(p.vpn), intervals, events };
+  }
+
+  private rowClassMemo?: new (id: number, line: number, ts: number, kind: TimelineEvent['kind'], pid: number, comm: string) => TimelineEvent;
+
+  /**
+   * The class of a timeline's events: plain fields plus `summary`, worked out when read (a view shows a few
+   * hundred of a busy page's 10^5 events). It is a prototype getter, so it costs nothing per event made; JSON
+   * gets it through toJSON, and code that copies an event reads it by name (a spread or a structured clone
+   * would not copy it: see lod.ts pointOf and the worker's capTimeline).
+   */
+  private rowClass() {
+    if (this.rowClassMemo) return this.rowClassMemo;
+    const s = this.store;
+    this.rowClassMemo = class PageEvent implements TimelineEvent {
+      constructor(
+        readonly id: number,
+        readonly line: number,
+        readonly ts: number,
+        readonly kind: TimelineEvent['kind'],
+        readonly pid: number,
+        readonly comm: string,
+      ) {}
+      get summary(): string {
+        return summarize(s, this.id);
+      }
+      toJSON(): TimelineEvent {
+        return { id: this.id, line: this.line, ts: this.ts, kind: this.kind, summary: this.summary, pid: this.pid, comm: this.comm };
+      }
+    };
+    return this.rowClassMemo;
   }
 
   stateAround(as: AddressSpace, vpn: number, eventId: number): { before: PageState; after: PageState } {

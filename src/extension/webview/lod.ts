@@ -55,6 +55,14 @@ export function clipIntervals(intervals: readonly StateInterval[], w: TimeWindow
 }
 
 /**
+ * A point for one event, its fields read one by one: a model's timeline events compute `summary` when read
+ * (a prototype getter), which a spread would not copy.
+ */
+function pointOf(e: TimelineEvent): EventPoint {
+  return { id: e.id, line: e.line, ts: e.ts, kind: e.kind, summary: e.summary, pid: e.pid, comm: e.comm, count: 1 };
+}
+
+/**
  * Event points for a window: all of them when they fit (`<= 2 per pixel` and under the cap), else one
  * point per (pixel column, kind) carrying the first event's id and line and the merged count.
  */
@@ -65,7 +73,7 @@ export function reducePoints(events: readonly TimelineEvent[], w: TimeWindow, wi
   for (const e of events) if (e.ts >= w.fromTs && e.ts <= w.toTs) inWindow++;
   const out: EventPoint[] = [];
   if (inWindow <= budget) {
-    for (const e of events) if (e.ts >= w.fromTs && e.ts <= w.toTs) out.push({ ...e, count: 1 });
+    for (const e of events) if (e.ts >= w.fromTs && e.ts <= w.toTs) out.push(pointOf(e));
     return out;
   }
   const span = Math.max(1, w.toTs - w.fromTs);
@@ -87,7 +95,7 @@ export function reducePoints(events: readonly TimelineEvent[], w: TimeWindow, wi
       continue;
     }
     if (out.length >= cap) continue;
-    const point: EventPoint = { ...e, count: 1 };
+    const point = pointOf(e);
     merged.set(key, point);
     out.push(point);
   }

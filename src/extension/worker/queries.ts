@@ -122,6 +122,8 @@ export function filterPages(all: readonly PageSummary[], f: NonNullable<PagesFil
 }
 
 function capTimeline(t: PageTimeline | undefined): PageTimeline | undefined {
-  if (!t || t.events.length <= CAPS.timelineEvents) return t;
-  return { ...t, events: t.events.slice(0, CAPS.timelineEvents) };
+  if (!t) return t;
+  // plain objects for the structured clone: the model's events compute `summary` in a prototype getter
+  const events = t.events.slice(0, CAPS.timelineEvents).map((e) => ({ id: e.id, line: e.line, ts: e.ts, kind: e.kind, summary: e.summary, pid: e.pid, comm: e.comm }));
+  return { ...t, events };
 }
