@@ -12,7 +12,7 @@
 import type { AddressSpace, DomainEvent, DomainKind, TraceModel } from '../model/types';
 import { liteEvent, liteEventWithFields, type ColumnAccess } from './liteEvent';
 import { syscallHasArgs } from './syscalls';
-import { lowerBound } from '../sorted';
+import { lowerBound, lowerBoundBy } from '../sorted';
 
 /**
  * Kinds whose raw fields the detectors read (split freeze, syscall arguments and returns): these go through
@@ -65,14 +65,7 @@ function seal<K>(map: Map<K, Ids>): void {
 
 /** First index of an id list (file order, time-ordered) whose event is at or after ts. */
 function firstAtOrAfter(ids: Ids, ts: number, tsOf: (id: number) => number): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tsOf(ids[mid]) < ts) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBoundBy(ids.length, (i) => tsOf(ids[i]), ts);
 }
 
 export class FactEvents {
@@ -217,13 +210,7 @@ export class FactEvents {
   nextOfTask(pid: number, afterId: number, kinds: readonly DomainKind[], untilTs = Infinity): DomainEvent | undefined {
     const ids = this.idsOfPid.get(pid);
     if (!ids) return undefined;
-    let lo = 0;
-    let hi = ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ids[mid] <= afterId) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(ids, afterId, true);
     for (let i = lo; i < ids.length; i++) {
       const id = ids[i];
       if (this.read.ts(id) > untilTs) return undefined;

@@ -32,13 +32,7 @@ function pageSet<T>(map: PageMap<T>, as: AddressSpace, vpn: number, v: T): void 
 
 /** Whether a sorted list holds a value in (after, before). */
 function anyBetween(sorted: readonly number[], after: number, before: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= after) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(sorted, after, true);
   return lo < sorted.length && sorted[lo] < before;
 }
 

@@ -9,6 +9,7 @@ import type { DomainEvent, InvalidationRecord } from '../model/types';
 import { defineRule } from './context';
 import { PROBES } from './probes';
 import { makeFinding, rangeText, taskText, timeText } from './util';
+import { lowerBoundBy } from '../sorted';
 
 /** Functions that do the real device-side invalidation work after a driver callback decided not to filter. */
 const WORK_FUNCS = /^(nouveau_svmm_invalidate|nouveau_pfns_clear|svm_range_evict|svm_range_unmap_from_gpus|amdgpu_vm_update_range|xe_svm_range_notifier_event_begin|xe_vm_range_tilemask_tlb_inval|xe_gt_tlb_invalidation_range|drm_gpusvm_notifier_invalidate|dmirror_do_update)\b/;
@@ -16,13 +17,7 @@ const WORK_FUNCS = /^(nouveau_svmm_invalidate|nouveau_pfns_clear|svm_range_evict
 /** Work events of the invalidating task inside its callback window; `evs` holds only work events, by time. */
 function workEvents(evs: readonly DomainEvent[], r: InvalidationRecord): DomainEvent[] {
   const until = r.endTs ?? r.startTs + 1_000_000;
-  let lo = 0;
-  let hi = evs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (evs[mid].ts < r.startTs) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBoundBy(evs.length, (i) => evs[i].ts, r.startTs);
   const out: DomainEvent[] = [];
   for (let i = lo; i < evs.length && evs[i].ts <= until; i++) if (evs[i].pid === r.pid) out.push(evs[i]);
   return out;

@@ -9,6 +9,7 @@
 
 import type { AddressSpace, InvalidationRecord, MigrationRecord } from '../model/types';
 import { ownerIsNull } from './util';
+import { lowerBoundBy } from '../sorted';
 
 /** End of a migration's window: finalize, else setup's return, else setup itself. */
 export function windowEnd(m: MigrationRecord): number {
@@ -17,15 +18,7 @@ export function windowEnd(m: MigrationRecord): number {
 
 /** First index of a ts-sorted list whose key is >= ts (or > ts when `after`). */
 function lowerBound<T>(list: readonly T[], ts: number, key: (x: T) => number, after = false): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const k = key(list[mid]);
-    if (k < ts || (after && k === ts)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBoundBy(list.length, (i) => key(list[i]), ts, after);
 }
 
 const setupKey = (m: MigrationRecord): number => m.setupTs;

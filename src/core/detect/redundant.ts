@@ -10,6 +10,7 @@ import { costSeverity, enclosingMigration } from './invalidation';
 import { PROBES } from './probes';
 import { MM_SYSCALLS, ProtectionMap, protText, syscallCalls, type SyscallCall } from './syscalls';
 import { makeFinding, msText, overlaps, rangeText, taskText, timeText } from './util';
+import { lowerBoundBy } from '../sorted';
 
 /** Page-granular events that prove a PTE changed (or was populated) at their address. */
 const PTE_CHANGES: readonly DomainKind[] = [
@@ -49,14 +50,7 @@ export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: num
 }
 
 function firstCallAt(calls: readonly SyscallCall[], ts: number): number {
-  let lo = 0;
-  let hi = calls.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (calls[mid].enter.ts < ts) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBoundBy(calls.length, (i) => calls[i].enter.ts, ts);
 }
 
 /** Paired syscalls, once per analysis (both rules of this file replay them). */

@@ -8,6 +8,7 @@
 import type { AddressSpace } from './types';
 import { IntervalIndex } from './intervalIndex';
 import { S_UNKNOWN } from './kinds';
+import { lowerBound } from '../sorted';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -81,13 +82,7 @@ export class AddressSpacePages {
   /** Pages in [startVpn, endVpn). */
   inRange(startVpn: number, endVpn: number): PageRec[] {
     const v = this.sortedVpns();
-    let lo = 0;
-    let hi = v.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (v[mid] < startVpn) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(v, startVpn);
     const out: PageRec[] = [];
     for (let i = lo; i < v.length && v[i] < endVpn; i++) out.push(this.pages.get(v[i])!);
     return out;

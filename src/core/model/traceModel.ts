@@ -12,6 +12,7 @@ import type { ReplayResult } from './replay';
 import { DOMAIN_KINDS, RAW_KINDS, STATES, S_UNKNOWN } from './kinds';
 import { summarize } from './summary';
 import type { FieldsFromFile } from './fieldsFromFile';
+import { lowerBoundBy } from '../sorted';
 
 export class HmmTraceModel implements TraceModel {
   readonly eventCount: number;
@@ -132,13 +133,7 @@ export class HmmTraceModel implements TraceModel {
 
   eventsAtLine(line: number): number[] {
     const s = this.store;
-    let lo = 0;
-    let hi = s.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s.line.get(mid) < line) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBoundBy(s.count, (i) => s.line.get(i), line);
     const out: number[] = [];
     for (let i = lo; i < s.count && s.line.get(i) === line; i++) out.push(i);
     if (out.length === 0) {
@@ -160,17 +155,7 @@ export class HmmTraceModel implements TraceModel {
     }
     const order = this.tsOrder;
     const at = order ? (i: number) => order[i] : (i: number) => i;
-    const lower = (t: number, strict: boolean) => {
-      let lo = 0;
-      let hi = s.count;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const v = s.ts.get(at(mid));
-        if (v < t || (strict && v === t)) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
+    const lower = (t: number, strict: boolean) => lowerBoundBy(s.count, (i) => s.ts.get(at(i)), t, strict);
     return { begin: lower(fromTs, false), end: lower(toTs, true), at };
   }
 

@@ -6,6 +6,7 @@
 import type { Finding, Severity } from '../../core/detect/types';
 import type { EditorData, InvalidationLine, MigrationLine } from '../worker/editorData';
 import { rangeSize, ruleShort } from './format';
+import { lowerBoundBy } from '../../core/sorted';
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -140,13 +141,7 @@ function describeAt(f: Finding, inv: InvalidationLine | undefined, mig: Migratio
 export function visibleAnnotations(sorted: readonly LineAnnotation[], ranges: readonly { start: number; end: number }[]): LineAnnotation[] {
   const out: LineAnnotation[] = [];
   for (const r of ranges) {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid].line < r.start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBoundBy(sorted.length, (i) => sorted[i].line, r.start);
     for (let i = lo; i < sorted.length && sorted[i].line <= r.end; i++) out.push(sorted[i]);
   }
   return out;
