@@ -3,115 +3,282 @@
  * migration PTE, a fault on a device page, a device-exclusive conversion, a fork copying the parent's), and
  * carries its state intervals and the page-granular events that touched it. Range events are not copied
  * here: they live once in the per-address-space interval index and are joined on demand.
+ *
+ * A page is a number, its index in the table. While placement and the replay run, the table keeps each
+ * page's current state and appends (page, event) and (page, event, state) to logs; compact() then numbers
+ * the pages again so each address space's pages are contiguous and in vpn order, and packs both logs per
+ * page (replayLog.ts). An interval's start time is its event's timestamp, so only the event id is kept.
  */
 
 import type { AddressSpace } from './types';
 import { IntervalIndex } from './intervalIndex';
 import { S_UNKNOWN } from './kinds';
-import { lowerBound } from '../sorted';
+import { lowerBoundBy } from '../sorted';
+import { Float64Log, groupByPage, Int32Log } from './replayLog';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
 /** A migrate_vma window or exclusive range larger than this creates pages only for its first part. */
 export const MAX_WINDOW_PAGES = 1 << 16;
 
-export class PageRec {
-  events: number[] = [];
-  states: number[] = [];
-  fromTs: number[] = [];
-  ids: number[] = [];
-  cur = S_UNKNOWN;
+/** The current state of a page no event has proved a state for yet (differs from every state). */
+const NO_STATE = 255;
+const NO_PAGES = new Int32Array(0);
+
+export class AddressSpacePages {
+  readonly ranges = new IntervalIndex();
+  /** While building: vpn → page. */
+  private byVpn: Map<number, number> | undefined = new Map();
+  /** While building: the pages by ascending vpn, made when asked and dropped when a page is added. */
+  private sorted: Int32Array | undefined = undefined;
+  /** After compact(): this space's pages are first .. first + count - 1, by ascending vpn. */
+  private first = 0;
+  private count = 0;
 
   constructor(
     readonly as: AddressSpace,
-    readonly vpn: number,
+    private readonly table: PageTable,
   ) {}
 
-  setState(state: number, id: number, ts: number): void {
-    if (state === this.cur && this.states.length > 0) return;
-    this.states.push(state);
-    this.fromTs.push(ts);
-    this.ids.push(id);
-    this.cur = state;
+  get size(): number {
+    return this.byVpn ? this.byVpn.size : this.count;
   }
 
-  /**
-   * Once the replay is done the lists stop growing: exact-length copies drop the spare capacity a growing
-   * array keeps (a page has a handful of entries, so the spare room was most of its memory).
-   */
+  /** The first page of the space (after compact(): its pages are this one and the next size - 1). */
+  get firstPage(): number {
+    return this.first;
+  }
+
+  /** The page at `vpn`, made if it does not exist (while building). */
+  ensure(vpn: number): number {
+    const byVpn = this.byVpn!;
+    let p = byVpn.get(vpn);
+    if (p === undefined) {
+      p = this.table.add(vpn);
+      byVpn.set(vpn, p);
+      this.sorted = undefined;
+    }
+    return p;
+  }
+
+  /** The page at `vpn`, -1 when there is none. */
+  find(vpn: number): number {
+    if (this.byVpn) return this.byVpn.get(vpn) ?? -1;
+    const i = this.first + lowerBoundBy(this.count, (k) => this.table.vpnOf(this.first + k), vpn);
+    return i < this.first + this.count && this.table.vpnOf(i) === vpn ? i : -1;
+  }
+
+  /** Pages in [startVpn, endVpn), by ascending vpn. */
+  inRange(startVpn: number, endVpn: number): number[] {
+    const sorted = this.byVpn ? this.sortedPages() : undefined;
+    const first = this.first;
+    const at = sorted ? (i: number) => sorted[i] : (i: number) => first + i;
+    const n = this.size;
+    const out: number[] = [];
+    for (let i = lowerBoundBy(n, (k) => this.table.vpnOf(at(k)), startVpn); i < n; i++) {
+      const p = at(i);
+      if (this.table.vpnOf(p) >= endVpn) break;
+      out.push(p);
+    }
+    return out;
+  }
+
+  /** While building: the vpns of the pages, in the order they were made. */
+  vpns(): number[] {
+    return [...this.byVpn!.keys()];
+  }
+
+  /** While building: [vpn, page] of every page, in the order they were made. */
+  entries(): IterableIterator<[number, number]> {
+    return this.byVpn!.entries();
+  }
+
+  /** While building: the pages by ascending vpn. */
+  sortedPages(): Int32Array {
+    if (!this.sorted) {
+      const byVpn = this.byVpn!;
+      const vpns = Float64Array.from(byVpn.keys()).sort();
+      this.sorted = byVpn.size === 0 ? NO_PAGES : Int32Array.from(vpns, (v) => byVpn.get(v)!);
+    }
+    return this.sorted;
+  }
+
+  /** Numbers this space's pages from `first` on by ascending vpn (renumber[old] = new); the next free number. */
+  seal(first: number, renumber: Int32Array): number {
+    const sorted = this.sortedPages();
+    for (let i = 0; i < sorted.length; i++) renumber[sorted[i]] = first + i;
+    this.first = first;
+    this.count = sorted.length;
+    this.byVpn = undefined;
+    this.sorted = undefined;
+    return first + sorted.length;
+  }
+}
+
+export class PageTable {
+  readonly spaces = new Map<AddressSpace, AddressSpacePages>();
+  private pageCount = 0;
+  private vpnLog = new Float64Log();
+  /** While building: each page's current state (NO_STATE before its first). */
+  private curLog = new Int32Log();
+  private evPage = new Int32Log();
+  private evId = new Int32Log();
+  private stPage = new Int32Log();
+  private stId = new Int32Log();
+  private stState = new Int32Log();
+  /** After compact(): per page, its vpn, its own events (ascending) and its states with the events that proved them. */
+  private vpn = new Float64Array(0);
+  private evStart: Int32Array = new Int32Array(1);
+  private events = new Int32Array(0);
+  private stStart: Int32Array = new Int32Array(1);
+  private states = new Uint8Array(0);
+  private stateIds = new Int32Array(0);
+  private sealed = false;
+
+  space(as: AddressSpace): AddressSpacePages {
+    let s = this.spaces.get(as);
+    if (!s) this.spaces.set(as, (s = new AddressSpacePages(as, this)));
+    return s;
+  }
+
+  /** The page at (as, vpn), -1 when there is none. */
+  get(as: AddressSpace, vpn: number): number {
+    const s = this.spaces.get(as);
+    return s ? s.find(vpn) : -1;
+  }
+
+  /** A new page (AddressSpacePages.ensure). */
+  add(vpn: number): number {
+    this.vpnLog.push(vpn);
+    this.curLog.push(NO_STATE);
+    return this.pageCount++;
+  }
+
+  vpnOf(p: number): number {
+    return this.sealed ? this.vpn[p] : this.vpnLog.data[p];
+  }
+
+  /** The page's current (after compact(): final) state. */
+  cur(p: number): number {
+    if (this.sealed) {
+      const end = this.stStart[p + 1];
+      return end > this.stStart[p] ? this.states[end - 1] : S_UNKNOWN;
+    }
+    const c = this.curLog.data[p];
+    return c === NO_STATE ? S_UNKNOWN : c;
+  }
+
+  /** While building: whether an event proved a state for the page. */
+  hasState(p: number): boolean {
+    return this.curLog.data[p] !== NO_STATE;
+  }
+
+  /** While building: the page enters `state`, proved by event `id` (a repeat of the current state is no change). */
+  setState(p: number, state: number, id: number): void {
+    if (this.curLog.data[p] === state) return;
+    this.curLog.data[p] = state;
+    this.stPage.push(p);
+    this.stId.push(id);
+    this.stState.push(state);
+  }
+
+  /** While building: a page-granular event of the page. */
+  addEvent(p: number, id: number): void {
+    this.evPage.push(p);
+    this.evId.push(id);
+  }
+
+  /** While building: each page's first event in the order they were added, -1 for none. */
+  firstEvents(): Int32Array {
+    const first = new Int32Array(this.pageCount).fill(-1);
+    const pages = this.evPage.data;
+    const ids = this.evId.data;
+    for (let i = this.evPage.length - 1; i >= 0; i--) first[pages[i]] = ids[i];
+    return first;
+  }
+
+  /** After placement: the interval indexes are sorted, the pages listed by vpn. */
+  finish(): void {
+    for (const s of this.spaces.values()) {
+      s.ranges.finish();
+      s.sortedPages();
+    }
+  }
+
+  /** After the replay: no page gains events or states any more; pages are numbered by space and vpn and packed. */
   compact(): void {
-    this.events = this.events.slice();
-    this.states = this.states.slice();
-    this.fromTs = this.fromTs.slice();
-    this.ids = this.ids.slice();
+    if (this.sealed) return;
+    const n = this.pageCount;
+    const renumber = new Int32Array(n);
+    let next = 0;
+    for (const s of this.spaces.values()) next = s.seal(next, renumber);
+    this.vpn = new Float64Array(n);
+    for (let p = 0; p < n; p++) this.vpn[renumber[p]] = this.vpnLog.data[p];
+
+    const evPage = this.evPage.data;
+    const evId = this.evId.data;
+    const ev = groupByPage(this.evPage.length, n, (i) => renumber[evPage[i]]);
+    this.evStart = ev.start;
+    this.events = Int32Array.from(ev.order, (i) => evId[i]);
+    // each page's own events ascending (a relative's migration PTE is added by the replay after placement)
+    for (let p = 0; p < n; p++) sortRun(this.events, ev.start[p], ev.start[p + 1]);
+
+    const stPage = this.stPage.data;
+    const stId = this.stId.data;
+    const stState = this.stState.data;
+    const st = groupByPage(this.stPage.length, n, (i) => renumber[stPage[i]]);
+    this.stStart = st.start;
+    this.states = Uint8Array.from(st.order, (i) => stState[i]);
+    this.stateIds = Int32Array.from(st.order, (i) => stId[i]);
+
+    this.sealed = true;
+    this.vpnLog = new Float64Log(1);
+    this.curLog = this.evPage = this.evId = this.stPage = this.stId = this.stState = new Int32Log(1);
   }
 
-  /** The state after all events up to and including `id` (S_UNKNOWN before the first proof). */
-  stateAt(id: number, inclusive: boolean): number {
+  /** After compact(): the page's own (page-granular) events, ascending. */
+  eventsOf(p: number): Int32Array {
+    return this.events.subarray(this.evStart[p], this.evStart[p + 1]);
+  }
+
+  eventCount(p: number): number {
+    return this.evStart[p + 1] - this.evStart[p];
+  }
+
+  /** After compact(): how many state intervals the page has. */
+  stateCount(p: number): number {
+    return this.stStart[p + 1] - this.stStart[p];
+  }
+
+  /** After compact(): the page's i-th state. */
+  stateOf(p: number, i: number): number {
+    return this.states[this.stStart[p] + i];
+  }
+
+  /** After compact(): the event that proved the page's i-th state. */
+  stateIdOf(p: number, i: number): number {
+    return this.stateIds[this.stStart[p] + i];
+  }
+
+  /** After compact(): the state after all events up to and including `id` (S_UNKNOWN before the first proof). */
+  stateAt(p: number, id: number, inclusive: boolean): number {
     let s = S_UNKNOWN;
-    for (let i = 0; i < this.ids.length; i++) {
-      if (this.ids[i] < id || (inclusive && this.ids[i] === id)) s = this.states[i];
+    for (let i = this.stStart[p]; i < this.stStart[p + 1]; i++) {
+      const at = this.stateIds[i];
+      if (at < id || (inclusive && at === id)) s = this.states[i];
       else break;
     }
     return s;
   }
 }
 
-export class AddressSpacePages {
-  readonly pages = new Map<number, PageRec>();
-  readonly ranges = new IntervalIndex();
-  private sorted?: number[];
-
-  constructor(readonly as: AddressSpace) {}
-
-  ensure(vpn: number): PageRec {
-    let p = this.pages.get(vpn);
-    if (!p) {
-      p = new PageRec(this.as, vpn);
-      this.pages.set(vpn, p);
-      this.sorted = undefined;
+/** Sorts a[from .. to) ascending when it is not already (it nearly always is). */
+function sortRun(a: Int32Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    if (a[i] < a[i - 1]) {
+      a.subarray(from, to).sort();
+      return;
     }
-    return p;
-  }
-
-  sortedVpns(): number[] {
-    if (!this.sorted) this.sorted = [...this.pages.keys()].sort((a, b) => a - b);
-    return this.sorted;
-  }
-
-  /** Pages in [startVpn, endVpn). */
-  inRange(startVpn: number, endVpn: number): PageRec[] {
-    const v = this.sortedVpns();
-    const lo = lowerBound(v, startVpn);
-    const out: PageRec[] = [];
-    for (let i = lo; i < v.length && v[i] < endVpn; i++) out.push(this.pages.get(v[i])!);
-    return out;
-  }
-}
-
-export class PageTable {
-  readonly spaces = new Map<AddressSpace, AddressSpacePages>();
-
-  space(as: AddressSpace): AddressSpacePages {
-    let s = this.spaces.get(as);
-    if (!s) this.spaces.set(as, (s = new AddressSpacePages(as)));
-    return s;
-  }
-
-  get(as: AddressSpace, vpn: number): PageRec | undefined {
-    return this.spaces.get(as)?.pages.get(vpn);
-  }
-
-  finish(): void {
-    for (const s of this.spaces.values()) {
-      s.ranges.finish();
-      s.sortedVpns();
-    }
-  }
-
-  /** After the replay: no page gains events or states any more (see PageRec.compact). */
-  compact(): void {
-    for (const s of this.spaces.values()) for (const p of s.pages.values()) p.compact();
   }
 }
 

@@ -37,7 +37,7 @@ export function placeEvents(store: EventStore, spaces: AddressSpaces, pages: Pag
         if (!f) continue;
         const parent = pages.space(f.parent);
         const child = pages.space(f.child);
-        for (const vpn of [...parent.pages.keys()]) child.ensure(vpn);
+        for (const vpn of parent.vpns()) child.ensure(vpn);
       }
       continue;
     }
@@ -47,7 +47,7 @@ export function placeEvents(store: EventStore, spaces: AddressSpaces, pages: Pag
     if (Number.isNaN(b)) {
       const vpn = vpnOf(a);
       if (kind === CPU_FAULT) space.ranges.add(vpn, vpn + 1, id);
-      else if (PAGE_KINDS.has(kind)) space.ensure(vpn).events.push(id);
+      else if (PAGE_KINDS.has(kind)) pages.addEvent(space.ensure(vpn), id);
       continue;
     }
     const [s, e] = vpnRange(a, b);

@@ -7,12 +7,12 @@
 import type { EventStore } from './store';
 import type { SpanTable } from './spans';
 import type { InvalidationOrigin, InvalidationRecord, MigrationRecord } from './types';
-import type { PageRec } from './pages';
 import { classifyOrigin, originFromSyscall } from '../decode/origin';
 
 export interface OpenMigration {
   rec: MigrationRecord;
-  pending: Map<PageRec, number>;
+  /** page → its state before the migration took it */
+  pending: Map<number, number>;
   removed: Set<number>;
   sawPteRemove: boolean;
   inSetup: boolean;

@@ -2,14 +2,14 @@
 
 import type {
   AddressSpace, AddressSpaceSummary, CallSpan, DomainEvent, InvalidationRecord, LodAggregate, Marker, MigrationRecord,
-  PageState, PageSummary, PageTimeline, TimelineEvent, TraceModel,
+  PageState, PageSummary, PageTimeline, StateInterval, TimelineEvent, TraceModel,
 } from './types';
 import type { EventStore } from './store';
 import type { SpanTable } from './spans';
-import type { PageRec, PageTable } from './pages';
+import type { AddressSpacePages, PageTable } from './pages';
 import { pageHex, vpnOf, vpnRange } from './pages';
 import type { ReplayResult } from './replay';
-import { DOMAIN_KINDS, RAW_KINDS, STATES, S_UNKNOWN } from './kinds';
+import { DOMAIN_KINDS, RAW_KINDS, STATES } from './kinds';
 import { summarize } from './summary';
 import type { FieldsFromFile } from './fieldsFromFile';
 import { lowerBoundBy } from '../sorted';
@@ -187,19 +187,17 @@ export class HmmTraceModel implements TraceModel {
   }
 
   /**
-   * pageEventIds(p).length without making the list: a page's own events (page-granular ones, placed once)
+   * pageEventIds(sp, p).length without making the list: a page's own events (page-granular ones, placed once)
    * and the range events over it (in the interval index) are never the same events.
    */
-  private pageEventCount(p: PageRec): number {
-    const space = this.pageTable.spaces.get(p.as);
-    return p.events.length + (space ? space.ranges.stabCount(p.vpn) : 0);
+  private pageEventCount(sp: AddressSpacePages, p: number): number {
+    return this.pageTable.eventCount(p) + sp.ranges.stabCount(this.pageTable.vpnOf(p));
   }
 
   /** The page's own events and the range events over it, in id order (the two lists never share an event). */
-  private pageEventIds(p: PageRec): number[] {
-    const space = this.pageTable.spaces.get(p.as);
-    const own = Int32Array.from(p.events).sort();
-    const ranges = space ? space.ranges.stab(p.vpn) : [];
+  private pageEventIds(sp: AddressSpacePages, p: number): number[] {
+    const own = this.pageTable.eventsOf(p);
+    const ranges = sp.ranges.stab(this.pageTable.vpnOf(p));
     const out = new Array<number>(own.length + ranges.length);
     let i = 0;
     let j = 0;
@@ -210,13 +208,15 @@ export class HmmTraceModel implements TraceModel {
     return out;
   }
 
-  private summary(p: PageRec): PageSummary {
+  private summary(sp: AddressSpacePages, p: number): PageSummary {
+    const t = this.pageTable;
     const states: PageState[] = [];
-    for (const st of p.states) {
-      const name = STATES[st];
+    for (let i = 0; i < t.stateCount(p); i++) {
+      const name = STATES[t.stateOf(p, i)];
       if (!states.includes(name)) states.push(name);
     }
-    return { as: p.as, vpn: p.vpn, page: pageHex(p.vpn), events: this.pageEventCount(p), states, final: STATES[p.cur] };
+    const vpn = t.vpnOf(p);
+    return { as: sp.as, vpn, page: pageHex(vpn), events: this.pageEventCount(sp, p), states, final: STATES[t.cur(p)] };
   }
 
   private resolveAs(as: AddressSpace): AddressSpace | undefined {
@@ -227,14 +227,14 @@ export class HmmTraceModel implements TraceModel {
 
   get pageCount(): number {
     let n = 0;
-    for (const sp of this.pageTable.spaces.values()) n += sp.pages.size;
+    for (const sp of this.pageTable.spaces.values()) n += sp.size;
     return n;
   }
 
   pages(): PageSummary[] {
     const out: PageSummary[] = [];
     const spaces = [...this.pageTable.spaces.values()].sort((a, b) => String(a.as).localeCompare(String(b.as), undefined, { numeric: true }));
-    for (const sp of spaces) for (const vpn of sp.sortedVpns()) out.push(this.summary(sp.pages.get(vpn)!));
+    for (const sp of spaces) for (let p = sp.firstPage; p < sp.firstPage + sp.size; p++) out.push(this.summary(sp, p));
     return out;
   }
 
@@ -243,7 +243,7 @@ export class HmmTraceModel implements TraceModel {
     const sp = key === undefined ? undefined : this.pageTable.spaces.get(key);
     if (!sp) return [];
     const [s, e] = vpnRange(start, end);
-    return sp.inRange(s, e).map((p) => this.summary(p));
+    return sp.inRange(s, e).map((p) => this.summary(sp, p));
   }
 
   pagesOfEvent(id: number): { as: AddressSpace; vpns: number[] } {
@@ -253,29 +253,31 @@ export class HmmTraceModel implements TraceModel {
     const addr = s.addrOf(id);
     if (addr !== undefined) {
       const vpn = vpnOf(addr);
-      return { as, vpns: sp?.pages.has(vpn) ? [vpn] : [] };
+      return { as, vpns: sp && sp.find(vpn) >= 0 ? [vpn] : [] };
     }
     const r = s.rangeOf(id);
     if (!r || !sp) return { as, vpns: [] };
     const [a, b] = r[1] >= 2 ** 63 ? [0, Number.MAX_SAFE_INTEGER] : vpnRange(r[0], r[1]);
-    return { as, vpns: sp.inRange(a, b).map((p) => p.vpn) };
+    return { as, vpns: sp.inRange(a, b).map((p) => this.pageTable.vpnOf(p)) };
   }
 
   timeline(as: AddressSpace, vpn: number): PageTimeline | undefined {
     const key = this.resolveAs(as);
-    const p = key === undefined ? undefined : this.pageTable.get(key, vpn);
-    if (!p) return undefined;
+    const sp = key === undefined ? undefined : this.pageTable.spaces.get(key);
+    const p = sp ? sp.find(vpn) : -1;
+    if (!sp || p < 0) return undefined;
     const s = this.store;
-    const intervals = p.states.map((st, i) => ({
-      state: STATES[st],
-      fromTs: p.fromTs[i],
-      toTs: i + 1 < p.states.length ? p.fromTs[i + 1] : null,
-      eventId: p.ids[i],
-      line: s.line.get(p.ids[i]),
-    }));
+    const t = this.pageTable;
+    const n = t.stateCount(p);
+    const intervals: StateInterval[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = t.stateIdOf(p, i);
+      // an interval starts at the timestamp of the event that proves it
+      intervals.push({ state: STATES[t.stateOf(p, i)], fromTs: s.ts.get(id), toTs: i + 1 < n ? s.ts.get(t.stateIdOf(p, i + 1)) : null, eventId: id, line: s.line.get(id) });
+    }
     const Row = this.rowClass();
-    const events: TimelineEvent[] = this.pageEventIds(p).map((id) => new Row(id, s.line.get(id), s.ts.get(id), s.kindOf(id), s.pid.get(id), s.str(s.comm, id) ?? ''));
-    return { as: p.as, vpn: p.vpn, page: pageHex(p.vpn), intervals, events };
+    const events: TimelineEvent[] = this.pageEventIds(sp, p).map((id) => new Row(id, s.line.get(id), s.ts.get(id), s.kindOf(id), s.pid.get(id), s.str(s.comm, id) ?? ''));
+    return { as: sp.as, vpn, page: pageHex(vpn), intervals, events };
   }
 
   private rowClassMemo?: new (id: number, line: number, ts: number, kind: TimelineEvent['kind'], pid: number, comm: string) => TimelineEvent;
@@ -310,9 +312,9 @@ export class HmmTraceModel implements TraceModel {
 
   stateAround(as: AddressSpace, vpn: number, eventId: number): { before: PageState; after: PageState } {
     const key = this.resolveAs(as);
-    const p = key === undefined ? undefined : this.pageTable.get(key, vpn);
-    if (!p) return { before: 'unknown', after: 'unknown' };
-    return { before: STATES[p.stateAt(eventId, false) ?? S_UNKNOWN], after: STATES[p.stateAt(eventId, true) ?? S_UNKNOWN] };
+    const p = key === undefined ? -1 : this.pageTable.get(key, vpn);
+    if (p < 0) return { before: 'unknown', after: 'unknown' };
+    return { before: STATES[this.pageTable.stateAt(p, eventId, false)], after: STATES[this.pageTable.stateAt(p, eventId, true)] };
   }
 
   addressSpaces(): AddressSpaceSummary[] {
@@ -340,7 +342,7 @@ export class HmmTraceModel implements TraceModel {
         as,
         comms: [...i.comms],
         pids: [...i.pids].sort((a, b) => a - b),
-        pages: sp ? sp.pages.size : 0,
+        pages: sp ? sp.size : 0,
         migrations: migrations.get(as) ?? 0,
         invalidations: invalidations.get(as) ?? 0,
       };

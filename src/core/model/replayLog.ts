@@ -1,0 +1,74 @@
+/**
+ * Append-only logs of numbers for the build passes (placement, the replay, the interval index), and the
+ * packing of a log kept per page into one list grouped by page (CSR: page p's entries are
+ * start[p] .. start[p+1]-1).
+ *
+ * Why: at 256 MiB the placement and the replay record 217k page events and 308k state changes on 93k pages.
+ * Kept as four growing JS arrays per page (plus boxed timestamps and vpns) they took 37 MB of heap; as a few
+ * typed arrays for the whole table they take under 4 MB, outside the JS heap.
+ */
+
+/** A growing Int32Array (one class per element type: a shared generic class would make the pushes polymorphic). */
+export class Int32Log {
+  data: Int32Array;
+  length = 0;
+
+  constructor(capacity = 256) {
+    this.data = new Int32Array(capacity);
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) this.grow();
+    this.data[this.length++] = v;
+  }
+
+  /** The entries, exact length (a copy: the log may go on growing). */
+  toArray(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+
+  private grow(): void {
+    const next = new Int32Array(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
+  }
+}
+
+/** A growing Float64Array (addresses and vpns above 2^31). */
+export class Float64Log {
+  data: Float64Array;
+  length = 0;
+
+  constructor(capacity = 256) {
+    this.data = new Float64Array(capacity);
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) this.grow();
+    this.data[this.length++] = v;
+  }
+
+  toArray(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+
+  private grow(): void {
+    const next = new Float64Array(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
+  }
+}
+
+/**
+ * A stable counting sort of log positions by group: `group(i)` in [0, groups) for each of the `n` entries.
+ * Returns `start` (groups + 1 offsets) and `order` (log positions, grouped, each group in log order).
+ */
+export function groupByPage(n: number, groups: number, group: (i: number) => number): { start: Int32Array; order: Int32Array } {
+  const start = new Int32Array(groups + 1);
+  for (let i = 0; i < n; i++) start[group(i) + 1]++;
+  for (let g = 0; g < groups; g++) start[g + 1] += start[g];
+  const fill = start.slice(0, groups);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[fill[group(i)]++] = i;
+  return { start, order };
+}

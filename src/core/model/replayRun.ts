@@ -1,0 +1,69 @@
+/**
+ * What one replay shares between its event families (replayMigration.ts, replayInvalidation.ts,
+ * replayPages.ts): its inputs, the records made so far, each task's context, the fork relations, and the
+ * event being replayed (set by the loop in replay.ts before it hands the event to its family).
+ */
+
+import type { AddressSpaces } from './addressSpaces';
+import type { EventStore } from './store';
+import type { SpanTable } from './spans';
+import type { AddressSpace, InvalidationRecord, Marker, MigrationRecord } from './types';
+import type { PageTable } from './pages';
+import { vpnRange } from './pages';
+import { HIGH_ADDR, type TaskContext } from './replayContext';
+
+export class ReplayRun {
+  readonly migrations: MigrationRecord[] = [];
+  /** In start event order (so a start event's record is found by binary search). */
+  readonly invalidations: InvalidationRecord[] = [];
+  readonly markers: Marker[] = [];
+  readonly tasks = new Map<number, TaskContext>();
+  readonly forkedFrom = new Map<AddressSpace, AddressSpace>();
+  /** Fork parent ↔ child: remove_migration_pte's rmap walk restores a shared page in each of them. */
+  readonly relatives = new Map<AddressSpace, AddressSpace[]>();
+  readonly forkAt = new Map<number, { parent: AddressSpace; child: AddressSpace }>();
+  /** pgmap owners named by migrate_vma_setup: a notifier callback receiving one of them gets its own event. */
+  readonly driverOwners = new Set<string>();
+
+  // the event being replayed
+  id = 0;
+  ts = 0;
+  pid = 0;
+  as: AddressSpace = 0;
+  t: TaskContext = newTask();
+  addr: number | undefined = undefined;
+  /** The page at addr in the event's address space, -1 for none. */
+  page = -1;
+
+  constructor(
+    readonly store: EventStore,
+    readonly spaces: AddressSpaces,
+    readonly pages: PageTable,
+    readonly spans: SpanTable,
+  ) {
+    for (const f of spaces.processForks()) {
+      this.forkAt.set(f.eventId, f);
+      this.forkedFrom.set(f.child, f.parent);
+      this.relatives.set(f.parent, [...(this.relatives.get(f.parent) ?? []), f.child]);
+      this.relatives.set(f.child, [...(this.relatives.get(f.child) ?? []), f.parent]);
+    }
+  }
+
+  task(pid: number): TaskContext {
+    let t = this.tasks.get(pid);
+    if (!t) this.tasks.set(pid, (t = newTask()));
+    return t;
+  }
+
+  /** Every page of [start, end) in the address space enters `state` (HIGH_ADDR and above: the whole space). */
+  setRange(as: AddressSpace, start: number, end: number, state: number, id: number): void {
+    const sp = this.pages.spaces.get(as);
+    if (!sp) return;
+    const [s, e] = end >= HIGH_ADDR ? [0, Number.MAX_SAFE_INTEGER] : vpnRange(start, end);
+    for (const p of sp.inRange(s, e)) this.pages.setState(p, state, id);
+  }
+}
+
+function newTask(): TaskContext {
+  return { migration: undefined, invStack: [], syscall: undefined, munmapRange: undefined, inMigrateToRam: 0, inSwapFault: 0, inExclusive: 0 };
+}
