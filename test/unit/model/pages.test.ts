@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PageTable } from '../../../src/core/model/pages';
+import { S_DEVICE, S_SYSTEM, S_TO_DEVICE, S_UNKNOWN } from '../../../src/core/model/kinds';
+import { groupByPage, Int32Log } from '../../../src/core/model/replayLog';
+
+const BASE = 0x7f0000000; // a vpn above 2^31, as user addresses have
+
+/** Every page's states, their events and its own events, read back after compact(). */
+function readBack(t: PageTable): Record<string, { states: number[]; ids: number[]; events: number[]; cur: number }> {
+  const out: Record<string, { states: number[]; ids: number[]; events: number[]; cur: number }> = {};
+  for (const sp of t.spaces.values()) {
+    for (let p = sp.firstPage; p < sp.firstPage + sp.size; p++) {
+      const states: number[] = [];
+      const ids: number[] = [];
+      for (let i = 0; i < t.stateCount(p); i++) {
+        states.push(t.stateOf(p, i));
+        ids.push(t.stateIdOf(p, i));
+      }
+      out[`${sp.as}:${t.vpnOf(p) - BASE}`] = { states, ids, events: [...t.eventsOf(p)], cur: t.cur(p) };
+    }
+  }
+  return out;
+}
+
+test('a page reads back the states and events recorded for it, its events ascending, pages by space and vpn', () => {
+  const t = new PageTable();
+  const a = t.space(1);
+  const b = t.space(2);
+  const a5 = a.ensure(BASE + 5);
+  const a1 = a.ensure(BASE + 1);
+  const b3 = b.ensure(BASE + 3);
+  const a9 = a.ensure(BASE + 9);
+  t.addEvent(a5, 10);
+  t.addEvent(a1, 11);
+  t.addEvent(a5, 14);
+  t.addEvent(b3, 12);
+  t.finish();
+  assert.equal(t.cur(a5), S_UNKNOWN);
+  assert.equal(t.hasState(a5), false);
+  t.setState(a5, S_TO_DEVICE, 20);
+  t.setState(a5, S_TO_DEVICE, 21); // a repeat is no change
+  t.setState(b3, S_SYSTEM, 22);
+  t.setState(a5, S_DEVICE, 23);
+  t.addEvent(a5, 13); // a relative's PTE removal, added by the replay after placement
+  t.setState(a1, S_UNKNOWN, 24); // an unknown first state is still an interval
+  assert.equal(t.cur(a5), S_DEVICE);
+  assert.deepEqual(a.inRange(BASE + 2, BASE + 10), [a5, a9]);
+  assert.deepEqual([...t.firstEvents()], [10, 11, 12, -1]);
+  t.compact();
+  assert.deepEqual(readBack(t), {
+    '1:1': { states: [S_UNKNOWN], ids: [24], events: [11], cur: S_UNKNOWN },
+    '1:5': { states: [S_TO_DEVICE, S_DEVICE], ids: [20, 23], events: [10, 13, 14], cur: S_DEVICE },
+    '1:9': { states: [], ids: [], events: [], cur: S_UNKNOWN },
+    '2:3': { states: [S_SYSTEM], ids: [22], events: [12], cur: S_SYSTEM },
+  });
+  // after compact() pages are found by binary search
+  const p5 = a.find(BASE + 5);
+  assert.equal(t.vpnOf(p5), BASE + 5);
+  assert.equal(a.find(BASE + 4), -1);
+  assert.equal(t.get(2, BASE + 3), b.firstPage);
+  assert.equal(t.get(3, BASE + 3), -1);
+  assert.deepEqual(a.inRange(BASE + 2, BASE + 10).map((p) => t.vpnOf(p) - BASE), [5, 9]);
+  assert.equal(t.stateAt(p5, 20, false), S_UNKNOWN);
+  assert.equal(t.stateAt(p5, 20, true), S_TO_DEVICE);
+  assert.equal(t.stateAt(p5, 23, false), S_TO_DEVICE);
+  assert.equal(t.stateAt(p5, 99, true), S_DEVICE);
+});
+
+test('a log grows past its capacity and groups stably by page', () => {
+  const pages = new Int32Log(2);
+  const ids = new Int32Log(2);
+  const want: number[][] = [[], [], []];
+  for (let i = 0; i < 100; i++) {
+    const p = (i * 7) % 3;
+    pages.push(p);
+    ids.push(i);
+    want[p].push(i);
+  }
+  const g = groupByPage(pages.length, 3, (i) => pages.data[i]);
+  const got = [0, 1, 2].map((p) => [...g.order.subarray(g.start[p], g.start[p + 1])].map((i) => ids.data[i]));
+  assert.deepEqual(got, want);
+  assert.deepEqual([...ids.toArray()].length, 100);
+});
