@@ -1,7 +1,13 @@
 /**
  * Growable typed-array columns stored in fixed-size chunks, so a 1 GiB trace never needs one huge
- * contiguous allocation nor a copy on growth (peak memory stays close to what the events need).
+ * contiguous allocation nor a copy on growth (peak memory stays close to what the events need). The plain
+ * kinds are here; the adaptive ones that narrow to what their values need are in idColumn.ts,
+ * packedColumn.ts and addressColumn.ts.
  */
+
+import { AddressColumn, RangeEndColumn } from './addressColumn';
+import { IdColumn } from './idColumn';
+import { PackedColumn } from './packedColumn';
 
 const SHIFT = 16;
 const CHUNK = 1 << SHIFT;
@@ -20,7 +26,7 @@ export interface Column {
 }
 
 // One class per typed-array type, written out on purpose: a shared generic class (or classes made by one
-// factory, which share their feedback) sees seven array types at the same store and goes megamorphic on the
+// factory, which share their feedback) sees several array types at the same store and goes megamorphic on the
 // hottest path of the model build. For the same reason each class has its own copy of the bulk moves
 // (pushAll, copyTo): `this.push`/`this.get` then stay monomorphic inside their loops.
 
@@ -147,251 +153,23 @@ class U32Column implements Column {
   }
 }
 
-class I16Column implements Column {
-  private readonly chunks: Int16Array[] = [];
-  private length = 0;
-
-  constructor(private readonly fill: number) {}
-
-  push(v: number): void {
-    const c = this.length >>> SHIFT;
-    if (c === this.chunks.length) {
-      const a = new Int16Array(CHUNK);
-      if (this.fill !== 0) a.fill(this.fill);
-      this.chunks.push(a);
-    }
-    this.chunks[c][this.length & MASK] = v;
-    this.length++;
-  }
-
-  get(i: number): number {
-    return this.chunks[i >>> SHIFT][i & MASK];
-  }
-
-  set(i: number, v: number): void {
-    this.chunks[i >>> SHIFT][i & MASK] = v;
-  }
-
-  get size(): number {
-    return this.length;
-  }
-
-  bytes(): number {
-    return this.chunks.length * CHUNK * Int16Array.BYTES_PER_ELEMENT;
-  }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
-  }
-}
-
-class U16Column implements Column {
-  private readonly chunks: Uint16Array[] = [];
-  private length = 0;
-
-  constructor(private readonly fill: number) {}
-
-  push(v: number): void {
-    const c = this.length >>> SHIFT;
-    if (c === this.chunks.length) {
-      const a = new Uint16Array(CHUNK);
-      if (this.fill !== 0) a.fill(this.fill);
-      this.chunks.push(a);
-    }
-    this.chunks[c][this.length & MASK] = v;
-    this.length++;
-  }
-
-  get(i: number): number {
-    return this.chunks[i >>> SHIFT][i & MASK];
-  }
-
-  set(i: number, v: number): void {
-    this.chunks[i >>> SHIFT][i & MASK] = v;
-  }
-
-  get size(): number {
-    return this.length;
-  }
-
-  bytes(): number {
-    return this.chunks.length * CHUNK * Uint16Array.BYTES_PER_ELEMENT;
-  }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
-  }
-}
-
-class I8Column implements Column {
-  private readonly chunks: Int8Array[] = [];
-  private length = 0;
-
-  constructor(private readonly fill: number) {}
-
-  push(v: number): void {
-    const c = this.length >>> SHIFT;
-    if (c === this.chunks.length) {
-      const a = new Int8Array(CHUNK);
-      if (this.fill !== 0) a.fill(this.fill);
-      this.chunks.push(a);
-    }
-    this.chunks[c][this.length & MASK] = v;
-    this.length++;
-  }
-
-  get(i: number): number {
-    return this.chunks[i >>> SHIFT][i & MASK];
-  }
-
-  set(i: number, v: number): void {
-    this.chunks[i >>> SHIFT][i & MASK] = v;
-  }
-
-  get size(): number {
-    return this.length;
-  }
-
-  bytes(): number {
-    return this.chunks.length * CHUNK * Int8Array.BYTES_PER_ELEMENT;
-  }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
-  }
-}
-
-class U8Column implements Column {
-  private readonly chunks: Uint8Array[] = [];
-  private length = 0;
-
-  constructor(private readonly fill: number) {}
-
-  push(v: number): void {
-    const c = this.length >>> SHIFT;
-    if (c === this.chunks.length) {
-      const a = new Uint8Array(CHUNK);
-      if (this.fill !== 0) a.fill(this.fill);
-      this.chunks.push(a);
-    }
-    this.chunks[c][this.length & MASK] = v;
-    this.length++;
-  }
-
-  get(i: number): number {
-    return this.chunks[i >>> SHIFT][i & MASK];
-  }
-
-  set(i: number, v: number): void {
-    this.chunks[i >>> SHIFT][i & MASK] = v;
-  }
-
-  get size(): number {
-    return this.length;
-  }
-
-  bytes(): number {
-    return this.chunks.length * CHUNK * Uint8Array.BYTES_PER_ELEMENT;
-  }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
-  }
-}
-
-/**
- * Large integers that grow slowly along the file (byte offsets, ns timestamps): each chunk keeps its first
- * value and 32-bit distances from it, 4 bytes per event instead of 8. A chunk where one value does not fit
- * (an out-of-order timestamp, a gap over 4.29 s or 4 GiB, a trace.dat record before the chunk's first, a
- * non-integer) is turned into a plain Float64Array chunk, so every value comes back exactly.
- */
-class CompactColumn implements Column {
-  private readonly narrow: (Uint32Array | undefined)[] = [];
-  private readonly wide: (Float64Array | undefined)[] = [];
-  private readonly bases: number[] = [];
-  private length = 0;
-
-  push(v: number): void {
-    if (this.length >>> SHIFT === this.bases.length) {
-      this.bases.push(Number.isSafeInteger(v) ? v : 0);
-      this.narrow.push(new Uint32Array(CHUNK));
-      this.wide.push(undefined);
-    }
-    this.put(this.length, v);
-    this.length++;
-  }
-
-  private put(i: number, v: number): void {
-    const c = i >>> SHIFT;
-    const w = this.wide[c];
-    if (w) {
-      w[i & MASK] = v;
-      return;
-    }
-    const n = this.narrow[c]!;
-    const d = v - this.bases[c];
-    if (d >= 0 && d <= 0xffffffff && Number.isInteger(d) && !Object.is(v, -0)) {
-      n[i & MASK] = d;
-      return;
-    }
-    const f = new Float64Array(CHUNK);
-    const base = this.bases[c];
-    for (let k = 0; k < CHUNK; k++) f[k] = base + n[k];
-    f[i & MASK] = v;
-    this.wide[c] = f;
-    this.narrow[c] = undefined;
-  }
-
-  get(i: number): number {
-    const c = i >>> SHIFT;
-    const w = this.wide[c];
-    return w ? w[i & MASK] : this.bases[c] + this.narrow[c]![i & MASK];
-  }
-
-  set(i: number, v: number): void {
-    this.put(i, v);
-  }
-
-  get size(): number {
-    return this.length;
-  }
-
-  bytes(): number {
-    let b = 0;
-    for (let c = 0; c < this.bases.length; c++) b += this.wide[c] ? CHUNK * 8 : CHUNK * 4;
-    return b;
-  }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
-  }
-}
 
 export const f64 = (fill = 0): Column => new F64Column(fill);
 /** File offsets (non-negative integers, mostly increasing): 4 bytes per event instead of 8, exact. */
-export const offsets = (): Column => new CompactColumn();
+export const offsets = (): Column => new PackedColumn(4);
 /** Integer ns timestamps in file order: 4 bytes per event while they stay close, exact always. */
-export const times = (): Column => new CompactColumn();
+export const times = (): Column => new PackedColumn(4);
+/** Ids into a small table (event types, tasks): 1 byte per event while the table has under 256 rows. */
+export const ids = (): Column => new IdColumn();
+/** Ids that grow along the file where most events have none (-1): spans, extras. */
+export const sparseIds = (): Column => new PackedColumn(2, -1);
+/** Small non-negative counts (a CPU number, the lines an event spans): 1 byte per event while under 256. */
+export const small = (): Column => new IdColumn();
 export const i32 = (fill = 0): Column => new I32Column(fill);
 export const u32 = (): Column => new U32Column(0);
-export const i16 = (): Column => new I16Column(0);
-export const u16 = (): Column => new U16Column(0);
-export const i8 = (fill = 0): Column => new I8Column(fill);
-export const u8 = (): Column => new U8Column(0);
+/** Page addresses and range starts (NaN when none): 5 bytes per event instead of 8. */
+export const addresses = (): Column => new AddressColumn();
+/** Range ends as a 32-bit length from their start (NaN when none). */
+export const rangeEnds = (start: Column): Column => new RangeEndColumn(start);
 
 export { StringTable } from './strings';

@@ -13,7 +13,7 @@ import type { EventExtra } from './eventExtra';
 
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
-import { type Column, f64, i16, i32, offsets, StringTable, times, u16, u32 } from './columns';
+import { addresses, type Column, i32, ids, offsets, rangeEnds, small, sparseIds, StringTable, times, u32 } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
@@ -70,10 +70,10 @@ export class EventStore {
   readonly ts = times();
   readonly offset = offsets();
   readonly line = u32();
-  readonly lineCount = u16();
-  readonly cpu = i16();
+  readonly lineCount = small();
+  readonly cpu = small();
   /** (pid, tgid, comm) interned: a trace has few tasks, so one id per event instead of three columns. */
-  private readonly task = u32();
+  private readonly task = ids();
   private readonly taskPid: number[] = [];
   private readonly taskTgid: number[] = [];
   private readonly taskComm: number[] = [];
@@ -84,7 +84,7 @@ export class EventStore {
   readonly tgid: ReadColumn = { get: (i) => this.taskTgid[this.task.get(i)] };
   readonly comm: ReadColumn = { get: (i) => this.taskComm[this.task.get(i)] };
   /** (name, func, kind, raw kind, call flag) interned: one id per event instead of five columns. */
-  private readonly etype = u32();
+  private readonly etype = ids();
   private readonly etName: number[] = [];
   private readonly etFunc: number[] = [];
   private readonly etKind: number[] = [];
@@ -98,9 +98,9 @@ export class EventStore {
   /** 1 = entry of a call, 2 = return, 3 = both (funcgraph leaf). */
   readonly callFlag: ReadColumn = { get: (i) => this.etFlag[this.etype.get(i)] };
   /** Page-granular: the address. Range: start. NaN when none. */
-  readonly a = f64();
+  readonly a = addresses();
   /** Range: end. NaN for page-granular or none. */
-  readonly b = f64();
+  readonly b = rangeEnds(this.a);
   /** Return values as int32 (RET_NONE when none); the rare wider ones (pointers, huge counts) in retWide. */
   private readonly ret32 = i32(RET_NONE);
   private readonly retWide = new Map<number, number>();
@@ -108,7 +108,7 @@ export class EventStore {
    * (notifier event, blockable, owner, mm) interned: only invalidation and migration probes carry them and a
    * trace repeats few combinations, so one id per event instead of four columns (0 = none of them).
    */
-  private readonly inv = u32();
+  private readonly inv = ids();
   private readonly invNotifier: number[] = [-1];
   private readonly invBlockable: number[] = [-1];
   private readonly invOwner: number[] = [0];
@@ -123,8 +123,8 @@ export class EventStore {
   readonly owner: ReadColumn = { get: (i) => this.invOwner[this.inv.get(i)] };
   /** `mm=` pointer printed by the invalidation probes (interned), 0 when none. */
   readonly mm: ReadColumn = { get: (i) => this.invMm[this.inv.get(i)] };
-  readonly span = i32(-1);
-  readonly extraIdx = i32(-1);
+  readonly span = sparseIds();
+  readonly extraIdx = sparseIds();
   readonly extras: EventExtra[] = [];
   private readonly sharedExtras = new Map<string, EventExtra>();
   /** Only with keepFields. */

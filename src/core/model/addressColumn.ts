@@ -1,0 +1,215 @@
+/**
+ * The address columns of the event store: `a` (a page address, or a range's start) and `b` (a range's end),
+ * both NaN for most events. As Float64Array they cost 16 bytes per event; here 5 + 4.
+ *
+ * AddressColumn: a user or kernel address is up to 2^48, but one 64Ki-event chunk of a trace touches few
+ * 4 GiB windows (21 in the bench trace), so a value is kept as its low 32 bits plus a 1-byte code naming its
+ * high part in the chunk's small table (code 0 = NaN). A chunk with a value that is not a non-negative safe
+ * integer, or with more than 255 high parts, becomes a Float64Array chunk: every value comes back exactly.
+ *
+ * RangeEndColumn: a range end is its start plus a length that fits 32 bits for every invalidation of a few
+ * pages; the rest (RELEASE/unmap ranges that end at 2^64-1, an end without a start) go to a per-chunk table,
+ * and a chunk where that table would outgrow a Float64Array chunk becomes one.
+ */
+
+import type { Column } from './columns';
+
+const SHIFT = 16;
+const CHUNK = 1 << SHIFT;
+const MASK = CHUNK - 1;
+const TWO32 = 4294967296;
+
+export class AddressColumn implements Column {
+  private readonly lo: (Uint32Array | undefined)[] = [];
+  private readonly code: (Uint8Array | undefined)[] = [];
+  private readonly his: number[][] = [];
+  private readonly wide: (Float64Array | undefined)[] = [];
+  private length = 0;
+  /** The high part met last and its code in the last chunk: consecutive addresses mostly share it. */
+  private lastHi = -1;
+  private lastCode = 0;
+
+  push(v: number): void {
+    const i = this.length;
+    if ((i & MASK) === 0) {
+      this.lo.push(new Uint32Array(CHUNK));
+      this.code.push(new Uint8Array(CHUNK));
+      this.his.push([]);
+      this.wide.push(undefined);
+      this.lastHi = -1;
+    }
+    this.put(i, v);
+    this.length = i + 1;
+  }
+
+  private put(i: number, v: number): void {
+    const c = i >>> SHIFT;
+    const k = i & MASK;
+    const w = this.wide[c];
+    if (w !== undefined) {
+      w[k] = v;
+      return;
+    }
+    if (v !== v) {
+      this.code[c]![k] = 0;
+      return;
+    }
+    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v && (v !== 0 || 1 / v > 0)) {
+      const hi = Math.floor(v / TWO32);
+      let code = 0;
+      if (hi === this.lastHi && c === this.his.length - 1) code = this.lastCode;
+      else {
+        const his = this.his[c];
+        code = his.indexOf(hi) + 1;
+        if (code === 0 && his.length < 255) code = his.push(hi);
+        if (c === this.his.length - 1) {
+          this.lastHi = hi;
+          this.lastCode = code;
+        }
+      }
+      if (code !== 0) {
+        this.lo[c]![k] = v - hi * TWO32;
+        this.code[c]![k] = code;
+        return;
+      }
+    }
+    this.widen(c, k, v);
+  }
+
+  private widen(c: number, k: number, v: number): void {
+    const start = c << SHIFT;
+    const f = new Float64Array(CHUNK);
+    const filled = Math.min(CHUNK, this.length - start);
+    for (let j = 0; j < filled; j++) f[j] = this.get(start + j);
+    f[k] = v;
+    this.wide[c] = f;
+    this.lo[c] = this.code[c] = undefined;
+    this.his[c] = [];
+  }
+
+  get(i: number): number {
+    const c = i >>> SHIFT;
+    const k = i & MASK;
+    const w = this.wide[c];
+    if (w !== undefined) return w[k];
+    const h = this.code[c]![k];
+    return h === 0 ? NaN : this.his[c][h - 1] * TWO32 + this.lo[c]![k];
+  }
+
+  set(i: number, v: number): void {
+    this.put(i, v);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  bytes(): number {
+    let b = 0;
+    for (const w of this.wide) b += w ? CHUNK * 8 : CHUNK * 5;
+    return b;
+  }
+
+  pushAll(src: ArrayLike<number>): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i]);
+  }
+
+  copyTo(dst: { [i: number]: number }): void {
+    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
+  }
+}
+
+const END_NONE = 0xffffffff;
+const END_TABLE = 0xfffffffe;
+/** Past this many table entries (about 40 bytes each) a chunk is smaller as 8 bytes per event. */
+const TABLE_MAX = CHUNK / 8;
+
+export class RangeEndColumn implements Column {
+  private readonly len: (Uint32Array | undefined)[] = [];
+  private readonly table: (Map<number, number> | undefined)[] = [];
+  private readonly wide: (Float64Array | undefined)[] = [];
+  private length = 0;
+
+  /** @param start the column of range starts; a value is pushed after its event's start */
+  constructor(private readonly start: Column) {}
+
+  push(v: number): void {
+    const i = this.length;
+    if ((i & MASK) === 0) {
+      this.len.push(new Uint32Array(CHUNK));
+      this.table.push(undefined);
+      this.wide.push(undefined);
+    }
+    this.put(i, v);
+    this.length = i + 1;
+  }
+
+  private put(i: number, v: number): void {
+    const c = i >>> SHIFT;
+    const k = i & MASK;
+    const w = this.wide[c];
+    if (w !== undefined) {
+      w[k] = v;
+      return;
+    }
+    const lens = this.len[c]!;
+    if (v !== v) {
+      lens[k] = END_NONE;
+      return;
+    }
+    const a = this.start.get(i);
+    const d = v - a;
+    // the length must give the end back exactly: a + d can round when a is past 2^53 or d is not an integer
+    if ((d >>> 0) === d && d < END_TABLE && a + d === v && (v !== 0 || 1 / v > 0)) {
+      lens[k] = d;
+      return;
+    }
+    lens[k] = END_TABLE;
+    let t = this.table[c];
+    if (t === undefined) this.table[c] = t = new Map();
+    t.set(k, v);
+    if (t.size > TABLE_MAX) this.widen(c, i);
+  }
+
+  private widen(c: number, i: number): void {
+    const start = c << SHIFT;
+    const f = new Float64Array(CHUNK);
+    const filled = Math.min(CHUNK, Math.max(this.length, i + 1) - start);
+    for (let j = 0; j < filled; j++) f[j] = this.get(start + j);
+    this.wide[c] = f;
+    this.len[c] = this.table[c] = undefined;
+  }
+
+  get(i: number): number {
+    const c = i >>> SHIFT;
+    const k = i & MASK;
+    const w = this.wide[c];
+    if (w !== undefined) return w[k];
+    const d = this.len[c]![k];
+    if (d === END_NONE) return NaN;
+    return d === END_TABLE ? this.table[c]!.get(k)! : this.start.get(i) + d;
+  }
+
+  set(i: number, v: number): void {
+    this.table[i >>> SHIFT]?.delete(i & MASK);
+    this.put(i, v);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  bytes(): number {
+    let b = 0;
+    for (let c = 0; c < this.wide.length; c++) b += this.wide[c] ? CHUNK * 8 : CHUNK * 4 + (this.table[c]?.size ?? 0) * 40;
+    return b;
+  }
+
+  pushAll(src: ArrayLike<number>): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i]);
+  }
+
+  copyTo(dst: { [i: number]: number }): void {
+    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
+  }
+}
