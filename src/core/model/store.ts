@@ -10,6 +10,7 @@ import type { DecodedEvent } from '../decode/decoder';
 import { decodePte, type DecodedPte } from '../decode/pte';
 import type { OriginResult } from '../decode/origin';
 import type { EventExtra } from './eventExtra';
+import { ExtraTable } from './extraTable';
 
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
@@ -124,9 +125,9 @@ export class EventStore {
   /** `mm=` pointer printed by the invalidation probes (interned), 0 when none. */
   readonly mm: ReadColumn = { get: (i) => this.invMm[this.inv.get(i)] };
   readonly span = sparseIds();
+  /** A reference into `extras` (extraTable.ts), -1 when the event has none. */
   readonly extraIdx = sparseIds();
-  readonly extras: EventExtra[] = [];
-  private readonly sharedExtras = new Map<string, EventExtra>();
+  private readonly extras = new ExtraTable();
   /** Only with keepFields. */
   readonly keptFields: (Record<string, string> | undefined)[] = [];
   readonly keptStacks: (string[] | undefined)[] = [];
@@ -148,6 +149,13 @@ export class EventStore {
       return a;
     };
     const str = (id: number): string | null => this.strings.get(id) ?? null;
+    // extras by value, in event order; the part's extraIdx indexes this list
+    const extras: EventExtra[] = [];
+    const extraIdx = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = this.extraIdx.get(i);
+      extraIdx[i] = x < 0 ? -1 : extras.push(this.extras.get(x)) - 1;
+    }
     return {
       count: n,
       ts: col(new Float64Array(n), this.ts),
@@ -161,12 +169,12 @@ export class EventStore {
       b: col(new Float64Array(n), this.b),
       ret32: col(new Int32Array(n), this.ret32),
       inv: col(new Uint32Array(n), this.inv),
-      extraIdx: col(new Int32Array(n), this.extraIdx),
+      extraIdx,
       tasks: this.taskPid.map((pid, t) => ({ pid, tgid: this.taskTgid[t], comm: str(this.taskComm[t]) })),
       etypes: this.etName.map((name, e) => ({ name: str(name), func: str(this.etFunc[e]), kind: this.etKind[e], raw: this.etRaw[e], flag: this.etFlag[e] })),
       invs: this.invNotifier.map((notifier, v) => ({ notifier, blockable: this.invBlockable[v], owner: str(this.invOwner[v]), mm: str(this.invMm[v]) })),
       retWide: [...this.retWide],
-      extras: this.extras,
+      extras,
     };
   }
 
@@ -177,8 +185,6 @@ export class EventStore {
     const etypes = p.etypes.map((e) => this.etypeId(id(e.name), id(e.func), e.kind, e.raw, e.flag));
     const invs = p.invs.map((v, i) => (i === 0 ? 0 : this.invId(v.notifier, v.blockable, id(v.owner), id(v.mm))));
     const first = this.count;
-    const extraBase = this.extras.length;
-    for (const x of p.extras) this.extras.push(this.shared(x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
     // column by column, each part column let go once copied: the transient copy is one column, not all
     const n = p.count;
     const cols = p as unknown as Record<PartColumn, Float64Array | Uint32Array | Int32Array>;
@@ -202,8 +208,12 @@ export class EventStore {
     copy('ret32', this.ret32);
     copy('inv', this.inv, invs);
     const xs = cols.extraIdx;
-    for (let i = 0; i < n; i++) if (xs[i] >= 0) xs[i] += extraBase;
-    copy('extraIdx', this.extraIdx);
+    for (let i = 0; i < n; i++) {
+      const x = xs[i] < 0 ? undefined : p.extras[xs[i]];
+      this.extraIdx.push(x === undefined ? -1 : this.extras.add(x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
+    }
+    cols.extraIdx = EMPTY;
+    p.extras = [];
     for (let i = 0; i < n; i++) this.span.push(-1);
     for (const [i, v] of p.retWide) this.retWide.set(first + i, v);
   }
@@ -240,12 +250,7 @@ export class EventStore {
         : this.invId(d.notifierEvent ? NOTIFIER_EVENTS.indexOf(d.notifierEvent) : -1, d.blockable === undefined ? -1 : d.blockable ? 1 : 0, this.strings.id(d.owner), this.strings.id(d.mm)),
     );
     this.span.push(-1);
-    if (extra) {
-      this.extraIdx.push(this.extras.length);
-      this.extras.push(this.shared(extra));
-    } else {
-      this.extraIdx.push(-1);
-    }
+    this.extraIdx.push(extra ? this.extras.add(extra) : -1);
     if (this.keepFields) {
       this.keptFields.push(ev.fields);
       this.keptStacks.push(ev.stack);
@@ -306,61 +311,24 @@ export class EventStore {
     return e;
   }
 
-  /**
-   * One object for extras that repeat verbatim on every migration or invalidation (`fault_page=0x0` of a
-   * driver-started migrate_vma_setup, the caller a range_start returns to): a long trace has hundreds of
-   * thousands of them. Shared extras are never mutated (setExtra copies).
-   */
-  private shared(extra: EventExtra): EventExtra {
-    let only: keyof EventExtra | undefined;
-    for (const k in extra) {
-      if (only !== undefined) return extra;
-      only = k as keyof EventExtra;
-    }
-    // callers are code sites (few); fault pages are struct page pointers, so only the driver's 0x0 repeats;
-    // stack origins are one frozen object per distinct call chain (decode/origin.ts classifyStack)
-    if (only === 'stackOrigin') return this.sharedOrigin(extra);
-    if (!(only === 'caller' || (only === 'faultPage' && extra.faultPage === '0x0'))) return extra;
-    const key = `${only}\u0000${extra[only]}`;
-    const hit = this.sharedExtras.get(key);
-    if (hit) return hit;
-    this.sharedExtras.set(key, extra);
-    return extra;
-  }
-
-  private readonly originExtras = new Map<OriginResult, EventExtra>();
-
-  private sharedOrigin(extra: EventExtra): EventExtra {
-    const o = extra.stackOrigin!;
-    if (!Object.isFrozen(o)) return extra;
-    const hit = this.originExtras.get(o);
-    if (hit) return hit;
-    this.originExtras.set(o, extra);
-    return extra;
-  }
-
   kindOf(id: number): DomainKind {
     return DOMAIN_KINDS[this.kind.get(id)];
   }
 
+  /** The extra of an event, built from its packed row (a new object each call, except shared ones). */
   extra(id: number): EventExtra | undefined {
     const x = this.extraIdx.get(id);
-    return x < 0 ? undefined : this.extras[x];
+    return x < 0 ? undefined : this.extras.get(x);
   }
 
   /** Adds or updates the extra of an event (used by later passes). */
   setExtra(id: number, patch: EventExtra): void {
-    const x = this.extraIdx.get(id);
-    if (x < 0) {
-      this.extraIdx.set(id, this.extras.length);
-      this.extras.push(patch);
-    } else {
-      this.extras[x] = { ...this.extras[x], ...patch };
-    }
+    this.extraIdx.set(id, this.extras.add({ ...this.extra(id), ...patch }));
   }
 
   pteOf(id: number): DecodedPte | undefined {
-    const raw = this.extra(id)?.pteRaw;
+    const x = this.extraIdx.get(id);
+    const raw = x < 0 ? undefined : this.extras.pteRaw(x);
     return raw === undefined ? undefined : decodePte(raw);
   }
 

@@ -1,0 +1,195 @@
+/**
+ * The extras of the event store (eventExtra.ts) packed by shape. A long trace's extras are a handful of
+ * shapes repeated hundreds of thousands of times; one object (plus one BigInt per 64-bit value) each cost
+ * about 35-70 bytes of heap. Here the common shapes are rows of typed columns:
+ *
+ *   PTE       {pteRaw}                          8 bytes (a PTE of a migration tracepoint, an orig_pte)
+ *   MIGRATE   {cpages, npages, src0, dst0}      18 bytes (migrate_vma_setup/pages/finalize)
+ *   FAULT_N   {npages, faultPage}               9 bytes (the fault page kept as its 64-bit value)
+ *   FAULT_SEL {selectFlags, faultPage}          9 bytes
+ *   TEXT      {text}                            the string (a trace marker)
+ *   SHARED    one object for every event with the same one attribute (a caller, a stack origin, fault_page 0x0)
+ *   GENERIC   the object itself (any other shape, or values a row cannot give back exactly)
+ *
+ * A reference is row × 8 + shape (below 2^31 while a shape has under 2^28 rows), so the store keeps one
+ * number per event. get() builds the object again
+ * with its keys in the order extraOf() writes them: the values read are the ones stored, exactly.
+ */
+
+import type { OriginResult } from '../decode/origin';
+import type { EventExtra } from './eventExtra';
+import type { Column } from './columns';
+import { IdColumn } from './idColumn';
+
+// 16Ki rows (128 KiB) per chunk: a small trace with a few PTEs does not hold 512 KiB for them
+const SHIFT = 14;
+const CHUNK = 1 << SHIFT;
+const MASK = CHUNK - 1;
+const U64_MAX = 0xffff_ffff_ffff_ffffn;
+
+/** 64-bit values in BigUint64Array chunks. */
+class U64Column {
+  private readonly chunks: BigUint64Array[] = [];
+  size = 0;
+
+  push(v: bigint): void {
+    if ((this.size & MASK) === 0) this.chunks.push(new BigUint64Array(CHUNK));
+    this.chunks[this.size >>> SHIFT][this.size & MASK] = v;
+    this.size++;
+  }
+
+  get(i: number): bigint {
+    return this.chunks[i >>> SHIFT][i & MASK];
+  }
+
+  bytes(): number {
+    return this.chunks.length * CHUNK * 8;
+  }
+}
+
+const GENERIC = 0;
+const SHARED = 1;
+const PTE = 2;
+const MIGRATE = 3;
+const FAULT_N = 4;
+const FAULT_SEL = 5;
+const TEXT = 6;
+
+// one bit per attribute a packed shape holds, in the order extraOf() writes them; OTHER for the rest
+const K_SELECT = 1;
+const K_CPAGES = 2;
+const K_NPAGES = 4;
+const K_FAULT = 8;
+const K_SRC0 = 16;
+const K_DST0 = 32;
+const K_PTE = 64;
+const K_OTHER = 128;
+const KEY_BIT: Record<string, number> = { selectFlags: K_SELECT, cpages: K_CPAGES, npages: K_NPAGES, faultPage: K_FAULT, src0: K_SRC0, dst0: K_DST0, pteRaw: K_PTE };
+
+const isU64 = (v: unknown): v is bigint => typeof v === 'bigint' && v >= 0n && v <= U64_MAX;
+/** A count that an IdColumn gives back as is (-0 would come back as 0). */
+const isCount = (v: unknown): v is number => typeof v === 'number' && !Object.is(v, -0);
+/** A pointer as pointerText() prints it, `0x` + lower-case hex without leading zero, that fits 64 bits. */
+function isPointer64(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length < 3 || v.length > 18 || v.charCodeAt(0) !== 48 || v.charCodeAt(1) !== 120) return false;
+  if (v.charCodeAt(2) === 48 && v.length > 3) return false;
+  for (let i = 2; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+const pointerOf = (v: bigint): string => `0x${v.toString(16)}`;
+
+export class ExtraTable {
+  private readonly objects: EventExtra[] = [];
+  private readonly shared: EventExtra[] = [];
+  private readonly sharedByKey = new Map<string, number>();
+  private readonly sharedByOrigin = new Map<OriginResult, number>();
+  private readonly pte = new U64Column();
+  private readonly src0 = new U64Column();
+  private readonly dst0 = new U64Column();
+  private readonly cpages: Column = new IdColumn();
+  private readonly migrateNpages: Column = new IdColumn();
+  private readonly faultN = new U64Column();
+  private readonly faultNpages: Column = new IdColumn();
+  private readonly faultSel = new U64Column();
+  private readonly selectFlags: Column = new IdColumn();
+  private readonly texts: string[] = [];
+
+  /** Stores `x` (never mutated afterwards: callers that change an extra add a copy) and returns its reference. */
+  add(x: EventExtra): number {
+    // the attributes present as bits; K_OTHER when one is not packed or they are not in extraOf's order
+    let mask = 0;
+    let count = 0;
+    let only = '';
+    for (const k in x) {
+      const bit = KEY_BIT[k] ?? K_OTHER;
+      mask = bit > mask ? mask | bit : mask | K_OTHER;
+      count++;
+      only = k;
+    }
+    if (mask === K_PTE && isU64(x.pteRaw)) {
+      this.pte.push(x.pteRaw);
+      return (this.pte.size - 1) * 8 + PTE;
+    }
+    if (mask === (K_CPAGES | K_NPAGES | K_SRC0 | K_DST0) && isU64(x.src0) && isU64(x.dst0) && isCount(x.cpages) && isCount(x.npages)) {
+      this.src0.push(x.src0);
+      this.dst0.push(x.dst0);
+      this.cpages.push(x.cpages);
+      this.migrateNpages.push(x.npages);
+      return (this.src0.size - 1) * 8 + MIGRATE;
+    }
+    if (mask === (K_NPAGES | K_FAULT) && isPointer64(x.faultPage) && isCount(x.npages)) {
+      this.faultN.push(BigInt(x.faultPage));
+      this.faultNpages.push(x.npages);
+      return (this.faultN.size - 1) * 8 + FAULT_N;
+    }
+    if (mask === (K_SELECT | K_FAULT) && isPointer64(x.faultPage) && isCount(x.selectFlags)) {
+      this.faultSel.push(BigInt(x.faultPage));
+      this.selectFlags.push(x.selectFlags);
+      return (this.faultSel.size - 1) * 8 + FAULT_SEL;
+    }
+    if (count === 1 && only === 'text' && typeof x.text === 'string') {
+      this.texts.push(x.text);
+      return (this.texts.length - 1) * 8 + TEXT;
+    }
+    const s = count === 1 ? this.sharedRow(x, only) : -1;
+    if (s >= 0) return s * 8 + SHARED;
+    this.objects.push(x);
+    return (this.objects.length - 1) * 8 + GENERIC;
+  }
+
+  /**
+   * The row of the one object kept for extras that repeat verbatim on every migration or invalidation
+   * (`fault_page=0x0` of a driver-started migrate_vma_setup, the caller a range_start returns to, a stack
+   * origin: one frozen object per distinct call chain, decode/origin.ts classifyStack); -1 for others.
+   */
+  private sharedRow(x: EventExtra, only: string): number {
+    if (only === 'stackOrigin') {
+      const o = x.stackOrigin!;
+      if (!Object.isFrozen(o)) return -1;
+      let s = this.sharedByOrigin.get(o);
+      if (s === undefined) this.sharedByOrigin.set(o, (s = this.shared.push(x) - 1));
+      return s;
+    }
+    if (!(only === 'caller' || (only === 'faultPage' && x.faultPage === '0x0'))) return -1;
+    const key = `${only}\u0000${x[only as 'caller' | 'faultPage']}`;
+    let s = this.sharedByKey.get(key);
+    if (s === undefined) this.sharedByKey.set(key, (s = this.shared.push(x) - 1));
+    return s;
+  }
+
+  get(ref: number): EventExtra {
+    const r = ref >>> 3;
+    switch (ref & 7) {
+      case SHARED:
+        return this.shared[r];
+      case PTE:
+        return { pteRaw: this.pte.get(r) };
+      case MIGRATE:
+        return { cpages: this.cpages.get(r), npages: this.migrateNpages.get(r), src0: this.src0.get(r), dst0: this.dst0.get(r) };
+      case FAULT_N:
+        return { npages: this.faultNpages.get(r), faultPage: pointerOf(this.faultN.get(r)) };
+      case FAULT_SEL:
+        return { selectFlags: this.selectFlags.get(r), faultPage: pointerOf(this.faultSel.get(r)) };
+      case TEXT:
+        return { text: this.texts[r] };
+      default:
+        return this.objects[r];
+    }
+  }
+
+  /** The PTE of an extra without building the object (the replay and the detectors read every one). */
+  pteRaw(ref: number): bigint | undefined {
+    const tag = ref & 7;
+    if (tag === PTE) return this.pte.get(ref >>> 3);
+    return tag === GENERIC || tag === SHARED ? this.get(ref).pteRaw : undefined;
+  }
+
+  /** Typed-array bytes (the heap part is the objects and strings, not counted). */
+  bytes(): number {
+    const cols = [this.cpages, this.migrateNpages, this.faultNpages, this.selectFlags];
+    return [this.pte, this.src0, this.dst0, this.faultN, this.faultSel].reduce((b, c) => b + c.bytes(), 0) + cols.reduce((b, c) => b + c.bytes(), 0);
+  }
+}

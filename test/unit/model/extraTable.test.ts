@@ -1,0 +1,90 @@
+/** Packed extras must read back as the objects stored: same keys in the same order, same values, shared ones shared. */
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ExtraTable } from '../../../src/core/model/extraTable';
+import type { EventExtra } from '../../../src/core/model/eventExtra';
+import type { OriginResult } from '../../../src/core/decode/origin';
+
+/** Keys in order and values (bigints by value): what a consumer or a JSON answer sees. */
+const seen = (x: EventExtra) => JSON.stringify(Object.entries(x), (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+
+test('every common shape reads back with its keys in extraOf order and exact values', () => {
+  const t = new ExtraTable();
+  const xs: EventExtra[] = [
+    { pteRaw: 0x8000_0000_1234_5067n },
+    { pteRaw: 0xffff_ffff_ffff_ffffn },
+    { pteRaw: 0n },
+    { cpages: 512, npages: 512, src0: 0x1234_5000_0021n, dst0: 0xffff_ffff_ffff_fffen },
+    { cpages: 0, npages: 1, src0: 0n, dst0: 0n },
+    { npages: 16, faultPage: '0xffffea0004b2c340' },
+    { selectFlags: 4, faultPage: '0x0' },
+    { selectFlags: 1, faultPage: '0xffffffffffffffff' },
+    { text: 'hmm: iteration 7 begins' },
+    { text: '' },
+  ];
+  const refs = xs.map((x) => t.add(x));
+  xs.forEach((x, i) => assert.equal(seen(t.get(refs[i])), seen(x), `#${i}`));
+  assert.equal(t.pteRaw(refs[0]), 0x8000_0000_1234_5067n);
+  assert.equal(t.pteRaw(refs[3]), undefined);
+  // PTEs, migrations and fault pages are rows of typed arrays, not objects
+  assert.ok(t.bytes() > 0);
+});
+
+test('values a row cannot give back exactly, other key orders and other shapes are kept as objects', () => {
+  const t = new ExtraTable();
+  const xs: EventExtra[] = [
+    { pteRaw: -1n },
+    { pteRaw: 1n << 64n },
+    { cpages: -0, npages: 1, src0: 1n, dst0: 2n },
+    { npages: 1, cpages: 1, src0: 1n, dst0: 2n },
+    { cpages: 1, npages: 1, src0: 1n },
+    { npages: 2, faultPage: '0x00ff' },
+    { npages: 2, faultPage: '0xFF' },
+    { npages: 2, faultPage: '0x1ffffffffffffffff' },
+    { selectFlags: 1, faultPage: 'ffff' },
+    { pteRaw: 5n, leaf: true },
+    { childPid: 7, childComm: 'kworker/0:1', taskPid: 7 },
+    { durationNs: 1500.5, leaf: true },
+    { eventNum: 9 },
+  ];
+  const refs = xs.map((x) => t.add(x));
+  xs.forEach((x, i) => {
+    assert.equal(seen(t.get(refs[i])), seen(x), `#${i}`);
+    assert.ok(Object.is(t.get(refs[i]).cpages, x.cpages), `#${i} cpages`);
+  });
+  assert.equal(t.pteRaw(refs[9]), 5n);
+});
+
+test('one-attribute extras that repeat (caller, frozen stack origin, fault_page 0x0) are one shared object', () => {
+  const t = new ExtraTable();
+  const origin: OriginResult = Object.freeze({ origin: 'zap', evidence: Object.freeze(['unmap_vmas']) as string[] });
+  const a = t.add({ caller: 'migrate_vma_setup' });
+  const b = t.add({ caller: 'migrate_vma_setup' });
+  const c = t.add({ caller: 'try_to_migrate_one' });
+  assert.equal(a, b);
+  assert.notEqual(a, c);
+  assert.equal(t.get(a), t.get(b));
+  const o1 = t.add({ stackOrigin: origin });
+  const o2 = t.add({ stackOrigin: origin });
+  assert.equal(o1, o2);
+  assert.equal(t.get(o1).stackOrigin, origin);
+  const unfrozen: OriginResult = { origin: 'zap', evidence: ['x'] };
+  assert.equal(t.get(t.add({ stackOrigin: unfrozen })).stackOrigin, unfrozen);
+  assert.equal(t.add({ faultPage: '0x0' }), t.add({ faultPage: '0x0' }));
+  assert.notEqual(t.add({ faultPage: '0x1000' }), t.add({ faultPage: '0x1000' }));
+});
+
+test('many rows across chunks read back exactly', () => {
+  const t = new ExtraTable();
+  const refs: number[] = [];
+  for (let i = 0; i < 40_000; i++) {
+    refs.push(t.add({ pteRaw: BigInt(i) * 0x1_0000_0001n }));
+    refs.push(t.add({ cpages: i % 300, npages: 512, src0: BigInt(i), dst0: BigInt(i) << 40n }));
+  }
+  for (let i = 0; i < 40_000; i += 7) {
+    assert.equal(t.get(refs[2 * i]).pteRaw, BigInt(i) * 0x1_0000_0001n);
+    const m = t.get(refs[2 * i + 1]);
+    assert.deepEqual([m.cpages, m.src0, m.dst0], [i % 300, BigInt(i), BigInt(i) << 40n]);
+  }
+});
