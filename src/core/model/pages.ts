@@ -14,7 +14,7 @@ import type { AddressSpace } from './types';
 import { IntervalIndex } from './intervalIndex';
 import { S_UNKNOWN } from './kinds';
 import { lowerBoundBy } from '../sorted';
-import { Float64Log, groupByPage, Int32Log } from './replayLog';
+import { Float64Log, gather, groupByPage, Int32Log } from './replayLog';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -129,10 +129,10 @@ export class PageTable {
   /** After compact(): per page, its vpn, its own events (ascending) and its states with the events that proved them. */
   private vpn = new Float64Array(0);
   private evStart: Int32Array = new Int32Array(1);
-  private events = new Int32Array(0);
+  private events: Int32Array = new Int32Array(0);
   private stStart: Int32Array = new Int32Array(1);
   private states = new Uint8Array(0);
-  private stateIds = new Int32Array(0);
+  private stateIds: Int32Array = new Int32Array(0);
   private sealed = false;
 
   space(as: AddressSpace): AddressSpacePages {
@@ -215,21 +215,16 @@ export class PageTable {
     this.vpn = new Float64Array(n);
     for (let p = 0; p < n; p++) this.vpn[renumber[p]] = this.vpnLog.data[p];
 
-    const evPage = this.evPage.data;
-    const evId = this.evId.data;
-    const ev = groupByPage(this.evPage.length, n, (i) => renumber[evPage[i]]);
+    const ev = groupByPage(this.evPage, renumber, n);
     this.evStart = ev.start;
-    this.events = Int32Array.from(ev.order, (i) => evId[i]);
+    this.events = gather(this.evId, ev.order);
     // each page's own events ascending (a relative's migration PTE is added by the replay after placement)
     for (let p = 0; p < n; p++) sortRun(this.events, ev.start[p], ev.start[p + 1]);
 
-    const stPage = this.stPage.data;
-    const stId = this.stId.data;
-    const stState = this.stState.data;
-    const st = groupByPage(this.stPage.length, n, (i) => renumber[stPage[i]]);
+    const st = groupByPage(this.stPage, renumber, n);
     this.stStart = st.start;
-    this.states = Uint8Array.from(st.order, (i) => stState[i]);
-    this.stateIds = Int32Array.from(st.order, (i) => stId[i]);
+    this.stateIds = gather(this.stId, st.order);
+    this.states = new Uint8Array(gather(this.stState, st.order));
 
     this.sealed = true;
     this.vpnLog = new Float64Log(1);

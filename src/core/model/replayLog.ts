@@ -60,15 +60,25 @@ export class Float64Log {
 }
 
 /**
- * A stable counting sort of log positions by group: `group(i)` in [0, groups) for each of the `n` entries.
- * Returns `start` (groups + 1 offsets) and `order` (log positions, grouped, each group in log order).
+ * A stable counting sort of a log by page: entry i belongs to page renumber[pages[i]] (0 ≤ that < count).
+ * Returns `start` (count + 1 offsets) and `order` (log positions, grouped by page, each page in log order).
  */
-export function groupByPage(n: number, groups: number, group: (i: number) => number): { start: Int32Array; order: Int32Array } {
-  const start = new Int32Array(groups + 1);
-  for (let i = 0; i < n; i++) start[group(i) + 1]++;
-  for (let g = 0; g < groups; g++) start[g + 1] += start[g];
-  const fill = start.slice(0, groups);
+export function groupByPage(pages: Int32Log, renumber: Int32Array, count: number): { start: Int32Array; order: Int32Array } {
+  const n = pages.length;
+  const key = pages.data;
+  const start = new Int32Array(count + 1);
+  for (let i = 0; i < n; i++) start[renumber[key[i]] + 1]++;
+  for (let g = 0; g < count; g++) start[g + 1] += start[g];
+  const fill = start.slice(0, count);
   const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[fill[group(i)]++] = i;
+  for (let i = 0; i < n; i++) order[fill[renumber[key[i]]]++] = i;
   return { start, order };
+}
+
+/** values[order[i]] for each i: a log's entries in the order groupByPage made. */
+export function gather(values: Int32Log, order: Int32Array): Int32Array {
+  const src = values.data;
+  const out = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = src[order[i]];
+  return out;
 }

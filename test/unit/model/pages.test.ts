@@ -77,7 +77,7 @@ test('a log grows past its capacity and groups stably by page', () => {
     ids.push(i);
     want[p].push(i);
   }
-  const g = groupByPage(pages.length, 3, (i) => pages.data[i]);
+  const g = groupByPage(pages, Int32Array.of(0, 1, 2), 3);
   const got = [0, 1, 2].map((p) => [...g.order.subarray(g.start[p], g.start[p + 1])].map((i) => ids.data[i]));
   assert.deepEqual(got, want);
   assert.deepEqual([...ids.toArray()].length, 100);
