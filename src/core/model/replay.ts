@@ -24,7 +24,7 @@ import { DOMAIN_KINDS, S_EXCLUSIVE, S_SYSTEM, S_UNMAPPED } from './kinds';
 import { ReplayRun } from './replayRun';
 import { closeMigration, onDeviceRange, onFinalize, onMigratePages, onMigrateSetup, onMoveMappingReturn, onSetupReturn } from './replayMigration';
 import { onCpuFault, onFork, onMigrateToRam, onPageEvent, onPteRemove, onPteSet, onSwapFault, proveUnknownPages } from './replayPages';
-import { onDriverReturn, onGeneric, onInvalidation, onInvalidationEnd } from './replayInvalidation';
+import { onDriverReturn, onGeneric, onInvalidation, onInvalidationEnd, trimCallbacks } from './replayInvalidation';
 
 const IGNORED_NAMES = new Set<string>(['generic', 'function', 'tlb-flush', 'page-ref', 'remove-migration-ptes', 'try-to-migrate', 'migrate-collect', 'migrate-unmap', 'move-mapping', 'device-free', 'invalidate-secondary', 'copy-page-range', 'change-protection', 'change-protection-ret', 'hmm-range-fault', 'hmm-range-fault-ret', 'thp-split', 'thp-split-ret', 'migration-wait', 'sched-block', 'device-fault', 'unmap', 'exclusive-one-ret']);
 /** IGNORED_NAMES by kind index: one array read per event instead of a string-set lookup. */
@@ -166,5 +166,6 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
   }
   for (const t of r.tasks.values()) closeMigration(r, t, n - 1);
   proveUnknownPages(r);
+  trimCallbacks(r.invalidations);
   return { migrations: r.migrations, invalidations: r.invalidations, markers: r.markers, forkedFrom: r.forkedFrom };
 }

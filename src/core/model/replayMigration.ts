@@ -17,6 +17,8 @@ import { baseFunction } from '../decode/functions';
 
 const MOVE_INNER = new Set(['folio_migrate_mapping', 'migrate_page_move_mapping', '__folio_migrate_mapping']);
 /** Shared empty list for records without invalidations (read-only by contract: the model's arrays are views). */
+// Records are made with every field, the ones filled in later included: a field added after construction
+// goes to a separate property array (3.06 MB for 36.5k records at 256 MiB; in the object: 2.3 MB).
 const NO_IDS: number[] = [];
 
 function open(rec: MigrationRecord): OpenMigration {
@@ -38,7 +40,7 @@ export function closeMigration(r: ReplayRun, t: TaskContext, id: number): void {
   m.pending.clear();
   // exact-size arrays: a long trace holds hundreds of thousands of records
   rec.eventIds = rec.eventIds.slice();
-  if (rec.invalidationIds.length === 0) rec.invalidationIds = NO_IDS;
+  rec.invalidationIds = rec.invalidationIds.length === 0 ? NO_IDS : rec.invalidationIds.slice();
   rec.moved = m.innerSeen ? m.innerMoved : m.outerMoved > 0 || m.outerEagain > 0 ? m.outerMoved : rec.cpages === 0 ? 0 : rec.moved;
   rec.eagain = m.innerSeen ? m.innerEagain : m.outerEagain;
 }
@@ -75,8 +77,16 @@ export function onMigrateSetup(r: ReplayRun): void {
     trigger: (faultPage && faultPage !== '0x0') || t.inMigrateToRam > 0 ? 'migrate-to-ram' : 'driver',
     setupId: id,
     setupTs: ts,
+    setupRetTs: undefined,
+    setupRet: undefined,
+    unmapped: undefined,
+    cpages: undefined,
+    moved: undefined,
     eagain: 0,
     restoredInSetup: 0,
+    pagesId: undefined,
+    finalizeId: undefined,
+    finalizeTs: undefined,
     invalidationIds: [],
     eventIds: [id],
   };
@@ -127,9 +137,10 @@ export function onDeviceRange(r: ReplayRun): void {
   const { store, t, id, ts, as, pid } = r;
   closeMigration(r, t, id);
   const rec: MigrationRecord = {
-    id: r.migrations.length, as, pid, comm: store.str(store.comm, id) ?? '', start: 0, end: 0, npages: 0,
-    direction: 'to-system', trigger: 'device-range', setupId: id, setupTs: ts, eagain: 0, restoredInSetup: 0,
-    invalidationIds: [], eventIds: [id],
+    id: r.migrations.length, as, pid, comm: store.str(store.comm, id) ?? '', start: 0, end: 0, npages: 0, flags: undefined,
+    direction: 'to-system', pgmapOwner: undefined, faultPage: undefined, trigger: 'device-range', setupId: id, setupTs: ts,
+    setupRetTs: undefined, setupRet: undefined, unmapped: undefined, cpages: undefined, moved: undefined, eagain: 0,
+    restoredInSetup: 0, pagesId: undefined, finalizeId: undefined, finalizeTs: undefined, invalidationIds: [], eventIds: [id],
   };
   r.migrations.push(rec);
   t.migration = open(rec);
