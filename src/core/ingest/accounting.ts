@@ -57,7 +57,7 @@ export class Accounting {
   private pending: RawEvent[] = [];
   private head = 0;
   /** The newest event of each CPU that is still in `pending` (cpu -1 for formats without CPUs). */
-  private lastOfCpu = new Map<number, RawEvent>();
+  private lastOfCpu = new LastOfCpu();
 
   /** `immediate`: deliver events at once (no stack attachment wanted, e.g. counting only). */
   constructor(
@@ -94,8 +94,7 @@ export class Accounting {
       this.sink(ev);
       return;
     }
-    const prev = this.lastOfCpu.get(ev.cpu);
-    this.lastOfCpu.set(ev.cpu, ev);
+    const prev = this.lastOfCpu.swap(ev.cpu, ev);
     if (prev === undefined && this.head === this.pending.length) {
       // common case with nothing held for this CPU: still hold `ev` for a stack that may follow
       this.pending.push(ev);
@@ -122,7 +121,7 @@ export class Accounting {
       const ev = p[this.head];
       if (!all && this.lastOfCpu.get(ev.cpu) === ev && p.length - this.head <= MAX_PENDING) break;
       this.head++;
-      if (this.lastOfCpu.get(ev.cpu) === ev) this.lastOfCpu.delete(ev.cpu);
+      if (this.lastOfCpu.get(ev.cpu) === ev) this.lastOfCpu.swap(ev.cpu, undefined);
       this.sink(ev);
     }
     if (this.head === p.length) {
@@ -210,3 +209,33 @@ export class Accounting {
     return s;
   }
 }
+
+/**
+ * The newest held event per CPU: an array indexed by cpu + 1 (CPU numbers are small; -1 for formats without
+ * CPUs), a Map for numbers beyond it. Three Map operations per event cost ~0.1 s at 1.5 M events.
+ */
+class LastOfCpu {
+  private readonly small: (RawEvent | undefined)[] = new Array<RawEvent | undefined>(SMALL_CPUS).fill(undefined);
+  private readonly large = new Map<number, RawEvent>();
+
+  get(cpu: number): RawEvent | undefined {
+    const i = cpu + 1;
+    return i >= 0 && i < SMALL_CPUS ? this.small[i] : this.large.get(cpu);
+  }
+
+  /** Sets the event of `cpu` (undefined: none held) and returns the one it replaces. */
+  swap(cpu: number, ev: RawEvent | undefined): RawEvent | undefined {
+    const i = cpu + 1;
+    if (i >= 0 && i < SMALL_CPUS) {
+      const prev = this.small[i];
+      this.small[i] = ev;
+      return prev;
+    }
+    const prev = this.large.get(cpu);
+    if (ev === undefined) this.large.delete(cpu);
+    else this.large.set(cpu, ev);
+    return prev;
+  }
+}
+
+const SMALL_CPUS = 1024;
