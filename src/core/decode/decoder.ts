@@ -8,6 +8,7 @@ import type { RawEvent } from '../ingest/types';
 import { decodeDriverLog, type DriverLogEvent } from './driverLog';
 import { isBlockable, notifierEventFrom } from './enums';
 import { type CanonicalField, FieldResolver, parseBig, parseNumber, pointerText, type Radix, signedReturn, toSafeNumber } from './fields';
+import { FieldView } from './fieldView';
 import { baseFunction, functionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
 import type { ProbeCatalog, ProbeDefinition, ProbeFieldType } from './probeCatalog';
 import { decodePte, parsePte } from './pte';
@@ -45,29 +46,57 @@ export class Decoder {
   /** How many events were resolved by each means. */
   readonly resolvedCounts: Record<Resolution, number> = { symbol: 0, definition: 0, address: 0, 'well-known': 0, tracepoint: 0, none: 0 };
 
+  /** Whether `pte` is decoded (false: only `pteRaw` is set; see the constructor). */
+  private readonly withPte: boolean;
+
+  /**
+   * `opts.pte: false` leaves DecodedEvent.pte undefined and sets only pteRaw: for consumers that decode a PTE
+   * on demand (the model store keeps pteRaw; decoding every migration PTE into text cost ~0.15 s at 256 MiB).
+   */
   constructor(
     readonly catalog: ProbeCatalog,
     fieldAliases?: Record<string, string[]>,
+    opts?: { pte?: boolean },
   ) {
     this.fields = new FieldResolver(fieldAliases);
+    this.withPte = opts?.pte !== false;
   }
 
   /**
-   * The raw key of a canonical field in a probe's fields. A probe prints the same fetchargs on every line (its
-   * definition fixes them), so the key found last time for this probe name is tried first; the alias search
-   * runs again when it is absent (a field the probe lacks, or another definition under the same name).
+   * The raw key of a canonical field in the loaded event's fields (see `view`). A probe prints the same
+   * fetchargs on every line (its definition fixes them), so the key found last time for this probe name is
+   * tried first; the alias search runs again when it is absent (a field the probe lacks, or another
+   * definition under the same name).
    */
   private keyOf(ev: RawEvent, name: CanonicalField): string | undefined {
-    let memo = this.keyMemo.get(ev.name);
-    if (memo === undefined) this.keyMemo.set(ev.name, (memo = new Map()));
+    let memo = this.memoName === ev.name ? this.memo : undefined;
+    if (memo === undefined) {
+      memo = this.keyMemo.get(ev.name);
+      if (memo === undefined) this.keyMemo.set(ev.name, (memo = new Map()));
+      this.memoName = ev.name;
+      this.memo = memo;
+    }
+    const view = this.view;
     const k = memo.get(name);
-    if (k !== undefined && ev.fields[k] !== undefined) return k;
-    const found = this.fields.key(ev.fields, name);
+    if (k !== undefined && view.has(k)) return k;
+    let found: string | undefined;
+    for (const a of this.fields.aliasesOf(name)) {
+      if (view.has(a)) {
+        found = a;
+        break;
+      }
+    }
     if (found !== undefined) memo.set(name, found);
     return found;
   }
 
   private readonly keyMemo = new Map<string, Map<CanonicalField, string>>();
+  /** The memo of the last event name (probes come in runs of the same name less often than not, but a
+   * string compare is cheaper than the Map lookup either way). */
+  private memoName = '';
+  private memo: Map<CanonicalField, string> | undefined;
+  /** The fields of the event being decoded, loaded by the decode paths that read fields. */
+  private readonly view = new FieldView();
 
   decode(ev: RawEvent): DecodedEvent {
     return this.decodeInto(ev, blankDecoded());
@@ -104,21 +133,21 @@ export class Decoder {
   private num(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined, radix: Radix): number | undefined {
     const key = this.keyOf(ev, name);
     if (key === undefined) return undefined;
-    return parseNumber(ev.fields[key], def?.fields.get(key), this.radixOf(ev, name, radix));
+    return this.view.num(key, def?.fields.get(key), this.radixOf(ev, name, radix));
   }
 
   /** A kernel pointer field as a `0x…` string. */
   private ptr(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined): string | undefined {
     const key = this.keyOf(ev, name);
     if (key === undefined) return undefined;
-    return pointerText(ev.fields[key], def?.fields.get(key), this.radixOf(ev, name, 'auto'));
+    return pointerText(this.view.get(key)!, def?.fields.get(key), this.radixOf(ev, name, 'auto'));
   }
 
   /** A 64-bit field kept exact (MIGRATE_PFN entries, PTEs). */
   private big(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined): bigint | undefined {
     const key = this.keyOf(ev, name);
     if (key === undefined) return undefined;
-    return parseBig(ev.fields[key], def?.fields.get(key), this.radixOf(ev, name, 'auto'));
+    return parseBig(this.view.get(key)!, def?.fields.get(key), this.radixOf(ev, name, 'auto'));
   }
 
   private resolveProbe(ev: RawEvent): { func?: string; ret: boolean; def?: ProbeDefinition; by: Resolution } {
@@ -160,11 +189,12 @@ export class Decoder {
     out.func = func;
     out.role = info?.role;
     out.driver = info?.driver;
+    this.view.load(ev);
     if (r.ret) {
-      const key = this.keyOf(ev, 'ret') ?? Object.keys(ev.fields)[0];
+      const key = this.keyOf(ev, 'ret') ?? this.view.first();
       if (key !== undefined) {
         const type = r.def?.fields.get(key);
-        out.retVal = returnValue(ev.fields[key], type);
+        out.retVal = returnValue(this.view.get(key)!, type);
       }
       return out;
     }
@@ -184,7 +214,7 @@ export class Decoder {
     if (role === 'mn-start' || role === 'mn-end' || role === 'driver-invalidate' || out.kind === 'invalidate-secondary') {
       const key = this.keyOf(ev, 'event');
       if (key !== undefined) {
-        const raw = ev.fields[key];
+        const raw = this.view.get(key)!;
         const num = /^(0x)?[0-9a-f]+$/i.test(raw) ? parseNumber(raw, def?.fields.get(key), 'auto') : undefined;
         const ne = notifierEventFrom(num ?? raw);
         if (ne) {
@@ -209,18 +239,17 @@ export class Decoder {
     } else if (role === 'swap-fault') {
       const v = this.big(ev, 'origPte', def);
       if (v !== undefined) {
-        out.pte = decodePte(v);
+        if (this.withPte) out.pte = decodePte(v);
         out.pteRaw = v;
       }
     } else if (role === 'exclusive-make') {
       out.owner = this.ptr(ev, 'owner', def);
     } else if (out.kind === 'copy-page-range' || out.kind === 'change-protection') {
       if (out.start === undefined) {
-        const vs = ev.fields['vm_start'];
-        const ve = ev.fields['vm_end'];
-        if (vs !== undefined && ve !== undefined) {
-          out.start = parseNumber(vs, def?.fields.get('vm_start'), 'auto-pointer');
-          out.end = parseNumber(ve, def?.fields.get('vm_end'), 'auto-pointer');
+        const view = this.view;
+        if (view.has('vm_start') && view.has('vm_end')) {
+          out.start = view.num('vm_start', def?.fields.get('vm_start'), 'auto-pointer');
+          out.end = view.num('vm_end', def?.fields.get('vm_end'), 'auto-pointer');
         }
       }
     }
@@ -294,19 +323,22 @@ export class Decoder {
       case 'migration-pmd-set':
       case 'migration-pmd-remove': {
         // TP_printk "addr=%lx, pte=%lx order=%d": hex without 0x (reference §7.2)
-        const a = ev.fields['addr'];
-        if (a !== undefined) base.addr = parseNumber(a, undefined, 'hex');
-        const p = ev.fields['pte'] ?? ev.fields['pmd'];
+        const view = this.view;
+        view.load(ev);
+        if (view.has('addr')) base.addr = view.num('addr', undefined, 'hex');
+        const p = view.get('pte') ?? view.get('pmd');
         const v = p !== undefined ? parsePte(p) : undefined;
         if (v !== undefined) {
-          base.pte = decodePte(v);
+          if (this.withPte) base.pte = decodePte(v);
           base.pteRaw = v;
         }
         return base;
       }
       case 'cpu-fault': {
-        const a = ev.fields['address'] ?? ev.fields['addr'];
-        if (a !== undefined) base.addr = parseNumber(a, undefined, 'hex');
+        const view = this.view;
+        view.load(ev);
+        const a = view.has('address') ? 'address' : 'addr';
+        if (view.has(a)) base.addr = view.num(a, undefined, 'hex');
         return base;
       }
       case 'process-fork': {

@@ -60,6 +60,11 @@ export class FieldResolver {
     this.aliases = merged;
   }
 
+  /** The spellings of a canonical field, the user's first. */
+  aliasesOf(name: CanonicalField): readonly string[] {
+    return this.aliases[name];
+  }
+
   /** The raw key used for a canonical field in these fields, if any. */
   key(fields: Record<string, string>, name: CanonicalField): string | undefined {
     for (const a of this.aliases[name]) if (fields[a] !== undefined) return a;
@@ -107,24 +112,35 @@ export function parseBig(value: string, type: ProbeFieldType | undefined, radix:
 export function parseNumber(value: string, type: ProbeFieldType | undefined, radix: Radix): number | undefined {
   let v = value;
   if (v.length > 0 && (v.charCodeAt(v.length - 1) === 44 || v.charCodeAt(0) === 32)) v = v.trim().replace(/,$/, '');
-  const neg = v.charCodeAt(0) === 45;
-  if (neg) v = v.slice(1);
-  const hasPrefix = v.length > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) === 120 || v.charCodeAt(1) === 88);
+  return numberIn(v, 0, v.length, type, radix, value);
+}
+
+/** parseNumber of the characters [start, stop) of `text`, without a string for them in the common case. */
+export function parseNumberIn(text: string, start: number, stop: number, type: ProbeFieldType | undefined, radix: Radix): number | undefined {
+  if (stop > start && (text.charCodeAt(stop - 1) === 44 || text.charCodeAt(start) === 32)) return parseNumber(text.slice(start, stop), type, radix);
+  return numberIn(text, start, stop, type, radix, undefined);
+}
+
+/** The digits of [start, stop) (already trimmed); `value`: the text as given, for the parseBig fallback. */
+function numberIn(text: string, start: number, stop: number, type: ProbeFieldType | undefined, radix: Radix, value: string | undefined): number | undefined {
+  const neg = start < stop && text.charCodeAt(start) === 45;
+  const s = neg ? start + 1 : start;
+  const hasPrefix = stop - s > 2 && text.charCodeAt(s) === 48 && (text.charCodeAt(s + 1) === 120 || text.charCodeAt(s + 1) === 88);
   let hex: boolean;
   if (type && (type.kind === 'unsigned' || type.kind === 'signed') && !hasPrefix) hex = false;
   else if (hasPrefix) hex = true;
   else hex = (type !== undefined && type.kind === 'hex') || radix === 'hex' || radix === 'auto-pointer';
-  const from = hasPrefix ? 2 : 0;
-  const len = v.length - from;
+  const from = hasPrefix ? s + 2 : s;
+  const len = stop - from;
   if (len === 0 || len > (hex ? 13 : 15)) {
-    const b = parseBig(value, type, radix);
+    const b = parseBig(value ?? text.slice(start, stop), type, radix);
     return b === undefined ? undefined : toAddressSigned(b);
   }
   // at most 13 hex or 15 decimal digits: below 2^53, so accumulating digit by digit is exact (the same value
   // parseInt/Number give) and needs no substring or regular expression per field
   let n = 0;
-  for (let i = from; i < v.length; i++) {
-    const d = digitValue(v.charCodeAt(i), hex);
+  for (let i = from; i < stop; i++) {
+    const d = digitValue(text.charCodeAt(i), hex);
     if (d < 0) return undefined;
     n = n * (hex ? 16 : 10) + d;
   }

@@ -10,8 +10,8 @@
  */
 
 import { COLON, LPAREN, SP, indexOfByte, skipSpaces, trimEnd } from './bytes';
-import { splitFields, splitSyscallArgs } from './fields';
-import { parseProbeHead, parseProbeSite } from './probeSite';
+import { headArgsAt, parseProbeHead, parseProbeSite } from './probeSite';
+import { FieldsFrom, setFields } from './textEvent';
 import type { RawEvent } from './types';
 import type { Interner } from './bytes';
 
@@ -57,7 +57,7 @@ export const MARK_PREFIX = 'tracing_mark_write: ';
 
 /**
  * Fills name/system/kind/body/fields/probe/retFrom/parent of `ev` from bytes [s, e). Returns what the text
- * was. `ev.fields` must be a fresh object when `withFields`.
+ * was. `ev.fields` must be a fresh object when `withFields` (a TextEvent gets them deferred, see textEvent.ts).
  */
 export function parseEventText(
   buf: Buffer,
@@ -117,7 +117,7 @@ export function parseEventText(
     ev.system = 'syscalls';
     ev.kind = 'syscall-enter';
     ev.body = restText;
-    if (withFields) splitSyscallArgs(restText.slice(1, -1), ev.fields);
+    if (withFields) setFields(ev, FieldsFrom.SyscallArgs, restText.slice(1, -1), 0);
     return TextResult.Event;
   }
   if (restText.startsWith(' -> ') && /^sys_\w+$/.test(token)) {
@@ -125,7 +125,7 @@ export function parseEventText(
     ev.system = 'syscalls';
     ev.kind = 'syscall-exit';
     ev.body = restText.slice(4);
-    if (withFields) ev.fields.ret = ev.body;
+    if (withFields) setFields(ev, FieldsFrom.Ret, ev.body, 0);
     return TextResult.Event;
   }
   const fn = parseFunctionLine(buf.toString('utf8', s, e), style);
@@ -146,7 +146,7 @@ function classify(ev: RawEvent, body: string, style: TextStyle, withFields: bool
   if (name === 'tracing_mark_write' || (name === 'print' && body.startsWith(MARK_PREFIX))) {
     ev.kind = 'marker';
     ev.message = name === 'print' ? body.slice(MARK_PREFIX.length) : body;
-    if (withFields) splitFields(ev.message, ev.fields);
+    if (withFields) setFields(ev, FieldsFrom.Split, ev.message, 0);
     return TextResult.Event;
   }
   if (name === 'function' && style !== 'perf') {
@@ -163,18 +163,18 @@ function classify(ev: RawEvent, body: string, style: TextStyle, withFields: bool
   if (name === 'funcgraph_entry' || name === 'funcgraph_exit') return TextResult.Funcgraph;
   if (name.startsWith('sys_enter_')) {
     ev.kind = 'syscall-enter';
-    if (withFields) splitSyscallArgs(body, ev.fields);
+    if (withFields) setFields(ev, FieldsFrom.SyscallArgs, body, 0);
     return TextResult.Event;
   }
   if (name.startsWith('sys_exit_')) {
     ev.kind = 'syscall-exit';
-    if (withFields) ev.fields.ret = body;
+    if (withFields) setFields(ev, FieldsFrom.Ret, body, 0);
     return TextResult.Event;
   }
   if (name === 'console') {
     ev.kind = 'driver-log';
     ev.message = body;
-    if (withFields) splitFields(body, ev.fields);
+    if (withFields) setFields(ev, FieldsFrom.Split, body, 0);
     return TextResult.Event;
   }
   if (body.charCodeAt(0) === 40 /* ( */) {
@@ -183,12 +183,16 @@ function classify(ev: RawEvent, body: string, style: TextStyle, withFields: bool
       ev.kind = head.kind;
       ev.probe = head.probe;
       if (head.retFrom) ev.retFrom = head.retFrom;
-      if (withFields && head.argsAt < body.length) splitFields(body.slice(head.argsAt), ev.fields);
+      if (withFields) setFields(ev, FieldsFrom.Split, body, headArgsAt());
       return TextResult.Event;
     }
   }
   ev.kind = 'tracepoint';
-  if (withFields && !(style === 'tracecmd' && schedPluginFields(name, body, ev.fields))) splitFields(body, ev.fields);
+  if (withFields) {
+    const plugin = style === 'tracecmd' ? schedPluginFields(name, body) : undefined;
+    if (plugin) Object.assign(ev.fields, plugin);
+    else setFields(ev, FieldsFrom.Split, body, 0);
+  }
   return TextResult.Event;
 }
 
@@ -199,22 +203,21 @@ const SCHED_WAKEUP_PLUGIN = /^(.+):(\d+) \[(-?\d+)\](?: (?:success=\d+ )?CPU:(\d
  * trace-cmd's sched plugin rewrites sched_switch to `comm:pid [prio] S ==> comm:pid [prio]` and
  * sched_wakeup(_new) to `comm:pid [prio] CPU:NNN`; give them the kernel's field names.
  */
-function schedPluginFields(name: string, body: string, into: Record<string, string>): boolean {
-  if (body.includes('=') && !body.includes(' ==> ')) return false;
+function schedPluginFields(name: string, body: string): Record<string, string> | undefined {
+  if (body.includes('=') && !body.includes(' ==> ')) return undefined;
   if (name === 'sched_switch') {
     const m = SCHED_SWITCH_PLUGIN.exec(body);
-    if (!m || m[1].includes('prev_comm=')) return false;
-    Object.assign(into, { prev_comm: m[1], prev_pid: m[2], prev_prio: m[3], prev_state: m[4], next_comm: m[5], next_pid: m[6], next_prio: m[7] });
-    return true;
+    if (!m || m[1].includes('prev_comm=')) return undefined;
+    return { prev_comm: m[1], prev_pid: m[2], prev_prio: m[3], prev_state: m[4], next_comm: m[5], next_pid: m[6], next_prio: m[7] };
   }
   if (name === 'sched_wakeup' || name === 'sched_wakeup_new') {
     const m = SCHED_WAKEUP_PLUGIN.exec(body);
-    if (!m) return false;
-    Object.assign(into, { comm: m[1], pid: m[2], prio: m[3] });
+    if (!m) return undefined;
+    const into: Record<string, string> = { comm: m[1], pid: m[2], prio: m[3] };
     if (m[4] !== undefined) into.target_cpu = m[4];
-    return true;
+    return into;
   }
-  return false;
+  return undefined;
 }
 
 interface FunctionLine {

@@ -19,6 +19,7 @@ import { classifyEventBytes } from './eventBytes';
 import { TextResult, parseEventText, type TextStyle } from './eventText';
 import { GraphLine, GraphNesting, GraphPart, parseGraphPart } from './graphCall';
 import { newEvent, type LineParser } from './reader';
+import { TextEvent } from './textEvent';
 import type { RawEvent, ReadOptions } from './types';
 
 const LOST_RE = /^CPU:(\d+) \[(?:LOST (\d+) EVENTS|LOST EVENTS|(\d+) EVENTS DROPPED|EVENTS DROPPED|SUBBUFFER START)\]$/;
@@ -161,7 +162,7 @@ export class FtraceTextParser implements LineParser {
     this.continues = undefined;
     if (ctx.counter) this.counter = true;
     const comm = this.comms.get(buf, ctx.commStart, ctx.commEnd);
-    const ev = this.bodies ? newEvent(lineNo, offset, ctx.ts, ctx.cpu, ctx.pid, comm, this.withFields) : this.reuse(lineNo, offset, comm);
+    const ev = this.bodies ? new TextEvent(lineNo, offset, ctx.ts, ctx.cpu, ctx.pid, comm, this.withFields) : this.reuse(lineNo, offset, comm);
     if (ctx.tgid >= 0) {
       this.sawTgid = true;
       if (ctx.tgid > 0) ev.tgid = ctx.tgid;

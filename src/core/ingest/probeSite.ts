@@ -48,18 +48,19 @@ export interface ProbeHead {
   kind: 'kprobe' | 'kretprobe';
   probe: ProbeSite;
   retFrom?: ProbeSite;
-  /** Index in the body just after `) ` where the fetchargs start. */
-  argsAt: number;
 }
 
 /**
- * Recognises the `(...)` head of a kprobe/fprobe/tprobe body. `rawOrder` is true for trace-cmd and perf,
- * whose kretprobe head is the format file's `"(%lx <- %lx)", __probe_func, __probe_ret_ip` (callee first),
- * while tracefs text prints `ret_ip <- func` (caller first); either way `probe` is the return site (the
- * caller) and `retFrom` the function that returned.
+ * Recognises the `(...)` head of a kprobe/fprobe/tprobe body; the fetchargs start at headArgsAt() after
+ * it. `rawOrder` is true for trace-cmd and perf, whose kretprobe head is the format file's
+ * `"(%lx <- %lx)", __probe_func, __probe_ret_ip` (callee first), while tracefs text prints `ret_ip <- func`
+ * (caller first); either way `probe` is the return site (the caller) and `retFrom` the function that returned.
  *
  * Tracepoints whose TP_printk starts with `(%pS)` (kmalloc's `(call_site+0x84)`) are not probes: a text
  * probe head always carries `+off/size` or is a bare raw address.
+ *
+ * The result is shared (frozen sites, never mutated) and so is each site: a trace repeats a few probe sites
+ * millions of times, so each head text is parsed once (no object is made per event).
  */
 export function parseProbeHead(body: string, rawOrder: boolean): ProbeHead | undefined {
   if (body.charCodeAt(0) !== 40 /* ( */) return undefined;
@@ -67,8 +68,6 @@ export function parseProbeHead(body: string, rawOrder: boolean): ProbeHead | und
   if (close < 2) return undefined;
   if (close + 1 < body.length && body.charCodeAt(close + 1) !== 32) return undefined;
   const inner = body.slice(1, close);
-  const argsAt = Math.min(close + 2, body.length);
-  // a trace repeats a few probe sites millions of times: parse each once (the sites are shared, never mutated)
   const cache = rawOrder ? rawHeads : textHeads;
   let head = cache.get(inner);
   if (head === undefined) {
@@ -76,15 +75,22 @@ export function parseProbeHead(body: string, rawOrder: boolean): ProbeHead | und
     head = parseHeadInner(inner, rawOrder) ?? null;
     cache.set(inner, head);
   }
-  return head === null ? undefined : { kind: head.kind, probe: head.probe, retFrom: head.retFrom, argsAt };
+  if (head === null) return undefined;
+  argsAt = Math.min(close + 2, body.length);
+  return head;
 }
 
-const HEAD_CACHE_MAX = 4096;
-type CachedHead = Omit<ProbeHead, 'argsAt'>;
-const textHeads = new Map<string, CachedHead | null>();
-const rawHeads = new Map<string, CachedHead | null>();
+/** Where the fetchargs start in the body parseProbeHead() last recognised (just after `) `). */
+export function headArgsAt(): number {
+  return argsAt;
+}
 
-function parseHeadInner(inner: string, rawOrder: boolean): CachedHead | undefined {
+let argsAt = 0;
+const HEAD_CACHE_MAX = 4096;
+const textHeads = new Map<string, ProbeHead | null>();
+const rawHeads = new Map<string, ProbeHead | null>();
+
+function parseHeadInner(inner: string, rawOrder: boolean): ProbeHead | undefined {
   const arrow = inner.indexOf(' <- ');
   if (arrow !== -1) {
     const left = parseProbeSite(inner.slice(0, arrow));

@@ -6,6 +6,7 @@
 
 import { Accounting } from './accounting';
 import { forEachLine, type LineReadResult } from './lineReader';
+import { EMPTY_FIELDS } from './textEvent';
 import type { EventSink, IngestSummary, RawEvent, ReadOptions, TraceFormat } from './types';
 
 export interface LineParser {
@@ -87,6 +88,3 @@ export function newEvent(line: number, offset: number, ts: number, cpu: number, 
     fields: withFields ? {} : EMPTY_FIELDS,
   };
 }
-
-/** Shared by every event read with `fields: false`; frozen so a consumer cannot mutate it for all. */
-export const EMPTY_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;

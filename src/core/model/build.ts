@@ -88,7 +88,8 @@ export class ModelBuilder {
     opts: { fieldAliases?: Record<string, string[]>; keepFields: boolean },
   ) {
     this.store = new EventStore(opts.keepFields);
-    this.decoder = new Decoder(catalog, opts.fieldAliases);
+    // the store keeps pteRaw and decodes a PTE when asked (pteOf): no DecodedPte per migration entry here
+    this.decoder = new Decoder(catalog, opts.fieldAliases, { pte: false });
   }
 
   add(ev: RawEvent): number {
