@@ -163,6 +163,8 @@ export const times = (): Column => new PackedColumn(4);
 export const ids = (): Column => new IdColumn();
 /** Ids that grow along the file where most events have none (-1): spans, extras. */
 export const sparseIds = (): Column => new PackedColumn(2, -1);
+/** Integers around zero (return values: errnos, small counts) with one code for none: 2 bytes per event. */
+export const nearZero = (none: number): Column => new PackedColumn(2, none);
 /** Small non-negative counts (a CPU number, the lines an event spans): 1 byte per event while under 256. */
 export const small = (): Column => new IdColumn();
 export const i32 = (fill = 0): Column => new I32Column(fill);

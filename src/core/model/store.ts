@@ -14,7 +14,7 @@ import { ExtraTable } from './extraTable';
 
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
-import { addresses, type Column, i32, ids, offsets, rangeEnds, small, sparseIds, StringTable, times, u32 } from './columns';
+import { addresses, type Column, ids, nearZero, offsets, rangeEnds, small, sparseIds, StringTable, times, u32 } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
@@ -64,7 +64,11 @@ export interface ReadColumn {
 }
 
 const RET_NONE = -0x80000000;
-const RET_WIDE = -0x7fffffff;
+/**
+ * Marks a return value kept in retWide (a pointer, a huge count, or this very value): next to the errno range,
+ * so a chunk of errnos, small counts and wide returns spans a few thousand and keeps 2 bytes per event.
+ */
+const RET_WIDE = -4097;
 
 export class EventStore {
   readonly strings = new StringTable();
@@ -103,7 +107,7 @@ export class EventStore {
   /** Range: end. NaN for page-granular or none. */
   readonly b = rangeEnds(this.a);
   /** Return values as int32 (RET_NONE when none); the rare wider ones (pointers, huge counts) in retWide. */
-  private readonly ret32 = i32(RET_NONE);
+  private readonly ret32 = nearZero(RET_NONE);
   private readonly retWide = new Map<number, number>();
   /**
    * (notifier event, blockable, owner, mm) interned: only invalidation and migration probes carry them and a
@@ -239,7 +243,8 @@ export class EventStore {
     }
     const r = d.retVal;
     if (r === undefined) this.ret32.push(RET_NONE);
-    else if (Number.isInteger(r) && r > RET_WIDE && r <= 0x7fffffff) this.ret32.push(r);
+    // -0 + 0: read back as 0, as from the Int32Array this column was
+    else if (Number.isInteger(r) && r !== RET_WIDE && r > RET_NONE && r <= 0x7fffffff) this.ret32.push(r + 0);
     else {
       this.ret32.push(RET_WIDE);
       this.retWide.set(id, r);
