@@ -23,7 +23,6 @@ export const MAX_WINDOW_PAGES = 1 << 16;
 
 /** The current state of a page no event has proved a state for yet (differs from every state). */
 const NO_STATE = 255;
-const NO_PAGES = new Int32Array(0);
 
 export class AddressSpacePages {
   readonly ranges = new IntervalIndex();
@@ -97,8 +96,13 @@ export class AddressSpacePages {
   sortedPages(): Int32Array {
     if (!this.sorted) {
       const byVpn = this.byVpn!;
-      const vpns = Float64Array.from(byVpn.keys()).sort();
-      this.sorted = byVpn.size === 0 ? NO_PAGES : Int32Array.from(vpns, (v) => byVpn.get(v)!);
+      const vpns = new Float64Array(byVpn.size);
+      let i = 0;
+      for (const v of byVpn.keys()) vpns[i++] = v;
+      vpns.sort();
+      const sorted = new Int32Array(vpns.length);
+      for (i = 0; i < vpns.length; i++) sorted[i] = byVpn.get(vpns[i])!;
+      this.sorted = sorted;
     }
     return this.sorted;
   }

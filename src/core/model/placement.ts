@@ -9,18 +9,19 @@
 
 import type { AddressSpaces } from './addressSpaces';
 import type { EventStore } from './store';
-import { MAX_WINDOW_PAGES, type PageTable, vpnOf, vpnRange } from './pages';
-import { KIND_INDEX } from './kinds';
+import { type AddressSpacePages, MAX_WINDOW_PAGES, type PageTable, vpnOf, vpnRange } from './pages';
+import { DOMAIN_KINDS, KIND_INDEX } from './kinds';
 import type { DomainKind } from './types';
 
 const k = (x: DomainKind) => KIND_INDEX.get(x)!;
 
 /** Kinds whose `addr` names one page that then exists in the model. */
-export const PAGE_KINDS = new Set<number>(
-  (['migration-pte-set', 'migration-pte-remove', 'migration-pmd-set', 'migration-pmd-remove', 'swap-fault', 'migrate-to-ram', 'exclusive-one', 'exclusive-restore', 'exclusive-make', 'migration-wait', 'thp-split', 'device-fault', 'sched-block', 'page-ref'] as DomainKind[]).map(k),
-);
+const PAGE_NAMES = new Set<DomainKind>(['migration-pte-set', 'migration-pte-remove', 'migration-pmd-set', 'migration-pmd-remove', 'swap-fault', 'migrate-to-ram', 'exclusive-one', 'exclusive-restore', 'exclusive-make', 'migration-wait', 'thp-split', 'device-fault', 'sched-block', 'page-ref']);
 /** Kinds whose range creates pages (the kernel is about to work on each page of it). */
-export const WINDOW_KINDS = new Set<number>([k('migrate-setup'), k('exclusive-make')]);
+const WINDOW_NAMES = new Set<DomainKind>(['migrate-setup', 'exclusive-make']);
+/** The two sets by kind index: one array read per event instead of a set lookup. */
+const PAGE_KINDS = Uint8Array.from(DOMAIN_KINDS, (kind) => (PAGE_NAMES.has(kind) ? 1 : 0));
+const WINDOW_KINDS = Uint8Array.from(DOMAIN_KINDS, (kind) => (WINDOW_NAMES.has(kind) ? 1 : 0));
 const CPU_FAULT = k('cpu-fault');
 const FORK = k('process-fork');
 
@@ -28,6 +29,9 @@ export function placeEvents(store: EventStore, spaces: AddressSpaces, pages: Pag
   const forkAt = new Map<number, { parent: ReturnType<AddressSpaces['of']>; child: ReturnType<AddressSpaces['of']> }>();
   for (const f of spaces.processForks()) forkAt.set(f.eventId, { parent: f.parent, child: f.child });
   const n = store.count;
+  // events come in runs of one task: the last task's address space is looked up once per run
+  let lastPid = NaN;
+  let space: AddressSpacePages | undefined;
   for (let id = 0; id < n; id++) {
     const kind = store.kind.get(id);
     const a = store.a.get(id);
@@ -41,18 +45,21 @@ export function placeEvents(store: EventStore, spaces: AddressSpaces, pages: Pag
       }
       continue;
     }
-    const as = spaces.of(store.pid.get(id));
+    const pid = store.pid.get(id);
+    if (pid !== lastPid || !space) {
+      lastPid = pid;
+      space = pages.space(spaces.of(pid));
+    }
     const b = store.b.get(id);
-    const space = pages.space(as);
     if (Number.isNaN(b)) {
       const vpn = vpnOf(a);
       if (kind === CPU_FAULT) space.ranges.add(vpn, vpn + 1, id);
-      else if (PAGE_KINDS.has(kind)) pages.addEvent(space.ensure(vpn), id);
+      else if (PAGE_KINDS[kind] === 1) pages.addEvent(space.ensure(vpn), id);
       continue;
     }
     const [s, e] = vpnRange(a, b);
     space.ranges.add(s, e, id);
-    if (WINDOW_KINDS.has(kind)) {
+    if (WINDOW_KINDS[kind] === 1) {
       const last = Math.min(e, s + MAX_WINDOW_PAGES);
       for (let v = s; v < last; v++) space.ensure(v);
     }

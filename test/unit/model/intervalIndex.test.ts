@@ -27,3 +27,22 @@ test('stabbing stays correct when a long range precedes many short ones', () => 
   assert.deepEqual(ix.stab(999), [0]);
   assert.deepEqual(ix.stab(500), [0, 250]);
 });
+
+test('ranges added out of id order, or spread too far for one sort key, are ordered by start then id all the same', () => {
+  const outOfOrder = new IntervalIndex();
+  outOfOrder.add(10, 20, 7);
+  outOfOrder.add(10, 12, 3);
+  outOfOrder.add(5, 11, 9);
+  outOfOrder.finish();
+  assert.deepEqual(outOfOrder.stab(10), [3, 7, 9]);
+  assert.deepEqual(outOfOrder.stab(15), [7]);
+  const far = new IntervalIndex();
+  const top = 2 ** 51; // (top - 0 + 1) * 3 ranges exceeds 2^53
+  far.add(top, top + 2, 1);
+  far.add(0, 2, 2);
+  far.add(top, top + 1, 3);
+  far.finish();
+  assert.deepEqual(far.stab(top), [1, 3]);
+  assert.deepEqual(far.stab(top + 1), [1]);
+  assert.deepEqual(far.stab(1), [2]);
+});
