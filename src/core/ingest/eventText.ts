@@ -9,7 +9,8 @@
  * - perf:      `sys:event: body` (name right-aligned; the system always printed).
  */
 
-import { COLON, LPAREN, SP, indexOfByte, skipSpaces, trimEnd } from './bytes';
+import { COLON, LPAREN, RPAREN, SP, indexOfByte, skipSpaces, trimEnd } from './bytes';
+import { NameClass, type NameInfo, cachedHead, nameInfo, rememberHead } from './nameInfo';
 import { headArgsAt, parseProbeHead, parseProbeSite } from './probeSite';
 import { FieldsFrom, setFields } from './textEvent';
 import type { RawEvent } from './types';
@@ -96,18 +97,20 @@ export function parseEventText(
     let bodyStart = t + 1;
     if (bodyStart < e && buf[bodyStart] === SP) bodyStart++;
     if (style !== 'ftrace') bodyStart = skipSpaces(buf, bodyStart, e); // trace-cmd pads names to 20
+    let info: NameInfo;
     if (style === 'perf') {
       const colon = indexOfByte(buf, COLON, s, nameEnd);
       ev.system = names.get(buf, s, colon);
       ev.name = names.get(buf, colon + 1, nameEnd);
+      info = nameInfo(ev.name, style, KNOWN_SYSTEM);
     } else {
       ev.name = names.get(buf, s, nameEnd);
-      const sys = KNOWN_SYSTEM[ev.name];
-      if (sys !== undefined) ev.system = sys;
+      info = nameInfo(ev.name, style, KNOWN_SYSTEM);
+      if (info.system !== undefined) ev.system = info.system;
     }
     const body = bodyStart < e ? buf.toString('utf8', bodyStart, e) : '';
     ev.body = body;
-    return classify(ev, body, style, withFields);
+    return classify(ev, body, style, withFields, info, buf, bodyStart, e);
   }
   // no "name:" : function tracer or syscall
   const token = names.get(buf, s, t);
@@ -141,49 +144,67 @@ export function parseEventText(
   return TextResult.Fail;
 }
 
-function classify(ev: RawEvent, body: string, style: TextStyle, withFields: boolean): TextResult {
+/** The rules for `name: body` by what the name is (info.cls); the body is bytes [b, e) of buf. */
+function classify(ev: RawEvent, body: string, style: TextStyle, withFields: boolean, info: NameInfo, buf: Buffer, b: number, e: number): TextResult {
   const name = ev.name;
-  if (name === 'tracing_mark_write' || (name === 'print' && body.startsWith(MARK_PREFIX))) {
-    ev.kind = 'marker';
-    ev.message = name === 'print' ? body.slice(MARK_PREFIX.length) : body;
-    if (withFields) setFields(ev, FieldsFrom.Split, ev.message, 0);
-    return TextResult.Event;
-  }
-  if (name === 'function' && style !== 'perf') {
-    const fn = parseFunctionLine(body, style);
-    ev.kind = 'function';
-    if (fn) {
-      ev.probe = fn.func;
-      if (fn.parent) ev.parent = fn.parent;
+  switch (info.cls) {
+    case NameClass.Marker:
+    case NameClass.Print:
+      if (info.cls === NameClass.Marker || body.startsWith(MARK_PREFIX)) {
+        ev.kind = 'marker';
+        ev.message = info.cls === NameClass.Print ? body.slice(MARK_PREFIX.length) : body;
+        if (withFields) setFields(ev, FieldsFrom.Split, ev.message, 0);
+        return TextResult.Event;
+      }
+      break;
+    case NameClass.Function: {
+      const fn = parseFunctionLine(body, style);
+      ev.kind = 'function';
+      if (fn) {
+        ev.probe = fn.func;
+        if (fn.parent) ev.parent = fn.parent;
+      }
+      return TextResult.Event;
     }
-    return TextResult.Event;
-  }
-  if (name === 'kernel_stack' && body === '<stack trace>') return TextResult.Stack;
-  if (name === 'user_stack' && body === '<user stack trace>') return TextResult.UserStack;
-  if (name === 'funcgraph_entry' || name === 'funcgraph_exit') return TextResult.Funcgraph;
-  if (name.startsWith('sys_enter_')) {
-    ev.kind = 'syscall-enter';
-    if (withFields) setFields(ev, FieldsFrom.SyscallArgs, body, 0);
-    return TextResult.Event;
-  }
-  if (name.startsWith('sys_exit_')) {
-    ev.kind = 'syscall-exit';
-    if (withFields) setFields(ev, FieldsFrom.Ret, body, 0);
-    return TextResult.Event;
-  }
-  if (name === 'console') {
-    ev.kind = 'driver-log';
-    ev.message = body;
-    if (withFields) setFields(ev, FieldsFrom.Split, body, 0);
-    return TextResult.Event;
+    case NameClass.KernelStack:
+      if (body === '<stack trace>') return TextResult.Stack;
+      break;
+    case NameClass.UserStack:
+      if (body === '<user stack trace>') return TextResult.UserStack;
+      break;
+    case NameClass.Graph:
+      return TextResult.Funcgraph;
+    case NameClass.SyscallEnter:
+      ev.kind = 'syscall-enter';
+      if (withFields) setFields(ev, FieldsFrom.SyscallArgs, body, 0);
+      return TextResult.Event;
+    case NameClass.SyscallExit:
+      ev.kind = 'syscall-exit';
+      if (withFields) setFields(ev, FieldsFrom.Ret, body, 0);
+      return TextResult.Event;
+    case NameClass.Console:
+      ev.kind = 'driver-log';
+      ev.message = body;
+      if (withFields) setFields(ev, FieldsFrom.Split, body, 0);
+      return TextResult.Event;
+    default:
+      break;
   }
   if (body.charCodeAt(0) === 40 /* ( */) {
-    const head = parseProbeHead(body, style !== 'ftrace');
+    let head = cachedHead(info, buf, b, e);
+    let argsAt: number;
+    if (head !== undefined) {
+      argsAt = Math.min(info.head!.length + 1, body.length);
+    } else {
+      head = parseProbeHead(body, style !== 'ftrace');
+      argsAt = headArgsAt();
+      if (head) rememberHead(info, buf, b, indexOfByte(buf, RPAREN, b, e), head);
+    }
     if (head) {
       ev.kind = head.kind;
       ev.probe = head.probe;
       if (head.retFrom) ev.retFrom = head.retFrom;
-      if (withFields) setFields(ev, FieldsFrom.Split, body, headArgsAt());
+      if (withFields) setFields(ev, FieldsFrom.Split, body, argsAt);
       return TextResult.Event;
     }
   }

@@ -56,6 +56,8 @@ export class FtraceTextParser implements LineParser {
   /** Event whose body may continue on lines without a context prefix. */
   private continues: RawEvent | undefined;
   private flagWidths = new Set<number>();
+  /** The flag width added last (lines repeat it: a Set insert per line is not free). */
+  private lastFlagWidth = -1;
   private sawTgid = false;
   private sawLatency = false;
   private headerIrqInfo: boolean | undefined;
@@ -169,7 +171,11 @@ export class FtraceTextParser implements LineParser {
     }
     if (ctx.flagsEnd > ctx.flagsStart) {
       ev.flags = this.names.get(buf, ctx.flagsStart, ctx.flagsEnd);
-      this.flagWidths.add(ctx.flagsEnd - ctx.flagsStart);
+      const w = ctx.flagsEnd - ctx.flagsStart;
+      if (w !== this.lastFlagWidth) {
+        this.flagWidths.add(w);
+        this.lastFlagWidth = w;
+      }
     }
     this.inStack = false;
     const r = this.bodies
@@ -180,7 +186,7 @@ export class FtraceTextParser implements LineParser {
       if (!this.bodies) this.stackFree.set(ev.cpu, true);
       acc.event(ev);
       // a TP_printk that ends in ':' (amdgpu's "dst:\n%s") continues on the next lines
-      if (ev.kind === 'tracepoint' && (this.bodies ? ev.body.endsWith(':') : buf[trimEnd(buf, ctx.rest, end) - 1] === 58)) {
+      if (ev.kind === 'tracepoint' && (this.bodies ? ev.body.charCodeAt(ev.body.length - 1) === 58 : buf[trimEnd(buf, ctx.rest, end) - 1] === 58)) {
         this.continues = ev;
       }
       return;

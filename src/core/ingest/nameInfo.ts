@@ -1,0 +1,86 @@
+/**
+ * What an event name alone tells the full event parser (eventText.ts), decided once per name: its system
+ * when the text does not print one, which rule of classify() applies, and the probe head it printed last.
+ *
+ * Names repeat (a 256 MiB trace: 1.5 M events, ~40 names), and a kprobe prints the same `(sym+0x0/0x190)`
+ * head on every hit, so one Map lookup per event replaces ~10 string compares, a keyed lookup in
+ * KNOWN_SYSTEM and, when the head bytes match the cached ones, the head's slice and hash (~0.15 s at 256 MiB).
+ */
+
+import type { ProbeHead } from './probeSite';
+
+export const enum NameClass {
+  Other,
+  /** `tracing_mark_write` */
+  Marker,
+  /** `print` (trace-cmd's marker, when the body starts with the writer prefix) */
+  Print,
+  /** `function` (not in perf, where it is an ordinary name) */
+  Function,
+  KernelStack,
+  UserStack,
+  /** `funcgraph_entry` / `funcgraph_exit` */
+  Graph,
+  SyscallEnter,
+  SyscallExit,
+  Console,
+}
+
+export interface NameInfo {
+  cls: NameClass;
+  /** KNOWN_SYSTEM's system for the name (tracefs and trace-cmd text print none). */
+  system: string | undefined;
+  /** The last probe head printed under this name, `(` to `)`, ASCII only (so byte and char offsets agree). */
+  head: Uint8Array | undefined;
+  /** What parseProbeHead gave for `head`. */
+  probeHead: ProbeHead | undefined;
+}
+
+const MAX_NAMES = 4096;
+const byStyle = new Map<string, Map<string, NameInfo>>();
+
+/** The info of `name` in a text of `style`, with `system` from `knownSystem` (cached per name). */
+export function nameInfo(name: string, style: string, knownSystem: Record<string, string>): NameInfo {
+  let cache = byStyle.get(style);
+  if (cache === undefined) byStyle.set(style, (cache = new Map()));
+  let info = cache.get(name);
+  if (info === undefined) {
+    if (cache.size >= MAX_NAMES) cache.clear();
+    info = { cls: classOf(name, style), system: knownSystem[name], head: undefined, probeHead: undefined };
+    cache.set(name, info);
+  }
+  return info;
+}
+
+function classOf(name: string, style: string): NameClass {
+  if (name === 'tracing_mark_write') return NameClass.Marker;
+  if (name === 'print') return NameClass.Print;
+  if (name === 'function' && style !== 'perf') return NameClass.Function;
+  if (name === 'kernel_stack') return NameClass.KernelStack;
+  if (name === 'user_stack') return NameClass.UserStack;
+  if (name === 'funcgraph_entry' || name === 'funcgraph_exit') return NameClass.Graph;
+  if (name.startsWith('sys_enter_')) return NameClass.SyscallEnter;
+  if (name.startsWith('sys_exit_')) return NameClass.SyscallExit;
+  if (name === 'console') return NameClass.Console;
+  return NameClass.Other;
+}
+
+/**
+ * The cached head of `info` when bytes [b, e) of `buf` start with it followed by a space or the end (then
+ * the body's first `)` is the head's, and the head text is the same: parseProbeHead would give the same).
+ */
+export function cachedHead(info: NameInfo, buf: Uint8Array, b: number, e: number): ProbeHead | undefined {
+  const head = info.head;
+  if (head === undefined) return undefined;
+  const n = head.length;
+  if (b + n > e || (b + n < e && buf[b + n] !== 32)) return undefined;
+  for (let k = 0; k < n; k++) if (buf[b + k] !== head[k]) return undefined;
+  return info.probeHead;
+}
+
+/** Remembers the head at bytes [b, close] of `buf` for `info` when it is ASCII. */
+export function rememberHead(info: NameInfo, buf: Uint8Array, b: number, close: number, probeHead: ProbeHead): void {
+  for (let k = b; k <= close; k++) if (buf[k] >= 0x80) return;
+  info.head = Uint8Array.prototype.slice.call(buf, b, close + 1);
+  info.probeHead = probeHead;
+}
