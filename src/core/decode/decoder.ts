@@ -9,7 +9,7 @@ import { decodeDriverLog, type DriverLogEvent } from './driverLog';
 import { isBlockable, notifierEventFrom } from './enums';
 import { type CanonicalField, FieldResolver, parseBig, parseNumber, pointerText, type Radix, signedReturn, toSafeNumber } from './fields';
 import { FieldView } from './fieldView';
-import { baseFunction, functionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
+import { baseFunction, type FunctionInfo, functionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
 import type { ProbeCatalog, ProbeDefinition, ProbeFieldType } from './probeCatalog';
 import { decodePte, parsePte } from './pte';
 import { blankDecoded, type DecodedEvent, reset, type Resolution } from './decoded';
@@ -39,6 +39,17 @@ function returnValue(v: string, type: ProbeFieldType | undefined): number | unde
   return signedReturn(parseBig(v, type, 'auto'), type);
 }
 
+/** What the decoder knows of one event name's fields (see Decoder.fieldIndex). */
+interface NameFields {
+  name: string;
+  /** Canonical field → the raw key found last time (keyOf). */
+  memo: Map<CanonicalField, string>;
+  /** The keys of the last event of this name, in order. */
+  keys: string[];
+  /** Canonical field → its index in fields with those keys (-1: absent). */
+  found: Map<CanonicalField, number>;
+}
+
 export class Decoder {
   readonly fields: FieldResolver;
   /** Event names (probes) whose function could not be determined → count. */
@@ -63,19 +74,13 @@ export class Decoder {
   }
 
   /**
-   * The raw key of a canonical field in the loaded event's fields (see `view`). A probe prints the same
+   * The raw key of a canonical field in the loaded event's fields (see loadFields). A probe prints the same
    * fetchargs on every line (its definition fixes them), so the key found last time for this probe name is
    * tried first; the alias search runs again when it is absent (a field the probe lacks, or another
    * definition under the same name).
    */
-  private keyOf(ev: RawEvent, name: CanonicalField): string | undefined {
-    let memo = this.memoName === ev.name ? this.memo : undefined;
-    if (memo === undefined) {
-      memo = this.keyMemo.get(ev.name);
-      if (memo === undefined) this.keyMemo.set(ev.name, (memo = new Map()));
-      this.memoName = ev.name;
-      this.memo = memo;
-    }
+  private keyOf(name: CanonicalField): string | undefined {
+    const memo = this.cur.memo;
     const view = this.view;
     const k = memo.get(name);
     if (k !== undefined && view.has(k)) return k;
@@ -90,11 +95,42 @@ export class Decoder {
     return found;
   }
 
-  private readonly keyMemo = new Map<string, Map<CanonicalField, string>>();
-  /** The memo of the last event name (probes come in runs of the same name less often than not, but a
-   * string compare is cheaper than the Map lookup either way). */
-  private memoName = '';
-  private memo: Map<CanonicalField, string> | undefined;
+  /**
+   * The index in the loaded fields of keyOf(name), or -1. keyOf gives the same key for every event of a name
+   * whose keys are the same as the previous one's (its memo changes only when the keys do), so the answer is
+   * kept per layout: a field the probe lacks no longer costs the alias search on every event.
+   */
+  private fieldIndex(name: CanonicalField): number {
+    const found = this.cur.found;
+    let j = found.get(name);
+    if (j === undefined) {
+      const k = this.keyOf(name);
+      j = k === undefined ? -1 : this.view.indexOf(k);
+      found.set(name, j);
+    }
+    return j;
+  }
+
+  /** Loads `ev`'s fields into the view and selects what is known of its name's fields. */
+  private loadFields(ev: RawEvent): void {
+    const view = this.view;
+    let cur = this.cur.name === ev.name ? this.cur : this.byName.get(ev.name);
+    view.load(ev, cur?.keys);
+    if (cur === undefined) {
+      cur = { name: ev.name, memo: new Map(), keys: view.keyList(), found: new Map() };
+      this.byName.set(ev.name, cur);
+    } else if (!view.sameKeys(cur.keys)) {
+      cur.keys = view.keyList();
+      cur.found = new Map();
+    }
+    this.cur = cur;
+  }
+
+  /** Probed symbol → its function without compiler suffix and what it is (a few symbols, millions of hits). */
+  private readonly functions = new Map<string, { func: string; info: FunctionInfo | undefined }>();
+  private readonly byName = new Map<string, NameFields>();
+  /** The fields of the event name being decoded (a blank entry until the first loadFields). */
+  private cur: NameFields = { name: '', memo: new Map(), keys: [], found: new Map() };
   /** The fields of the event being decoded, loaded by the decode paths that read fields. */
   private readonly view = new FieldView();
 
@@ -131,23 +167,26 @@ export class Decoder {
 
   /** A numeric field (address, count, enum) as a number. */
   private num(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined, radix: Radix): number | undefined {
-    const key = this.keyOf(ev, name);
-    if (key === undefined) return undefined;
-    return this.view.num(key, def?.fields.get(key), this.radixOf(ev, name, radix));
+    const j = this.fieldIndex(name);
+    if (j === -1) return undefined;
+    const view = this.view;
+    return view.numAt(j, def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, radix));
   }
 
   /** A kernel pointer field as a `0x…` string. */
   private ptr(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined): string | undefined {
-    const key = this.keyOf(ev, name);
-    if (key === undefined) return undefined;
-    return pointerText(this.view.get(key)!, def?.fields.get(key), this.radixOf(ev, name, 'auto'));
+    const j = this.fieldIndex(name);
+    if (j === -1) return undefined;
+    const view = this.view;
+    return pointerText(view.valueAt(j), def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, 'auto'));
   }
 
   /** A 64-bit field kept exact (MIGRATE_PFN entries, PTEs). */
   private big(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined): bigint | undefined {
-    const key = this.keyOf(ev, name);
-    if (key === undefined) return undefined;
-    return parseBig(this.view.get(key)!, def?.fields.get(key), this.radixOf(ev, name, 'auto'));
+    const j = this.fieldIndex(name);
+    if (j === -1) return undefined;
+    const view = this.view;
+    return parseBig(view.valueAt(j), def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, 'auto'));
   }
 
   private resolveProbe(ev: RawEvent): { func?: string; ret: boolean; def?: ProbeDefinition; by: Resolution } {
@@ -183,19 +222,25 @@ export class Decoder {
       this.unresolved[ev.name] = (this.unresolved[ev.name] ?? 0) + 1;
       return reset(out, 'generic', !r.ret, r.ret, false, 'none');
     }
-    const func = baseFunction(r.func);
-    const info = functionInfo(func);
+    let known = this.functions.get(r.func);
+    if (known === undefined) {
+      const base = baseFunction(r.func);
+      known = { func: base, info: functionInfo(base) };
+      if (this.functions.size >= 4096) this.functions.clear();
+      this.functions.set(r.func, known);
+    }
+    const func = known.func;
+    const info = known.info;
     reset(out, info ? (r.ret ? info.ret : info.entry) : 'generic', !r.ret, r.ret, false, r.by);
     out.func = func;
     out.role = info?.role;
     out.driver = info?.driver;
-    this.view.load(ev);
+    this.loadFields(ev);
     if (r.ret) {
-      const key = this.keyOf(ev, 'ret') ?? this.view.first();
-      if (key !== undefined) {
-        const type = r.def?.fields.get(key);
-        out.retVal = returnValue(this.view.get(key)!, type);
-      }
+      const view = this.view;
+      let j = this.fieldIndex('ret');
+      if (j === -1 && view.count > 0) j = view.indexOf(view.keyAt(0));
+      if (j !== -1) out.retVal = returnValue(view.valueAt(j), r.def?.fields.get(view.keyAt(j)));
       return out;
     }
     this.probeFields(ev, r.def, out);
@@ -212,9 +257,10 @@ export class Decoder {
     const addr = n('addr');
     if (addr !== undefined) out.addr = addr;
     if (role === 'mn-start' || role === 'mn-end' || role === 'driver-invalidate' || out.kind === 'invalidate-secondary') {
-      const key = this.keyOf(ev, 'event');
-      if (key !== undefined) {
-        const raw = this.view.get(key)!;
+      const j = this.fieldIndex('event');
+      if (j !== -1) {
+        const key = this.view.keyAt(j);
+        const raw = this.view.valueAt(j);
         const num = /^(0x)?[0-9a-f]+$/i.test(raw) ? parseNumber(raw, def?.fields.get(key), 'auto') : undefined;
         const ne = notifierEventFrom(num ?? raw);
         if (ne) {
@@ -233,8 +279,8 @@ export class Decoder {
     } else if (role === 'migrate-pages' || role === 'migrate-finalize' || role === 'migrate-unmap') {
       out.cpages = n('cpages');
       out.npages = n('npages');
-      if (this.keyOf(ev, 'src0') === 'src0') out.src0 = this.big(ev, 'src0', def);
-      if (this.keyOf(ev, 'dst0') === 'dst0') out.dst0 = this.big(ev, 'dst0', def);
+      if (this.keyOf('src0') === 'src0') out.src0 = this.big(ev, 'src0', def);
+      if (this.keyOf('dst0') === 'dst0') out.dst0 = this.big(ev, 'dst0', def);
       out.faultPage = this.ptr(ev, 'faultPage', def);
     } else if (role === 'swap-fault') {
       const v = this.big(ev, 'origPte', def);

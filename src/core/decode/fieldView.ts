@@ -15,47 +15,80 @@ export class FieldView {
   private readonly ranges = new FieldRanges();
   /** The Record read instead of the ranges; undefined while the ranges answer. */
   private record: Record<string, string> | undefined = undefined;
+  private recordKeys: string[] = [];
 
-  /** Points the view at `ev`'s fields. */
-  load(ev: RawEvent): void {
+  /** Points the view at `ev`'s fields; `expect`: the keys they probably have (see FieldRanges.scanAs). */
+  load(ev: RawEvent, expect?: readonly string[]): void {
     if (ev instanceof TextEvent) {
       const text = ev.pendingSplit();
-      if (text !== undefined && this.ranges.scan(text, ev.splitAt())) {
+      const r = this.ranges;
+      if (text !== undefined && ((expect !== undefined && expect.length > 0 && r.scanAs(text, ev.splitAt(), expect)) || r.scan(text, ev.splitAt()))) {
         this.record = undefined;
         return;
       }
     }
     this.record = ev.fields;
+    this.recordKeys = Object.keys(ev.fields);
+  }
+
+  /** Number of pairs (a key written twice counts twice in the ranges; index lookups take the last). */
+  get count(): number {
+    return this.record !== undefined ? this.recordKeys.length : this.ranges.count;
+  }
+
+  keyAt(j: number): string {
+    return this.record !== undefined ? this.recordKeys[j] : this.ranges.key(j);
+  }
+
+  /** Index of the value of `key`, or -1 when the fields have none. */
+  indexOf(key: string): number {
+    const r = this.record;
+    if (r !== undefined) return r[key] === undefined ? -1 : this.recordKeys.indexOf(key);
+    return this.ranges.indexOf(key);
   }
 
   has(key: string): boolean {
+    return this.indexOf(key) !== -1;
+  }
+
+  valueAt(j: number): string {
     const r = this.record;
-    return r !== undefined ? r[key] !== undefined : this.ranges.indexOf(key) !== -1;
+    return r !== undefined ? r[this.recordKeys[j]] : this.ranges.value(j);
   }
 
   get(key: string): string | undefined {
-    const r = this.record;
-    if (r !== undefined) return r[key];
-    const j = this.ranges.indexOf(key);
-    return j === -1 ? undefined : this.ranges.value(j);
+    const j = this.indexOf(key);
+    return j === -1 ? undefined : this.valueAt(j);
   }
 
   /** The first key written (Object.keys order of the Record). */
   first(): string | undefined {
-    const r = this.record;
-    if (r !== undefined) return Object.keys(r)[0];
-    return this.ranges.count > 0 ? this.ranges.key(0) : undefined;
+    return this.count > 0 ? this.keyAt(0) : undefined;
   }
 
-  /** parseNumber of the value of `key` (undefined when absent), without a string for it. */
-  num(key: string, type: ProbeFieldType | undefined, radix: Radix): number | undefined {
-    const r = this.record;
-    if (r !== undefined) {
-      const v = r[key];
-      return v === undefined ? undefined : parseNumber(v, type, radix);
-    }
+  /** parseNumber of value j, without a string for it when it is a range of the body. */
+  numAt(j: number, type: ProbeFieldType | undefined, radix: Radix): number | undefined {
+    if (this.record !== undefined) return parseNumber(this.valueAt(j), type, radix);
     const g = this.ranges;
-    const j = g.indexOf(key);
-    return j === -1 ? undefined : parseNumberIn(g.text, g.start(j), g.stop(j), type, radix);
+    return parseNumberIn(g.text, g.start(j), g.stop(j), type, radix);
+  }
+
+  num(key: string, type: ProbeFieldType | undefined, radix: Radix): number | undefined {
+    const j = this.indexOf(key);
+    return j === -1 ? undefined : this.numAt(j, type, radix);
+  }
+
+  /** Whether the keys are `keys`, in that order (the same layout as an earlier event's). */
+  sameKeys(keys: readonly string[]): boolean {
+    const n = this.count;
+    if (keys.length !== n) return false;
+    for (let j = 0; j < n; j++) if (this.keyAt(j) !== keys[j]) return false;
+    return true;
+  }
+
+  keyList(): string[] {
+    const out: string[] = [];
+    for (let j = 0; j < this.count; j++) out.push(this.keyAt(j));
+    return out;
   }
 }

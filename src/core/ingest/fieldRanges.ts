@@ -55,6 +55,33 @@ export class FieldRanges {
     return true;
   }
 
+  /**
+   * scan() for a text whose keys are expected to be `keys`, in order (a probe prints the same fetchargs on
+   * every hit): each key is compared in place instead of being delimited and looked up. false when the text
+   * has other keys or words; the caller then runs scan(). The same ranges as scan() when true: the compared
+   * characters are a whole key (keyEnd stops at the separator that follows), and nothing else is in the text.
+   */
+  scanAs(text: string, from: number, keys: readonly string[]): boolean {
+    this.text = text;
+    this.count = 0;
+    const n = text.length;
+    let i = from;
+    for (let j = 0; j < keys.length; j++) {
+      while (i < n && text.charCodeAt(i) === 32) i++;
+      const key = keys[j];
+      const k = i + key.length;
+      if (k >= n) return false;
+      for (let c = 0; c < key.length; c++) if (text.charCodeAt(i + c) !== key.charCodeAt(c)) return false;
+      const sep = text.charCodeAt(k);
+      if (sep !== 61 /* = */ && (sep !== 58 /* : */ || k + 1 >= n || text.charCodeAt(k + 1) === 32)) return false;
+      scanValue(text, k + 1);
+      this.push(key, valueAt.start, valueAt.stop);
+      i = valueAt.end;
+    }
+    while (i < n && text.charCodeAt(i) === 32) i++;
+    return i >= n;
+  }
+
   /** Index of the value of `key` (the last pair written with it), or -1. */
   indexOf(key: string): number {
     const keys = this.keys;
