@@ -22,6 +22,7 @@ import type { AddressSpace, InvalidationRecord, Marker, MigrationRecord } from '
 import { type PageTable, vpnOf } from './pages';
 import { DOMAIN_KINDS, S_EXCLUSIVE, S_SYSTEM, S_UNMAPPED } from './kinds';
 import { ReplayRun } from './replayRun';
+import type { TaskContext } from './replayContext';
 import { closeMigration, onDeviceRange, onFinalize, onMigratePages, onMigrateSetup, onMoveMappingReturn, onSetupReturn } from './replayMigration';
 import { onCpuFault, onFork, onMigrateToRam, onPageEvent, onPteRemove, onPteSet, onSwapFault, proveUnknownPages } from './replayPages';
 import { onDriverReturn, onGeneric, onInvalidation, onInvalidationEnd, trimCallbacks } from './replayInvalidation';
@@ -32,6 +33,10 @@ const IGNORED = Uint8Array.from(DOMAIN_KINDS, (k) => (IGNORED_NAMES.has(k) ? 1 :
 const OUTSIDE_NAMES = new Set<string>(['marker', 'syscall', 'syscall-ret', 'generic', 'function', 'tlb-flush', 'migrate-setup']);
 /** By kind index: events that never belong to the task's open migration. */
 const OUTSIDE_MIGRATION = Uint8Array.from(DOMAIN_KINDS, (k) => (OUTSIDE_NAMES.has(k) ? 1 : 0));
+const PAGE_NAMES = new Set<string>(['migration-pte-remove', 'migration-pmd-remove', 'migration-pte-set', 'migration-pmd-set', 'swap-fault', 'migrate-to-ram', 'exclusive-one', 'exclusive-restore', 'cpu-fault']);
+/** By kind index: the families that read the event's page (the others need no address lookup). */
+const ON_PAGE = Uint8Array.from(DOMAIN_KINDS, (k) => (PAGE_NAMES.has(k) ? 1 : 0));
+const GENERIC = DOMAIN_KINDS.indexOf('generic');
 
 export interface ReplayResult {
   migrations: MigrationRecord[];
@@ -43,27 +48,40 @@ export interface ReplayResult {
 export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTable, spans: SpanTable): ReplayResult {
   const r = new ReplayRun(store, spaces, pages, spans);
   const n = store.count;
+  // events come in runs of one task: its context and address space are looked up once per run
+  let lastPid = NaN;
+  let lastTask: TaskContext | undefined;
+  let lastAs: AddressSpace = 0;
   for (let id = 0; id < n; id++) {
     const ki = store.kind.get(id);
-    const kind = DOMAIN_KINDS[ki];
+    const pid = store.pid.get(id);
+    if (pid !== lastPid) {
+      lastPid = pid;
+      lastTask = r.tasks.get(pid);
+      lastAs = spaces.of(pid);
+    }
     // most events of a large trace (tlb flushes, function calls, unknown tracepoints) change nothing here
-    if (IGNORED[ki] === 1 && (kind !== 'generic' || store.extraIdx.get(id) < 0)) {
-      const open = r.tasks.get(store.pid.get(id))?.migration;
-      if (open && kind !== 'generic' && kind !== 'function' && kind !== 'tlb-flush') open.rec.eventIds.push(id);
+    if (IGNORED[ki] === 1 && (ki !== GENERIC || store.extraIdx.get(id) < 0)) {
+      const open = lastTask?.migration;
+      if (open && OUTSIDE_MIGRATION[ki] === 0) open.rec.eventIds.push(id);
       continue;
     }
-    const pid = store.pid.get(id);
-    const as = spaces.of(pid);
-    const t = r.task(pid);
+    const kind = DOMAIN_KINDS[ki];
+    const t = lastTask ?? (lastTask = r.task(pid));
     const m = t.migration;
-    const addr = store.addrOf(id);
     r.id = id;
     r.ts = store.ts.get(id);
     r.pid = pid;
-    r.as = as;
+    r.as = lastAs;
     r.t = t;
-    r.addr = addr;
-    r.page = addr !== undefined ? pages.get(as, vpnOf(addr)) : -1;
+    if (ON_PAGE[ki] === 1) {
+      const addr = store.addrOf(id);
+      r.addr = addr;
+      r.page = addr !== undefined ? pages.get(lastAs, vpnOf(addr)) : -1;
+    } else {
+      r.addr = undefined;
+      r.page = -1;
+    }
     if (m && OUTSIDE_MIGRATION[ki] === 0) m.rec.eventIds.push(id);
     switch (kind) {
       case 'marker':
@@ -155,7 +173,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
         break;
       }
       case 'syscall-ret':
-        if (t.munmapRange && store.retOf(id) === 0) r.setRange(as, t.munmapRange[0], t.munmapRange[1], S_UNMAPPED, id);
+        if (t.munmapRange && store.retOf(id) === 0) r.setRange(lastAs, t.munmapRange[0], t.munmapRange[1], S_UNMAPPED, id);
         t.munmapRange = undefined;
         t.syscall = undefined;
         closeMigration(r, t, id);

@@ -96,8 +96,10 @@ export function onInvalidationEnd(r: ReplayRun): void {
 /** The return of __mmu_notifier_invalidate_range_start names its caller: the origin of the record it started. */
 export function onGeneric(r: ReplayRun): void {
   const { store, spans, id } = r;
+  // the function first: most generic events with extras are something else, and extra() builds an object
+  if (store.funcOf(id) !== '__mmu_notifier_invalidate_range_start') return;
   const caller = store.extra(id)?.caller;
-  if (!caller || store.funcOf(id) !== '__mmu_notifier_invalidate_range_start') return;
+  if (!caller) return;
   const s = store.span.get(id);
   const entry = s >= 0 ? spans.entryId.get(s) : -1;
   const rec = recordStartedBy(r, entry);
