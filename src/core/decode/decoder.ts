@@ -39,6 +39,14 @@ function returnValue(v: string, type: ProbeFieldType | undefined): number | unde
   return signedReturn(parseBig(v, type, 'auto'), type);
 }
 
+/** How a probe event resolves to a function (Decoder.resolveProbe). */
+interface Resolved {
+  func: string | undefined;
+  ret: boolean;
+  def: ProbeDefinition | undefined;
+  by: Resolution;
+}
+
 /** What the decoder knows of one event name's fields (see Decoder.fieldIndex). */
 interface NameFields {
   name: string;
@@ -189,31 +197,43 @@ export class Decoder {
     return parseBig(view.valueAt(j), def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, 'auto'));
   }
 
-  private resolveProbe(ev: RawEvent): { func?: string; ret: boolean; def?: ProbeDefinition; by: Resolution } {
+  /** How `ev` resolves, in `this.res` (one object for every event). */
+  private resolveProbe(ev: RawEvent): Resolved {
     const isRet = ev.kind === 'kretprobe';
     const def = this.catalog.get(ev.name);
-    if (isRet && ev.retFrom?.symbol) return { func: ev.retFrom.symbol, ret: true, def, by: 'symbol' };
+    if (isRet && ev.retFrom?.symbol) return this.resolved(ev.retFrom.symbol, true, def, 'symbol');
     if (!isRet && ev.probe?.symbol) {
-      if (ev.probe.offset === 0 || ev.probe.offset === undefined) return { func: ev.probe.symbol, ret: false, def, by: 'symbol' };
+      if (ev.probe.offset === 0 || ev.probe.offset === undefined) return this.resolved(ev.probe.symbol, false, def, 'symbol');
       // a probe at sym+off inside the function: still that function, but not its entry
-      return { func: ev.probe.symbol, ret: false, def, by: 'symbol' };
+      return this.resolved(ev.probe.symbol, false, def, 'symbol');
     }
     if (def) {
       if (!isRet && ev.probe?.address) this.catalog.learnAddress(ev.probe.address, def.func);
-      return { func: def.func, ret: isRet || def.kind === 'return', def, by: 'definition' };
+      return this.resolved(def.func, isRet || def.kind === 'return', def, 'definition');
     }
     const addrs = [ev.probe?.address, ev.retFrom?.address].filter((a): a is string => a !== undefined);
     for (const a of addrs) {
       const f = this.catalog.functionAt(a);
-      if (f) return { func: f, ret: isRet, by: 'address' };
+      if (f) return this.resolved(f, isRet, undefined, 'address');
     }
     const wk = wellKnownProbe(ev.name);
     if (wk) {
       if (!isRet && ev.probe?.address) this.catalog.learnAddress(ev.probe.address, wk.func);
-      return { func: wk.func, ret: isRet || wk.ret, by: 'well-known' };
+      return this.resolved(wk.func, isRet || wk.ret, undefined, 'well-known');
     }
-    return { ret: isRet, by: 'none' };
+    return this.resolved(undefined, isRet, undefined, 'none');
   }
+
+  private resolved(func: string | undefined, ret: boolean, def: ProbeDefinition | undefined, by: Resolution): Resolved {
+    const r = this.res;
+    r.func = func;
+    r.ret = ret;
+    r.def = def;
+    r.by = by;
+    return r;
+  }
+
+  private readonly res: Resolved = { func: undefined, ret: false, def: undefined, by: 'none' };
 
   private decodeProbe(ev: RawEvent, out: DecodedEvent): DecodedEvent {
     const r = this.resolveProbe(ev);
@@ -369,8 +389,8 @@ export class Decoder {
       case 'migration-pmd-set':
       case 'migration-pmd-remove': {
         // TP_printk "addr=%lx, pte=%lx order=%d": hex without 0x (reference §7.2)
+        this.loadFields(ev);
         const view = this.view;
-        view.load(ev);
         if (view.has('addr')) base.addr = view.num('addr', undefined, 'hex');
         const p = view.get('pte') ?? view.get('pmd');
         const v = p !== undefined ? parsePte(p) : undefined;
@@ -381,8 +401,8 @@ export class Decoder {
         return base;
       }
       case 'cpu-fault': {
+        this.loadFields(ev);
         const view = this.view;
-        view.load(ev);
         const a = view.has('address') ? 'address' : 'addr';
         if (view.has(a)) base.addr = view.num(a, undefined, 'hex');
         return base;

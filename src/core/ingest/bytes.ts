@@ -63,6 +63,7 @@ export function parseTimestamp(buf: Uint8Array, start: number, end: number): num
   let i = start;
   let secs = 0;
   while (i < end && buf[i] >= 48 && buf[i] <= 57) secs = secs * 10 + (buf[i++] - 48);
+  timestampIsCounter = i === end;
   if (i === start) return -1;
   if (i === end) return secs; // counter clock: raw value
   if (buf[i] !== DOT) return -1;
@@ -81,6 +82,13 @@ export function parseTimestamp(buf: Uint8Array, start: number, end: number): num
 }
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
+
+/** Whether the timestamp parseTimestamp() last read successfully was a bare integer (a counter clock). */
+export function lastTimestampIsCounter(): boolean {
+  return timestampIsCounter;
+}
+
+let timestampIsCounter = false;
 
 /** Scales `int.frac` microseconds (function_graph durations such as `33998.59`) to integer ns. */
 export function parseMicros(buf: Uint8Array, start: number, end: number): number {

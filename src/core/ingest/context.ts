@@ -22,6 +22,7 @@ import {
   TAB,
   indexOfByte,
   isDigit,
+  lastTimestampIsCounter,
   parseTimestamp,
   skipSpaces,
 } from './bytes';
@@ -132,7 +133,7 @@ function parseTimeToken(buf: Buffer, p: number, t: number, end: number, out: Lin
   const ts = parseTimestamp(buf, p, t - 1);
   if (ts < 0) return false;
   out.ts = ts;
-  out.counter = indexOfByte(buf, DOT, p, t) === -1;
+  out.counter = lastTimestampIsCounter();
   out.rest = t < end ? t + 1 : t;
   return true;
 }
