@@ -64,7 +64,27 @@ const K_SRC0 = 16;
 const K_DST0 = 32;
 const K_PTE = 64;
 const K_OTHER = 128;
-const KEY_BIT: Record<string, number> = { selectFlags: K_SELECT, cpages: K_CPAGES, npages: K_NPAGES, faultPage: K_FAULT, src0: K_SRC0, dst0: K_DST0, pteRaw: K_PTE };
+
+function keyBit(k: string): number {
+  switch (k) {
+    case 'selectFlags':
+      return K_SELECT;
+    case 'cpages':
+      return K_CPAGES;
+    case 'npages':
+      return K_NPAGES;
+    case 'faultPage':
+      return K_FAULT;
+    case 'src0':
+      return K_SRC0;
+    case 'dst0':
+      return K_DST0;
+    case 'pteRaw':
+      return K_PTE;
+    default:
+      return K_OTHER;
+  }
+}
 
 const isU64 = (v: unknown): v is bigint => typeof v === 'bigint' && v >= 0n && v <= U64_MAX;
 /** A count that an IdColumn gives back as is (-0 would come back as 0). */
@@ -104,7 +124,7 @@ export class ExtraTable {
     let count = 0;
     let only = '';
     for (const k in x) {
-      const bit = KEY_BIT[k] ?? K_OTHER;
+      const bit = keyBit(k);
       mask = bit > mask ? mask | bit : mask | K_OTHER;
       count++;
       only = k;

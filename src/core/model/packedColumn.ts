@@ -5,8 +5,9 @@
  * A timestamp or file offset then costs 4 bytes instead of 8, a span or extra id (which grow along the file,
  * about 20k apart within a chunk) 2 instead of 4.
  *
- * A nullable column keeps one "none" value (NaN or -1: an event without span, without extra) as the top code
- * of the width, so a mostly-empty column costs its width, not a fallback.
+ * A nullable column keeps one "none" integer (-1: an event without span, without extra; no return value) as
+ * the top code of the width, so a mostly-empty column costs its width, not a fallback. A chunk that starts
+ * with none takes the previous chunk's base: the values of neighbouring chunks are alike.
  *
  * A value that does not fit re-encodes its chunk once: the width grows to the new range and, when the value
  * lies below the base (an out-of-order timestamp, the parent span of a long call), the base moves down by half
@@ -34,11 +35,10 @@ export class PackedColumn implements Column {
   /** The codes that mean "none" in each width (-1: never, the column is not nullable). */
   private readonly none16: number;
   private readonly none32: number;
-  private readonly noneIsNaN: boolean;
 
   /**
    * @param firstWidth width of a new chunk (4 for timestamps and offsets, which need it at once: no re-encode)
-   * @param none the value stored as a code (NaN or an integer), or undefined when the column has none
+   * @param none the integer stored as a code, or undefined when the column has none
    */
   constructor(
     private readonly firstWidth: 2 | 4,
@@ -47,7 +47,6 @@ export class PackedColumn implements Column {
     const nullable = none !== undefined;
     this.none16 = nullable ? 0xffff : -1;
     this.none32 = nullable ? 0xffffffff : -1;
-    this.noneIsNaN = nullable && Number.isNaN(none);
     this.limit16 = nullable ? 0xfffe : 0xffff;
     this.limit32 = nullable ? 0xfffffffe : 0xffffffff;
   }
@@ -69,15 +68,12 @@ export class PackedColumn implements Column {
   private addChunk(first: number): void {
     const w = this.firstWidth;
     this.width.push(w);
-    this.bases.push(Number.isSafeInteger(first) ? first : 0);
+    const last = this.bases.length > 0 ? this.bases[this.bases.length - 1] : 0;
+    this.bases.push(first !== this.none && Number.isSafeInteger(first) ? first : last);
     this.reencodes.push(0);
     this.u16.push(w === 2 ? new Uint16Array(CHUNK) : undefined);
     this.u32.push(w === 4 ? new Uint32Array(CHUNK) : undefined);
     this.f64.push(undefined);
-  }
-
-  private isNone(v: number): boolean {
-    return this.noneIsNaN ? v !== v : v === this.none;
   }
 
   private put(i: number, v: number): void {
@@ -88,7 +84,7 @@ export class PackedColumn implements Column {
       this.f64[c]![k] = v;
       return;
     }
-    if (this.none !== undefined && this.isNone(v)) {
+    if (v === this.none) {
       if (w === 2) this.u16[c]![k] = this.none16;
       else this.u32[c]![k] = this.none32;
       return;
@@ -158,7 +154,7 @@ export class PackedColumn implements Column {
     let exact = true;
     for (let j = 0; j < filled; j++) {
       const x = old[j];
-      if (this.none !== undefined && this.isNone(x)) continue;
+      if (x === this.none) continue;
       if (!Number.isSafeInteger(x) || (x === 0 && 1 / x < 0)) {
         exact = false;
         break;
