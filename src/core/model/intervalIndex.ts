@@ -17,7 +17,8 @@ export class IntervalIndex {
   private ids = new Int32Log(16);
   private readonly huge: { s: number; e: number; id: number }[] = [];
   private sStart?: Float64Array;
-  private sEnd?: Float64Array;
+  /** end - start: at most HUGE_PAGES, so 4 bytes instead of a second vpn (1.6 MB less at 256 MiB). */
+  private sLen?: Uint32Array;
   private sId?: Int32Array;
   private maxEnd?: Float64Array;
 
@@ -40,14 +41,14 @@ export class IntervalIndex {
     const ids = this.ids.data;
     const order = byStartThenId(starts, ids, n);
     this.sStart = new Float64Array(n);
-    this.sEnd = new Float64Array(n);
+    this.sLen = new Uint32Array(n);
     this.sId = new Int32Array(n);
     this.maxEnd = new Float64Array(n);
     let m = -Infinity;
     for (let i = 0; i < n; i++) {
       const o = order[i];
       this.sStart[i] = starts[o];
-      this.sEnd[i] = ends[o];
+      this.sLen[i] = ends[o] - starts[o];
       this.sId[i] = ids[o];
       m = Math.max(m, ends[o]);
       this.maxEnd[i] = m;
@@ -64,7 +65,7 @@ export class IntervalIndex {
     // intervals are sorted by start: the ones over vpn start at or before it
     const lo = lowerBound(this.sStart!, vpn, true);
     for (let i = lo - 1; i >= 0 && this.maxEnd![i] > vpn; i--) {
-      if (this.sEnd![i] > vpn) out.push(this.sId![i]);
+      if (this.sStart![i] + this.sLen![i] > vpn) out.push(this.sId![i]);
     }
     return out.sort((a, b) => a - b);
   }
@@ -75,7 +76,7 @@ export class IntervalIndex {
     for (const h of this.huge) if (h.s <= vpn && vpn < h.e) n++;
     // intervals are sorted by start: the ones over vpn start at or before it
     const lo = lowerBound(this.sStart!, vpn, true);
-    for (let i = lo - 1; i >= 0 && this.maxEnd![i] > vpn; i--) if (this.sEnd![i] > vpn) n++;
+    for (let i = lo - 1; i >= 0 && this.maxEnd![i] > vpn; i--) if (this.sStart![i] + this.sLen![i] > vpn) n++;
     return n;
   }
 

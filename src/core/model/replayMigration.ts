@@ -61,7 +61,7 @@ export function onMigrateSetup(r: ReplayRun): void {
   if (owner && owner !== '0x0') r.driverOwners.add(owner);
   const toDev = flags !== undefined && (flags & MIGRATE_VMA_SELECT_SYSTEM) !== 0 && (flags & (MIGRATE_VMA_SELECT_DEVICE_PRIVATE | MIGRATE_VMA_SELECT_DEVICE_COHERENT)) === 0;
   const toSys = flags !== undefined && (flags & MIGRATE_VMA_SELECT_SYSTEM) === 0 && (flags & (MIGRATE_VMA_SELECT_DEVICE_PRIVATE | MIGRATE_VMA_SELECT_DEVICE_COHERENT)) !== 0;
-  const faultPage = x?.faultPage;
+  const faultPage = r.intern(x?.faultPage);
   const rec: MigrationRecord = {
     id: r.migrations.length,
     as,
