@@ -16,6 +16,8 @@
  * type 29, migration-read entries as 0xc7ff.., type 24).
  */
 
+import { hexBig } from './fields';
+
 export type PteKind =
   | 'none'
   | 'present'
@@ -80,6 +82,8 @@ export function decodePte(pte: bigint): DecodedPte {
 
 /** Parses a raw PTE string in the radix the event prints it (`pte=%lx` has no 0x; kprobe :x64 has one). */
 export function parsePte(text: string): bigint | undefined {
+  const plain = hexBig(text, text.length > 2 && text.charCodeAt(0) === 48 && (text.charCodeAt(1) === 120 || text.charCodeAt(1) === 88) ? 2 : 0);
+  if (plain !== undefined) return plain;
   const t = text.trim().replace(/,$/, '');
   if (!/^(0x)?[0-9a-f]+$/i.test(t)) return undefined;
   return BigInt(t.startsWith('0x') || t.startsWith('0X') ? t : `0x${t}`);
