@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyOrigin, classifyStack, frameFunction } from '../../../src/core/decode/origin';
+import { fixtureTraces, readAll } from '../ingest/helpers';
 
 test('frames from ftrace, perf and BCC forms yield the function', () => {
   assert.equal(frameFunction(' => __split_huge_pmd'), '__split_huge_pmd');
@@ -32,4 +33,22 @@ test('zap paths are told apart by the outer frames: exit, madvise, munmap', () =
   assert.equal(classifyOrigin(['copy_page_range', 'dup_mmap'])?.origin, 'fork');
   assert.equal(classifyOrigin(['page_make_device_exclusive_one', 'rmap_walk_anon', 'make_device_exclusive_range'])?.origin, 'make_device_exclusive');
   assert.equal(classifyOrigin(['something_else']), undefined);
+});
+
+test('classifyStack gives, for every stack of the fixtures (repeated, so the per-frame cache answers), what its frames give', async () => {
+  let stacks = 0;
+  for (const file of fixtureTraces()) {
+    const { events } = await readAll(file);
+    for (const e of events) {
+      if (!e.stack || e.stack.length === 0) continue;
+      stacks++;
+      const expected = classifyOrigin(e.stack.map((f) => frameFunction(f)).filter((f): f is string => f !== undefined));
+      for (let round = 0; round < 2; round++) assert.deepEqual(classifyStack(e.stack), expected, `${file}:${e.line}`);
+      // a copy with one frame changed must not be answered from the cache of the original
+      const changed = [...e.stack.slice(0, -1), 'exit_mmap+0x1/0x2'];
+      const expectedChanged = classifyOrigin(changed.map((f) => frameFunction(f)).filter((f): f is string => f !== undefined));
+      assert.deepEqual(classifyStack(changed), expectedChanged, `${file}:${e.line} changed`);
+    }
+  }
+  assert.ok(stacks > 100, `${stacks} stacks`);
 });
