@@ -62,8 +62,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
     }
     // most events of a large trace (tlb flushes, function calls, unknown tracepoints) change nothing here
     if (IGNORED[ki] === 1 && (ki !== GENERIC || store.extraIdx.get(id) < 0)) {
-      const open = lastTask?.migration;
-      if (open && OUTSIDE_MIGRATION[ki] === 0) open.rec.eventIds.push(id);
+      if (lastTask?.migration && OUTSIDE_MIGRATION[ki] === 0) lastTask.migrationEvents.push(id);
       continue;
     }
     const kind = DOMAIN_KINDS[ki];
@@ -82,7 +81,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
       r.addr = undefined;
       r.page = -1;
     }
-    if (m && OUTSIDE_MIGRATION[ki] === 0) m.rec.eventIds.push(id);
+    if (m && OUTSIDE_MIGRATION[ki] === 0) t.migrationEvents.push(id);
     switch (kind) {
       case 'marker':
         r.markers.push({ id, line: store.line.get(id), ts: r.ts, pid, text: store.extra(id)?.text ?? '' });
