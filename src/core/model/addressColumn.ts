@@ -109,14 +109,6 @@ export class AddressColumn implements Column {
     for (const w of this.wide) b += w ? CHUNK * 8 : CHUNK * 5;
     return b;
   }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
-  }
 }
 
 const END_NONE = 0xffffffff;
@@ -203,13 +195,5 @@ export class RangeEndColumn implements Column {
     let b = 0;
     for (let c = 0; c < this.wide.length; c++) b += this.wide[c] ? CHUNK * 8 : CHUNK * 4 + (this.table[c]?.size ?? 0) * 40;
     return b;
-  }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
   }
 }

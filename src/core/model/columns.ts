@@ -19,16 +19,11 @@ export interface Column {
   set(i: number, v: number): void;
   readonly size: number;
   bytes(): number;
-  /** Appends every value of `src` (joining the parts of a parallel build). */
-  pushAll(src: ArrayLike<number>): void;
-  /** Copies the values into `dst` (at least `size` long). */
-  copyTo(dst: { [i: number]: number }): void;
 }
 
 // One class per typed-array type, written out on purpose: a shared generic class (or classes made by one
 // factory, which share their feedback) sees several array types at the same store and goes megamorphic on the
-// hottest path of the model build. For the same reason each class has its own copy of the bulk moves
-// (pushAll, copyTo): `this.push`/`this.get` then stay monomorphic inside their loops.
+// hottest path of the model build.
 
 class F64Column implements Column {
   private readonly chunks: Float64Array[] = [];
@@ -61,13 +56,6 @@ class F64Column implements Column {
 
   bytes(): number {
     return this.chunks.length * CHUNK * Float64Array.BYTES_PER_ELEMENT;
-  }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
   }
 }
 
@@ -103,13 +91,6 @@ class I32Column implements Column {
   bytes(): number {
     return this.chunks.length * CHUNK * Int32Array.BYTES_PER_ELEMENT;
   }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
-  }
 }
 
 class U32Column implements Column {
@@ -144,13 +125,6 @@ class U32Column implements Column {
   bytes(): number {
     return this.chunks.length * CHUNK * Uint32Array.BYTES_PER_ELEMENT;
   }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
-  }
 }
 
 
@@ -175,5 +149,14 @@ export const u32 = (): Column => new U32Column(0);
 export const addresses = (): Column => new AddressColumn();
 /** Range ends as a 32-bit length from their start (NaN when none). */
 export const rangeEnds = (start: Column): Column => new RangeEndColumn(start);
+
+/**
+ * A column that crossed a thread boundary arrives as a plain object with the same fields (its typed arrays
+ * transferred): this gives it back the class of `like`, a column of the same kind, without copying.
+ */
+export function reviveColumn<T extends Column>(sent: Column, like: T): T {
+  if (Object.getPrototypeOf(sent) !== Object.getPrototypeOf(like)) Object.setPrototypeOf(sent, Object.getPrototypeOf(like));
+  return sent as T;
+}
 
 export { StringTable } from './strings';

@@ -207,6 +207,15 @@ export class ExtraTable {
     return tag === GENERIC || tag === SHARED ? this.get(ref).pteRaw : undefined;
   }
 
+  /** A table that crossed a thread boundary (a plain object with the same fields): its classes back, no copy. */
+  static revive(sent: ExtraTable): ExtraTable {
+    if (sent instanceof ExtraTable) return sent;
+    const t = sent as unknown as Record<string, object>;
+    for (const k of ['pte', 'src0', 'dst0', 'faultN', 'faultSel']) Object.setPrototypeOf(t[k], U64Column.prototype);
+    for (const k of ['cpages', 'migrateNpages', 'faultNpages', 'selectFlags']) Object.setPrototypeOf(t[k], IdColumn.prototype);
+    return Object.setPrototypeOf(sent, ExtraTable.prototype) as ExtraTable;
+  }
+
   /** Typed-array bytes (the heap part is the objects and strings, not counted). */
   bytes(): number {
     const cols = [this.cpages, this.migrateNpages, this.faultNpages, this.selectFlags];

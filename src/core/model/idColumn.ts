@@ -97,12 +97,4 @@ export class IdColumn implements Column {
   bytes(): number {
     return (this.c8.length + this.c16.length * 2 + this.c32.length * 4 + this.c64.length * 8) * CHUNK;
   }
-
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
-  }
 }

@@ -134,13 +134,6 @@ export class PackedColumn implements Column {
     return b;
   }
 
-  pushAll(src: ArrayLike<number>): void {
-    for (let i = 0; i < src.length; i++) this.push(src[i]);
-  }
-
-  copyTo(dst: { [i: number]: number }): void {
-    for (let i = 0; i < this.length; i++) dst[i] = this.get(i);
-  }
 
   /** Chunk `c` holds a value `v` at `k` that its width and base cannot: widen, move the base, or fall back. */
   private reencode(c: number, k: number, v: number): void {

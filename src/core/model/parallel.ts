@@ -54,7 +54,7 @@ export async function readPart(
   return { acc, parser, res };
 }
 
-/** The worker side: read the part, hand back everything with the columns' buffers transferred. */
+/** The worker side: read the part, hand back everything with the store's typed arrays transferred. */
 export async function servePart(req: PartRequest, post: (m: PartMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const builder = new ModelBuilder(catalogOf(req.probes), { fieldAliases: req.fieldAliases, keepFields: false });
   let reported = 0;
@@ -68,9 +68,15 @@ export async function servePart(req: PartRequest, post: (m: PartMessage, transfe
     },
   });
   const result: PartResult = { builder: builder.exportPart(), accounting: part.acc.part(), traits: part.parser.traits(), lines: part.res };
-  const s = result.builder.store;
-  const transfer = [s.ts, s.offset, s.line, s.lineCount, s.cpu, s.task, s.etype, s.a, s.b, s.ret32, s.inv, s.extraIdx].map((a) => a.buffer as ArrayBuffer);
-  post({ type: 'done', result }, transfer);
+  post({ type: 'done', result }, [...buffersOf(result.builder.store, new Set())]);
+}
+
+/** Every ArrayBuffer of a store part: the typed-array chunks of its columns and extras, moved rather than copied. */
+function buffersOf(x: unknown, out: Set<ArrayBuffer>, depth = 0): Set<ArrayBuffer> {
+  if (ArrayBuffer.isView(x)) out.add(x.buffer as ArrayBuffer);
+  // part → columns → column → its chunk list → chunk: four levels down
+  else if (depth < 4 && typeof x === 'object' && x !== null && !(x instanceof Map)) for (const v of Object.values(x)) buffersOf(v, out, depth + 1);
+  return out;
 }
 
 /** The bundled worker script next to this bundle (dist/), or undefined when it is not there. */

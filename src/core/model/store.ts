@@ -14,36 +14,27 @@ import { ExtraTable } from './extraTable';
 
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
-import { addresses, type Column, ids, nearZero, offsets, rangeEnds, small, sparseIds, sparseRefs, StringTable, times, u32 } from './columns';
+import { addresses, type Column, ids, nearZero, reviveColumn, offsets, rangeEnds, small, sparseIds, sparseRefs, StringTable, times, u32 } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
-/** A store's events as flat columns and tables with strings by value (EventStore.exportPart / importPart). */
+/**
+ * A store's events handed to another thread (EventStore.exportPart / importPart): its own packed columns and
+ * extras (their typed arrays transferred, not copied: the join's transient is the part's packed size, about
+ * 40 bytes per event) and the tables their ids point into, with strings by value.
+ */
 export interface StorePart {
   count: number;
-  ts: Float64Array;
-  offset: Float64Array;
-  line: Uint32Array;
-  lineCount: Uint16Array;
-  cpu: Int16Array;
-  task: Uint32Array;
-  etype: Uint32Array;
-  a: Float64Array;
-  b: Float64Array;
-  ret32: Int32Array;
-  inv: Uint32Array;
-  extraIdx: Int32Array;
+  columns: Record<PartColumn, Column>;
   /** Strings by value; null where the store had none (interned id 0). */
   tasks: { pid: number; tgid: number; comm: string | null }[];
   etypes: { name: string | null; func: string | null; kind: number; raw: number; flag: number }[];
   invs: { notifier: number; blockable: number; owner: string | null; mm: string | null }[];
   retWide: [number, number][];
-  extras: EventExtra[];
+  extras: ExtraTable;
 }
 
 type PartColumn = 'ts' | 'offset' | 'line' | 'lineCount' | 'cpu' | 'task' | 'etype' | 'a' | 'b' | 'ret32' | 'inv' | 'extraIdx';
-const EMPTY = new Float64Array(0);
-
 
 /** Origins arriving from another thread are copies: one frozen object per distinct origin again. */
 const canonicalOrigins = new Map<string, OriginResult>();
@@ -143,81 +134,79 @@ export class EventStore {
   }
 
   /**
-   * The events of this store as flat columns plus the tables their ids point into, with strings by value:
-   * what a thread that read one part of a file sends to the thread that joins the parts (importPart).
+   * The events of this store with the tables their ids point into, strings by value: what a thread that read
+   * one part of a file sends to the thread that joins the parts (importPart). Hands over the columns
+   * themselves: the store is not to be used afterwards.
    */
   exportPart(): StorePart {
-    const n = this.count;
-    const col = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Int16Array>(a: T, c: Column): T => {
-      c.copyTo(a);
-      return a;
-    };
     const str = (id: number): string | null => this.strings.get(id) ?? null;
-    // extras by value, in event order; the part's extraIdx indexes this list
-    const extras: EventExtra[] = [];
-    const extraIdx = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const x = this.extraIdx.get(i);
-      extraIdx[i] = x < 0 ? -1 : extras.push(this.extras.get(x)) - 1;
-    }
     return {
-      count: n,
-      ts: col(new Float64Array(n), this.ts),
-      offset: col(new Float64Array(n), this.offset),
-      line: col(new Uint32Array(n), this.line),
-      lineCount: col(new Uint16Array(n), this.lineCount),
-      cpu: col(new Int16Array(n), this.cpu),
-      task: col(new Uint32Array(n), this.task),
-      etype: col(new Uint32Array(n), this.etype),
-      a: col(new Float64Array(n), this.a),
-      b: col(new Float64Array(n), this.b),
-      ret32: col(new Int32Array(n), this.ret32),
-      inv: col(new Uint32Array(n), this.inv),
-      extraIdx,
+      count: this.count,
+      columns: {
+        ts: this.ts,
+        offset: this.offset,
+        line: this.line,
+        lineCount: this.lineCount,
+        cpu: this.cpu,
+        task: this.task,
+        etype: this.etype,
+        a: this.a,
+        b: this.b,
+        ret32: this.ret32,
+        inv: this.inv,
+        extraIdx: this.extraIdx,
+      },
       tasks: this.taskPid.map((pid, t) => ({ pid, tgid: this.taskTgid[t], comm: str(this.taskComm[t]) })),
       etypes: this.etName.map((name, e) => ({ name: str(name), func: str(this.etFunc[e]), kind: this.etKind[e], raw: this.etRaw[e], flag: this.etFlag[e] })),
       invs: this.invNotifier.map((notifier, v) => ({ notifier, blockable: this.invBlockable[v], owner: str(this.invOwner[v]), mm: str(this.invMm[v]) })),
       retWide: [...this.retWide],
-      extras,
+      extras: this.extras,
     };
   }
 
-  /** Appends the events of the part of the file that follows this store's (see exportPart); consumes `p` (its columns are emptied as they are copied). */
+  /**
+   * Appends the events of the part of the file that follows this store's (see exportPart); consumes `p`
+   * (each part column is let go once copied).
+   */
   importPart(p: StorePart, lineOffset: number): void {
     const id = (s: string | null) => (s === null ? 0 : this.strings.id(s));
     const tasks = p.tasks.map((t) => this.taskId(t.pid, t.tgid, t.comm ?? ''));
     const etypes = p.etypes.map((e) => this.etypeId(id(e.name), id(e.func), e.kind, e.raw, e.flag));
     const invs = p.invs.map((v, i) => (i === 0 ? 0 : this.invId(v.notifier, v.blockable, id(v.owner), id(v.mm))));
     const first = this.count;
-    // column by column, each part column let go once copied: the transient copy is one column, not all
     const n = p.count;
-    const cols = p as unknown as Record<PartColumn, Float64Array | Uint32Array | Int32Array>;
-    const copy = (key: PartColumn, into: Column, map?: ArrayLike<number> | number) => {
-      const src = cols[key];
-      // remap ids in place (the part is ours to consume), then one bulk append
-      if (typeof map === 'number') for (let i = 0; i < n; i++) src[i] += map;
-      else if (map) for (let i = 0; i < n; i++) src[i] = map[src[i]];
-      into.pushAll(src);
-      cols[key] = EMPTY;
+    const cols: Partial<Record<PartColumn, Column>> = p.columns;
+    // a message from a worker holds plain copies of the columns: give them their classes back
+    const take = (key: PartColumn, into: Column): Column => {
+      const src = reviveColumn(cols[key]!, into);
+      delete cols[key];
+      return src;
+    };
+    const copy = (key: PartColumn, into: Column, map?: ArrayLike<number>) => {
+      const src = take(key, into);
+      if (map) for (let i = 0; i < n; i++) into.push(map[src.get(i)]);
+      else for (let i = 0; i < n; i++) into.push(src.get(i));
     };
     copy('ts', this.ts);
     copy('offset', this.offset);
-    copy('line', this.line, lineOffset);
+    const line = take('line', this.line);
+    for (let i = 0; i < n; i++) this.line.push(line.get(i) + lineOffset);
     copy('lineCount', this.lineCount);
     copy('cpu', this.cpu);
     copy('task', this.task, tasks);
     copy('etype', this.etype, etypes);
+    // the part's range ends read its own starts: revive those first
     copy('a', this.a);
     copy('b', this.b);
     copy('ret32', this.ret32);
     copy('inv', this.inv, invs);
-    const xs = cols.extraIdx;
+    const extras = ExtraTable.revive(p.extras);
+    const refs = take('extraIdx', this.extraIdx);
     for (let i = 0; i < n; i++) {
-      const x = xs[i] < 0 ? undefined : p.extras[xs[i]];
+      const r = refs.get(i);
+      const x = r < 0 ? undefined : extras.get(r);
       this.extraIdx.push(x === undefined ? -1 : this.extras.add(x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
     }
-    cols.extraIdx = EMPTY;
-    p.extras = [];
     for (let i = 0; i < n; i++) this.span.push(-1);
     for (const [i, v] of p.retWide) this.retWide.set(first + i, v);
   }

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { offsets, times } from '../../../src/core/model/columns';
+import { addresses, type Column, ids, nearZero, offsets, rangeEnds, reviveColumn, sparseIds, times, u32 } from '../../../src/core/model/columns';
 
 test('offsets of a growing text trace come back exactly across chunks', () => {
   const c = offsets();
@@ -46,4 +46,41 @@ test('a dense trace keeps 4 bytes per timestamp', () => {
   const c = times();
   for (let i = 0; i < 65_536 * 3; i++) c.push(1e12 + i * 3_000);
   assert.equal(c.bytes(), 65_536 * 3 * 4);
+});
+
+test('every column kind survives a trip to another thread (structured clone, buffers transferred) and revives exactly', () => {
+  const make = () => {
+    const a = addresses();
+    return { ts: times(), id: ids(), span: sparseIds(), ret: nearZero(-0x80000000), a, b: rangeEnds(a), line: u32() };
+  };
+  const cols = make();
+  const want: Record<string, number[]> = { ts: [], id: [], span: [], ret: [], a: [], b: [], line: [] };
+  for (let i = 0; i < 70_000; i++) {
+    const v = {
+      ts: 5e12 + i * 1_000 - (i % 31 === 0 ? 40_000 : 0),
+      id: i === 69_000 ? 300 : i % 7,
+      span: i % 3 === 0 ? -1 : i >> 2,
+      ret: i % 4 === 0 ? -0x80000000 : (i % 50) - 20,
+      a: i % 2 ? NaN : 0x7f00_0000_0000 + i * 4096,
+      b: i % 4 === 0 ? 0x7f00_0000_0000 + i * 4096 + 8192 : i % 4 === 2 ? 2 ** 64 : NaN,
+      line: i * 3,
+    };
+    for (const [k, x] of Object.entries(v)) {
+      (cols as Record<string, Column>)[k].push(x);
+      want[k].push(x);
+    }
+  }
+  const buffers = new Set<ArrayBuffer>();
+  const walk = (x: unknown, depth: number): void => {
+    if (ArrayBuffer.isView(x)) buffers.add(x.buffer as ArrayBuffer);
+    else if (depth < 4 && typeof x === 'object' && x !== null && !(x instanceof Map)) for (const v of Object.values(x)) walk(v, depth + 1);
+  };
+  walk(cols, 0);
+  const sent = structuredClone(cols, { transfer: [...buffers] }) as unknown as Record<string, Column>;
+  const like = make() as Record<string, Column>;
+  for (const k of ['a', 'ts', 'id', 'span', 'ret', 'b', 'line']) {
+    const c = reviveColumn(sent[k], like[k]);
+    assert.equal(c.size, want[k].length, k);
+    want[k].forEach((v, i) => assert.ok(Object.is(c.get(i), v), `${k}#${i}: ${c.get(i)} !== ${v}`));
+  }
 });

@@ -85,12 +85,3 @@ test('a strictly falling sequence re-encodes a bounded number of times and stays
   assert.ok(Date.now() - t0 < 5_000);
   assertSame(c, want);
 });
-
-test('bulk moves: pushAll and copyTo give the same values', () => {
-  const src = Float64Array.from({ length: CHUNK + 100 }, (_, i) => (i % 7 === 0 ? -1 : 40_000 + i));
-  const c = sparseIds();
-  c.pushAll(src);
-  const out = new Float64Array(src.length);
-  c.copyTo(out);
-  assert.deepEqual(out, src);
-});
