@@ -268,13 +268,12 @@ export class Decoder {
   }
 
   private probeFields(ev: RawEvent, def: ProbeDefinition | undefined, out: DecodedEvent): void {
-    const n = (c: CanonicalField) => this.num(ev, c, def, 'auto');
     const role = out.role;
-    const start = n('start');
-    const end = n('end');
+    const start = this.num(ev, 'start', def, 'auto');
+    const end = this.num(ev, 'end', def, 'auto');
     if (start !== undefined) out.start = start;
     if (end !== undefined) out.end = end;
-    const addr = n('addr');
+    const addr = this.num(ev, 'addr', def, 'auto');
     if (addr !== undefined) out.addr = addr;
     if (role === 'mn-start' || role === 'mn-end' || role === 'driver-invalidate' || out.kind === 'invalidate-secondary') {
       const j = this.fieldIndex('event');
@@ -289,16 +288,16 @@ export class Decoder {
         }
       }
       out.owner = this.ptr(ev, 'owner', def);
-      const flags = n('flags');
+      const flags = this.num(ev, 'flags', def, 'auto');
       if (flags !== undefined) out.blockable = isBlockable(flags);
       out.mm = this.ptr(ev, 'mm', def);
     } else if (role === 'migrate-setup') {
-      out.selectFlags = n('flags');
+      out.selectFlags = this.num(ev, 'flags', def, 'auto');
       out.owner = this.ptr(ev, 'owner', def);
       out.faultPage = this.ptr(ev, 'faultPage', def);
     } else if (role === 'migrate-pages' || role === 'migrate-finalize' || role === 'migrate-unmap') {
-      out.cpages = n('cpages');
-      out.npages = n('npages');
+      out.cpages = this.num(ev, 'cpages', def, 'auto');
+      out.npages = this.num(ev, 'npages', def, 'auto');
       if (this.keyOf('src0') === 'src0') out.src0 = this.big(ev, 'src0', def);
       if (this.keyOf('dst0') === 'dst0') out.dst0 = this.big(ev, 'dst0', def);
       out.faultPage = this.ptr(ev, 'faultPage', def);

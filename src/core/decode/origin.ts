@@ -120,26 +120,42 @@ export function classifyOrigin(funcs: readonly string[]): OriginResult | undefin
 const stackMemo = new Map<string, OriginResult | null>();
 
 /**
- * The last stack seen per innermost frame, and what it gave: a probe's stack repeats frame for frame (the
- * reader hands out one string per distinct frame), so comparing the frames replaces resolving each frame and
- * joining them into the memo key (~1 µs a stack; ~0.1 M invalidation stacks per 256 MiB).
+ * The last stacks seen per innermost frame (a few, most recent first), and what they gave: a probe's stacks
+ * repeat frame for frame (the reader hands out one string per distinct frame; kprobe stacks all start in
+ * kprobe_trace_func), so comparing frames replaces resolving each frame and joining them into the memo key
+ * (~1 µs a stack; ~0.1 M invalidation stacks per 256 MiB).
  */
-const lastByInnermost = new Map<string, { frames: readonly string[]; result: OriginResult | undefined }>();
+const recentByInnermost = new Map<string, { frames: readonly string[]; result: OriginResult | undefined }[]>();
+const RECENT_PER_FRAME = 8;
 
 /** Classifies from a printed stack (innermost first). */
 export function classifyStack(stack: readonly string[] | undefined): OriginResult | undefined {
   if (!stack || stack.length === 0) return undefined;
-  const last = lastByInnermost.get(stack[0]);
-  if (last !== undefined && sameFrames(last.frames, stack)) return last.result;
+  let recent = recentByInnermost.get(stack[0]);
+  if (recent === undefined) {
+    if (recentByInnermost.size >= MEMO_MAX) recentByInnermost.clear();
+    recentByInnermost.set(stack[0], (recent = []));
+  }
+  for (let i = 0; i < recent.length; i++) {
+    const r = recent[i];
+    if (sameFrames(r.frames, stack)) {
+      if (i > 0) {
+        recent.splice(i, 1);
+        recent.unshift(r);
+      }
+      return r.result;
+    }
+  }
   const result = classifyFrames(stack);
-  if (lastByInnermost.size >= MEMO_MAX) lastByInnermost.clear();
-  lastByInnermost.set(stack[0], { frames: stack.slice(), result });
+  recent.unshift({ frames: stack.slice(), result });
+  if (recent.length > RECENT_PER_FRAME) recent.pop();
   return result;
 }
 
+/** Same frames; compared from the outermost, where different call paths differ. */
 function sameFrames(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
   return true;
 }
 

@@ -128,7 +128,9 @@ export class Accounting {
       p.length = 0;
       this.head = 0;
     } else if (this.head > 1024) {
-      p.splice(0, this.head);
+      // move the rest to the front in place (splice would also return the removed events in a new array)
+      p.copyWithin(0, this.head);
+      p.length -= this.head;
       this.head = 0;
     }
   }
