@@ -1,7 +1,8 @@
 /**
  * Range events (an invalidation, a migrate_vma window, a 2 MiB split CLEAR) stored once and resolved per
  * page on demand: sorted by first page, with a running maximum of last pages so a stabbing query walks back
- * only over intervals that can still cover the page. Whole-address-space ranges (exit's UNMAP [0, ~0))
+ * only over intervals that can still cover the page. The running maximum is kept per block of 16 intervals
+ * (a walk looks at most 16 intervals more; 8 bytes per block instead of per interval: 3.1 MB less at 256 MiB). Whole-address-space ranges (exit's UNMAP [0, ~0))
  * would defeat the running maximum, so very large ranges sit in a short separate list.
  */
 
@@ -9,6 +10,7 @@ import { lowerBound } from '../sorted';
 import { Float64Log, Int32Log } from './replayLog';
 
 const HUGE_PAGES = 1 << 18; // 1 GiB of 4 KiB pages
+const BLOCK_SHIFT = 4;
 
 export class IntervalIndex {
   /** While building, in typed logs: 411k ranges at 256 MiB held about 23 MB of boxed vpns in JS arrays. */
@@ -20,6 +22,7 @@ export class IntervalIndex {
   /** end - start: at most HUGE_PAGES, so 4 bytes instead of a second vpn (1.6 MB less at 256 MiB). */
   private sLen?: Uint32Array;
   private sId?: Int32Array;
+  /** maxEnd[b]: the largest end of the intervals before block b + 1. */
   private maxEnd?: Float64Array;
 
   /** [startVpn, endVpn) */
@@ -43,7 +46,7 @@ export class IntervalIndex {
     this.sStart = new Float64Array(n);
     this.sLen = new Uint32Array(n);
     this.sId = new Int32Array(n);
-    this.maxEnd = new Float64Array(n);
+    this.maxEnd = new Float64Array((n >> BLOCK_SHIFT) + 1);
     let m = -Infinity;
     for (let i = 0; i < n; i++) {
       const o = order[i];
@@ -51,7 +54,7 @@ export class IntervalIndex {
       this.sLen[i] = ends[o] - starts[o];
       this.sId[i] = ids[o];
       m = Math.max(m, ends[o]);
-      this.maxEnd[i] = m;
+      this.maxEnd[i >> BLOCK_SHIFT] = m;
     }
     this.starts = new Float64Log(1);
     this.ends = new Float64Log(1);
@@ -64,7 +67,7 @@ export class IntervalIndex {
     for (const h of this.huge) if (h.s <= vpn && vpn < h.e) out.push(h.id);
     // intervals are sorted by start: the ones over vpn start at or before it
     const lo = lowerBound(this.sStart!, vpn, true);
-    for (let i = lo - 1; i >= 0 && this.maxEnd![i] > vpn; i--) {
+    for (let i = lo - 1; i >= 0 && this.maxEnd![i >> BLOCK_SHIFT] > vpn; i--) {
       if (this.sStart![i] + this.sLen![i] > vpn) out.push(this.sId![i]);
     }
     return out.sort((a, b) => a - b);
@@ -76,7 +79,7 @@ export class IntervalIndex {
     for (const h of this.huge) if (h.s <= vpn && vpn < h.e) n++;
     // intervals are sorted by start: the ones over vpn start at or before it
     const lo = lowerBound(this.sStart!, vpn, true);
-    for (let i = lo - 1; i >= 0 && this.maxEnd![i] > vpn; i--) if (this.sStart![i] + this.sLen![i] > vpn) n++;
+    for (let i = lo - 1; i >= 0 && this.maxEnd![i >> BLOCK_SHIFT] > vpn; i--) if (this.sStart![i] + this.sLen![i] > vpn) n++;
     return n;
   }
 

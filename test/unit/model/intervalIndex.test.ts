@@ -46,3 +46,22 @@ test('ranges added out of id order, or spread too far for one sort key, are orde
   assert.deepEqual(far.stab(top + 1), [1]);
   assert.deepEqual(far.stab(1), [2]);
 });
+
+test('stabbing finds exactly the intervals a scan of every interval finds', () => {
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const ix = new IntervalIndex();
+  const all: [number, number, number][] = [];
+  for (let id = 0; id < 3000; id++) {
+    const s = rand(5000);
+    const e = s + 1 + (rand(10) === 0 ? rand(2000) : rand(8));
+    all.push([s, e, id]);
+    ix.add(s, e, id);
+  }
+  ix.finish();
+  for (let vpn = 0; vpn < 7100; vpn += 3) {
+    const want = all.filter(([s, e]) => s <= vpn && vpn < e).map(([, , id]) => id);
+    assert.deepEqual(ix.stab(vpn), want);
+    assert.equal(ix.stabCount(vpn), want.length);
+  }
+});
