@@ -6,6 +6,7 @@
  */
 
 import { AddressColumn, RangeEndColumn } from './addressColumn';
+import { BlockColumn } from './blockColumn';
 import { IdColumn } from './idColumn';
 import { PackedColumn } from './packedColumn';
 
@@ -24,40 +25,6 @@ export interface Column {
 // One class per typed-array type, written out on purpose: a shared generic class (or classes made by one
 // factory, which share their feedback) sees several array types at the same store and goes megamorphic on the
 // hottest path of the model build.
-
-class F64Column implements Column {
-  private readonly chunks: Float64Array[] = [];
-  private length = 0;
-
-  constructor(private readonly fill: number) {}
-
-  push(v: number): void {
-    const c = this.length >>> SHIFT;
-    if (c === this.chunks.length) {
-      const a = new Float64Array(CHUNK);
-      if (this.fill !== 0) a.fill(this.fill);
-      this.chunks.push(a);
-    }
-    this.chunks[c][this.length & MASK] = v;
-    this.length++;
-  }
-
-  get(i: number): number {
-    return this.chunks[i >>> SHIFT][i & MASK];
-  }
-
-  set(i: number, v: number): void {
-    this.chunks[i >>> SHIFT][i & MASK] = v;
-  }
-
-  get size(): number {
-    return this.length;
-  }
-
-  bytes(): number {
-    return this.chunks.length * CHUNK * Float64Array.BYTES_PER_ELEMENT;
-  }
-}
 
 class I32Column implements Column {
   private readonly chunks: Int32Array[] = [];
@@ -93,44 +60,10 @@ class I32Column implements Column {
   }
 }
 
-class U32Column implements Column {
-  private readonly chunks: Uint32Array[] = [];
-  private length = 0;
-
-  constructor(private readonly fill: number) {}
-
-  push(v: number): void {
-    const c = this.length >>> SHIFT;
-    if (c === this.chunks.length) {
-      const a = new Uint32Array(CHUNK);
-      if (this.fill !== 0) a.fill(this.fill);
-      this.chunks.push(a);
-    }
-    this.chunks[c][this.length & MASK] = v;
-    this.length++;
-  }
-
-  get(i: number): number {
-    return this.chunks[i >>> SHIFT][i & MASK];
-  }
-
-  set(i: number, v: number): void {
-    this.chunks[i >>> SHIFT][i & MASK] = v;
-  }
-
-  get size(): number {
-    return this.length;
-  }
-
-  bytes(): number {
-    return this.chunks.length * CHUNK * Uint32Array.BYTES_PER_ELEMENT;
-  }
-}
-
-
-export const f64 = (fill = 0): Column => new F64Column(fill);
-/** File offsets (non-negative integers, mostly increasing): 4 bytes per event instead of 8, exact. */
-export const offsets = (): Column => new PackedColumn(4);
+/** File offsets (non-negative integers, mostly increasing): 2 bytes per event instead of 8, exact. */
+export const offsets = (): Column => new BlockColumn(7);
+/** Line numbers: 2 bytes per event instead of 4, exact. */
+export const lines = (): Column => new BlockColumn(12);
 /** Integer ns timestamps in file order: 4 bytes per event while they stay close, exact always. */
 export const times = (): Column => new PackedColumn(4);
 /** Ids into a small table (event types, tasks): 1 byte per event while the table has under 256 rows. */
@@ -144,7 +77,6 @@ export const nearZero = (none: number): Column => new PackedColumn(2, none);
 /** Small non-negative counts (a CPU number, the lines an event spans): 1 byte per event while under 256. */
 export const small = (): Column => new IdColumn();
 export const i32 = (fill = 0): Column => new I32Column(fill);
-export const u32 = (): Column => new U32Column(0);
 /** Page addresses and range starts (NaN when none): 5 bytes per event instead of 8. */
 export const addresses = (): Column => new AddressColumn();
 /** Range ends as a 32-bit length from their start (NaN when none). */

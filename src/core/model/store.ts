@@ -14,7 +14,7 @@ import { ExtraTable } from './extraTable';
 
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
-import { addresses, type Column, ids, nearZero, reviveColumn, offsets, rangeEnds, small, sparseIds, sparseRefs, StringTable, times, u32 } from './columns';
+import { addresses, type Column, ids, lines, nearZero, reviveColumn, offsets, rangeEnds, small, sparseIds, sparseRefs, StringTable, times } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
@@ -65,7 +65,7 @@ export class EventStore {
   readonly strings = new StringTable();
   readonly ts = times();
   readonly offset = offsets();
-  readonly line = u32();
+  readonly line = lines();
   readonly lineCount = small();
   readonly cpu = small();
   /** (pid, tgid, comm) interned: a trace has few tasks, so one id per event instead of three columns. */

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addresses, type Column, ids, nearZero, offsets, rangeEnds, reviveColumn, sparseIds, times, u32 } from '../../../src/core/model/columns';
+import { addresses, type Column, ids, nearZero, offsets, rangeEnds, reviveColumn, sparseIds, times, lines } from '../../../src/core/model/columns';
 
 test('offsets of a growing text trace come back exactly across chunks', () => {
   const c = offsets();
@@ -51,10 +51,10 @@ test('a dense trace keeps 4 bytes per timestamp', () => {
 test('every column kind survives a trip to another thread (structured clone, buffers transferred) and revives exactly', () => {
   const make = () => {
     const a = addresses();
-    return { ts: times(), id: ids(), span: sparseIds(), ret: nearZero(-0x80000000), a, b: rangeEnds(a), line: u32() };
+    return { ts: times(), id: ids(), span: sparseIds(), ret: nearZero(-0x80000000), a, b: rangeEnds(a), line: lines(), offset: offsets() };
   };
   const cols = make();
-  const want: Record<string, number[]> = { ts: [], id: [], span: [], ret: [], a: [], b: [], line: [] };
+  const want: Record<string, number[]> = { ts: [], id: [], span: [], ret: [], a: [], b: [], line: [], offset: [] };
   for (let i = 0; i < 70_000; i++) {
     const v = {
       ts: 5e12 + i * 1_000 - (i % 31 === 0 ? 40_000 : 0),
@@ -63,7 +63,8 @@ test('every column kind survives a trip to another thread (structured clone, buf
       ret: i % 4 === 0 ? -0x80000000 : (i % 50) - 20,
       a: i % 2 ? NaN : 0x7f00_0000_0000 + i * 4096,
       b: i % 4 === 0 ? 0x7f00_0000_0000 + i * 4096 + 8192 : i % 4 === 2 ? 2 ** 64 : NaN,
-      line: i * 3,
+      line: i * 3 + (i === 66_000 ? 100_000 : 0),
+      offset: i * 170 + (i % 5000 === 0 ? 0.5 : 0),
     };
     for (const [k, x] of Object.entries(v)) {
       (cols as Record<string, Column>)[k].push(x);
@@ -78,7 +79,7 @@ test('every column kind survives a trip to another thread (structured clone, buf
   walk(cols, 0);
   const sent = structuredClone(cols, { transfer: [...buffers] }) as unknown as Record<string, Column>;
   const like = make() as Record<string, Column>;
-  for (const k of ['a', 'ts', 'id', 'span', 'ret', 'b', 'line']) {
+  for (const k of ['a', 'ts', 'id', 'span', 'ret', 'b', 'line', 'offset']) {
     const c = reviveColumn(sent[k], like[k]);
     assert.equal(c.size, want[k].length, k);
     want[k].forEach((v, i) => assert.ok(Object.is(c.get(i), v), `${k}#${i}: ${c.get(i)} !== ${v}`));
