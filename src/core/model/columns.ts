@@ -68,10 +68,8 @@ export const lines = (): Column => new BlockColumn(12);
 export const times = (): Column => new PackedColumn(4);
 /** Ids into a small table (event types, tasks): 1 byte per event while the table has under 256 rows. */
 export const ids = (): Column => new IdColumn();
-/** Ids that grow along the file where most events have none (-1): spans, span parents. */
+/** Ids that grow along the file where most events have none (-1): spans, span parents, extras. */
 export const sparseIds = (): Column => new PackedColumn(2, -1);
-/** References that spread over more than 64Ki within a chunk (extras: row × 8 + shape), -1 for none. */
-export const sparseRefs = (): Column => new PackedColumn(4, -1);
 /** Integers around zero (return values: errnos, small counts) with one code for none: 2 bytes per event. */
 export const nearZero = (none: number): Column => new PackedColumn(2, none);
 /** Small non-negative counts (a CPU number, the lines an event spans): 1 byte per event while under 256. */

@@ -11,9 +11,13 @@
  *   SHARED    one object for every event with the same one attribute (a caller, a stack origin, fault_page 0x0)
  *   GENERIC   the object itself (any other shape, or values a row cannot give back exactly)
  *
- * A reference is row × 8 + shape (below 2^31 while a shape has under 2^28 rows), so the store keeps one
- * number per event. get() builds the object again
- * with its keys in the order extraOf() writes them: the values read are the ones stored, exactly.
+ * get() builds the object again with its keys in the order extraOf() writes them: the values read are the
+ * ones stored, exactly.
+ *
+ * References are handed out in blocks of 256, each block for one shape's consecutive rows, and a shape whose
+ * block was opened more than 32 blocks ago opens a new one: the references of one stretch of the file stay
+ * within a few tens of thousands of each other, so the store keeps them in 2 bytes per event (packedColumn.ts)
+ * where row × 8 + shape would spread over the rows of every shape and need 4.
  */
 
 import type { OriginResult } from '../decode/origin';
@@ -26,6 +30,8 @@ const SHIFT = 14;
 const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
+const BLOCK = 256;
+const STALE = 32;
 
 /** 64-bit values in BigUint64Array chunks. */
 class U64Column {
@@ -54,6 +60,7 @@ const MIGRATE = 3;
 const FAULT_N = 4;
 const FAULT_SEL = 5;
 const TEXT = 6;
+const SHAPES = 7;
 
 // one bit per attribute a packed shape holds, in the order extraOf() writes them; OTHER for the rest
 const K_SELECT = 1;
@@ -116,6 +123,25 @@ export class ExtraTable {
   private readonly faultSel = new U64Column();
   private readonly selectFlags: Column = new IdColumn();
   private readonly texts: string[] = [];
+  /** SHARED rows: which shared object. */
+  private readonly sharedUse: Column = new IdColumn();
+  /** Per block of references: its shape and the row of its first reference. */
+  private readonly blockShape: number[] = [];
+  private readonly blockRow: number[] = [];
+  /** Per shape: the block its next row goes in (-1: none yet). */
+  private readonly openBlock: number[] = new Array<number>(SHAPES).fill(-1);
+
+  /** The reference of `row`, the row just added to `shape`'s table. */
+  private ref(shape: number, row: number): number {
+    let b = this.openBlock[shape];
+    if (b < 0 || row - this.blockRow[b] >= BLOCK || this.blockShape.length - b > STALE) {
+      b = this.blockShape.length;
+      this.blockShape.push(shape);
+      this.blockRow.push(row);
+      this.openBlock[shape] = b;
+    }
+    return b * BLOCK + (row - this.blockRow[b]);
+  }
 
   /** Stores `x` (never mutated afterwards: callers that change an extra add a copy) and returns its reference. */
   add(x: EventExtra): number {
@@ -131,33 +157,36 @@ export class ExtraTable {
     }
     if (mask === K_PTE && isU64(x.pteRaw)) {
       this.pte.push(x.pteRaw);
-      return (this.pte.size - 1) * 8 + PTE;
+      return this.ref(PTE, this.pte.size - 1);
     }
     if (mask === (K_CPAGES | K_NPAGES | K_SRC0 | K_DST0) && isU64(x.src0) && isU64(x.dst0) && isCount(x.cpages) && isCount(x.npages)) {
       this.src0.push(x.src0);
       this.dst0.push(x.dst0);
       this.cpages.push(x.cpages);
       this.migrateNpages.push(x.npages);
-      return (this.src0.size - 1) * 8 + MIGRATE;
+      return this.ref(MIGRATE, this.src0.size - 1);
     }
     if (mask === (K_NPAGES | K_FAULT) && isPointer64(x.faultPage) && isCount(x.npages)) {
       this.faultN.push(BigInt(x.faultPage));
       this.faultNpages.push(x.npages);
-      return (this.faultN.size - 1) * 8 + FAULT_N;
+      return this.ref(FAULT_N, this.faultN.size - 1);
     }
     if (mask === (K_SELECT | K_FAULT) && isPointer64(x.faultPage) && isCount(x.selectFlags)) {
       this.faultSel.push(BigInt(x.faultPage));
       this.selectFlags.push(x.selectFlags);
-      return (this.faultSel.size - 1) * 8 + FAULT_SEL;
+      return this.ref(FAULT_SEL, this.faultSel.size - 1);
     }
     if (count === 1 && only === 'text' && typeof x.text === 'string') {
       this.texts.push(x.text);
-      return (this.texts.length - 1) * 8 + TEXT;
+      return this.ref(TEXT, this.texts.length - 1);
     }
     const s = count === 1 ? this.sharedRow(x, only) : -1;
-    if (s >= 0) return s * 8 + SHARED;
+    if (s >= 0) {
+      this.sharedUse.push(s);
+      return this.ref(SHARED, this.sharedUse.size - 1);
+    }
     this.objects.push(x);
-    return (this.objects.length - 1) * 8 + GENERIC;
+    return this.ref(GENERIC, this.objects.length - 1);
   }
 
   /**
@@ -181,10 +210,11 @@ export class ExtraTable {
   }
 
   get(ref: number): EventExtra {
-    const r = ref >>> 3;
-    switch (ref & 7) {
+    const b = Math.floor(ref / BLOCK);
+    const r = this.blockRow[b] + (ref & (BLOCK - 1));
+    switch (this.blockShape[b]) {
       case SHARED:
-        return this.shared[r];
+        return this.shared[this.sharedUse.get(r)];
       case PTE:
         return { pteRaw: this.pte.get(r) };
       case MIGRATE:
@@ -202,9 +232,10 @@ export class ExtraTable {
 
   /** The PTE of an extra without building the object (the replay and the detectors read every one). */
   pteRaw(ref: number): bigint | undefined {
-    const tag = ref & 7;
-    if (tag === PTE) return this.pte.get(ref >>> 3);
-    return tag === GENERIC || tag === SHARED ? this.get(ref).pteRaw : undefined;
+    const b = Math.floor(ref / BLOCK);
+    const shape = this.blockShape[b];
+    if (shape === PTE) return this.pte.get(this.blockRow[b] + (ref & (BLOCK - 1)));
+    return shape === GENERIC || shape === SHARED ? this.get(ref).pteRaw : undefined;
   }
 
   /** A table that crossed a thread boundary (a plain object with the same fields): its classes back, no copy. */
@@ -212,13 +243,13 @@ export class ExtraTable {
     if (sent instanceof ExtraTable) return sent;
     const t = sent as unknown as Record<string, object>;
     for (const k of ['pte', 'src0', 'dst0', 'faultN', 'faultSel']) Object.setPrototypeOf(t[k], U64Column.prototype);
-    for (const k of ['cpages', 'migrateNpages', 'faultNpages', 'selectFlags']) Object.setPrototypeOf(t[k], IdColumn.prototype);
+    for (const k of ['cpages', 'migrateNpages', 'faultNpages', 'selectFlags', 'sharedUse']) Object.setPrototypeOf(t[k], IdColumn.prototype);
     return Object.setPrototypeOf(sent, ExtraTable.prototype) as ExtraTable;
   }
 
   /** Typed-array bytes (the heap part is the objects and strings, not counted). */
   bytes(): number {
-    const cols = [this.cpages, this.migrateNpages, this.faultNpages, this.selectFlags];
+    const cols = [this.cpages, this.migrateNpages, this.faultNpages, this.selectFlags, this.sharedUse];
     return [this.pte, this.src0, this.dst0, this.faultN, this.faultSel].reduce((b, c) => b + c.bytes(), 0) + cols.reduce((b, c) => b + c.bytes(), 0);
   }
 }

@@ -14,7 +14,7 @@ import { ExtraTable } from './extraTable';
 
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
-import { addresses, type Column, ids, lines, nearZero, reviveColumn, offsets, rangeEnds, small, sparseIds, sparseRefs, StringTable, times } from './columns';
+import { addresses, type Column, ids, lines, nearZero, reviveColumn, offsets, rangeEnds, small, sparseIds, StringTable, times } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
@@ -121,7 +121,7 @@ export class EventStore {
   readonly mm: ReadColumn = { get: (i) => this.invMm[this.inv.get(i)] };
   readonly span = sparseIds();
   /** A reference into `extras` (extraTable.ts), -1 when the event has none. */
-  readonly extraIdx = sparseRefs();
+  readonly extraIdx = sparseIds();
   private readonly extras = new ExtraTable();
   /** Only with keepFields. */
   readonly keptFields: (Record<string, string> | undefined)[] = [];

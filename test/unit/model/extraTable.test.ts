@@ -59,32 +59,42 @@ test('values a row cannot give back exactly, other key orders and other shapes a
 test('one-attribute extras that repeat (caller, frozen stack origin, fault_page 0x0) are one shared object', () => {
   const t = new ExtraTable();
   const origin: OriginResult = Object.freeze({ origin: 'zap', evidence: Object.freeze(['unmap_vmas']) as string[] });
-  const a = t.add({ caller: 'migrate_vma_setup' });
-  const b = t.add({ caller: 'migrate_vma_setup' });
-  const c = t.add({ caller: 'try_to_migrate_one' });
+  const a = t.get(t.add({ caller: 'migrate_vma_setup' }));
+  const b = t.get(t.add({ caller: 'migrate_vma_setup' }));
+  const c = t.get(t.add({ caller: 'try_to_migrate_one' }));
   assert.equal(a, b);
   assert.notEqual(a, c);
-  assert.equal(t.get(a), t.get(b));
-  const o1 = t.add({ stackOrigin: origin });
-  const o2 = t.add({ stackOrigin: origin });
-  assert.equal(o1, o2);
-  assert.equal(t.get(o1).stackOrigin, origin);
+  assert.deepEqual([a.caller, c.caller], ['migrate_vma_setup', 'try_to_migrate_one']);
+  const o1 = t.get(t.add({ stackOrigin: origin }));
+  assert.equal(t.get(t.add({ stackOrigin: origin })), o1);
+  assert.equal(o1.stackOrigin, origin);
   const unfrozen: OriginResult = { origin: 'zap', evidence: ['x'] };
   assert.equal(t.get(t.add({ stackOrigin: unfrozen })).stackOrigin, unfrozen);
-  assert.equal(t.add({ faultPage: '0x0' }), t.add({ faultPage: '0x0' }));
-  assert.notEqual(t.add({ faultPage: '0x1000' }), t.add({ faultPage: '0x1000' }));
+  assert.equal(t.get(t.add({ faultPage: '0x0' })), t.get(t.add({ faultPage: '0x0' })));
+  const x = { faultPage: '0x1000' };
+  assert.equal(t.get(t.add(x)), x);
+  assert.notEqual(t.get(t.add({ faultPage: '0x1000' })), x);
 });
 
-test('many rows across chunks read back exactly', () => {
+test('many rows across chunks and reference blocks read back exactly; references of a stretch stay close', () => {
   const t = new ExtraTable();
   const refs: number[] = [];
   for (let i = 0; i < 40_000; i++) {
     refs.push(t.add({ pteRaw: BigInt(i) * 0x1_0000_0001n }));
     refs.push(t.add({ cpages: i % 300, npages: 512, src0: BigInt(i), dst0: BigInt(i) << 40n }));
+    // a rare shape: its block goes stale and it opens new ones
+    if (i % 5_000 === 0) refs.push(t.add({ text: `marker ${i}` }), t.add({ caller: 'migrate_vma_setup' }), t.add({ text: `after ${i}` }));
   }
-  for (let i = 0; i < 40_000; i += 7) {
-    assert.equal(t.get(refs[2 * i]).pteRaw, BigInt(i) * 0x1_0000_0001n);
-    const m = t.get(refs[2 * i + 1]);
+  let k = 0;
+  for (let i = 0; i < 40_000; i++) {
+    assert.equal(t.get(refs[k++]).pteRaw, BigInt(i) * 0x1_0000_0001n);
+    const m = t.get(refs[k++]);
     assert.deepEqual([m.cpages, m.src0, m.dst0], [i % 300, BigInt(i), BigInt(i) << 40n]);
+    if (i % 5_000 === 0) assert.deepEqual([t.get(refs[k++]).text, t.get(refs[k++]).caller, t.get(refs[k++]).text], [`marker ${i}`, 'migrate_vma_setup', `after ${i}`]);
+  }
+  // any 20k consecutive references span under 64Ki: the store keeps them in 2 bytes
+  for (let j = 0; j + 20_000 < refs.length; j += 5_000) {
+    const w = refs.slice(j, j + 20_000);
+    assert.ok(Math.max(...w) - Math.min(...w) < 65_535, `from ${j}`);
   }
 });
