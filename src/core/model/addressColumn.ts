@@ -1,15 +1,17 @@
 /**
  * The address columns of the event store: `a` (a page address, or a range's start) and `b` (a range's end),
- * both NaN for most events. As Float64Array they cost 16 bytes per event; here 5 + 4.
+ * both NaN for most events. As Float64Array they cost 16 bytes per event; here 5 + 1.
  *
  * AddressColumn: a user or kernel address is up to 2^48, but one 64Ki-event chunk of a trace touches few
  * 4 GiB windows (21 in the bench trace), so a value is kept as its low 32 bits plus a 1-byte code naming its
  * high part in the chunk's small table (code 0 = NaN). A chunk with a value that is not a non-negative safe
  * integer, or with more than 255 high parts, becomes a Float64Array chunk: every value comes back exactly.
  *
- * RangeEndColumn: a range end is its start plus a length that fits 32 bits for every invalidation of a few
- * pages; the rest (RELEASE/unmap ranges that end at 2^64-1, an end without a start) go to a per-chunk table,
- * and a chunk where that table would outgrow a Float64Array chunk becomes one.
+ * RangeEndColumn: a range end is its start plus a length, and a trace's invalidations come in few lengths
+ * (one page, a THP, a migrate_vma batch: 38 distinct in the bench trace), so a 1-byte code names the length
+ * in the chunk's dictionary of up to 254 (code 0 = NaN). The rest (RELEASE/unmap ranges that end at 2^64-1,
+ * an end without a start, the 255th length) go to a per-chunk table, and a chunk where that table would
+ * outgrow a Float64Array chunk becomes one.
  */
 
 import type { Column } from './columns';
@@ -111,13 +113,16 @@ export class AddressColumn implements Column {
   }
 }
 
-const END_NONE = 0xffffffff;
-const END_TABLE = 0xfffffffe;
+const END_NONE = 0;
+const END_TABLE = 255;
+/** Codes 1..254 name a length in the chunk's dictionary. */
+const MAX_LENGTHS = 254;
 /** Past this many table entries (about 40 bytes each) a chunk is smaller as 8 bytes per event. */
 const TABLE_MAX = CHUNK / 8;
 
 export class RangeEndColumn implements Column {
-  private readonly len: (Uint32Array | undefined)[] = [];
+  private readonly code: (Uint8Array | undefined)[] = [];
+  private readonly lengths: number[][] = [];
   private readonly table: (Map<number, number> | undefined)[] = [];
   private readonly wide: (Float64Array | undefined)[] = [];
   private length = 0;
@@ -128,7 +133,8 @@ export class RangeEndColumn implements Column {
   push(v: number): void {
     const i = this.length;
     if ((i & MASK) === 0) {
-      this.len.push(new Uint32Array(CHUNK));
+      this.code.push(new Uint8Array(CHUNK));
+      this.lengths.push([]);
       this.table.push(undefined);
       this.wide.push(undefined);
     }
@@ -144,19 +150,24 @@ export class RangeEndColumn implements Column {
       w[k] = v;
       return;
     }
-    const lens = this.len[c]!;
+    const codes = this.code[c]!;
     if (v !== v) {
-      lens[k] = END_NONE;
+      codes[k] = END_NONE;
       return;
     }
     const a = this.start.get(i);
     const d = v - a;
     // the length must give the end back exactly: a + d can round when a is past 2^53 or d is not an integer
-    if ((d >>> 0) === d && d < END_TABLE && a + d === v && (v !== 0 || 1 / v > 0)) {
-      lens[k] = d;
-      return;
+    if (a + d === v && Number.isSafeInteger(d) && (v !== 0 || 1 / v > 0)) {
+      const lengths = this.lengths[c];
+      let code = lengths.indexOf(d) + 1;
+      if (code === 0 && lengths.length < MAX_LENGTHS) code = lengths.push(d);
+      if (code !== 0) {
+        codes[k] = code;
+        return;
+      }
     }
-    lens[k] = END_TABLE;
+    codes[k] = END_TABLE;
     let t = this.table[c];
     if (t === undefined) this.table[c] = t = new Map();
     t.set(k, v);
@@ -169,7 +180,8 @@ export class RangeEndColumn implements Column {
     const filled = Math.min(CHUNK, Math.max(this.length, i + 1) - start);
     for (let j = 0; j < filled; j++) f[j] = this.get(start + j);
     this.wide[c] = f;
-    this.len[c] = this.table[c] = undefined;
+    this.code[c] = this.table[c] = undefined;
+    this.lengths[c] = [];
   }
 
   get(i: number): number {
@@ -177,9 +189,9 @@ export class RangeEndColumn implements Column {
     const k = i & MASK;
     const w = this.wide[c];
     if (w !== undefined) return w[k];
-    const d = this.len[c]![k];
-    if (d === END_NONE) return NaN;
-    return d === END_TABLE ? this.table[c]!.get(k)! : this.start.get(i) + d;
+    const code = this.code[c]![k];
+    if (code === END_NONE) return NaN;
+    return code === END_TABLE ? this.table[c]!.get(k)! : this.start.get(i) + this.lengths[c][code - 1];
   }
 
   set(i: number, v: number): void {
@@ -193,7 +205,7 @@ export class RangeEndColumn implements Column {
 
   bytes(): number {
     let b = 0;
-    for (let c = 0; c < this.wide.length; c++) b += this.wide[c] ? CHUNK * 8 : CHUNK * 4 + (this.table[c]?.size ?? 0) * 40;
+    for (let c = 0; c < this.wide.length; c++) b += this.wide[c] ? CHUNK * 8 : CHUNK + (this.table[c]?.size ?? 0) * 40;
     return b;
   }
 }

@@ -1,8 +1,10 @@
 /**
  * Growable typed-array columns stored in fixed-size chunks, so a 1 GiB trace never needs one huge
- * contiguous allocation nor a copy on growth (peak memory stays close to what the events need). The plain
- * kinds are here; the adaptive ones that narrow to what their values need are in idColumn.ts,
- * packedColumn.ts and addressColumn.ts.
+ * contiguous allocation nor a copy on growth (peak memory stays close to what the events need). Each kind
+ * of value has the column that holds it in the fewest bytes, exactly (idColumn.ts, packedColumn.ts,
+ * blockColumn.ts, addressColumn.ts); the plain Int32Array one is here. Each kind is its own class with its
+ * own typed-array accesses: one generic class would see several array types at the same load and go
+ * megamorphic on the hottest path of the model build.
  */
 
 import { AddressColumn, RangeEndColumn } from './addressColumn';
@@ -21,10 +23,6 @@ export interface Column {
   readonly size: number;
   bytes(): number;
 }
-
-// One class per typed-array type, written out on purpose: a shared generic class (or classes made by one
-// factory, which share their feedback) sees several array types at the same store and goes megamorphic on the
-// hottest path of the model build.
 
 class I32Column implements Column {
   private readonly chunks: Int32Array[] = [];
@@ -74,10 +72,11 @@ export const sparseIds = (): Column => new PackedColumn(2, -1);
 export const nearZero = (none: number): Column => new PackedColumn(2, none);
 /** Small non-negative counts (a CPU number, the lines an event spans): 1 byte per event while under 256. */
 export const small = (): Column => new IdColumn();
+/** Event ids of call spans (entry, exit: -1 while open). */
 export const i32 = (fill = 0): Column => new I32Column(fill);
 /** Page addresses and range starts (NaN when none): 5 bytes per event instead of 8. */
 export const addresses = (): Column => new AddressColumn();
-/** Range ends as a 32-bit length from their start (NaN when none). */
+/** Range ends as a length from their start named by a 1-byte code (NaN when none). */
 export const rangeEnds = (start: Column): Column => new RangeEndColumn(start);
 
 /**

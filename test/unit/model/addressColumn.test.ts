@@ -20,7 +20,7 @@ function pair(wantA: number[], wantB: number[]) {
   return { a, b };
 }
 
-test('page addresses of many processes, ranges and NaN: 5 + 4 bytes per event, exact', () => {
+test('page addresses of many processes, ranges and NaN: 5 + 1 bytes per event, exact', () => {
   const wantA: number[] = [];
   const wantB: number[] = [];
   for (let i = 0; i < CHUNK * 2 + 3; i++) {
@@ -28,12 +28,24 @@ test('page addresses of many processes, ranges and NaN: 5 + 4 bytes per event, e
     const addr = space + ((i * 4096) % 0x1_0000_0000);
     const k = i % 10;
     wantA.push(k < 5 ? NaN : addr);
-    wantB.push(k < 8 ? NaN : k === 8 ? addr + 4096 * (1 + (i % 512)) : 2 ** 64); // RELEASE ranges end at 2^64-1 (2^64 as a double)
+    wantB.push(k < 8 ? NaN : k === 8 ? addr + 4096 * (1 + (i % 200)) : 2 ** 64); // RELEASE ranges end at 2^64-1 (2^64 as a double)
   }
   const { a, b } = pair(wantA, wantB);
   assert.equal(a.bytes(), 3 * CHUNK * 5);
   // the 2^64 ends are in a table: about 1 in 10 events here, still under a wide chunk's cost
   assert.ok(b.bytes() < 3 * CHUNK * 8, String(b.bytes()));
+  assert.ok(b.bytes() >= 3 * CHUNK);
+});
+
+test('more distinct lengths than the dictionary of a chunk holds go to its table, exactly', () => {
+  const wantA: number[] = [];
+  const wantB: number[] = [];
+  for (let i = 0; i < 3_000; i++) {
+    wantA.push(0x1000 * i);
+    wantB.push(0x1000 * i + (i % 600) * 8 - 100); // 600 lengths, some negative
+  }
+  const { b } = pair(wantA, wantB);
+  assert.ok(b.bytes() < CHUNK * 8);
 });
 
 test('a chunk with more than 255 high parts, a negative or fractional address, or -0 becomes 8 bytes, exactly', () => {
