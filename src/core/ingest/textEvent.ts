@@ -8,7 +8,7 @@
  * per event. Readers and consumers see the same values as before: `fields` is computed from the text the
  * line gave (a continuation line appended to `body` later does not change it, as before), once, and is then
  * an ordinary mutable object. Unlike a plain object, `fields` is an accessor of the class, not an own
- * property (spread and JSON of a raw event leave it out; no consumer does either).
+ * property: JSON of the event still carries it (toJSON), an object spread does not (no consumer spreads one).
  */
 
 import { splitFields, splitSyscallArgs } from './fields';
@@ -112,6 +112,11 @@ export class TextEvent implements RawEvent {
 
   splitAt(): number {
     return this.#at;
+  }
+
+  /** JSON of the event carries its fields, as the other readers' plain objects do. */
+  toJSON(): RawEvent {
+    return { ...this, fields: this.fields };
   }
 }
 
