@@ -115,7 +115,6 @@ export class ModelBuilder {
     pages.finish();
     const result = replay(store, spaces, pages, spans);
     pages.compact();
-    compactRecords(result);
     const model = new HmmTraceModel(store, spans, pages, result, { ...this.decoder.unresolved }, fieldsSource);
     model.bindAddressSpaces((pid) => spaces.of(pid));
     return model;
@@ -143,16 +142,6 @@ export class ModelBuilder {
     const sources = [...this.catalog.sources];
     if (this.decoder.resolvedCounts['well-known'] > 0) sources.push('well-known probe names');
     return { sources, unresolved: { ...this.decoder.unresolved } };
-  }
-}
-
-/** Record lists stop growing after the replay: exact-length copies drop the spare capacity of growing arrays. */
-function compactRecords(result: ReturnType<typeof replay>): void {
-  // (a migration's eventIds are trimmed when the replay closes it; an empty invalidationIds is one shared array)
-  for (const m of result.migrations) if (m.invalidationIds.length > 0) m.invalidationIds = m.invalidationIds.slice();
-  for (const r of result.invalidations) {
-    r.callbacks = r.callbacks.slice();
-    r.originEvidence = r.originEvidence.slice();
   }
 }
 
