@@ -117,6 +117,13 @@ export class BlockColumn implements Column {
     f.set(old);
   }
 
+  pushFrom(src: Column, map?: ArrayLike<number>, add = 0): void {
+    const n = src.size;
+    if (map) for (let i = 0; i < n; i++) this.push(map[src.get(i)]);
+    else if (add !== 0) for (let i = 0; i < n; i++) this.push(src.get(i) + add);
+    else for (let i = 0; i < n; i++) this.push(src.get(i));
+  }
+
   get size(): number {
     return this.length;
   }

@@ -22,6 +22,12 @@ export interface Column {
   set(i: number, v: number): void;
   readonly size: number;
   bytes(): number;
+  /**
+   * Appends every value of `src`, a column of the same class (a part built on another thread), through
+   * `map` or plus `add`. One loop per class: through the Column interface the join's get/push would see
+   * every column class at one call site (megamorphic; 3× slower at 256 MiB).
+   */
+  pushFrom(src: Column, map?: ArrayLike<number>, add?: number): void;
 }
 
 class I32Column implements Column {
@@ -47,6 +53,13 @@ class I32Column implements Column {
 
   set(i: number, v: number): void {
     this.chunks[i >>> SHIFT][i & MASK] = v;
+  }
+
+  pushFrom(src: Column, map?: ArrayLike<number>, add = 0): void {
+    const n = src.size;
+    if (map) for (let i = 0; i < n; i++) this.push(map[src.get(i)]);
+    else if (add !== 0) for (let i = 0; i < n; i++) this.push(src.get(i) + add);
+    else for (let i = 0; i < n; i++) this.push(src.get(i));
   }
 
   get size(): number {

@@ -182,15 +182,10 @@ export class EventStore {
       delete cols[key];
       return src;
     };
-    const copy = (key: PartColumn, into: Column, map?: ArrayLike<number>) => {
-      const src = take(key, into);
-      if (map) for (let i = 0; i < n; i++) into.push(map[src.get(i)]);
-      else for (let i = 0; i < n; i++) into.push(src.get(i));
-    };
+    const copy = (key: PartColumn, into: Column, map?: ArrayLike<number>, add?: number) => into.pushFrom(take(key, into), map, add);
     copy('ts', this.ts);
     copy('offset', this.offset);
-    const line = take('line', this.line);
-    for (let i = 0; i < n; i++) this.line.push(line.get(i) + lineOffset);
+    copy('line', this.line, undefined, lineOffset);
     copy('lineCount', this.lineCount);
     copy('cpu', this.cpu);
     copy('task', this.task, tasks);
