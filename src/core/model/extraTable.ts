@@ -230,6 +230,39 @@ export class ExtraTable {
     }
   }
 
+  /**
+   * Copies the row `ref` names in `src` (another part's table) into this table without building its object,
+   * and returns the new reference; -1 for a SHARED or GENERIC extra, which the caller adds as an object.
+   */
+  addRowFrom(src: ExtraTable, ref: number): number {
+    const b = Math.floor(ref / BLOCK);
+    const r = src.blockRow[b] + (ref & (BLOCK - 1));
+    switch (src.blockShape[b]) {
+      case PTE:
+        this.pte.push(src.pte.get(r));
+        return this.ref(PTE, this.pte.size - 1);
+      case MIGRATE:
+        this.src0.push(src.src0.get(r));
+        this.dst0.push(src.dst0.get(r));
+        this.cpages.push(src.cpages.get(r));
+        this.migrateNpages.push(src.migrateNpages.get(r));
+        return this.ref(MIGRATE, this.src0.size - 1);
+      case FAULT_N:
+        this.faultN.push(src.faultN.get(r));
+        this.faultNpages.push(src.faultNpages.get(r));
+        return this.ref(FAULT_N, this.faultN.size - 1);
+      case FAULT_SEL:
+        this.faultSel.push(src.faultSel.get(r));
+        this.selectFlags.push(src.selectFlags.get(r));
+        return this.ref(FAULT_SEL, this.faultSel.size - 1);
+      case TEXT:
+        this.texts.push(src.texts[r]);
+        return this.ref(TEXT, this.texts.length - 1);
+      default:
+        return -1;
+    }
+  }
+
   /** The PTE of an extra without building the object (the replay and the detectors read every one). */
   pteRaw(ref: number): bigint | undefined {
     const b = Math.floor(ref / BLOCK);

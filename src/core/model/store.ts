@@ -199,8 +199,13 @@ export class EventStore {
     const refs = take('extraIdx', this.extraIdx);
     for (let i = 0; i < n; i++) {
       const r = refs.get(i);
-      const x = r < 0 ? undefined : extras.get(r);
-      this.extraIdx.push(x === undefined ? -1 : this.extras.add(x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
+      const row = r < 0 ? -1 : this.extras.addRowFrom(extras, r);
+      if (r < 0 || row >= 0) {
+        this.extraIdx.push(row);
+        continue;
+      }
+      const x = extras.get(r);
+      this.extraIdx.push(this.extras.add(x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
     }
     for (let i = 0; i < n; i++) this.span.push(-1);
     for (const [i, v] of p.retWide) this.retWide.set(first + i, v);

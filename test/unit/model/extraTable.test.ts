@@ -98,3 +98,25 @@ test('many rows across chunks and reference blocks read back exactly; references
     assert.ok(Math.max(...w) - Math.min(...w) < 65_535, `from ${j}`);
   }
 });
+
+test('rows copied from the table of another thread (structured clone, revived) read back the same; shared and other objects are left to add()', () => {
+  const src = new ExtraTable();
+  const xs: EventExtra[] = [
+    { pteRaw: 0x8000_0000_1234_5067n },
+    { cpages: 3, npages: 512, src0: 0x1234_5000_0021n, dst0: 0xffff_ffff_ffff_fffen },
+    { npages: 16, faultPage: '0xffffea0004b2c340' },
+    { selectFlags: 4, faultPage: '0x0' },
+    { text: 'hmm: iteration 7 begins' },
+    { caller: 'migrate_vma_setup' },
+    { childPid: 7, childComm: 'kworker/0:1', taskPid: 7 },
+  ];
+  const refs = xs.map((x) => src.add(x));
+  const sent = ExtraTable.revive(structuredClone(src));
+  const dst = new ExtraTable();
+  dst.add({ pteRaw: 1n }); // the joining table has rows of its own already
+  refs.forEach((ref, i) => {
+    const r = dst.addRowFrom(sent, ref);
+    if (i >= 5) assert.equal(r, -1, `#${i} is an object`);
+    else assert.equal(seen(dst.get(r)), seen(xs[i]), `#${i}`);
+  });
+});
