@@ -10,13 +10,14 @@
  */
 
 import type { AddressSpace, DomainEvent, DomainKind, TraceModel } from '../model/types';
-import { liteEvent, liteEventWithFields, type ColumnAccess } from './liteEvent';
+import { liteEvent, type ColumnAccess } from './liteEvent';
 import { syscallHasArgs } from './syscalls';
 import { lowerBound, lowerBoundBy } from '../sorted';
 
 /**
- * Kinds whose raw fields the detectors read (split freeze, syscall arguments and returns): these go through
- * model.event(), which reads the fields back from the trace, and are materialised whole on first use.
+ * Kinds whose raw fields the detectors read (split freeze, syscall arguments and returns): their lite events read
+ * them back from the trace through model.event() on first use, and are materialised whole on first use (so a
+ * field read once stays read).
  */
 const NEEDS_FIELDS = new Set<DomainKind>(['thp-split', 'syscall', 'syscall-ret']);
 const SYSCALL_KINDS = new Set<DomainKind>(['syscall', 'syscall-ret']);
@@ -43,7 +44,7 @@ function columnReader(model: TraceModel, cols: ColumnAccess): Reader {
     ts: (id) => st.ts.get(id),
     pid: (id) => st.pid.get(id),
     kind: (id) => st.kindOf(id),
-    make: (id, kind) => (fieldsNeeded(id, kind) ? liteEventWithFields(cols, model.event(id)) : liteEvent(cols, id, kind)),
+    make: (id, kind) => liteEvent(cols, id, kind, fieldsNeeded(id, kind) ? model : undefined),
   };
 }
 
@@ -109,7 +110,10 @@ export class FactEvents {
   of(kind: DomainKind): readonly DomainEvent[] {
     let list = this.objects.get(kind);
     if (!list) {
-      list = Array.from(this.idsOfKind.get(kind) ?? [], (id) => this.read.make(id, kind));
+      // a loop, not Array.from(ids, f): that walks a typed array through its iterator, one result object per id
+      const ids = this.idsOfKind.get(kind) ?? [];
+      list = [];
+      for (let i = 0; i < ids.length; i++) list.push(this.read.make(ids[i], kind));
       this.objects.set(kind, list);
     }
     return list;

@@ -161,6 +161,13 @@ export const permissionUpgrade = defineRule(
     const prot = new ProtectionMap();
     const protInvs = d.facts.invalidations.filter((r) => r.event === 'PROTECTION_VMA' || r.event === 'PROTECTION_PAGE');
     if (protInvs.length === 0) return;
+    // each mm's protections replay on their own: only the mms these invalidations name are replayed, so the
+    // arguments of other mms' syscalls are never read back from the trace
+    const spaces = new Set(protInvs.map((r) => r.as));
+    const apply = (c: SyscallCall): void => {
+      const as = d.facts.asOfPid.get(c.enter.pid) ?? c.enter.as;
+      if (spaces.has(as)) prot.apply(as, c);
+    };
     let undecided = 0;
     let ci = 0;
     // syscalls entered but not yet returned at the current invalidation (the in-progress mprotect is one)
@@ -170,13 +177,13 @@ export const permissionUpgrade = defineRule(
       let cause: SyscallCall | undefined;
       while (ci < calls.length && calls[ci].enter.ts <= r.startTs) {
         const c = calls[ci++];
-        if (c.exit && c.exit.ts < r.startTs) prot.apply(d.facts.asOfPid.get(c.enter.pid) ?? c.enter.as, c);
+        if (c.exit && c.exit.ts < r.startTs) apply(c);
         else pending.push(c);
       }
       for (let i = pending.length - 1; i >= 0; i--) {
         const c = pending[i];
         if (c.exit && c.exit.ts < r.startTs) {
-          prot.apply(d.facts.asOfPid.get(c.enter.pid) ?? c.enter.as, c);
+          apply(c);
           pending.splice(i, 1);
         } else if (!cause && c.enter.pid === r.pid && c.name === 'mprotect') cause = c;
       }

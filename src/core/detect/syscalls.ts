@@ -7,12 +7,29 @@
 import type { AddressSpace, DomainEvent } from '../model/types';
 import { hexArg, num } from './util';
 
-export interface SyscallCall {
-  name: string;
-  enter: DomainEvent;
+/**
+ * One syscall of a task, entry paired with its exit. The arguments are parsed from the entry's raw fields on first
+ * read: with the columnar store those fields are read back from the trace file, and only the calls the
+ * protection replay applies (completed mmap/mprotect/munmap of a mirrored mm) need them.
+ */
+export class SyscallCall {
   exit?: DomainEvent;
   ret?: number;
-  args: Record<string, number | undefined>;
+  private parsed: Record<string, number | undefined> | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly enter: DomainEvent,
+  ) {}
+
+  get args(): Record<string, number | undefined> {
+    if (!this.parsed) {
+      const args: Record<string, number | undefined> = {};
+      for (const [key, v] of Object.entries(this.enter.fields)) args[key] = hexArg(v);
+      this.parsed = args;
+    }
+    return this.parsed;
+  }
 }
 
 /** `sys_mprotect`, `sys_enter_mprotect`, `mprotect` → `mprotect`. */
@@ -56,9 +73,7 @@ export function syscallCalls(enters: readonly DomainEvent[], exits: readonly Dom
     const name = syscallName(e);
     const k = `${e.pid}|${name}`;
     if (enter) {
-      const args: Record<string, number | undefined> = {};
-      for (const [key, v] of Object.entries(e.fields)) args[key] = hexArg(v);
-      const c: SyscallCall = { name, enter: e, args };
+      const c = new SyscallCall(name, e);
       open.set(k, c);
       out.push(c);
     } else {
@@ -122,6 +137,8 @@ export class ProtectionMap {
   /** Applies one completed syscall. */
   apply(as: AddressSpace, c: SyscallCall): void {
     if (c.ret === undefined || c.ret < 0) return;
+    // only these three change protections: the arguments of the others are never parsed (nor read from the file)
+    if (c.name !== 'mmap' && c.name !== 'mprotect' && c.name !== 'munmap') return;
     const len = c.args.len ?? 0;
     if (c.name === 'mmap' && c.args.prot !== undefined && len > 0) this.set(as, c.ret, c.ret + len, c.args.prot);
     else if (c.name === 'mprotect' && c.args.start !== undefined && c.args.prot !== undefined && c.ret === 0) this.set(as, c.args.start, c.args.start + len, c.args.prot);
