@@ -24,8 +24,33 @@ export function vpnOf(addr: number): number {
   return Math.floor(addr / PAGE_SIZE);
 }
 
+/**
+ * Page address texts, shared: a finding lists up to 64 pages and the same pages recur across findings (the
+ * 256 MiB bench's 5.7k findings list 63k pages, 625 distinct; unshared, those strings held 4.8 MB for as long as
+ * the analysis lives). Bounded, so a long session does not keep every page it ever printed.
+ */
+const pageTexts = new Map<number, string>();
+const MAX_PAGE_TEXTS = 4096;
+
 export function pageAddr(vpn: number): string {
-  return hex(vpn * PAGE_SIZE);
+  let text = pageTexts.get(vpn);
+  if (text === undefined) {
+    if (pageTexts.size >= MAX_PAGE_TEXTS) pageTexts.clear();
+    text = hex(vpn * PAGE_SIZE);
+    pageTexts.set(vpn, text);
+  }
+  return text;
+}
+
+/**
+ * The same string, flattened: a template literal with many parts is a rope (V8 cons strings, one node per part)
+ * until something reads its characters, and a finding keeps its message and key for as long as the analysis
+ * lives (5.7k findings of the 256 MiB bench: 7.2 MB as ropes, 2.5 MB flat). Reading one character makes V8
+ * flatten it in place.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
 
 /** `[0x7f..000, 0x7f..000)` with the page count, the way kernel people read ranges. */
@@ -130,12 +155,12 @@ export function makeFinding(model: Pick<TraceModel, 'event' | 'eventCount'> & { 
     }
   }
   const asText = f.as === null ? '-' : String(f.as);
-  const key = `${f.rule}|${asText}|${hex(f.start)}-${hex(f.end)}|${lines[0] ?? 0}`;
+  const key = flat(`${f.rule}|${asText}|${hex(f.start)}-${hex(f.end)}|${lines[0] ?? 0}`);
   const finding: Finding = {
     rule: f.rule,
     severity: f.severity,
     title: f.title,
-    message: f.message,
+    message: flat(f.message),
     explanation: f.explanation,
     as: f.as,
     pages: f.pages ?? pagesOfRange(f.start, f.end),
