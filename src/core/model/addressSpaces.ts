@@ -8,6 +8,9 @@
 
 import type { AddressSpace } from './types';
 import type { EventStore } from './store';
+import { KIND_INDEX } from './kinds';
+
+const FORK = KIND_INDEX.get('process-fork')!;
 
 export class AddressSpaces {
   private readonly parent = new Map<number, number>();
@@ -136,15 +139,15 @@ export class AddressSpaces {
       } else if (tgid > 0) {
         s.tgidOf.set(pid, tgid);
       }
-      const x = store.extra(id);
       const mm = store.str(store.mm, id);
       // Only invalidations a task issues on its own mm name it: MIGRATE (migrate_vma_collect on the vma the
       // caller passed), UNMAP and PROTECTION_VMA (munmap/exit/mprotect). CLEARs come from rmap walks
       // (try_to_migrate_one visits every mm mapping a shared page) and splits, so they prove nothing.
       const ev = store.notifier.get(id);
-      if (mm && mm !== '0x0' && (ev === 0 || ev === 2 || ev === 6) && x?.stackOrigin?.origin !== 'try_to_migrate_one') {
-        s.nameMm(mm, pid);
-      }
+      const namesMm = !!mm && mm !== '0x0' && (ev === 0 || ev === 2 || ev === 6);
+      // an extra is rebuilt on every read (PTE rows make a BigInt): read it only for the events that use it
+      const x = namesMm || kind === FORK || kind === processExitKind ? store.extra(id) : undefined;
+      if (namesMm && x?.stackOrigin?.origin !== 'try_to_migrate_one') s.nameMm(mm, pid);
       if (x?.childPid !== undefined && x.childPid > 0) {
         const parentPid = x.taskPid ?? pid;
         s.see(x.childPid, id);
