@@ -2,8 +2,8 @@
  * The fact events themselves (faults, waits, PTE changes, syscalls, ...), held as lists of model event ids by
  * kind and by task, not as objects: a long capture has hundreds of thousands of them (every remove_migration_pte,
  * every page fault) and most are only ever looked at through a window ("did this task fault on that page between
- * these two times"). An event becomes an object when a rule reads it: whole kinds that a rule walks are
- * materialised once and kept (`of`), window and next-event answers are built on demand.
+ * these two times"). An event becomes an object when a rule reads it, and is garbage once that rule is done:
+ * only the kinds with raw fields read back from the file are kept once materialised (`of`).
  *
  * With the columnar store (liteEvent.ts) kind, time, task, address and range are read from its columns; any
  * other model (test fakes) keeps the DomainEvents it already built.
@@ -57,11 +57,42 @@ function keptReader(kept: Map<number, DomainEvent>): Reader {
   return { ts: (id) => get(id).ts, pid: (id) => get(id).pid, kind: (id) => get(id).kind, make: (id) => get(id) };
 }
 
-/** An id list: growing while the facts are collected, an Int32Array once sealed (4 bytes an id, not 8). */
-type Ids = ArrayLike<number>;
+/** An id list, sealed: 4 bytes an id. */
+type Ids = Int32Array;
 
-function seal<K>(map: Map<K, Ids>): void {
-  for (const [k, ids] of map) map.set(k, Int32Array.from(ids));
+const NO_IDS: Ids = new Int32Array(0);
+
+/**
+ * An id list while the facts are collected: a growing Int32Array, 4 bytes an id (a number[] costs 8 and more,
+ * and its growing backing stores, several MB for the 400k fact events of the 256 MiB bench, become garbage).
+ */
+class IdList {
+  private ids = new Int32Array(16);
+  private n = 0;
+
+  push(id: number): void {
+    if (this.n === this.ids.length) {
+      const grown = new Int32Array(this.n * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[this.n++] = id;
+  }
+
+  /** The ids without the growth slack. */
+  sealed(): Ids {
+    return this.ids.slice(0, this.n);
+  }
+}
+
+function pushTo<K>(lists: Map<K, IdList>, key: K, id: number): void {
+  let l = lists.get(key);
+  if (!l) lists.set(key, (l = new IdList()));
+  l.push(id);
+}
+
+function sealAll<K>(lists: Map<K, IdList>, into: Map<K, Ids>): void {
+  for (const [k, l] of lists) into.set(k, l.sealed());
 }
 
 /** First index of an id list (file order, time-ordered) whose event is at or after ts. */
@@ -76,10 +107,12 @@ export class FactEvents {
   private readonly idsOfPid = new Map<number, Ids>();
   /** Per kind, each task's ids of that kind (built on first use). */
   private readonly idsOfKindAndPid = new Map<DomainKind, Map<number, Ids>>();
-  /** Kinds a rule walked whole, materialised once (same objects for every later answer about them). */
+  /** Kinds with raw fields, materialised once (same objects for every later answer about them). */
   private readonly objects = new Map<DomainKind, DomainEvent[]>();
   private readonly keptEvents = new Map<number, DomainEvent>();
   private readonly read: Reader;
+  /** The lists of add(), until seal(). */
+  private readonly collecting = { kinds: new Map<DomainKind, IdList>(), pids: new Map<number, IdList>() };
 
   constructor(model: TraceModel, cols: ColumnAccess | undefined) {
     this.read = cols ? columnReader(model, cols) : keptReader(this.keptEvents);
@@ -87,43 +120,45 @@ export class FactEvents {
 
   /** Adds an event (ids arrive in file order); `ev` is the DomainEvent when the model has no columns. */
   add(id: number, kind: DomainKind, pid: number, ev?: DomainEvent): void {
-    const k = this.idsOfKind.get(kind) as number[] | undefined;
-    if (k) k.push(id);
-    else this.idsOfKind.set(kind, [id]);
-    const p = this.idsOfPid.get(pid) as number[] | undefined;
-    if (p) p.push(id);
-    else this.idsOfPid.set(pid, [id]);
+    pushTo(this.collecting.kinds, kind, id);
+    pushTo(this.collecting.pids, pid, id);
     if (ev) this.keptEvents.set(id, ev);
   }
 
-  /** Every event is in: the lists become typed arrays. */
+  /** Every event is in: the lists become exact typed arrays. */
   seal(): void {
-    seal(this.idsOfKind);
-    seal(this.idsOfPid);
+    sealAll(this.collecting.kinds, this.idsOfKind);
+    sealAll(this.collecting.pids, this.idsOfPid);
+    this.collecting.kinds.clear();
+    this.collecting.pids.clear();
   }
 
   count(kind: DomainKind): number {
     return this.idsOfKind.get(kind)?.length ?? 0;
   }
 
-  /** Every event of a kind, in file order (materialised once). */
+  /**
+   * Every event of a kind, in file order. Each rule walks its kinds once, so the objects are not kept for the
+   * rest of the analysis (the 40k move-mapping returns and 34k migrate_to_ram entries of the 256 MiB bench held
+   * ~10 MB until the last rule), except those of the kinds whose raw fields are read back from the file.
+   */
   of(kind: DomainKind): readonly DomainEvent[] {
     let list = this.objects.get(kind);
     if (!list) {
       // a loop, not Array.from(ids, f): that walks a typed array through its iterator, one result object per id
-      const ids = this.idsOfKind.get(kind) ?? [];
+      const ids = this.idsOfKind.get(kind) ?? NO_IDS;
       list = [];
       for (let i = 0; i < ids.length; i++) list.push(this.read.make(ids[i], kind));
-      this.objects.set(kind, list);
+      if (NEEDS_FIELDS.has(kind)) this.objects.set(kind, list);
     }
     return list;
   }
 
-  /** The event object for an id of a known kind: the kept one when its kind was materialised. */
+  /** The event object for an id of a known kind: the kept one when its kind has raw fields. */
   private event(id: number, kind: DomainKind): DomainEvent {
     // an event read back from the file is worth keeping: those kinds are few and re-reading is not free
-    const list = NEEDS_FIELDS.has(kind) ? this.of(kind) : this.objects.get(kind);
-    if (list) {
+    if (NEEDS_FIELDS.has(kind)) {
+      const list = this.of(kind);
       const ids = this.idsOfKind.get(kind)!;
       const lo = lowerBound(ids, id);
       if (ids[lo] === id) return list[lo];
@@ -134,24 +169,19 @@ export class FactEvents {
   private ofTaskIds(kind: DomainKind, pid: number): Ids {
     let byPid = this.idsOfKindAndPid.get(kind);
     if (!byPid) {
-      const lists = new Map<number, number[]>();
-      const ids = this.idsOfKind.get(kind) ?? [];
-      for (let i = 0; i < ids.length; i++) {
-        const p = this.read.pid(ids[i]);
-        const l = lists.get(p);
-        if (l) l.push(ids[i]);
-        else lists.set(p, [ids[i]]);
-      }
-      byPid = lists;
-      seal(byPid);
+      const lists = new Map<number, IdList>();
+      const ids = this.idsOfKind.get(kind) ?? NO_IDS;
+      for (let i = 0; i < ids.length; i++) pushTo(lists, this.read.pid(ids[i]), ids[i]);
+      byPid = new Map();
+      sealAll(lists, byPid);
       this.idsOfKindAndPid.set(kind, byPid);
     }
-    return byPid.get(pid) ?? [];
+    return byPid.get(pid) ?? NO_IDS;
   }
 
   /** Events of one kind whose timestamp lies in [fromTs, toTs]. */
   inWindow(kind: DomainKind, fromTs: number, toTs: number): DomainEvent[] {
-    return this.window(this.idsOfKind.get(kind) ?? [], kind, fromTs, toTs);
+    return this.window(this.idsOfKind.get(kind) ?? NO_IDS, kind, fromTs, toTs);
   }
 
   /** One task's events of one kind in [fromTs, toTs]: costs that task's events only. */
@@ -159,13 +189,17 @@ export class FactEvents {
     return this.window(this.ofTaskIds(kind, pid), kind, fromTs, toTs);
   }
 
-  /** Ids of one task's events of one kind in [fromTs, toTs], for callers that read columns, not objects. */
-  idsInWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): number[] {
+  /**
+   * Ids of one task's events of one kind in [fromTs, toTs], for callers that read columns, not objects: a view of
+   * the task's list, not a copy (the page-state replay asks once per migration).
+   */
+  idsInWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): Ids {
     const ids = this.ofTaskIds(kind, pid);
     const ts = this.read.ts;
-    const out: number[] = [];
-    for (let i = firstAtOrAfter(ids, fromTs, ts); i < ids.length && ts(ids[i]) <= toTs; i++) out.push(ids[i]);
-    return out;
+    const lo = firstAtOrAfter(ids, fromTs, ts);
+    let hi = lo;
+    while (hi < ids.length && ts(ids[hi]) <= toTs) hi++;
+    return ids.subarray(lo, hi);
   }
 
   /** The DomainEvent of a fact id when the model has no columns (undefined with columns). */

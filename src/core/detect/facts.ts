@@ -215,8 +215,8 @@ export class Facts {
     return ptePresent(ev?.fields.pte) ?? ev?.ptePresent;
   }
 
-  /** Ids of one task's fact events of one kind in [fromTs, toTs] (read with tsOf/addrOf/ptePresentOf). */
-  idsInWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): number[] {
+  /** Ids of one task's fact events of one kind in [fromTs, toTs] (read with tsOf/addrOf/ptePresentOf), a view. */
+  idsInWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): ArrayLike<number> {
     return this.events.idsInWindowOfTask(kind, pid, fromTs, toTs);
   }
 

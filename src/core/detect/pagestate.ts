@@ -93,7 +93,8 @@ export class PageStates {
     if (ptes.length === 0) return false;
     const splits = this.splitWindows(m.pid, m.setupTs, end);
     const movedTo = m.direction === 'to-device' ? 'device-private' : m.direction === 'to-system' ? 'system' : undefined;
-    for (const id of ptes) {
+    for (let i = 0; i < ptes.length; i++) {
+      const id = ptes[i];
       const addr = facts.addrOf(id);
       if (addr === undefined || addr < m.start || addr >= m.end) continue;
       const ts = facts.tsOf(id);
