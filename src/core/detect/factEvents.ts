@@ -224,22 +224,22 @@ export class FactEvents {
     const ts = this.read.ts;
     for (let i = firstAtOrAfter(ids, fromTs, ts); i < ids.length && ts(ids[i]) <= toTs; i++) {
       const id = ids[i];
-      let evAs: AddressSpace;
-      let addr: number | undefined;
-      let range: [number, number] | undefined;
       if (cols) {
-        evAs = cols.asOf(cols.store.pid.get(id));
-        addr = cols.store.addrOf(id);
-        range = cols.store.rangeOf(id);
-      } else {
-        const ev = this.keptEvents.get(id)!;
-        evAs = ev.as;
-        addr = ev.addr;
-        range = ev.start !== undefined && ev.end !== undefined ? [ev.start, ev.end] : undefined;
+        // the store has an address or a range, never both: the range (a new pair) is read only for range events
+        if (cols.asOf(cols.store.pid.get(id)) !== as) continue;
+        const addr = cols.store.addrOf(id);
+        if (addr !== undefined) {
+          if (addr >= start && addr < end) return true;
+          continue;
+        }
+        const range = cols.store.rangeOf(id);
+        if (range !== undefined && range[0] < end && start < range[1]) return true;
+        continue;
       }
-      if (evAs !== as) continue;
-      if (addr !== undefined && addr >= start && addr < end) return true;
-      if (range !== undefined && range[0] < end && start < range[1]) return true;
+      const ev = this.keptEvents.get(id)!;
+      if (ev.as !== as) continue;
+      if (ev.addr !== undefined && ev.addr >= start && ev.addr < end) return true;
+      if (ev.start !== undefined && ev.end !== undefined && ev.start < end && start < ev.end) return true;
     }
     return false;
   }

@@ -19,6 +19,8 @@ interface Column {
  */
 export interface StoreColumns {
   kindOf(id: number): DomainKind;
+  /** The kind as a small code (what kindOf() names). */
+  kind: Column;
   ts: Column;
   pid: Column;
   line: Column;
@@ -45,7 +47,7 @@ export function columnsOf(model: TraceModel): ColumnAccess | undefined {
   const st = m.store;
   if (!st || typeof m.asOf !== 'function') return undefined;
   const fns: (keyof StoreColumns)[] = ['kindOf', 'str', 'funcOf', 'addrOf', 'rangeOf', 'retOf', 'notifierOf', 'pteOf'];
-  const cols: (keyof StoreColumns)[] = ['ts', 'pid', 'line', 'offset', 'cpu', 'comm', 'name'];
+  const cols: (keyof StoreColumns)[] = ['kind', 'ts', 'pid', 'line', 'offset', 'cpu', 'comm', 'name'];
   if (!fns.every((f) => typeof st[f] === 'function') || !cols.every((c) => typeof (st[c] as Column | undefined)?.get === 'function')) return undefined;
   const asOf = m.asOf as (pid: number) => AddressSpace;
   return { store: st as StoreColumns, asOf: (pid) => asOf.call(model, pid) };

@@ -49,10 +49,15 @@ export class RecordIndex {
   private readonly windowClasses: { list: MigrationRecord[]; maxWindow: number }[];
 
   constructor(migrations: readonly MigrationRecord[], invalidations: readonly InvalidationRecord[]) {
-    this.migrations = [...migrations].sort((a, b) => a.setupTs - b.setupTs || a.id - b.id);
-    this.invalidations = [...invalidations].sort((a, b) => a.startTs - b.startTs || a.id - b.id);
+    // indexed loops, no spread: run once, these stay in the interpreter, where for-of allocates an iterator
+    // result per element (8.9 MB for the 88k records of the 256 MiB bench)
+    const ms = migrations.slice().sort((a, b) => a.setupTs - b.setupTs || a.id - b.id);
+    const invs = invalidations.slice().sort((a, b) => a.startTs - b.startTs || a.id - b.id);
+    this.migrations = ms;
+    this.invalidations = invs;
     let maxWindow = 0;
-    for (const m of this.migrations) {
+    for (let i = 0; i < ms.length; i++) {
+      const m = ms[i];
       if (m.pgmapOwner !== undefined && !ownerIsNull(m.pgmapOwner)) this.driverOwners.add(m.pgmapOwner);
       this.migrationById.set(m.id, m);
       maxWindow = Math.max(maxWindow, windowEnd(m) - m.setupTs);
@@ -62,7 +67,8 @@ export class RecordIndex {
     }
     this.maxWindowNs = maxWindow;
     const classes = new Map<number, { list: MigrationRecord[]; maxWindow: number }>();
-    for (const m of this.migrations) {
+    for (let i = 0; i < ms.length; i++) {
+      const m = ms[i];
       const w = windowEnd(m) - m.setupTs;
       const k = w <= 1 ? 0 : Math.ceil(Math.log2(w) / 3);
       let c = classes.get(k);
@@ -72,7 +78,8 @@ export class RecordIndex {
     }
     this.windowClasses = [...classes.values()];
     let cb = false;
-    for (const r of this.invalidations) {
+    for (let i = 0; i < invs.length; i++) {
+      const r = invs[i];
       if (r.callbacks.length > 0) cb = true;
       if (r.migrationId === undefined) continue;
       const l = this.invalidationsOfMigration.get(r.migrationId);
@@ -81,7 +88,9 @@ export class RecordIndex {
       if (!l) this.invalidationsOfMigration.set(r.migrationId, [r]);
       else l.push(r);
     }
-    for (const [id, l] of this.invalidationsOfMigration) if (l.length > 1) this.invalidationsOfMigration.set(id, l.slice());
+    this.invalidationsOfMigration.forEach((l, id) => {
+      if (l.length > 1) this.invalidationsOfMigration.set(id, l.slice());
+    });
     this.anyCallback = cb;
   }
 

@@ -67,11 +67,24 @@ function allCalls(d: DetectContext): SyscallCall[] {
  * flush come after invalidate_range_end, e.g. zap's tlb_finish_mmu), else the invalidation's own end.
  */
 function operationEnd(calls: readonly SyscallCall[], r: InvalidationRecord): number {
-  for (let i = firstCallAt(calls, r.startTs) - 1; i >= 0 && i >= firstCallAt(calls, r.startTs) - 32; i--) {
+  const at = firstCallAt(calls, r.startTs);
+  for (let i = at - 1; i >= 0 && i >= at - 32; i--) {
     const c = calls[i];
     if (c.enter.pid === r.pid && c.exit && c.exit.ts >= r.startTs) return c.exit.ts;
   }
   return r.endTs ?? r.startTs;
+}
+
+/** Consecutive repeats of one range: the first invalidation and every repeat with nothing changed in between. */
+interface Chain {
+  first: InvalidationRecord;
+  repeats: InvalidationRecord[];
+}
+
+/** A change (or a gap) ends the range's chain of repeats. */
+function endChain(chains: Map<string, Chain>, done: Chain[], key: string, chain: Chain): void {
+  done.push(chain);
+  chains.delete(key);
 }
 
 export const duplicateInvalidation = defineRule(
@@ -89,19 +102,15 @@ export const duplicateInvalidation = defineRule(
     const calls = allCalls(d);
     const last = new Map<string, InvalidationRecord>();
     // consecutive repeats of one range form one chain, reported once with its count
-    const chains = new Map<string, { first: InvalidationRecord; repeats: InvalidationRecord[] }>();
-    const done: { first: InvalidationRecord; repeats: InvalidationRecord[] }[] = [];
+    const chains = new Map<string, Chain>();
+    const done: Chain[] = [];
     for (const r of d.facts.invalidations) {
       const key = `${String(r.as)}|${r.event}|${r.start}|${r.end}`;
       const prev = last.get(key);
       last.set(key, r);
       const chain = chains.get(key);
-      const endChain = () => {
-        if (chain) done.push(chain);
-        chains.delete(key);
-      };
       if (!prev || r.startTs - prev.startTs > windowNs) {
-        endChain();
+        if (chain) endChain(chains, done, key, chain);
         continue;
       }
       // a MIGRATE that starts a migration is either needed (it collects pages) or reported once as
@@ -110,7 +119,7 @@ export const duplicateInvalidation = defineRule(
       const prevEnd = Math.min(operationEnd(calls, prev), r.startTs);
       const curEnd = operationEnd(calls, r);
       if (pageTablesChanged(d, r.as, r.start, r.end, prevEnd, r.startTs, calls) || pageTablesChanged(d, r.as, r.start, r.end, r.startTs, curEnd, calls)) {
-        endChain();
+        if (chain) endChain(chains, done, key, chain);
         continue;
       }
       if (chain) chain.repeats.push(r);
