@@ -168,16 +168,24 @@ export const moveMappingEagain = defineRule(
     }
     // one finding per range and burst: nested migrate_folio_extra/folio_migrate_mapping returns are one failure,
     // and the same page refused again by successive retries is one story (reference §7.4 A3: aggregate by address)
-    type Group = { ms: MigrationRecord[]; msSeen: Set<number>; ids: number[]; pid: number; comm: string; ts: number; lastTs: number; as: string | number; start: number; end: number; tasks: Set<string> };
+    type Group = { ms: MigrationRecord[]; msSeen: Set<number>; ids: number[]; pid: number; comm: string; ts: number; lastTs: number; as: string | number; start: number; end: number; tasks: Set<string>; lastTask: [number, string] };
     const groups: Group[] = [];
     const open = new Map<string, Group>();
     const burstNs = 100e6;
+    // one key string per migration, not per return (40k returns at 256 MiB): a reused string keeps its hash
+    const keyOfMigration = new Map<number, string>();
     for (const ev of rets) {
       const m = d.facts.migrationOfTaskAt(ev.pid, ev.ts);
-      const key = m ? `${String(m.as)}|${m.start}|${m.end}` : `pid|${ev.pid}`;
+      let key: string;
+      if (m) {
+        const k = keyOfMigration.get(m.id);
+        if (k === undefined) keyOfMigration.set(m.id, (key = `${String(m.as)}|${m.start}|${m.end}`));
+        else key = k;
+      } else key = `pid|${ev.pid}`;
       let g = open.get(key);
+      const comm = ev.comm;
       if (!g || ev.ts - g.lastTs > burstNs) {
-        g = { ms: [], msSeen: new Set(), ids: [], pid: ev.pid, comm: ev.comm, ts: ev.ts, lastTs: ev.ts, as: m ? m.as : ev.as, start: m ? m.start : 0, end: m ? m.end : 0, tasks: new Set() };
+        g = { ms: [], msSeen: new Set(), ids: [], pid: ev.pid, comm, ts: ev.ts, lastTs: ev.ts, as: m ? m.as : ev.as, start: m ? m.start : 0, end: m ? m.end : 0, tasks: new Set(), lastTask: [NaN, ''] };
         open.set(key, g);
         groups.push(g);
       }
@@ -187,7 +195,11 @@ export const moveMappingEagain = defineRule(
       }
       g.ids.push(ev.id);
       g.lastTs = ev.ts;
-      g.tasks.add(taskText(ev.comm, ev.pid));
+      // the same task as the group's last return names the same text: no string to build and hash again
+      if (g.lastTask[0] !== ev.pid || g.lastTask[1] !== comm) {
+        g.tasks.add(taskText(comm, ev.pid));
+        g.lastTask = [ev.pid, comm];
+      }
     }
     for (const g of groups) {
       const m = g.ms[0];
