@@ -42,11 +42,17 @@ function anyBetween(sorted: readonly number[], after: number, before: number): b
  */
 function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: number): Episode[] {
   // the pages that were faulted on: only their trips back to the device matter
+  // indexed loops: run once per rule, a for-of allocates an iterator result per attempt and migration
   const faulted: PageMap<true> = new Map();
-  for (const ev of attempts) if (ev.addr !== undefined) pageSet(faulted, ev.as, vpnOf(ev.addr), true);
+  for (let i = 0; i < attempts.length; i++) {
+    const ev = attempts[i];
+    if (ev.addr !== undefined) pageSet(faulted, ev.as, vpnOf(ev.addr), true);
+  }
   // when each of those pages went (back) to the device: setup times of to-device migrations covering it, in order
   const toDevice: PageMap<number[]> = new Map();
-  for (const m of d.facts.migrations) {
+  const ms = d.facts.migrations;
+  for (let i = 0; i < ms.length; i++) {
+    const m = ms[i];
     if (m.direction !== 'to-device' || m.npages > 4096) continue;
     const pages = faulted.get(m.as);
     if (!pages) continue;
@@ -59,7 +65,8 @@ function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: 
   }
   const current: PageMap<Episode> = new Map();
   const out: Episode[] = [];
-  for (const ev of attempts) {
+  for (let i = 0; i < attempts.length; i++) {
+    const ev = attempts[i];
     if (ev.addr === undefined) continue;
     const vpn = vpnOf(ev.addr);
     const cur = pageGet(current, ev.as, vpn);

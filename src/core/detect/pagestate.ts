@@ -56,7 +56,9 @@ export class PageStates {
     private readonly model: TraceModel,
     private readonly facts: Facts,
   ) {
-    for (const m of facts.migrations) if (this.replay(m, undefined)) this.restoredInSetup.add(m.id);
+    // an indexed loop: run once, a for-of allocates an iterator result per migration (see records.ts)
+    const ms = facts.migrations;
+    for (let i = 0; i < ms.length; i++) if (this.replay(ms[i], undefined)) this.restoredInSetup.add(ms[i].id);
   }
 
   /** Whether the migration had pages restored inside its setup window (cheap: remembered from the replay). */
