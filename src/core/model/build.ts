@@ -1,7 +1,8 @@
 /**
  * buildModel: stream a trace through ingest → decode → the columnar store, then rebuild address spaces,
  * call spans, page placement, and replay migrations/invalidations/page states. Memory stays bounded by the
- * columns (56 bytes per event: see store.ts) plus the pages and records; raw fields are kept only for small traces.
+ * packed columns and extras (about 30 bytes per event: see store.ts) plus the pages and records; raw fields are
+ * kept only for small traces.
  */
 
 import { statSync } from 'node:fs';
