@@ -7,8 +7,9 @@
 import type { RawEvent } from '../ingest/types';
 import { decodeDriverLog, type DriverLogEvent } from './driverLog';
 import { isBlockable, notifierEventFrom } from './enums';
-import { type CanonicalField, FieldResolver, parseBig, parseNumber, pointerText, type Radix, signedReturn, toSafeNumber } from './fields';
-import { FieldView } from './fieldView';
+import { FieldResolver, parseBig, parseNumber, signedReturn, toSafeNumber } from './fields';
+import type { FieldView } from './fieldView';
+import { EventFields } from './eventFields';
 import { baseFunction, type FunctionInfo, functionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
 import type { ProbeCatalog, ProbeDefinition, ProbeFieldType } from './probeCatalog';
 import { decodePte, parsePte } from './pte';
@@ -47,17 +48,6 @@ interface Resolved {
   by: Resolution;
 }
 
-/** What the decoder knows of one event name's fields (see Decoder.fieldIndex). */
-interface NameFields {
-  name: string;
-  /** Canonical field → the raw key found last time (keyOf). */
-  memo: Map<CanonicalField, string>;
-  /** The keys of the last event of this name, in order. */
-  keys: string[];
-  /** Canonical field → its index in fields with those keys (-1: absent). */
-  found: Map<CanonicalField, number>;
-}
-
 export class Decoder {
   readonly fields: FieldResolver;
   /** Event names (probes) whose function could not be determined → count. */
@@ -78,69 +68,16 @@ export class Decoder {
     opts?: { pte?: boolean },
   ) {
     this.fields = new FieldResolver(fieldAliases);
+    this.ef = new EventFields(this.fields);
+    this.view = this.ef.view;
     this.withPte = opts?.pte !== false;
-  }
-
-  /**
-   * The raw key of a canonical field in the loaded event's fields (see loadFields). A probe prints the same
-   * fetchargs on every line (its definition fixes them), so the key found last time for this probe name is
-   * tried first; the alias search runs again when it is absent (a field the probe lacks, or another
-   * definition under the same name).
-   */
-  private keyOf(name: CanonicalField): string | undefined {
-    const memo = this.cur.memo;
-    const view = this.view;
-    const k = memo.get(name);
-    if (k !== undefined && view.has(k)) return k;
-    let found: string | undefined;
-    for (const a of this.fields.aliasesOf(name)) {
-      if (view.has(a)) {
-        found = a;
-        break;
-      }
-    }
-    if (found !== undefined) memo.set(name, found);
-    return found;
-  }
-
-  /**
-   * The index in the loaded fields of keyOf(name), or -1. keyOf gives the same key for every event of a name
-   * whose keys are the same as the previous one's (its memo changes only when the keys do), so the answer is
-   * kept per layout: a field the probe lacks no longer costs the alias search on every event.
-   */
-  private fieldIndex(name: CanonicalField): number {
-    const found = this.cur.found;
-    let j = found.get(name);
-    if (j === undefined) {
-      const k = this.keyOf(name);
-      j = k === undefined ? -1 : this.view.indexOf(k);
-      found.set(name, j);
-    }
-    return j;
-  }
-
-  /** Loads `ev`'s fields into the view and selects what is known of its name's fields. */
-  private loadFields(ev: RawEvent): void {
-    const view = this.view;
-    let cur = this.cur.name === ev.name ? this.cur : this.byName.get(ev.name);
-    view.load(ev, cur?.keys);
-    if (cur === undefined) {
-      cur = { name: ev.name, memo: new Map(), keys: view.keyList(), found: new Map() };
-      this.byName.set(ev.name, cur);
-    } else if (!view.sameKeys(cur.keys)) {
-      cur.keys = view.keyList();
-      cur.found = new Map();
-    }
-    this.cur = cur;
   }
 
   /** Probed symbol → its function without compiler suffix and what it is (a few symbols, millions of hits). */
   private readonly functions = new Map<string, { func: string; info: FunctionInfo | undefined }>();
-  private readonly byName = new Map<string, NameFields>();
-  /** The fields of the event name being decoded (a blank entry until the first loadFields). */
-  private cur: NameFields = { name: '', memo: new Map(), keys: [], found: new Map() };
   /** The fields of the event being decoded, loaded by the decode paths that read fields. */
-  private readonly view = new FieldView();
+  private readonly ef: EventFields;
+  private readonly view: FieldView;
 
   decode(ev: RawEvent): DecodedEvent {
     return this.decodeInto(ev, blankDecoded());
@@ -167,34 +104,6 @@ export class Decoder {
       default:
         return this.decodeTracepoint(ev, out);
     }
-  }
-
-  private radixOf(ev: RawEvent, name: CanonicalField, radix: Radix): Radix {
-    return radix === 'auto' && this.fields.isPointer(name) && ev.kind !== 'tracepoint' ? 'auto-pointer' : radix;
-  }
-
-  /** A numeric field (address, count, enum) as a number. */
-  private num(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined, radix: Radix): number | undefined {
-    const j = this.fieldIndex(name);
-    if (j === -1) return undefined;
-    const view = this.view;
-    return view.numAt(j, def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, radix));
-  }
-
-  /** A kernel pointer field as a `0x…` string. */
-  private ptr(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined): string | undefined {
-    const j = this.fieldIndex(name);
-    if (j === -1) return undefined;
-    const view = this.view;
-    return pointerText(view.valueAt(j), def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, 'auto'));
-  }
-
-  /** A 64-bit field kept exact (MIGRATE_PFN entries, PTEs). */
-  private big(ev: RawEvent, name: CanonicalField, def: ProbeDefinition | undefined): bigint | undefined {
-    const j = this.fieldIndex(name);
-    if (j === -1) return undefined;
-    const view = this.view;
-    return parseBig(view.valueAt(j), def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, 'auto'));
   }
 
   /** How `ev` resolves, in `this.res` (one object for every event). */
@@ -255,10 +164,10 @@ export class Decoder {
     out.func = func;
     out.role = info?.role;
     out.driver = info?.driver;
-    this.loadFields(ev);
+    this.ef.load(ev);
     if (r.ret) {
       const view = this.view;
-      let j = this.fieldIndex('ret');
+      let j = this.ef.index('ret');
       if (j === -1 && view.count > 0) j = view.indexOf(view.keyAt(0));
       if (j !== -1) out.retVal = returnValue(view.valueAt(j), r.def?.fields.get(view.keyAt(j)));
       return out;
@@ -269,14 +178,14 @@ export class Decoder {
 
   private probeFields(ev: RawEvent, def: ProbeDefinition | undefined, out: DecodedEvent): void {
     const role = out.role;
-    const start = this.num(ev, 'start', def, 'auto');
-    const end = this.num(ev, 'end', def, 'auto');
+    const start = this.ef.num(ev, 'start', def, 'auto');
+    const end = this.ef.num(ev, 'end', def, 'auto');
     if (start !== undefined) out.start = start;
     if (end !== undefined) out.end = end;
-    const addr = this.num(ev, 'addr', def, 'auto');
+    const addr = this.ef.num(ev, 'addr', def, 'auto');
     if (addr !== undefined) out.addr = addr;
     if (role === 'mn-start' || role === 'mn-end' || role === 'driver-invalidate' || out.kind === 'invalidate-secondary') {
-      const j = this.fieldIndex('event');
+      const j = this.ef.index('event');
       if (j !== -1) {
         const key = this.view.keyAt(j);
         const raw = this.view.valueAt(j);
@@ -287,28 +196,28 @@ export class Decoder {
           out.eventNum = ne.num;
         }
       }
-      out.owner = this.ptr(ev, 'owner', def);
-      const flags = this.num(ev, 'flags', def, 'auto');
+      out.owner = this.ef.ptr(ev, 'owner', def);
+      const flags = this.ef.num(ev, 'flags', def, 'auto');
       if (flags !== undefined) out.blockable = isBlockable(flags);
-      out.mm = this.ptr(ev, 'mm', def);
+      out.mm = this.ef.ptr(ev, 'mm', def);
     } else if (role === 'migrate-setup') {
-      out.selectFlags = this.num(ev, 'flags', def, 'auto');
-      out.owner = this.ptr(ev, 'owner', def);
-      out.faultPage = this.ptr(ev, 'faultPage', def);
+      out.selectFlags = this.ef.num(ev, 'flags', def, 'auto');
+      out.owner = this.ef.ptr(ev, 'owner', def);
+      out.faultPage = this.ef.ptr(ev, 'faultPage', def);
     } else if (role === 'migrate-pages' || role === 'migrate-finalize' || role === 'migrate-unmap') {
-      out.cpages = this.num(ev, 'cpages', def, 'auto');
-      out.npages = this.num(ev, 'npages', def, 'auto');
-      if (this.keyOf('src0') === 'src0') out.src0 = this.big(ev, 'src0', def);
-      if (this.keyOf('dst0') === 'dst0') out.dst0 = this.big(ev, 'dst0', def);
-      out.faultPage = this.ptr(ev, 'faultPage', def);
+      out.cpages = this.ef.num(ev, 'cpages', def, 'auto');
+      out.npages = this.ef.num(ev, 'npages', def, 'auto');
+      if (this.ef.keyOf('src0') === 'src0') out.src0 = this.ef.big(ev, 'src0', def);
+      if (this.ef.keyOf('dst0') === 'dst0') out.dst0 = this.ef.big(ev, 'dst0', def);
+      out.faultPage = this.ef.ptr(ev, 'faultPage', def);
     } else if (role === 'swap-fault') {
-      const v = this.big(ev, 'origPte', def);
+      const v = this.ef.big(ev, 'origPte', def);
       if (v !== undefined) {
         if (this.withPte) out.pte = decodePte(v);
         out.pteRaw = v;
       }
     } else if (role === 'exclusive-make') {
-      out.owner = this.ptr(ev, 'owner', def);
+      out.owner = this.ef.ptr(ev, 'owner', def);
     } else if (out.kind === 'copy-page-range' || out.kind === 'change-protection') {
       if (out.start === undefined) {
         const view = this.view;
@@ -388,7 +297,7 @@ export class Decoder {
       case 'migration-pmd-set':
       case 'migration-pmd-remove': {
         // TP_printk "addr=%lx, pte=%lx order=%d": hex without 0x (reference §7.2)
-        this.loadFields(ev);
+        this.ef.load(ev);
         const view = this.view;
         if (view.has('addr')) base.addr = view.num('addr', undefined, 'hex');
         const p = view.get('pte') ?? view.get('pmd');
@@ -400,7 +309,7 @@ export class Decoder {
         return base;
       }
       case 'cpu-fault': {
-        this.loadFields(ev);
+        this.ef.load(ev);
         const view = this.view;
         const a = view.has('address') ? 'address' : 'addr';
         if (view.has(a)) base.addr = view.num(a, undefined, 'hex');
