@@ -30,9 +30,6 @@ import { onDriverReturn, onGeneric, onInvalidation, onInvalidationEnd, trimCallb
 const IGNORED_NAMES = new Set<string>(['generic', 'function', 'tlb-flush', 'page-ref', 'remove-migration-ptes', 'try-to-migrate', 'migrate-collect', 'migrate-unmap', 'move-mapping', 'device-free', 'invalidate-secondary', 'copy-page-range', 'change-protection', 'change-protection-ret', 'hmm-range-fault', 'hmm-range-fault-ret', 'thp-split', 'thp-split-ret', 'migration-wait', 'sched-block', 'device-fault', 'unmap', 'exclusive-one-ret']);
 /** IGNORED_NAMES by kind index: one array read per event instead of a string-set lookup. */
 const IGNORED = Uint8Array.from(DOMAIN_KINDS, (k) => (IGNORED_NAMES.has(k) ? 1 : 0));
-const OUTSIDE_NAMES = new Set<string>(['marker', 'syscall', 'syscall-ret', 'generic', 'function', 'tlb-flush', 'migrate-setup']);
-/** By kind index: events that never belong to the task's open migration. */
-const OUTSIDE_MIGRATION = Uint8Array.from(DOMAIN_KINDS, (k) => (OUTSIDE_NAMES.has(k) ? 1 : 0));
 const PAGE_NAMES = new Set<string>(['migration-pte-remove', 'migration-pmd-remove', 'migration-pte-set', 'migration-pmd-set', 'swap-fault', 'migrate-to-ram', 'exclusive-one', 'exclusive-restore', 'cpu-fault']);
 /** By kind index: the families that read the event's page (the others need no address lookup). */
 const ON_PAGE = Uint8Array.from(DOMAIN_KINDS, (k) => (PAGE_NAMES.has(k) ? 1 : 0));
@@ -61,10 +58,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
       lastAs = spaces.of(pid);
     }
     // most events of a large trace (tlb flushes, function calls, unknown tracepoints) change nothing here
-    if (IGNORED[ki] === 1 && (ki !== GENERIC || store.extraIdx.get(id) < 0)) {
-      if (lastTask?.migration && OUTSIDE_MIGRATION[ki] === 0) lastTask.migrationEvents.push(id);
-      continue;
-    }
+    if (IGNORED[ki] === 1 && (ki !== GENERIC || store.extraIdx.get(id) < 0)) continue;
     const kind = DOMAIN_KINDS[ki];
     const t = lastTask ?? (lastTask = r.task(pid));
     const m = t.migration;
@@ -81,7 +75,6 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
       r.addr = undefined;
       r.page = -1;
     }
-    if (m && OUTSIDE_MIGRATION[ki] === 0) t.migrationEvents.push(id);
     switch (kind) {
       case 'marker':
         r.markers.push({ id, line: store.line.get(id), ts: r.ts, pid, text: store.extra(id)?.text ?? '' });

@@ -8,7 +8,6 @@ import type { EventStore } from './store';
 import type { SpanTable } from './spans';
 import type { InvalidationOrigin, InvalidationRecord, MigrationRecord } from './types';
 import { classifyOrigin, originFromSyscall } from '../decode/origin';
-import type { Int32Log } from './replayLog';
 
 export interface OpenMigration {
   rec: MigrationRecord;
@@ -26,12 +25,6 @@ export interface OpenMigration {
 
 export interface TaskContext {
   migration?: OpenMigration;
-  /**
-   * The open migration's events, copied into its record when it closes: one list per task, reused, instead
-   * of one growing array per migration (887k ids in 36.5k migrations at 256 MiB: the grown arrays and their
-   * exact-length copies were garbage the old generation had to hold).
-   */
-  migrationEvents: Int32Log;
   invStack: InvalidationRecord[];
   syscall?: string;
   munmapRange?: [number, number];

@@ -16,10 +16,7 @@ import { MIGRATE_VMA_SELECT_DEVICE_COHERENT, MIGRATE_VMA_SELECT_DEVICE_PRIVATE, 
 import { baseFunction } from '../decode/functions';
 
 const MOVE_INNER = new Set(['folio_migrate_mapping', 'migrate_page_move_mapping', '__folio_migrate_mapping']);
-/**
- * Shared empty list for records without invalidations, and for the events of a record until it closes
- * (read-only by contract: the model's arrays are views).
- */
+/** Shared empty list for records without invalidations (read-only by contract: the model's arrays are views). */
 // Records are made with every field, the ones filled in later included: a field added after construction
 // goes to a separate property array (3.06 MB for 36.5k records at 256 MiB; in the object: 2.3 MB).
 const NO_IDS: number[] = [];
@@ -41,9 +38,8 @@ export function closeMigration(r: ReplayRun, t: TaskContext, id: number): void {
     else r.pages.setState(page, target, rec.finalizeId);
   }
   m.pending.clear();
-  // exact-size arrays: a long trace holds hundreds of thousands of records
-  rec.eventIds = t.migrationEvents.toNumbers();
-  t.migrationEvents.length = 0;
+  rec.closeId = id;
+  // an exact-size array: a long trace holds hundreds of thousands of records
   rec.invalidationIds = rec.invalidationIds.length === 0 ? NO_IDS : rec.invalidationIds.slice();
   rec.moved = m.innerSeen ? m.innerMoved : m.outerMoved > 0 || m.outerEagain > 0 ? m.outerMoved : rec.cpages === 0 ? 0 : rec.moved;
   rec.eagain = m.innerSeen ? m.innerEagain : m.outerEagain;
@@ -92,12 +88,11 @@ export function onMigrateSetup(r: ReplayRun): void {
     finalizeId: undefined,
     finalizeTs: undefined,
     invalidationIds: [],
-    eventIds: NO_IDS,
+    closeId: id,
   };
   r.migrations.push(rec);
   const om = open(rec);
   t.migration = om;
-  t.migrationEvents.push(id);
   if (!range || rec.direction === 'unknown') return;
   const [s, e] = vpnRange(range[0], range[1]);
   const sp = r.pages.space(as);
@@ -145,11 +140,10 @@ export function onDeviceRange(r: ReplayRun): void {
     id: r.migrations.length, as, pid, comm: store.str(store.comm, id) ?? '', start: 0, end: 0, npages: 0, flags: undefined,
     direction: 'to-system', pgmapOwner: undefined, faultPage: undefined, trigger: 'device-range', setupId: id, setupTs: ts,
     setupRetTs: undefined, setupRet: undefined, unmapped: undefined, cpages: undefined, moved: undefined, eagain: 0,
-    restoredInSetup: 0, pagesId: undefined, finalizeId: undefined, finalizeTs: undefined, invalidationIds: [], eventIds: NO_IDS,
+    restoredInSetup: 0, pagesId: undefined, finalizeId: undefined, finalizeTs: undefined, invalidationIds: [], closeId: id,
   };
   r.migrations.push(rec);
   t.migration = open(rec);
-  t.migrationEvents.push(id);
 }
 
 /** folio_migrate_mapping and its callers return 0 for a moved page, -EAGAIN for one still referenced. */

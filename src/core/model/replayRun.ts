@@ -11,7 +11,6 @@ import type { AddressSpace, InvalidationRecord, Marker, MigrationRecord } from '
 import type { PageTable } from './pages';
 import { vpnRange } from './pages';
 import { HIGH_ADDR, type TaskContext } from './replayContext';
-import { Int32Log } from './replayLog';
 
 export class ReplayRun {
   readonly migrations: MigrationRecord[] = [];
@@ -79,5 +78,5 @@ export class ReplayRun {
 }
 
 function newTask(): TaskContext {
-  return { migration: undefined, migrationEvents: new Int32Log(16), invStack: [], syscall: undefined, munmapRange: undefined, inMigrateToRam: 0, inSwapFault: 0, inExclusive: 0 };
+  return { migration: undefined, invStack: [], syscall: undefined, munmapRange: undefined, inMigrateToRam: 0, inSwapFault: 0, inExclusive: 0 };
 }

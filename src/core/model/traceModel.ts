@@ -11,6 +11,7 @@ import { pageHex, vpnOf, vpnRange } from './pages';
 import type { ReplayResult } from './replay';
 import { DOMAIN_KINDS, RAW_KINDS, STATES } from './kinds';
 import { summarize } from './summary';
+import { migrationEventIds } from './migrationEvents';
 import type { FieldsFromFile } from './fieldsFromFile';
 import { lowerBoundBy } from '../sorted';
 
@@ -63,6 +64,11 @@ export class HmmTraceModel implements TraceModel {
 
   get spanCount(): number {
     return this.spanTable.count;
+  }
+
+  migrationEvents(id: number): number[] {
+    const m = this.migrations[id];
+    return m ? migrationEventIds(this.store, m) : [];
   }
 
   asOf(pid: number): AddressSpace {

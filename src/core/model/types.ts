@@ -233,8 +233,11 @@ export interface MigrationRecord {
   finalizeTs?: number;
   /** Invalidation records issued inside this migration's window by the same task. */
   invalidationIds: number[];
-  /** All domain events that belong to the migration. */
-  eventIds: number[];
+  /**
+   * The event that ended the sequence (a new setup, the return of the fault or syscall, exit, or the last event
+   * of the trace); the migration's events are listed by TraceModel.migrationEvents.
+   */
+  closeId: number;
 }
 
 export interface DriverCallback {
@@ -326,6 +329,8 @@ export interface TraceModel {
   stateAround(as: AddressSpace, vpn: number, eventId: number): { before: PageState; after: PageState };
   addressSpaces(): AddressSpaceSummary[];
   readonly migrations: readonly MigrationRecord[];
+  /** The domain events of migration `id` (its setup, then its task's events up to closeId), ascending. */
+  migrationEvents(id: number): number[];
   readonly invalidations: readonly InvalidationRecord[];
   readonly spans: readonly CallSpan[];
   /** Innermost call span enclosing the event (same task), if any. */

@@ -67,7 +67,7 @@ export class FakeModel implements TraceModel {
       eagain: 0,
       restoredInSetup: 0,
       invalidationIds: [],
-      eventIds: [setupId],
+      closeId: setupId,
       setupId,
       ...m,
       setupTs: m.setupTs * 1000,
@@ -109,6 +109,11 @@ export class FakeModel implements TraceModel {
   get lastTs(): number {
     return Math.max(0, ...this.events.map((e) => e.ts));
   }
+  migrationEvents(id: number): number[] {
+    const m = this.migrations[id];
+    return m ? this.events.filter((e) => e.id === m.setupId || (e.id > m.setupId && e.id <= m.closeId && e.pid === m.pid)).map((e) => e.id) : [];
+  }
+
   event(id: number): DomainEvent {
     const e = this.events[id];
     if (!e) throw new RangeError(`no event ${id}`);

@@ -26,7 +26,7 @@ function migration(id: number, pid: number, setupTs: number, window: number, fin
     eagain: 0,
     restoredInSetup: 0,
     invalidationIds: [],
-    eventIds: [id * 3],
+    closeId: id * 3,
   };
   // a finalized window ends at finalize; one without finalize ends when setup returned
   if (finalized) {
