@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 
-/** Peak bytes per trace byte, measured on the bench's replay of the real captures (analyze: 997 MB for 1 GiB). */
+/** Peak bytes per trace byte, measured on the bench's replay of the real captures (analyze: 950 MB for 1 GiB). */
 const MODEL_BYTES_PER_TRACE_BYTE = 1.0;
 
 /** A warning when the model of `file` will not fit this process's heap, else undefined. */
