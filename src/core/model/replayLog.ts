@@ -22,20 +22,6 @@ export class Int32Log {
     this.data[this.length++] = v;
   }
 
-  /** The entries, exact length (a copy: the log may go on growing). */
-  toArray(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
-
-  /** The entries as a JS array of exact length (up to 64k preallocated; V8 makes longer ones by growing). */
-  toNumbers(): number[] {
-    const n = this.length;
-    if (n > 65536) return Array.from(this.data.subarray(0, n));
-    const out = new Array<number>(n);
-    for (let i = 0; i < n; i++) out[i] = this.data[i];
-    return out;
-  }
-
   private grow(): void {
     const next = new Int32Array(this.data.length * 2);
     next.set(this.data);
@@ -55,10 +41,6 @@ export class Float64Log {
   push(v: number): void {
     if (this.length === this.data.length) this.grow();
     this.data[this.length++] = v;
-  }
-
-  toArray(): Float64Array {
-    return this.data.slice(0, this.length);
   }
 
   private grow(): void {

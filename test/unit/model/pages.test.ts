@@ -80,7 +80,6 @@ test('a log grows past its capacity and groups stably by page', () => {
   const g = groupByPage(pages, Int32Array.of(0, 1, 2), 3);
   const got = [0, 1, 2].map((p) => [...g.order.subarray(g.start[p], g.start[p + 1])].map((i) => ids.data[i]));
   assert.deepEqual(got, want);
-  assert.deepEqual([...ids.toArray()], want.flat().sort((x, y) => x - y));
-  assert.deepEqual(ids.toNumbers(), [...ids.toArray()]);
-  assert.equal(ids.toNumbers().length, 100);
+  assert.equal(ids.length, 100);
+  assert.deepEqual([...ids.data.subarray(0, ids.length)], want.flat().sort((x, y) => x - y));
 });
