@@ -214,15 +214,6 @@ export function toSafeNumber(b: bigint | undefined): number | undefined {
   return Number(b);
 }
 
-/**
- * An address as a number: exact for user space (< 2^57); larger values (the `~0UL` end of exit's UNMAP
- * [0, 0xffffffffffffffff)) become the nearest double, which still compares above every user address.
- */
-export function toAddress(b: bigint | undefined): number | undefined {
-  if (b === undefined) return undefined;
-  return Number(b < 0n ? b + (1n << 64n) : b);
-}
-
 /** Kernel pointers as `0x…` lower-case strings (they do not fit a double). */
 export function pointerString(b: bigint | undefined): string | undefined {
   if (b === undefined) return undefined;

@@ -4,7 +4,7 @@
  */
 
 import { formatTs } from '../ingest/types';
-import type { AddressSpace, DomainEvent, TraceModel } from '../model/types';
+import type { AddressSpace, TraceModel } from '../model/types';
 import type { Finding, RuleId, Severity } from './types';
 
 export const PAGE_SHIFT = 12;
@@ -173,16 +173,6 @@ export function makeFinding(model: Pick<TraceModel, 'event' | 'eventCount'> & { 
   if (f.pid !== undefined) finding.pid = f.pid;
   if (f.comm !== undefined) finding.comm = f.comm;
   return finding;
-}
-
-/** Range of a range event, else the page of a page event. */
-export function eventRange(ev: DomainEvent): { start: number; end: number } | undefined {
-  if (ev.start !== undefined && ev.end !== undefined) return { start: ev.start, end: ev.end };
-  if (ev.addr !== undefined) {
-    const s = vpnOf(ev.addr) * PAGE_SIZE;
-    return { start: s, end: s + PAGE_SIZE };
-  }
-  return undefined;
 }
 
 export function overlaps(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
