@@ -40,13 +40,19 @@ export class SpanTable {
     // per task: the open spans and their functions
     const stacks = new Map<number, { spans: number[]; funcs: number[] }>();
     const n = store.count;
+    // events come in runs of one task: its stack is looked up once per run, not once per event
+    let lastPid = NaN;
+    let stack: { spans: number[]; funcs: number[] } | undefined;
     for (let id = 0; id < n; id++) {
       const flag = store.callFlag.get(id);
       const pid = store.pid.get(id);
-      let stack = stacks.get(pid);
+      if (pid !== lastPid) {
+        lastPid = pid;
+        stack = stacks.get(pid);
+      }
       const depth = stack ? stack.spans.length : 0;
       const top = depth > 0 ? stack!.spans[depth - 1] : -1;
-      const func = store.func.get(id);
+      const func = flag === 0 ? 0 : store.func.get(id);
       if (flag === 3 && func !== 0) {
         // function_graph leaf: entry and return on one line
         const s = t.open(id, top, depth);
