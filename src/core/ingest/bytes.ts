@@ -122,6 +122,20 @@ export function isHexRun(buf: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+/** What Buffer.prototype.toString calls once it has checked its arguments. */
+interface Utf8Slicer {
+  utf8Slice(start: number, end: number): string;
+}
+
+/**
+ * buf.toString('utf8', start, end) for a range known to lie inside buf, without toString's argument and
+ * encoding checks: its JS wrapper cost more than the decoding itself on short bodies (256 MiB, 1.5 M event
+ * bodies: the wrapper ~0.15 s self, the native slice ~0.08 s).
+ */
+export function utf8Text(buf: Buffer, start: number, end: number): string {
+  return start < end ? (buf as unknown as Utf8Slicer).utf8Slice(start, end) : '';
+}
+
 /** Index of byte c in [start, end), or -1. */
 export function indexOfByte(buf: Uint8Array, c: number, start: number, end: number): number {
   for (let i = start; i < end; i++) if (buf[i] === c) return i;

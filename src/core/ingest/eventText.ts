@@ -9,7 +9,7 @@
  * - perf:      `sys:event: body` (name right-aligned; the system always printed).
  */
 
-import { COLON, LPAREN, RPAREN, SP, indexOfByte, skipSpaces, trimEnd } from './bytes';
+import { COLON, LPAREN, RPAREN, SP, indexOfByte, skipSpaces, trimEnd, utf8Text } from './bytes';
 import { NameClass, type NameInfo, cachedHead, nameInfo, rememberHead } from './nameInfo';
 import { headArgsAt, parseProbeHead, parseProbeSite } from './probeSite';
 import { FieldsFrom, setFields } from './textEvent';
@@ -108,7 +108,7 @@ export function parseEventText(
       info = nameInfo(ev.name, style, KNOWN_SYSTEM);
       if (info.system !== undefined) ev.system = info.system;
     }
-    const body = bodyStart < e ? buf.toString('utf8', bodyStart, e) : '';
+    const body = utf8Text(buf, bodyStart, e);
     ev.body = body;
     return classify(ev, body, style, withFields, info, buf, bodyStart, e);
   }
