@@ -28,7 +28,17 @@ interface Reader {
   pid(id: number): number;
   kind(id: number): DomainKind;
   make(id: number, kind: DomainKind): DomainEvent;
+  /** The raw fields and summary a rule may read (none for the events fieldsNeeded() skips), not kept. */
+  raw(id: number, kind: DomainKind): RawText;
 }
+
+/** An event's raw fields and summary. */
+export interface RawText {
+  fields: Record<string, string>;
+  summary: string;
+}
+
+const NO_RAW: RawText = Object.freeze({ fields: Object.freeze({}) as Record<string, string>, summary: '' });
 
 function columnReader(model: TraceModel, cols: ColumnAccess): Reader {
   const st = cols.store;
@@ -45,6 +55,7 @@ function columnReader(model: TraceModel, cols: ColumnAccess): Reader {
     pid: (id) => st.pid.get(id),
     kind: (id) => st.kindOf(id),
     make: (id, kind) => liteEvent(cols, id, kind, fieldsNeeded(id, kind) ? model : undefined),
+    raw: (id, kind) => (fieldsNeeded(id, kind) ? model.event(id) : NO_RAW),
   };
 }
 
@@ -54,7 +65,7 @@ function keptReader(kept: Map<number, DomainEvent>): Reader {
     if (!ev) throw new RangeError(`event ${id} is not a fact event`);
     return ev;
   };
-  return { ts: (id) => get(id).ts, pid: (id) => get(id).pid, kind: (id) => get(id).kind, make: (id) => get(id) };
+  return { ts: (id) => get(id).ts, pid: (id) => get(id).pid, kind: (id) => get(id).kind, make: (id) => get(id), raw: (id) => get(id) };
 }
 
 /** An id list, sealed: 4 bytes an id. */
@@ -135,6 +146,20 @@ export class FactEvents {
 
   count(kind: DomainKind): number {
     return this.idsOfKind.get(kind)?.length ?? 0;
+  }
+
+  /**
+   * The raw fields and summary of a fact event of a kind (syscall arguments and returns), read back from the file
+   * with the columnar store when a rule reads them (else none, as its lite event has), for the caller to parse
+   * and drop: nothing keeps the text, which can share the memory of a whole read.
+   */
+  raw(id: number, kind: DomainKind): RawText {
+    return this.read.raw(id, kind);
+  }
+
+  /** Ids of every event of a kind, in file order (the list itself: read, never written). */
+  idsOf(kind: DomainKind): Ids {
+    return this.idsOfKind.get(kind) ?? NO_IDS;
   }
 
   /**

@@ -11,10 +11,43 @@ import { PROBES } from './probes';
 import { makeFinding, msText, pageAddr, PAGE_SIZE, taskText, timeText, vpnOf } from './util';
 import { lowerBound } from '../sorted';
 
-interface Episode {
-  as: AddressSpace;
-  vpn: number;
-  attempts: DomainEvent[];
+/**
+ * Fault attempts in time order, read by index: ids over the columns for CPU faults (tens of thousands on a long
+ * capture, no object each), the device attempts as the objects deviceAttempts() already made.
+ */
+interface Attempts {
+  readonly length: number;
+  id(i: number): number;
+  ts(i: number): number;
+  pid(i: number): number;
+  comm(i: number): string;
+  as(i: number): AddressSpace;
+  addr(i: number): number | undefined;
+}
+
+function attemptsOfIds(d: DetectContext, ids: ArrayLike<number>): Attempts {
+  const f = d.facts;
+  return {
+    length: ids.length,
+    id: (i) => ids[i],
+    ts: (i) => f.tsOf(ids[i]),
+    pid: (i) => f.pidOf(ids[i]),
+    comm: (i) => f.commOf(ids[i]),
+    as: (i) => f.asOf(ids[i]),
+    addr: (i) => f.addrOf(ids[i]),
+  };
+}
+
+function attemptsOfEvents(evs: readonly DomainEvent[]): Attempts {
+  return {
+    length: evs.length,
+    id: (i) => evs[i].id,
+    ts: (i) => evs[i].ts,
+    pid: (i) => evs[i].pid,
+    comm: (i) => evs[i].comm,
+    as: (i) => evs[i].as,
+    addr: (i) => evs[i].addr,
+  };
 }
 
 /** Per address space, per page: a small two-level map keyed by numbers (no string per page). */
@@ -39,16 +72,20 @@ function anyBetween(sorted: readonly number[], after: number, before: number): b
 /**
  * Splits the fault attempts on each page into episodes: an episode ends when the page goes back to the device
  * (a to-device migration covering it), because faulting it again after that is a new, legitimate access.
+ * Returns the episodes of at least `minAttempts` attempts (as attempt indexes), in order of their first attempt.
+ * Each attempt's episode is a number in typed arrays: most episodes are one fault, and an object and a list per
+ * episode (tens of thousands at 256 MiB) would live as long as the rule.
  */
-function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: number): Episode[] {
+function episodes(d: DetectContext, attempts: Attempts, windowNs: number, minAttempts: number): number[][] {
+  const n = attempts.length;
   // the pages that were faulted on: only their trips back to the device matter
-  // indexed loops: run once per rule, a for-of allocates an iterator result per attempt and migration
   const faulted: PageMap<true> = new Map();
-  for (let i = 0; i < attempts.length; i++) {
-    const ev = attempts[i];
-    if (ev.addr !== undefined) pageSet(faulted, ev.as, vpnOf(ev.addr), true);
+  for (let i = 0; i < n; i++) {
+    const addr = attempts.addr(i);
+    if (addr !== undefined) pageSet(faulted, attempts.as(i), vpnOf(addr), true);
   }
   // when each of those pages went (back) to the device: setup times of to-device migrations covering it, in order
+  // indexed loops: run once per rule, a for-of allocates an iterator result per migration
   const toDevice: PageMap<number[]> = new Map();
   const ms = d.facts.migrations;
   for (let i = 0; i < ms.length; i++) {
@@ -63,22 +100,39 @@ function episodes(d: DetectContext, attempts: readonly DomainEvent[], windowNs: 
       else pageSet(toDevice, m.as, v, [m.setupTs]);
     }
   }
-  const current: PageMap<Episode> = new Map();
-  const out: Episode[] = [];
-  for (let i = 0; i < attempts.length; i++) {
-    const ev = attempts[i];
-    if (ev.addr === undefined) continue;
-    const vpn = vpnOf(ev.addr);
-    const cur = pageGet(current, ev.as, vpn);
-    const last = cur?.attempts[cur.attempts.length - 1];
-    const backOnDevice = last !== undefined && anyBetween(pageGet(toDevice, ev.as, vpn) ?? [], last.ts, ev.ts);
-    if (!cur || backOnDevice || ev.ts - last!.ts > windowNs) {
-      const e: Episode = { as: ev.as, vpn, attempts: [ev] };
-      pageSet(current, ev.as, vpn, e);
-      out.push(e);
-    } else cur.attempts.push(ev);
+  // per attempt its episode (-1: no address); per episode its size and last attempt's time
+  const episodeOf = new Int32Array(n).fill(-1);
+  const size = new Int32Array(n);
+  const lastTs = new Float64Array(n);
+  let episodeCount = 0;
+  const current: PageMap<number> = new Map();
+  for (let i = 0; i < n; i++) {
+    const addr = attempts.addr(i);
+    if (addr === undefined) continue;
+    const as = attempts.as(i);
+    const ts = attempts.ts(i);
+    const vpn = vpnOf(addr);
+    const cur = pageGet(current, as, vpn);
+    const backOnDevice = cur !== undefined && anyBetween(pageGet(toDevice, as, vpn) ?? [], lastTs[cur], ts);
+    let e = cur;
+    if (e === undefined || backOnDevice || ts - lastTs[e] > windowNs) {
+      e = episodeCount++;
+      pageSet(current, as, vpn, e);
+    }
+    episodeOf[i] = e;
+    size[e]++;
+    lastTs[e] = ts;
   }
-  return out;
+  const lists = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const e = episodeOf[i];
+    if (e < 0 || size[e] < minAttempts) continue;
+    const l = lists.get(e);
+    if (l) l.push(i);
+    else lists.set(e, [i]);
+  }
+  // episodes are numbered in order of their first attempt, and the map keeps first-insertion order
+  return [...lists.values()];
 }
 
 /**
@@ -141,6 +195,21 @@ export function deviceAttemptsByWindow(d: DetectContext): DomainEvent[] {
   return out;
 }
 
+/**
+ * Without a driver probe, the do_swap_page entries that did not end in a device-exclusive restore or a
+ * migration-entry wait stand in for migrate_to_ram entries (do_swap_page handles all three).
+ */
+function standInAttempts(d: DetectContext): number[] {
+  const out: number[] = [];
+  const faults = d.facts.idsOf('swap-fault');
+  for (let i = 0; i < faults.length; i++) {
+    const id = faults[i];
+    const next = d.facts.nextOfTask(d.facts.pidOf(id), id, ['exclusive-restore', 'migration-wait', 'swap-fault-ret', 'swap-fault']);
+    if (next === undefined || next.kind === 'swap-fault-ret' || next.kind === 'swap-fault') out.push(id);
+  }
+  return out;
+}
+
 export const faultLivelock = defineRule(
   {
     id: 'refcount/fault-livelock',
@@ -159,50 +228,46 @@ export const faultLivelock = defineRule(
     const livelock = d.threshold('attempts');
     const info = d.threshold('retries');
     const windowNs = d.thresholdNs('windowMs');
-    // migrate_to_ram entries are the attempts; without a driver probe, do_swap_page entries that did not end in a
-    // device-exclusive restore or a migration-entry wait stand in for them (do_swap_page handles all three)
-    const cpu = d.facts.has('migrate-to-ram')
-      ? d.facts.of('migrate-to-ram')
-      : d.facts.of('swap-fault').filter((f) => {
-          const next = d.facts.nextOfTask(f.pid, f.id, ['exclusive-restore', 'migration-wait', 'swap-fault-ret', 'swap-fault']);
-          return next === undefined || next.kind === 'swap-fault-ret' || next.kind === 'swap-fault';
-        });
-    const streams: [readonly DomainEvent[], 'cpu' | 'device'][] = [
+    // migrate_to_ram entries are the attempts, else the do_swap_page entries that stand in for them
+    const cpu = attemptsOfIds(d, d.facts.has('migrate-to-ram') ? d.facts.idsOf('migrate-to-ram') : standInAttempts(d));
+    const streams: [Attempts, 'cpu' | 'device'][] = [
       [cpu, 'cpu'],
-      [deviceAttempts(d), 'device'],
+      [attemptsOfEvents(deviceAttempts(d)), 'device'],
     ];
     for (const [attempts, side] of streams) {
-      for (const ep of episodes(d, attempts, windowNs)) {
-        const n = ep.attempts.length;
-        if (n < info) continue;
+      for (const ep of episodes(d, attempts, windowNs, info)) {
+        const n = ep.length;
         const tasks = new Map<number, string>();
-        for (const a of ep.attempts) tasks.set(a.pid, a.comm);
-        const first = ep.attempts[0];
-        const last = ep.attempts[n - 1];
+        for (const i of ep) tasks.set(attempts.pid(i), attempts.comm(i));
+        const first = ep[0];
+        const last = ep[n - 1];
+        const firstTs = attempts.ts(first);
+        const lastTs = attempts.ts(last);
+        const vpn = vpnOf(attempts.addr(first)!);
         const severity = n >= livelock ? 'error' : 'info';
         const who = [...tasks].map(([pid, comm]) => taskText(comm, pid)).join(', ');
-        const waits = d.facts.inWindow('migration-wait', first.ts, last.ts).filter((w) => w.addr !== undefined && vpnOf(w.addr) === ep.vpn);
+        const waits = d.facts.inWindow('migration-wait', firstTs, lastTs).filter((w) => w.addr !== undefined && vpnOf(w.addr) === vpn);
         d.findings.push(
           makeFinding(d.facts, {
             rule: 'refcount/fault-livelock',
             severity,
             title: severity === 'error' ? 'Fault livelock on one address' : 'Same address faulted repeatedly',
             message:
-              `${pageAddr(ep.vpn)}: ${n} ${side === 'cpu' ? 'CPU faults into migrate_to_ram' : 'device faults'} by ${tasks.size} task(s) (${who}) ` +
-              `over ${msText(last.ts - first.ts)} from ${timeText(first.ts)}${side === 'cpu' ? ', the page still device-private at each retry' : ', each retry after an invalidation of the page'}${waits.length > 0 ? `; ${waits.length} wait(s) on a migration entry in between` : ''}`,
+              `${pageAddr(vpn)}: ${n} ${side === 'cpu' ? 'CPU faults into migrate_to_ram' : 'device faults'} by ${tasks.size} task(s) (${who}) ` +
+              `over ${msText(lastTs - firstTs)} from ${timeText(firstTs)}${side === 'cpu' ? ', the page still device-private at each retry' : ', each retry after an invalidation of the page'}${waits.length > 0 ? `; ${waits.length} wait(s) on a migration entry in between` : ''}`,
             explanation:
               side === 'cpu'
                 ? 'Each attempt found the page still device-private: the previous migrate_to_ram() did not move it. With several tasks faulting the same page, each takes a reference (do_swap_page) or the page lock, so the others\' migrations fail migrate_vma_check_page() or folio_migrate_mapping() (-EAGAIN) or collect nothing, and return 0 so the CPU retries. ' +
                   'A handful of retries under contention is normal; an unbounded count is the livelock. Check the migrations between the attempts (cpages, -EAGAIN), whether migrate_to_ram contends on a driver mutex, and on 6.15+ whether the losers spin on the trylock in do_swap_page while the holder sits in lru_add_drain_all().'
                 : 'The device faulted the same address repeatedly. In nouveau_range_fault()/nouveau_atomic_range_fault() the handler retries when hmm_range_fault() returns -EBUSY or mmu_interval_read_retry() says an invalidation bumped the sequence. An unfilterable CLEAR (split_huge_pmd, try_to_migrate_one) or an unfiltered own MIGRATE/EXCLUSIVE on an overlapping range between the attempts is the usual cause; look for invalidations between them.',
-            as: ep.as,
-            start: ep.vpn * PAGE_SIZE,
-            end: ep.vpn * PAGE_SIZE + PAGE_SIZE,
-            fromTs: first.ts,
-            toTs: last.ts,
-            eventIds: [...ep.attempts.map((a) => a.id), ...waits.map((w) => w.id)],
-            pid: first.pid,
-            comm: first.comm,
+            as: attempts.as(first),
+            start: vpn * PAGE_SIZE,
+            end: vpn * PAGE_SIZE + PAGE_SIZE,
+            fromTs: firstTs,
+            toTs: lastTs,
+            eventIds: [...ep.map((i) => attempts.id(i)), ...waits.map((w) => w.id)],
+            pid: attempts.pid(first),
+            comm: attempts.comm(first),
           }),
         );
       }

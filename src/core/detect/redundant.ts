@@ -8,9 +8,8 @@ import type { AddressSpace, DomainKind, InvalidationRecord } from '../model/type
 import { defineRule, type DetectContext } from './context';
 import { costSeverity, enclosingMigration } from './invalidation';
 import { PROBES } from './probes';
-import { MM_SYSCALLS, ProtectionMap, protText, syscallCalls, type SyscallCall } from './syscalls';
+import { MM_SYSCALLS, ProtectionMap, protText, SyscallCalls } from './syscalls';
 import { makeFinding, msText, overlaps, rangeText, taskText, timeText } from './util';
-import { lowerBoundBy } from '../sorted';
 
 /** Page-granular events that prove a PTE changed (or was populated) at their address. */
 const PTE_CHANGES: readonly DomainKind[] = [
@@ -31,15 +30,15 @@ const PTE_CHANGES: readonly DomainKind[] = [
  * range, a tlb_flush or change_protection with pages by a task of that mm, an mm syscall, another kind of
  * invalidation of the range, or a migration that collected pages there.
  */
-export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: number, end: number, fromTs: number, toTs: number, calls: readonly SyscallCall[]): boolean {
+export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: number, end: number, fromTs: number, toTs: number, calls: SyscallCalls): boolean {
   for (const k of PTE_CHANGES) if (d.facts.touches(k, as, start, end, fromTs, toTs)) return true;
   if (d.facts.tlbFlushed(as, fromTs, toTs)) return true;
   for (const ev of d.facts.inWindow('change-protection-ret', fromTs, toTs)) if (d.facts.asOfPid.get(ev.pid) === as && (ev.ret ?? 1) > 0) return true;
-  for (let i = firstCallAt(calls, fromTs); i < calls.length; i++) {
-    const c = calls[i];
-    if (c.enter.ts > toTs) break;
+  for (let c = calls.firstAt(fromTs); c < calls.length; c++) {
+    const enterTs = calls.enterTs(c);
+    if (enterTs > toTs) break;
     // a completed mm syscall in between changed page tables; the one still running issued this very invalidation
-    if (c.enter.ts >= fromTs && c.exit !== undefined && c.exit.ts < toTs && (c.ret ?? 0) >= 0 && MM_SYSCALLS.has(c.name) && d.facts.asOfPid.get(c.enter.pid) === as) return true;
+    if (enterTs >= fromTs && calls.returned(c) && calls.exitTs(c) < toTs && (calls.ret(c) ?? 0) >= 0 && MM_SYSCALLS.has(calls.name(c)) && d.facts.asOfPid.get(calls.pid(c)) === as) return true;
   }
   for (const r of d.facts.invalidationsBetween(fromTs, toTs)) if (r.as === as && overlaps(r.start, r.end, start, end)) return true;
   for (const m of d.facts.migrationsOverlapping(fromTs, toTs)) {
@@ -49,16 +48,12 @@ export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: num
   return false;
 }
 
-function firstCallAt(calls: readonly SyscallCall[], ts: number): number {
-  return lowerBoundBy(calls.length, (i) => calls[i].enter.ts, ts);
-}
-
 /** Paired syscalls, once per analysis (both rules of this file replay them). */
-const callsOfFacts = new WeakMap<DetectContext['facts'], SyscallCall[]>();
+const callsOfFacts = new WeakMap<DetectContext['facts'], SyscallCalls>();
 
-function allCalls(d: DetectContext): SyscallCall[] {
+function allCalls(d: DetectContext): SyscallCalls {
   let calls = callsOfFacts.get(d.facts);
-  if (!calls) callsOfFacts.set(d.facts, (calls = syscallCalls(d.facts.of('syscall'), d.facts.of('syscall-ret'))));
+  if (!calls) callsOfFacts.set(d.facts, (calls = new SyscallCalls(d.facts, d.facts.idsOf('syscall'), d.facts.idsOf('syscall-ret'))));
   return calls;
 }
 
@@ -66,11 +61,10 @@ function allCalls(d: DetectContext): SyscallCall[] {
  * When the operation that issued an invalidation finished: the syscall the task was in (its PTE work and TLB
  * flush come after invalidate_range_end, e.g. zap's tlb_finish_mmu), else the invalidation's own end.
  */
-function operationEnd(calls: readonly SyscallCall[], r: InvalidationRecord): number {
-  const at = firstCallAt(calls, r.startTs);
-  for (let i = at - 1; i >= 0 && i >= at - 32; i--) {
-    const c = calls[i];
-    if (c.enter.pid === r.pid && c.exit && c.exit.ts >= r.startTs) return c.exit.ts;
+function operationEnd(calls: SyscallCalls, r: InvalidationRecord): number {
+  const at = calls.firstAt(r.startTs);
+  for (let c = at - 1; c >= 0 && c >= at - 32; c--) {
+    if (calls.pid(c) === r.pid && calls.returned(c) && calls.exitTs(c) >= r.startTs) return calls.exitTs(c);
   }
   return r.endTs ?? r.startTs;
 }
@@ -173,31 +167,31 @@ export const permissionUpgrade = defineRule(
     // each mm's protections replay on their own: only the mms these invalidations name are replayed, so the
     // arguments of other mms' syscalls are never read back from the trace
     const spaces = new Set(protInvs.map((r) => r.as));
-    const apply = (c: SyscallCall): void => {
-      const as = d.facts.asOfPid.get(c.enter.pid) ?? c.enter.as;
-      if (spaces.has(as)) prot.apply(as, c);
+    const apply = (c: number): void => {
+      const as = d.facts.asOfPid.get(calls.pid(c)) ?? d.facts.asOf(calls.enterId(c));
+      if (spaces.has(as)) prot.apply(as, calls, c);
     };
     let undecided = 0;
     let ci = 0;
     // syscalls entered but not yet returned at the current invalidation (the in-progress mprotect is one)
-    const pending: SyscallCall[] = [];
+    const pending: number[] = [];
     for (const r of protInvs) {
       // replay every syscall that completed before this invalidation; the one in progress is its cause
-      let cause: SyscallCall | undefined;
-      while (ci < calls.length && calls[ci].enter.ts <= r.startTs) {
-        const c = calls[ci++];
-        if (c.exit && c.exit.ts < r.startTs) apply(c);
+      let cause: number | undefined;
+      while (ci < calls.length && calls.enterTs(ci) <= r.startTs) {
+        const c = ci++;
+        if (calls.returned(c) && calls.exitTs(c) < r.startTs) apply(c);
         else pending.push(c);
       }
       for (let i = pending.length - 1; i >= 0; i--) {
         const c = pending[i];
-        if (c.exit && c.exit.ts < r.startTs) {
+        if (calls.returned(c) && calls.exitTs(c) < r.startTs) {
           apply(c);
           pending.splice(i, 1);
-        } else if (!cause && c.enter.pid === r.pid && c.name === 'mprotect') cause = c;
+        } else if (cause === undefined && calls.pid(c) === r.pid && calls.name(c) === 'mprotect') cause = c;
       }
-      if (!cause || cause.args.prot === undefined) continue;
-      const newProt = cause.args.prot;
+      const newProt = cause === undefined ? undefined : calls.args(cause).prot;
+      if (cause === undefined || newProt === undefined) continue;
       const before = prot.covering(r.as, r.start, r.end);
       if (!before) {
         undecided++;
@@ -220,9 +214,9 @@ export const permissionUpgrade = defineRule(
           as: r.as,
           start: r.start,
           end: r.end,
-          fromTs: cause.enter.ts,
+          fromTs: calls.enterTs(cause),
           toTs: r.endTs ?? r.startTs,
-          eventIds: [r.startId, cause.enter.id, ...r.callbacks.map((c) => c.eventId), ...(cause.exit ? [cause.exit.id] : [])],
+          eventIds: [r.startId, calls.enterId(cause), ...r.callbacks.map((c) => c.eventId), ...(calls.returned(cause) ? [calls.exitId(cause)] : [])],
           pid: r.pid,
           comm: r.comm,
         }),

@@ -160,32 +160,40 @@ export const moveMappingEagain = defineRule(
       '`folio_ref_count()` did not equal the expected count (1 + extra for an anonymous folio, +1 for the fault page). Someone took a reference after migrate_vma_check_page() passed, so __migrate_device_pages() cleared MIGRATE_PFN_MIGRATE and finalize put the page back.',
   },
   (d) => {
-    const rets = d.facts.of('move-mapping-ret').filter((e) => e.ret === EAGAIN);
-    if (rets.length === 0) {
-      if (d.facts.migrations.length > 0 && !d.facts.moveReturnsSeen && !d.facts.migrations.some((m) => m.eagain > 0))
+    // the returns are scanned by id (no object per return); only -EAGAIN ones are kept as facts, checked anyway
+    const facts = d.facts;
+    const rets = facts.idsOf('move-mapping-ret');
+    let anyEagain = false;
+    for (let i = 0; i < rets.length && !anyEagain; i++) anyEagain = facts.retOf(rets[i]) === EAGAIN;
+    if (!anyEagain) {
+      if (facts.migrations.length > 0 && !facts.moveReturnsSeen && !facts.migrations.some((m) => m.eagain > 0))
         d.note('No return values of folio_migrate_mapping/migrate_folio* were captured, so moves refused with -EAGAIN cannot be seen.', [PROBES.fmmRet, PROBES.mfolioExtraRet]);
       return;
     }
     // one finding per range and burst: nested migrate_folio_extra/folio_migrate_mapping returns are one failure,
     // and the same page refused again by successive retries is one story (reference §7.4 A3: aggregate by address)
-    type Group = { ms: MigrationRecord[]; msSeen: Set<number>; ids: number[]; pid: number; comm: string; ts: number; lastTs: number; as: string | number; start: number; end: number; tasks: Set<string>; lastTask: [number, string] };
+    type Group = { ms: MigrationRecord[]; msSeen: Set<number>; ids: number[]; returns: number; pid: number; comm: string; ts: number; lastTs: number; as: string | number; start: number; end: number; tasks: Set<string>; lastPid: number; lastComm: string };
     const groups: Group[] = [];
     const open = new Map<string, Group>();
     const burstNs = 100e6;
     // one key string per migration, not per return (40k returns at 256 MiB): a reused string keeps its hash
     const keyOfMigration = new Map<number, string>();
-    for (const ev of rets) {
-      const m = d.facts.migrationOfTaskAt(ev.pid, ev.ts);
+    for (let i = 0; i < rets.length; i++) {
+      const id = rets[i];
+      if (facts.retOf(id) !== EAGAIN) continue;
+      const pid = facts.pidOf(id);
+      const ts = facts.tsOf(id);
+      const m = facts.migrationOfTaskAt(pid, ts);
       let key: string;
       if (m) {
         const k = keyOfMigration.get(m.id);
         if (k === undefined) keyOfMigration.set(m.id, (key = `${String(m.as)}|${m.start}|${m.end}`));
         else key = k;
-      } else key = `pid|${ev.pid}`;
+      } else key = `pid|${pid}`;
       let g = open.get(key);
-      const comm = ev.comm;
-      if (!g || ev.ts - g.lastTs > burstNs) {
-        g = { ms: [], msSeen: new Set(), ids: [], pid: ev.pid, comm, ts: ev.ts, lastTs: ev.ts, as: m ? m.as : ev.as, start: m ? m.start : 0, end: m ? m.end : 0, tasks: new Set(), lastTask: [NaN, ''] };
+      const comm = facts.commOf(id);
+      if (!g || ts - g.lastTs > burstNs) {
+        g = { ms: [], msSeen: new Set(), ids: [], returns: 0, pid, comm, ts, lastTs: ts, as: m ? m.as : facts.asOf(id), start: m ? m.start : 0, end: m ? m.end : 0, tasks: new Set(), lastPid: NaN, lastComm: '' };
         open.set(key, g);
         groups.push(g);
       }
@@ -193,17 +201,20 @@ export const moveMappingEagain = defineRule(
         g.msSeen.add(m.id);
         g.ms.push(m);
       }
-      g.ids.push(ev.id);
-      g.lastTs = ev.ts;
+      // the first 16 are the evidence; the others are counted only
+      if (g.ids.length < 16) g.ids.push(id);
+      g.returns++;
+      g.lastTs = ts;
       // the same task as the group's last return names the same text: no string to build and hash again
-      if (g.lastTask[0] !== ev.pid || g.lastTask[1] !== comm) {
-        g.tasks.add(taskText(comm, ev.pid));
-        g.lastTask = [ev.pid, comm];
+      if (g.lastPid !== pid || g.lastComm !== comm) {
+        g.tasks.add(taskText(comm, pid));
+        g.lastPid = pid;
+        g.lastComm = comm;
       }
     }
     for (const g of groups) {
       const m = g.ms[0];
-      const failures = m ? g.ms.length : g.ids.length;
+      const failures = m ? g.ms.length : g.returns;
       const range = m ? rangeText(m.start, m.end) : 'an unknown range (no migrate_vma_setup probe around it)';
       d.findings.push(
         makeFinding(d.facts, {
@@ -224,7 +235,7 @@ export const moveMappingEagain = defineRule(
           pages: m ? undefined : [],
           fromTs: g.ts,
           toTs: g.lastTs,
-          eventIds: [...g.ids.slice(0, 16), ...g.ms.slice(0, 4).map((x) => x.setupId)],
+          eventIds: [...g.ids, ...g.ms.slice(0, 4).map((x) => x.setupId)],
           pid: g.pid,
           comm: g.comm,
         }),

@@ -4,47 +4,177 @@
  * `%lx` (no 0x), perf and trace-cmd with `0x`; returns print as `-> 0x0` / `0x0`.
  */
 
-import type { AddressSpace, DomainEvent } from '../model/types';
+import type { AddressSpace, DomainKind } from '../model/types';
+import type { RawText } from './factEvents';
 import { hexArg, num } from './util';
+import { lowerBoundBy } from '../sorted';
 
-/**
- * One syscall of a task, entry paired with its exit. The arguments are parsed from the entry's raw fields on first
- * read: with the columnar store those fields are read back from the trace file, and only the calls the
- * protection replay applies (completed mmap/mprotect/munmap of a mirrored mm) need them.
- */
-export class SyscallCall {
-  exit?: DomainEvent;
-  ret?: number;
-  private parsed: Record<string, number | undefined> | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly enter: DomainEvent,
-  ) {}
-
-  get args(): Record<string, number | undefined> {
-    if (!this.parsed) {
-      const args: Record<string, number | undefined> = {};
-      for (const [key, v] of Object.entries(this.enter.fields)) args[key] = hexArg(v);
-      this.parsed = args;
-    }
-    return this.parsed;
-  }
+/** The arguments the protection replay reads (hex, `%lx` or `0x`); undefined when not printed. */
+export interface SyscallArgs {
+  addr: number | undefined;
+  start: number | undefined;
+  len: number | undefined;
+  prot: number | undefined;
 }
 
-/** `sys_mprotect`, `sys_enter_mprotect`, `mprotect` → `mprotect`. */
-export function syscallName(ev: DomainEvent): string {
-  return syscallBaseName(ev.name);
+/** What the pairing reads of a syscall event (Facts: from the columns, raw text read back from the file). */
+export interface SyscallSource {
+  tsOf(id: number): number;
+  pidOf(id: number): number;
+  nameOf(id: number): string;
+  retOf(id: number): number | undefined;
+  rawOf(id: number, kind: DomainKind): RawText;
 }
 
-function retOf(ev: DomainEvent): number | undefined {
-  if (ev.ret !== undefined) return ev.ret;
-  // exits print the value alone (`sys_mprotect -> 0x0`, `sys_exit_mprotect: 0x0`); the decoder may keep it in a field
-  const v = ev.fields.ret ?? ev.fields.retval ?? /(-?0x[0-9a-f]+|-?\d+)\s*$/i.exec(ev.summary)?.[1];
+/** A grown copy of a typed array (the pairing does not know how many calls it will find). */
+function grown<T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T {
+  const b = make(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** An exit's return: the decoded one, else the value the line prints alone (`sys_mprotect -> 0x0`, `: 0x0`). */
+function exitRet(src: SyscallSource, id: number): number | undefined {
+  const r = src.retOf(id);
+  if (r !== undefined) return r;
+  const { fields, summary } = src.rawOf(id, 'syscall-ret');
+  // the decoder may keep it in a field
+  const v = fields.ret ?? fields.retval ?? /(-?0x[0-9a-f]+|-?\d+)\s*$/i.exec(summary)?.[1];
   const n = num(v);
   if (n === undefined) return undefined;
   // 64-bit -errno printed as 0xffff...: map back to a small negative number
   return n > 2 ** 63 ? n - 2 ** 64 : n;
+}
+
+/**
+ * The syscalls of a trace, each entry paired with its exit per task (file order), as columns indexed by call:
+ * entry and exit ids and times, task, name and return. A long capture has tens of thousands of calls and two
+ * rules walk them for the whole analysis: an object per call and per event (the 256 MiB bench's 15k calls)
+ * held ~6 MB until the last rule. The arguments are parsed from the entry's raw fields on first read: with the
+ * columnar store those are read back from the trace file, and only the calls the protection replay applies
+ * (completed mmap/mprotect/munmap of a mirrored mm) need them.
+ */
+export class SyscallCalls {
+  private enterIds = new Int32Array(64);
+  /** -1: the call had not returned when the trace ended. */
+  private exitIds = new Int32Array(64);
+  private enterTss = new Float64Array(64);
+  /** NaN without an exit. */
+  private exitTss = new Float64Array(64);
+  /** NaN when unknown (no exit, or an exit printing no value). */
+  private rets = new Float64Array(64);
+  private pids = new Int32Array(64);
+  private nameCodes = new Int32Array(64);
+  private readonly names: string[] = [];
+  private readonly parsed = new Map<number, SyscallArgs>();
+  private n = 0;
+
+  constructor(
+    private readonly src: SyscallSource,
+    enters: ArrayLike<number>,
+    exits: ArrayLike<number>,
+  ) {
+    const codeOf = new Map<string, number>();
+    // the call still open per task and name: task → name code → call
+    const open = new Map<number, Map<number, number>>();
+    let i = 0;
+    let j = 0;
+    while (i < enters.length || j < exits.length) {
+      const enter = j >= exits.length || (i < enters.length && enters[i] < exits[j]);
+      const id = enter ? enters[i++] : exits[j++];
+      const name = syscallBaseName(src.nameOf(id));
+      let code = codeOf.get(name);
+      if (code === undefined) {
+        codeOf.set(name, (code = this.names.length));
+        this.names.push(name);
+      }
+      const pid = src.pidOf(id);
+      let ofTask = open.get(pid);
+      if (enter) {
+        if (!ofTask) open.set(pid, (ofTask = new Map()));
+        ofTask.set(code, this.push(id, pid, code));
+        continue;
+      }
+      const c = ofTask?.get(code);
+      if (c === undefined) continue;
+      this.exitIds[c] = id;
+      this.exitTss[c] = src.tsOf(id);
+      this.rets[c] = exitRet(src, id) ?? NaN;
+      ofTask!.delete(code);
+    }
+  }
+
+  private push(id: number, pid: number, code: number): number {
+    if (this.n === this.enterIds.length) {
+      const i32 = (k: number) => new Int32Array(k);
+      const f64 = (k: number) => new Float64Array(k);
+      this.enterIds = grown(this.enterIds, i32);
+      this.exitIds = grown(this.exitIds, i32);
+      this.enterTss = grown(this.enterTss, f64);
+      this.exitTss = grown(this.exitTss, f64);
+      this.rets = grown(this.rets, f64);
+      this.pids = grown(this.pids, i32);
+      this.nameCodes = grown(this.nameCodes, i32);
+    }
+    const c = this.n++;
+    this.enterIds[c] = id;
+    this.exitIds[c] = -1;
+    this.enterTss[c] = this.src.tsOf(id);
+    this.exitTss[c] = NaN;
+    this.rets[c] = NaN;
+    this.pids[c] = pid;
+    this.nameCodes[c] = code;
+    return c;
+  }
+
+  get length(): number {
+    return this.n;
+  }
+  enterId(c: number): number {
+    return this.enterIds[c];
+  }
+  enterTs(c: number): number {
+    return this.enterTss[c];
+  }
+  /** Whether the call returned inside the trace. */
+  returned(c: number): boolean {
+    return this.exitIds[c] >= 0;
+  }
+  /** The exit's id (-1 when the call did not return). */
+  exitId(c: number): number {
+    return this.exitIds[c];
+  }
+  /** The exit's time (NaN when the call did not return). */
+  exitTs(c: number): number {
+    return this.exitTss[c];
+  }
+  ret(c: number): number | undefined {
+    const r = this.rets[c];
+    return Number.isNaN(r) ? undefined : r;
+  }
+  pid(c: number): number {
+    return this.pids[c];
+  }
+  /** `mprotect`, `mmap`, ... */
+  name(c: number): string {
+    return this.names[this.nameCodes[c]];
+  }
+
+  /** The arguments the protection replay reads, parsed from the entry's raw fields on first read. */
+  args(c: number): SyscallArgs {
+    let a = this.parsed.get(c);
+    if (!a) {
+      const f = this.src.rawOf(this.enterIds[c], 'syscall').fields;
+      a = { addr: hexArg(f.addr), start: hexArg(f.start), len: hexArg(f.len), prot: hexArg(f.prot) };
+      this.parsed.set(c, a);
+    }
+    return a;
+  }
+
+  /** First call entered at or after ts. */
+  firstAt(ts: number): number {
+    return lowerBoundBy(this.n, (c) => this.enterTss[c], ts);
+  }
 }
 
 /** Syscalls that rewrite page tables of a range. */
@@ -62,30 +192,6 @@ export function syscallBaseName(eventName: string): string {
  */
 export function syscallHasArgs(eventName: string): boolean {
   return MM_SYSCALLS.has(syscallBaseName(eventName));
-}
-
-/** Pairs syscall entries with their exits per task (file order). */
-export function syscallCalls(enters: readonly DomainEvent[], exits: readonly DomainEvent[]): SyscallCall[] {
-  const all = [...enters.map((e) => ({ e, enter: true })), ...exits.map((e) => ({ e, enter: false }))].sort((a, b) => a.e.id - b.e.id);
-  const open = new Map<string, SyscallCall>();
-  const out: SyscallCall[] = [];
-  for (const { e, enter } of all) {
-    const name = syscallName(e);
-    const k = `${e.pid}|${name}`;
-    if (enter) {
-      const c = new SyscallCall(name, e);
-      open.set(k, c);
-      out.push(c);
-    } else {
-      const c = open.get(k);
-      if (c) {
-        c.exit = e;
-        c.ret = retOf(e);
-        open.delete(k);
-      }
-    }
-  }
-  return out;
 }
 
 interface Segment {
@@ -135,14 +241,17 @@ export class ProtectionMap {
   }
 
   /** Applies one completed syscall. */
-  apply(as: AddressSpace, c: SyscallCall): void {
-    if (c.ret === undefined || c.ret < 0) return;
+  apply(as: AddressSpace, calls: SyscallCalls, c: number): void {
+    const ret = calls.ret(c);
+    if (ret === undefined || ret < 0) return;
     // only these three change protections: the arguments of the others are never parsed (nor read from the file)
-    if (c.name !== 'mmap' && c.name !== 'mprotect' && c.name !== 'munmap') return;
-    const len = c.args.len ?? 0;
-    if (c.name === 'mmap' && c.args.prot !== undefined && len > 0) this.set(as, c.ret, c.ret + len, c.args.prot);
-    else if (c.name === 'mprotect' && c.args.start !== undefined && c.args.prot !== undefined && c.ret === 0) this.set(as, c.args.start, c.args.start + len, c.args.prot);
-    else if (c.name === 'munmap' && c.args.addr !== undefined && c.ret === 0) this.remove(as, c.args.addr, c.args.addr + len);
+    const name = calls.name(c);
+    if (name !== 'mmap' && name !== 'mprotect' && name !== 'munmap') return;
+    const args = calls.args(c);
+    const len = args.len ?? 0;
+    if (name === 'mmap' && args.prot !== undefined && len > 0) this.set(as, ret, ret + len, args.prot);
+    else if (name === 'mprotect' && args.start !== undefined && args.prot !== undefined && ret === 0) this.set(as, args.start, args.start + len, args.prot);
+    else if (name === 'munmap' && args.addr !== undefined && ret === 0) this.remove(as, args.addr, args.addr + len);
   }
 }
 
