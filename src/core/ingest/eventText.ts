@@ -11,7 +11,7 @@
 
 import { COLON, LPAREN, RPAREN, SP, indexOfByte, skipSpaces, trimEnd, utf8Text } from './bytes';
 import { NameClass, type NameInfo, cachedHead, nameInfo, rememberHead } from './nameInfo';
-import { headArgsAt, parseProbeHead, parseProbeSite } from './probeSite';
+import { type ProbeHead, headArgsAt, parseProbeHead, parseProbeSite } from './probeSite';
 import { FieldsFrom, setFields } from './textEvent';
 import type { RawEvent } from './types';
 import type { Interner } from './bytes';
@@ -191,10 +191,12 @@ function classify(ev: RawEvent, body: string, style: TextStyle, withFields: bool
       break;
   }
   if (body.charCodeAt(0) === 40 /* ( */) {
-    let head = cachedHead(info, buf, b, e);
+    const known = cachedHead(info, buf, b, e);
+    let head: ProbeHead | undefined;
     let argsAt: number;
-    if (head !== undefined) {
-      argsAt = Math.min(info.head!.length + 1, body.length);
+    if (known !== undefined) {
+      head = known.probe;
+      argsAt = Math.min(known.bytes.length + 1, body.length);
     } else {
       head = parseProbeHead(body, style !== 'ftrace');
       argsAt = headArgsAt();

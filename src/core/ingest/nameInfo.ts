@@ -1,10 +1,10 @@
 /**
  * What an event name alone tells the full event parser (eventText.ts), decided once per name: its system
- * when the text does not print one, which rule of classify() applies, and the probe head it printed last.
+ * when the text does not print one, which rule of classify() applies, and the probe heads it printed lately.
  *
  * Names repeat (a 256 MiB trace: 1.5 M events, ~40 names), and a kprobe prints the same `(sym+0x0/0x190)`
  * head on every hit, so one Map lookup per event replaces ~10 string compares, a keyed lookup in
- * KNOWN_SYSTEM and, when the head bytes match the cached ones, the head's slice and hash (~0.15 s at 256 MiB).
+ * KNOWN_SYSTEM and, when the head bytes match kept ones, the head's slice and hash (~0.15 s at 256 MiB).
  */
 
 import type { ProbeHead } from './probeSite';
@@ -30,11 +30,23 @@ export interface NameInfo {
   cls: NameClass;
   /** KNOWN_SYSTEM's system for the name (tracefs and trace-cmd text print none). */
   system: string | undefined;
-  /** The last probe head printed under this name, `(` to `)`, ASCII only (so byte and char offsets agree). */
-  head: Uint8Array | undefined;
-  /** What parseProbeHead gave for `head`. */
-  probeHead: ProbeHead | undefined;
+  /** The probe heads printed under this name lately, the last one matched first (see cachedHead). */
+  heads: KnownHead[];
 }
+
+/** A probe head as printed, `(` to `)`, ASCII only (so byte and char offsets agree), and what it is. */
+export interface KnownHead {
+  bytes: Uint8Array;
+  /** What parseProbeHead gave for `bytes`. */
+  probe: ProbeHead;
+}
+
+/**
+ * Heads kept per name: a kretprobe prints its caller, and one name can return to several (mn_start_ret: 10
+ * callers in the bench trace, mvma_setup_ret 3). With one head kept, every change of caller parsed the head
+ * again and copied its bytes (~0.14 s at 256 MiB); a few kept heads make that rare.
+ */
+const MAX_HEADS = 16;
 
 const MAX_NAMES = 4096;
 const byStyle = new Map<string, Map<string, NameInfo>>();
@@ -46,7 +58,7 @@ export function nameInfo(name: string, style: string, knownSystem: Record<string
   let info = cache.get(name);
   if (info === undefined) {
     if (cache.size >= MAX_NAMES) cache.clear();
-    info = { cls: classOf(name, style), system: knownSystem[name], head: undefined, probeHead: undefined };
+    info = { cls: classOf(name, style), system: knownSystem[name], heads: [] };
     cache.set(name, info);
   }
   return info;
@@ -66,21 +78,33 @@ function classOf(name: string, style: string): NameClass {
 }
 
 /**
- * The cached head of `info` when bytes [b, e) of `buf` start with it followed by a space or the end (then
- * the body's first `)` is the head's, and the head text is the same: parseProbeHead would give the same).
+ * The kept head of `info` that bytes [b, e) of `buf` start with, followed by a space or the end (then the
+ * body's first `)` is the head's, and the head text is the same: parseProbeHead would give the same). The
+ * head found moves to the front: the next event of the name most likely prints it again.
  */
-export function cachedHead(info: NameInfo, buf: Uint8Array, b: number, e: number): ProbeHead | undefined {
-  const head = info.head;
-  if (head === undefined) return undefined;
-  const n = head.length;
-  if (b + n > e || (b + n < e && buf[b + n] !== 32)) return undefined;
-  for (let k = 0; k < n; k++) if (buf[b + k] !== head[k]) return undefined;
-  return info.probeHead;
+export function cachedHead(info: NameInfo, buf: Uint8Array, b: number, e: number): KnownHead | undefined {
+  const heads = info.heads;
+  for (let h = 0; h < heads.length; h++) {
+    const known = heads[h];
+    const head = known.bytes;
+    const n = head.length;
+    if (b + n > e || (b + n < e && buf[b + n] !== 32)) continue;
+    let k = 0;
+    while (k < n && buf[b + k] === head[k]) k++;
+    if (k < n) continue;
+    if (h > 0) {
+      heads[h] = heads[0];
+      heads[0] = known;
+    }
+    return known;
+  }
+  return undefined;
 }
 
-/** Remembers the head at bytes [b, close] of `buf` for `info` when it is ASCII. */
-export function rememberHead(info: NameInfo, buf: Uint8Array, b: number, close: number, probeHead: ProbeHead): void {
+/** Keeps the head at bytes [b, close] of `buf` for `info` when it is ASCII (the oldest kept one goes). */
+export function rememberHead(info: NameInfo, buf: Uint8Array, b: number, close: number, probe: ProbeHead): void {
   for (let k = b; k <= close; k++) if (buf[k] >= 0x80) return;
-  info.head = Uint8Array.prototype.slice.call(buf, b, close + 1);
-  info.probeHead = probeHead;
+  const heads = info.heads;
+  if (heads.length >= MAX_HEADS) heads.pop();
+  heads.unshift({ bytes: Uint8Array.prototype.slice.call(buf, b, close + 1), probe });
 }
