@@ -154,11 +154,11 @@ export class Facts {
   get invalidations(): readonly InvalidationRecord[] {
     return this.records.invalidations;
   }
-  get migrationById(): ReadonlyMap<number, MigrationRecord> {
-    return this.records.migrationById;
+  migrationOfId(id: number): MigrationRecord | undefined {
+    return this.records.migrationOfId(id);
   }
-  get invalidationsOfMigration(): ReadonlyMap<number, InvalidationRecord[]> {
-    return this.records.invalidationsOfMigration;
+  invalidationsOfMigration(id: number): InvalidationRecord[] | undefined {
+    return this.records.invalidationsOfMigration(id);
   }
   get driverOwners(): ReadonlySet<string> {
     return this.records.driverOwners;

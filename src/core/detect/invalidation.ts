@@ -56,7 +56,7 @@ function callbackText(r: InvalidationRecord): string {
 
 /** Migration window of the same task that contains this invalidation (the model's link, else by time). */
 export function enclosingMigration(d: DetectContext, r: InvalidationRecord): MigrationRecord | undefined {
-  if (r.migrationId !== undefined) return d.facts.migrationById.get(r.migrationId);
+  if (r.migrationId !== undefined) return d.facts.migrationOfId(r.migrationId);
   const m = d.facts.migrationOfTaskAt(r.pid, r.startTs);
   return m && m.as === r.as ? m : undefined;
 }
@@ -197,7 +197,7 @@ export const noOpMigration = defineRule(
         if (collected !== undefined && collected > 0) open.delete(key);
         continue;
       }
-      const linked = d.facts.invalidationsOfMigration.get(m.id);
+      const linked = d.facts.invalidationsOfMigration(m.id);
       const invs = (linked ?? d.facts.invalidationsBetween(m.setupTs - 1, Facts.windowEnd(m) + 1).filter((r) => r.pid === m.pid && r.start === m.start)).filter((r) => r.event === 'MIGRATE');
       if (invs.length === 0 && d.facts.invalidations.length > 0) continue;
       let g = open.get(key);

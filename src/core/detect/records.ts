@@ -21,6 +21,12 @@ function lowerBound<T>(list: readonly T[], ts: number, key: (x: T) => number, af
   return lowerBoundBy(list.length, (i) => key(list[i]), ts, after);
 }
 
+/** Whether a list is already in the order `cmp` sorts it into. */
+function inOrder<T>(list: readonly T[], cmp: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < list.length; i++) if (cmp(list[i - 1], list[i]) > 0) return false;
+  return true;
+}
+
 const setupKey = (m: MigrationRecord): number => m.setupTs;
 const startKey = (r: InvalidationRecord): number => r.startTs;
 
@@ -29,11 +35,18 @@ export class RecordIndex {
   readonly migrations: readonly MigrationRecord[];
   /** Invalidations sorted by start time. */
   readonly invalidations: readonly InvalidationRecord[];
-  readonly migrationById = new Map<number, MigrationRecord>();
   /** Longest migration window, bounding how far back an overlapping migration can start. */
   readonly maxWindowNs: number;
-  /** Invalidation records tied to each migration (the model's migrationId). */
-  readonly invalidationsOfMigration = new Map<number, InvalidationRecord[]>();
+  /**
+   * Indexes into `invalidations` of the records tied to a migration (the model's migrationId), ordered by
+   * migration id (then start time), and those ids: a binary search answers "which invalidations did migration
+   * N issue" with two typed arrays, where a Map of one list per migration held ~7 MB at 256 MiB.
+   */
+  private readonly linked: Int32Array;
+  private readonly linkedMigration: Float64Array;
+  /** The model's list, where a record's id is its index (a fake model's ids may not be: then a Map, built once). */
+  private readonly byIndex: readonly MigrationRecord[];
+  private byId: Map<number, MigrationRecord> | undefined;
   /** Pgmap owners drivers used for their own migrations (MIGRATE owner filtering compares with these). */
   readonly driverOwners = new Set<string>();
   /** Whether any invalidation record carries a driver callback. */
@@ -51,15 +64,18 @@ export class RecordIndex {
   constructor(migrations: readonly MigrationRecord[], invalidations: readonly InvalidationRecord[]) {
     // indexed loops, no spread: run once, these stay in the interpreter, where for-of allocates an iterator
     // result per element (8.9 MB for the 88k records of the 256 MiB bench)
-    const ms = migrations.slice().sort((a, b) => a.setupTs - b.setupTs || a.id - b.id);
-    const invs = invalidations.slice().sort((a, b) => a.startTs - b.startTs || a.id - b.id);
+    // the model lists records in order already: the lists are shared, not copied, when they are (read only here)
+    const bySetup = (a: MigrationRecord, b: MigrationRecord) => a.setupTs - b.setupTs || a.id - b.id;
+    const byStart = (a: InvalidationRecord, b: InvalidationRecord) => a.startTs - b.startTs || a.id - b.id;
+    const ms = inOrder(migrations, bySetup) ? migrations : migrations.slice().sort(bySetup);
+    const invs = inOrder(invalidations, byStart) ? invalidations : invalidations.slice().sort(byStart);
+    this.byIndex = migrations;
     this.migrations = ms;
     this.invalidations = invs;
     let maxWindow = 0;
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i];
       if (m.pgmapOwner !== undefined && !ownerIsNull(m.pgmapOwner)) this.driverOwners.add(m.pgmapOwner);
-      this.migrationById.set(m.id, m);
       maxWindow = Math.max(maxWindow, windowEnd(m) - m.setupTs);
       let l = this.migrationsOfPid.get(m.pid);
       if (!l) this.migrationsOfPid.set(m.pid, (l = []));
@@ -78,20 +94,46 @@ export class RecordIndex {
     }
     this.windowClasses = [...classes.values()];
     let cb = false;
+    let n = 0;
+    const linkedTo = new Float64Array(invs.length);
     for (let i = 0; i < invs.length; i++) {
       const r = invs[i];
-      if (r.callbacks.length > 0) cb = true;
-      if (r.migrationId === undefined) continue;
-      const l = this.invalidationsOfMigration.get(r.migrationId);
-      // a list starts as a one-element literal and the few longer ones are trimmed below: an array grown by
-      // push() from [] keeps room for 17, ~190 bytes a migration (7 MB of 11.5 for this index at 256 MiB)
-      if (!l) this.invalidationsOfMigration.set(r.migrationId, [r]);
-      else l.push(r);
+      // the callbacks may be listed on each read: read once a record, and no more once one is seen
+      if (!cb && r.callbacks.length > 0) cb = true;
+      const mid = r.migrationId;
+      linkedTo[i] = mid === undefined ? NaN : mid;
+      if (mid !== undefined) n++;
     }
-    this.invalidationsOfMigration.forEach((l, id) => {
-      if (l.length > 1) this.invalidationsOfMigration.set(id, l.slice());
-    });
+    const linked = new Int32Array(n);
+    n = 0;
+    for (let i = 0; i < invs.length; i++) if (!Number.isNaN(linkedTo[i])) linked[n++] = i;
+    // stable: each migration's records stay in start order
+    linked.sort((a, b) => linkedTo[a] - linkedTo[b] || a - b);
+    this.linked = linked;
+    this.linkedMigration = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.linkedMigration[i] = linkedTo[linked[i]];
     this.anyCallback = cb;
+  }
+
+  /** The migration of that id. */
+  migrationOfId(id: number): MigrationRecord | undefined {
+    const m = this.byIndex[id];
+    if (m !== undefined && m.id === id) return m;
+    if (!this.byId) {
+      this.byId = new Map();
+      for (let i = 0; i < this.migrations.length; i++) this.byId.set(this.migrations[i].id, this.migrations[i]);
+    }
+    return this.byId.get(id);
+  }
+
+  /** Invalidation records tied to a migration (the model's migrationId), in start order; undefined when none. */
+  invalidationsOfMigration(id: number): InvalidationRecord[] | undefined {
+    const keys = this.linkedMigration;
+    let i = lowerBoundBy(keys.length, (k) => keys[k], id);
+    if (i >= keys.length || keys[i] !== id) return undefined;
+    const out: InvalidationRecord[] = [];
+    for (; i < keys.length && keys[i] === id; i++) out.push(this.invalidations[this.linked[i]]);
+    return out;
   }
 
   /** Migrations whose windows overlap [fromTs, toTs], in setup order. */
