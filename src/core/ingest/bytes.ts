@@ -168,13 +168,16 @@ export function indexOfAscii(buf: Uint8Array, start: number, end: number, s: str
   return -1;
 }
 
-interface InternEntry {
+export interface InternEntry<T> {
   bytes: Uint8Array;
   str: string;
-  next: InternEntry | undefined;
+  next: InternEntry<T> | undefined;
+  /** What the interner's user keeps about the string (eventText: its NameInfo); undefined until it sets it. */
+  data: T | undefined;
 }
 
 const INTERN_BUCKETS = 4096;
+const EMPTY_BYTES = new Uint8Array(0);
 
 /**
  * Interns short byte runs: the same task name or event name arrives millions of times; decoding it once
@@ -183,31 +186,39 @@ const INTERN_BUCKETS = 4096;
  * chains; bounded: past `maxEntries` it is cleared (a trace with millions of distinct names gains nothing
  * from interning anyway).
  */
-export class Interner {
-  private buckets: (InternEntry | undefined)[] = new Array<InternEntry | undefined>(INTERN_BUCKETS).fill(undefined);
+export class Interner<T = never> {
+  private buckets: (InternEntry<T> | undefined)[] = new Array<InternEntry<T> | undefined>(INTERN_BUCKETS).fill(undefined);
   private size = 0;
   constructor(private readonly maxEntries = 65536) {}
 
   /** Direct-mapped front cache keyed by length and end bytes: most lookups compare bytes once, no hash. */
-  private front: (InternEntry | undefined)[] = new Array<InternEntry | undefined>(1024).fill(undefined);
+  private front: (InternEntry<T> | undefined)[] = new Array<InternEntry<T> | undefined>(1024).fill(undefined);
 
   get(buf: Buffer, start: number, end: number): string {
+    return end - start > 64 ? buf.toString('utf8', start, end) : this.entry(buf, start, end).str;
+  }
+
+  /**
+   * get() as the entry, whose `data` the caller may fill: what it derives from the string is then found with
+   * the string, without a lookup of its own. Runs longer than 64 bytes get a fresh entry every time.
+   */
+  entry(buf: Buffer, start: number, end: number): InternEntry<T> {
     const n = end - start;
-    if (n > 64) return buf.toString('utf8', start, end);
+    if (n > 64) return { bytes: EMPTY_BYTES, str: buf.toString('utf8', start, end), next: undefined, data: undefined };
     const fslot = n === 0 ? 0 : (n * 31 + buf[start] * 7 + buf[end - 1] * 131 + buf[start + (n >> 1)]) & 1023;
     const f = this.front[fslot];
     if (f !== undefined && f.bytes.length === n) {
       const b = f.bytes;
       let k = 0;
       while (k < n && b[k] === buf[start + k]) k++;
-      if (k === n) return f.str;
+      if (k === n) return f;
     }
     const e = this.lookup(buf, start, end, n);
     this.front[fslot] = e;
-    return e.str;
+    return e;
   }
 
-  private lookup(buf: Buffer, start: number, end: number, n: number): InternEntry {
+  private lookup(buf: Buffer, start: number, end: number, n: number): InternEntry<T> {
     let h = 0x811c9dc5 ^ n;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
     const slot = (h ^ (h >>> 15)) & (INTERN_BUCKETS - 1);
@@ -225,7 +236,7 @@ export class Interner {
       this.size = 0;
     }
     const str = buf.toString('utf8', start, end);
-    const entry: InternEntry = { bytes: Uint8Array.prototype.slice.call(buf, start, end), str, next: this.size === 0 ? undefined : this.buckets[slot] };
+    const entry: InternEntry<T> = { bytes: Uint8Array.prototype.slice.call(buf, start, end), str, next: this.size === 0 ? undefined : this.buckets[slot], data: undefined };
     this.buckets[slot] = entry;
     this.size++;
     return entry;

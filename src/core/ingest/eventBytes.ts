@@ -7,6 +7,7 @@
 
 import { COLON, LPAREN, SP, indexOfByte, skipSpaces, trimEnd, type Interner } from './bytes';
 import { KNOWN_SYSTEM, MARK_PREFIX, TextResult, parseEventText, type TextStyle } from './eventText';
+import type { NameInfo as TextNameInfo } from './nameInfo';
 import type { RawEvent } from './types';
 
 /**
@@ -15,7 +16,7 @@ import type { RawEvent } from './types';
  * parseEventText accepts for tracefs text and trace-cmd report (the property test checks it on every
  * capture), so `stats` counts do not depend on the mode.
  */
-export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exclude<TextStyle, 'perf'>, names: Interner, ev: RawEvent): TextResult {
+export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exclude<TextStyle, 'perf'>, names: Interner<TextNameInfo>, ev: RawEvent): TextResult {
   e = trimEnd(buf, s, e);
   if (s >= e) return TextResult.Fail;
   let t = s;

@@ -66,7 +66,7 @@ export function parseEventText(
   e: number,
   style: TextStyle,
   withFields: boolean,
-  names: Interner,
+  names: Interner<NameInfo>,
   ev: RawEvent,
 ): TextResult {
   e = trimEnd(buf, s, e);
@@ -104,8 +104,11 @@ export function parseEventText(
       ev.name = names.get(buf, colon + 1, nameEnd);
       info = nameInfo(ev.name, style, KNOWN_SYSTEM);
     } else {
-      ev.name = names.get(buf, s, nameEnd);
-      info = nameInfo(ev.name, style, KNOWN_SYSTEM);
+      // the name's info rides on its interned entry: no lookup by name per event
+      const entry = names.entry(buf, s, nameEnd);
+      ev.name = entry.str;
+      const known = entry.data;
+      info = known !== undefined && known.style === style ? known : (entry.data = nameInfo(entry.str, style, KNOWN_SYSTEM));
       if (info.system !== undefined) ev.system = info.system;
     }
     const body = utf8Text(buf, bodyStart, e);

@@ -17,6 +17,7 @@ import { HASH, Interner, skipSpaces, startsWithAscii, trimEnd } from './bytes';
 import { LineContext, parseBracketContext, parseLatencyContext } from './context';
 import { classifyEventBytes } from './eventBytes';
 import { TextResult, parseEventText, type TextStyle } from './eventText';
+import type { NameInfo } from './nameInfo';
 import { GraphLine, GraphNesting, GraphPart, parseGraphPart } from './graphCall';
 import { newEvent, type LineParser } from './reader';
 import { TextEvent } from './textEvent';
@@ -39,7 +40,7 @@ export class FtraceTextParser implements LineParser {
   counter = false;
   private readonly ctx = new LineContext();
   private readonly comms = new Interner();
-  private readonly names = new Interner();
+  private readonly names = new Interner<NameInfo>();
   private readonly frames = new Interner();
   private readonly withFields: boolean;
   /** false: counting only (see ReadOptions.bodies). */

@@ -19,6 +19,7 @@
 import type { Accounting } from './accounting';
 import { HASH, Interner, PIPE, RPAREN, indexOfByte, isDigit, parseTimestamp, skipSpaces, trimEnd } from './bytes';
 import { TextResult, parseEventText } from './eventText';
+import type { NameInfo } from './nameInfo';
 import { splitFields } from './fields';
 import { GraphLine, GraphNesting, GraphPart, parseGraphPart } from './graphCall';
 import { newEvent, type LineParser } from './reader';
@@ -31,7 +32,7 @@ export class FuncgraphTextParser implements LineParser {
   tracer?: string;
   declaredCpus?: number;
   counter = false;
-  private readonly names = new Interner();
+  private readonly names = new Interner<NameInfo>();
   private readonly comms = new Interner();
   private readonly part = new GraphPart();
   private readonly nesting = new GraphNesting();

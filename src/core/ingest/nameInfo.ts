@@ -27,6 +27,8 @@ export const enum NameClass {
 }
 
 export interface NameInfo {
+  /** The text style the info is for (nameInfo's `style`). */
+  style: string;
   cls: NameClass;
   /** KNOWN_SYSTEM's system for the name (tracefs and trace-cmd text print none). */
   system: string | undefined;
@@ -58,7 +60,7 @@ export function nameInfo(name: string, style: string, knownSystem: Record<string
   let info = cache.get(name);
   if (info === undefined) {
     if (cache.size >= MAX_NAMES) cache.clear();
-    info = { cls: classOf(name, style), system: knownSystem[name], heads: [] };
+    info = { style, cls: classOf(name, style), system: knownSystem[name], heads: [] };
     cache.set(name, info);
   }
   return info;

@@ -11,6 +11,7 @@
 import type { Accounting } from './accounting';
 import { COLON, HASH, Interner, LBRACK, RBRACK, SLASH, TAB, indexOfByte, isDigit, isSpace, parseTimestamp, skipSpaces, trimEnd } from './bytes';
 import { TextResult, parseEventText } from './eventText';
+import type { NameInfo } from './nameInfo';
 import { newEvent, type LineParser } from './reader';
 import type { RawEvent, ReadOptions } from './types';
 
@@ -20,7 +21,7 @@ export class PerfScriptParser implements LineParser {
   tracer?: string;
   declaredCpus?: number;
   counter = false;
-  private readonly names = new Interner();
+  private readonly names = new Interner<NameInfo>();
   private readonly comms = new Interner();
   private readonly withFields: boolean;
   private last: RawEvent | undefined;
