@@ -8,6 +8,7 @@ import type { DomainEvent, InvalidationRecord, MigrationRecord } from '../model/
 import { defineRule, type DetectContext } from './context';
 import { Facts } from './facts';
 import { MN_START_BOTH } from './probes';
+import { RangeMap } from './rangeMap';
 import { HPAGE_PMD_SIZE, makeFinding, msText, ownerIsNull, rangeText, taskText, timeText } from './util';
 
 /** How long before a CLEAR a `__split_huge_pmd` entry may be and still be its issuer (same task). */
@@ -189,21 +190,20 @@ export const noOpMigration = defineRule(
     const storm = d.threshold('repeats');
     type Group = { ms: MigrationRecord[]; invs: InvalidationRecord[] };
     const groups: Group[] = [];
-    const open = new Map<string, Group>();
+    const open = new RangeMap<Group>();
     for (const m of d.facts.migrations) {
       const collected = m.unmapped ?? m.cpages;
-      const key = `${String(m.as)}|${m.start}|${m.end}`;
       if (collected === undefined || collected > 0 || m.trigger === 'device-range') {
-        if (collected !== undefined && collected > 0) open.delete(key);
+        if (collected !== undefined && collected > 0) open.delete(m.as, m.start, m.end);
         continue;
       }
       const linked = d.facts.invalidationsOfMigration(m.id);
       const invs = (linked ?? d.facts.invalidationsBetween(m.setupTs - 1, Facts.windowEnd(m) + 1).filter((r) => r.pid === m.pid && r.start === m.start)).filter((r) => r.event === 'MIGRATE');
       if (invs.length === 0 && d.facts.invalidations.length > 0) continue;
-      let g = open.get(key);
+      let g = open.get(m.as, m.start, m.end);
       if (!g) {
         g = { ms: [], invs: [] };
-        open.set(key, g);
+        open.set(m.as, m.start, m.end, g);
         groups.push(g);
       }
       g.ms.push(m);

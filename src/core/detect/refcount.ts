@@ -7,6 +7,7 @@ import type { MigrationRecord, PageState } from '../model/types';
 import { defineRule, type DetectContext } from './context';
 import type { Finding } from './types';
 import { Facts } from './facts';
+import { RangeMap } from './rangeMap';
 import { PROBES } from './probes';
 import { EAGAIN, makeFinding, msText, overlaps, pagesOfVpns, rangeText, taskText, timeText, vpnOf } from './util';
 
@@ -174,27 +175,22 @@ export const moveMappingEagain = defineRule(
     // and the same page refused again by successive retries is one story (reference §7.4 A3: aggregate by address)
     type Group = { ms: MigrationRecord[]; msSeen: Set<number>; ids: number[]; returns: number; pid: number; comm: string; ts: number; lastTs: number; as: string | number; start: number; end: number; tasks: Set<string>; lastPid: number; lastComm: string };
     const groups: Group[] = [];
-    const open = new Map<string, Group>();
+    // the open group of each migrated range, and of each task for returns outside any captured migration
+    const openOfRange = new RangeMap<Group>();
+    const openOfTask = new Map<number, Group>();
     const burstNs = 100e6;
-    // one key string per migration, not per return (40k returns at 256 MiB): a reused string keeps its hash
-    const keyOfMigration = new Map<number, string>();
     for (let i = 0; i < rets.length; i++) {
       const id = rets[i];
       if (facts.retOf(id) !== EAGAIN) continue;
       const pid = facts.pidOf(id);
       const ts = facts.tsOf(id);
       const m = facts.migrationOfTaskAt(pid, ts);
-      let key: string;
-      if (m) {
-        const k = keyOfMigration.get(m.id);
-        if (k === undefined) keyOfMigration.set(m.id, (key = `${String(m.as)}|${m.start}|${m.end}`));
-        else key = k;
-      } else key = `pid|${pid}`;
-      let g = open.get(key);
+      let g = m ? openOfRange.get(m.as, m.start, m.end) : openOfTask.get(pid);
       const comm = facts.commOf(id);
       if (!g || ts - g.lastTs > burstNs) {
         g = { ms: [], msSeen: new Set(), ids: [], returns: 0, pid, comm, ts, lastTs: ts, as: m ? m.as : facts.asOf(id), start: m ? m.start : 0, end: m ? m.end : 0, tasks: new Set(), lastPid: NaN, lastComm: '' };
-        open.set(key, g);
+        if (m) openOfRange.set(m.as, m.start, m.end, g);
+        else openOfTask.set(pid, g);
         groups.push(g);
       }
       if (m && !g.msSeen.has(m.id)) {
