@@ -102,11 +102,62 @@ export class AddressColumn implements Column {
     this.put(i, v);
   }
 
-  pushFrom(src: Column, map?: ArrayLike<number>, add = 0): void {
-    const n = src.size;
-    if (map) for (let i = 0; i < n; i++) this.push(map[src.get(i)]);
-    else if (add !== 0) for (let i = 0; i < n; i++) this.push(src.get(i) + add);
-    else for (let i = 0; i < n; i++) this.push(src.get(i));
+  /**
+   * Appends every value of `src` (a part built on another thread, consumed). Past the seam chunk, each new
+   * chunk is `src`'s chunk j, its arrays adopted: the tail moved to the front, then the head of chunk j+1
+   * copied behind (low words by memcpy, codes through a 256-entry map into chunk j's high parts).
+   */
+  pushFrom(src: Column): void {
+    const s = src as AddressColumn;
+    const n = s.length;
+    const r = (CHUNK - (this.length & MASK)) & MASK;
+    // the seam chunk (this column's last, part-filled) takes the head of the part's first chunk
+    if (r > 0 && n > 0) this.copyHead(s, 0, Math.min(r, n));
+    for (let j = 0; j * CHUNK + r < n; j++) {
+      const tail = Math.min(CHUNK, n - j * CHUNK) - r;
+      const head = r === 0 ? 0 : Math.max(0, Math.min(r, n - (j + 1) * CHUNK));
+      const lo = s.lo[j];
+      const code = s.code[j];
+      if (lo === undefined || code === undefined) {
+        for (let i = j * CHUNK + r; i < (j + 1) * CHUNK + head && i < n; i++) this.push(s.get(i));
+        continue;
+      }
+      if (r > 0) {
+        lo.copyWithin(0, r, r + tail);
+        code.copyWithin(0, r, r + tail);
+      }
+      this.lo.push(lo);
+      this.code.push(code);
+      this.his.push(s.his[j]);
+      this.wide.push(undefined);
+      this.length += tail;
+      if (head > 0) this.copyHead(s, j + 1, head);
+    }
+    this.lastHi = -1;
+  }
+
+  /** Appends the first `head` values of `s`'s chunk j to this column's last chunk. */
+  private copyHead(s: AddressColumn, j: number, head: number): void {
+    const c = this.lo.length - 1;
+    const at = this.length & MASK;
+    const his = this.his[c];
+    const map = new Uint8Array(256);
+    const from = s.his[j];
+    let fits = s.lo[j] !== undefined && this.lo[c] !== undefined;
+    for (let h = 0; fits && h < from.length; h++) {
+      let code = his.indexOf(from[h]) + 1;
+      if (code === 0 && his.length < 255) code = his.push(from[h]);
+      map[h + 1] = code;
+      fits = code !== 0;
+    }
+    if (!fits) {
+      this.lastHi = -1;
+      for (let k = 0; k < head; k++) this.push(s.get(j * CHUNK + k));
+      return;
+    }
+    this.lo[c]!.set(s.lo[j]!.subarray(0, head), at);
+    recode(this.code[c]!, at, s.code[j]!, head, map);
+    this.length += head;
   }
 
   get size(): number {
@@ -206,11 +257,75 @@ export class RangeEndColumn implements Column {
     this.put(i, v);
   }
 
-  pushFrom(src: Column, map?: ArrayLike<number>, add = 0): void {
-    const n = src.size;
-    if (map) for (let i = 0; i < n; i++) this.push(map[src.get(i)]);
-    else if (add !== 0) for (let i = 0; i < n; i++) this.push(src.get(i) + add);
-    else for (let i = 0; i < n; i++) this.push(src.get(i));
+  /**
+   * Appends every value of `src` (a part built on another thread, consumed) after this column's starts took
+   * theirs: an end is read back as this column's start plus a length, so `src`'s own starts (already moved
+   * into this column's) are never read. Past the seam chunk, each new chunk is `src`'s chunk j, its codes
+   * adopted as AddressColumn.pushFrom does, the head of chunk j+1 mapped into chunk j's lengths.
+   */
+  pushFrom(src: Column): void {
+    const s = src as RangeEndColumn;
+    const n = s.length;
+    const first = this.length;
+    const r = (CHUNK - (first & MASK)) & MASK;
+    if (r > 0 && n > 0) this.copyHead(s, 0, Math.min(r, n), first);
+    for (let j = 0; j * CHUNK + r < n; j++) {
+      const tail = Math.min(CHUNK, n - j * CHUNK) - r;
+      const head = r === 0 ? 0 : Math.max(0, Math.min(r, n - (j + 1) * CHUNK));
+      const code = s.code[j];
+      if (code === undefined) {
+        for (let i = j * CHUNK + r; i < (j + 1) * CHUNK + head && i < n; i++) this.push(this.valueOf(s, i, first + i));
+        continue;
+      }
+      if (r > 0) code.copyWithin(0, r, r + tail);
+      let table: Map<number, number> | undefined;
+      for (const [k, v] of s.table[j] ?? []) if (k >= r) (table ??= new Map()).set(k - r, v);
+      this.code.push(code);
+      this.lengths.push(s.lengths[j]);
+      this.table.push(table);
+      this.wide.push(undefined);
+      this.length += tail;
+      if (head > 0) this.copyHead(s, j + 1, head, first);
+    }
+  }
+
+  /** The end `s` holds at its index i, read with this column's start at index `at` (the same start, moved). */
+  private valueOf(s: RangeEndColumn, i: number, at: number): number {
+    const c = i >>> SHIFT;
+    const k = i & MASK;
+    const w = s.wide[c];
+    if (w !== undefined) return w[k];
+    const code = s.code[c]![k];
+    if (code === END_NONE) return NaN;
+    return code === END_TABLE ? s.table[c]!.get(k)! : this.start.get(at) + s.lengths[c][code - 1];
+  }
+
+  /** Appends the first `head` values of `s`'s chunk j to this column's last chunk. */
+  private copyHead(s: RangeEndColumn, j: number, head: number, first: number): void {
+    const c = this.code.length - 1;
+    const at = this.length & MASK;
+    const lengths = this.lengths[c];
+    const map = new Uint8Array(256);
+    map[END_TABLE] = END_TABLE;
+    const from = s.lengths[j];
+    let fits = s.code[j] !== undefined && this.code[c] !== undefined;
+    for (let h = 0; fits && h < from.length; h++) {
+      let code = lengths.indexOf(from[h]) + 1;
+      if (code === 0 && lengths.length < MAX_LENGTHS) code = lengths.push(from[h]);
+      map[h + 1] = code;
+      fits = code !== 0;
+    }
+    if (!fits) {
+      for (let k = 0; k < head; k++) this.push(this.valueOf(s, j * CHUNK + k, first + j * CHUNK + k));
+      return;
+    }
+    recode(this.code[c]!, at, s.code[j]!, head, map);
+    this.length += head;
+    const extra = s.table[j];
+    if (extra === undefined) return;
+    let t = this.table[c];
+    for (const [k, v] of extra) if (k < head) (t ??= this.table[c] = new Map()).set(at + k, v);
+    if (t !== undefined && t.size > TABLE_MAX) this.widen(c, this.length - 1);
   }
 
   get size(): number {
@@ -222,4 +337,12 @@ export class RangeEndColumn implements Column {
     for (let c = 0; c < this.wide.length; c++) b += this.wide[c] ? CHUNK * 8 : CHUNK + (this.table[c]?.size ?? 0) * 40;
     return b;
   }
+}
+
+/**
+ * The first `count` codes of `from` through `map` into `to` from `at`. Its own function, called per chunk, so
+ * that it is optimized once (in pushFrom the loop was compiled on stack and dropped at each chunk).
+ */
+function recode(to: Uint8Array, at: number, from: Uint8Array, count: number, map: Uint8Array): void {
+  for (let k = 0; k < count; k++) to[at + k] = map[from[k]];
 }

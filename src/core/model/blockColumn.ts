@@ -117,11 +117,61 @@ export class BlockColumn implements Column {
     f.set(old);
   }
 
-  pushFrom(src: Column, map?: ArrayLike<number>, add = 0): void {
-    const n = src.size;
-    if (map) for (let i = 0; i < n; i++) this.push(map[src.get(i)]);
-    else if (add !== 0) for (let i = 0; i < n; i++) this.push(src.get(i) + add);
-    else for (let i = 0; i < n; i++) this.push(src.get(i));
+  /**
+   * Appends every value of `src` (a part built on another thread, consumed) plus `add`. Past the seam chunk,
+   * each new chunk is built in the typed arrays of `src`'s chunk j (adopted: no chunk allocated or freed per
+   * chunk): its values from offset r on, then the first r of chunk j+1, gathered into a scratch array by
+   * typed loops and encoded back with the blocks starting where this column's blocks start. ~2 ns per value
+   * instead of the ~13 of get/push.
+   */
+  pushFrom(src: Column, add = 0): void {
+    const s = src as BlockColumn;
+    const n = s.length;
+    const r = (CHUNK - (this.length & MASK)) & MASK;
+    const scratch = new Float64Array(CHUNK);
+    // the seam chunk (this column's last, part-filled) takes the head of the part's first chunk
+    if (r > 0 && n > 0) this.copyHead(s, Math.min(r, n), scratch, add);
+    for (let j = 0; j * CHUNK + r < n; j++) {
+      const tail = Math.min(CHUNK, n - j * CHUNK) - r;
+      const head = r === 0 ? 0 : Math.max(0, Math.min(r, n - (j + 1) * CHUNK));
+      s.gather(j, r, tail, scratch, 0, add);
+      if (head > 0) s.gather(j + 1, 0, head, scratch, tail, add);
+      if (!this.adopt(s, j, scratch, tail + head)) for (let k = 0; k < tail + head; k++) this.push(scratch[k]);
+    }
+  }
+
+  /** Appends the first `head` values of `s`'s first chunk to this column's last chunk. */
+  private copyHead(s: BlockColumn, head: number, scratch: Float64Array, add: number): void {
+    s.gather(0, 0, head, scratch, 0, add);
+    const c = this.width.length - 1;
+    let k = this.width[c] === STEP ? encodeSteps(scratch, head, this.blockBases[c]!, this.steps[c]!, this.blockShift, this.length & MASK) : 0;
+    this.length += k;
+    // a value that leaves its block's steps: the rest one by one (widens the chunk once)
+    for (; k < head; k++) this.push(scratch[k]);
+  }
+
+  /** Values [from, from + count) of chunk j plus `add`, into `out` at `at`. */
+  private gather(j: number, from: number, count: number, out: Float64Array, at: number, add: number): void {
+    const w = this.width[j];
+    if (w === STEP) gatherSteps(this.blockBases[j]!, this.steps[j]!, this.blockShift, from, count, out, at, add);
+    else if (w === WIDE) gatherWide(this.chunkBases[j] + add, this.wide[j]!, from, count, out, at);
+    else if (add === 0) out.set(this.f64[j]!.subarray(from, from + count), at);
+    else gatherWide(add, this.f64[j]!, from, count, out, at);
+  }
+
+  /** Encodes `count` values as this column's next chunk in the arrays of `s`'s chunk j; false when they do not fit in steps. */
+  private adopt(s: BlockColumn, j: number, values: Float64Array, count: number): boolean {
+    const bb = s.blockBases[j];
+    const st = s.steps[j];
+    if (s.width[j] !== STEP || s.blockShift !== this.blockShift || encodeSteps(values, count, bb!, st!, this.blockShift, 0) < count) return false;
+    this.width.push(STEP);
+    this.blockBases.push(bb);
+    this.steps.push(st);
+    this.chunkBases.push(0);
+    this.wide.push(undefined);
+    this.f64.push(undefined);
+    this.length += count;
+    return true;
   }
 
   get size(): number {
@@ -133,4 +183,34 @@ export class BlockColumn implements Column {
     for (const w of this.width) b += w === STEP ? CHUNK * 2 + (CHUNK >>> this.blockShift) * 8 : w * CHUNK;
     return b;
   }
+}
+
+// The join's loops, one small function each: called once per chunk, they are optimized once with complete
+// type feedback (inside pushFrom the loop was compiled on stack and thrown away at each chunk's first
+// untried branch: ~30 ns per value on the first join instead of ~1).
+
+function gatherSteps(bb: Float64Array, st: Uint16Array, shift: number, from: number, count: number, out: Float64Array, at: number, add: number): void {
+  for (let k = 0; k < count; k++) out[at + k] = bb[(from + k) >>> shift] + st[from + k] + add;
+}
+
+function gatherWide(base: number, u: Uint32Array | Float64Array, from: number, count: number, out: Float64Array, at: number): void {
+  for (let k = 0; k < count; k++) out[at + k] = base + u[from + k];
+}
+
+/**
+ * Writes `count` values at `at` on as block bases (each block's first value) and 16-bit steps; returns how
+ * many it wrote (fewer when a value leaves its block's steps).
+ */
+function encodeSteps(values: Float64Array, count: number, bb: Float64Array, st: Uint16Array, shift: number, at: number): number {
+  const mask = (1 << shift) - 1;
+  let base = bb[at >>> shift];
+  for (let k = 0; k < count; k++) {
+    const p = at + k;
+    const v = values[k];
+    if ((p & mask) === 0) bb[p >>> shift] = base = Math.floor(v) || 0;
+    const d = v - base;
+    if ((d & 0xffff) !== d || (v === 0 && 1 / v < 0)) return k;
+    st[p] = d;
+  }
+  return count;
 }

@@ -22,12 +22,6 @@ export interface Column {
   set(i: number, v: number): void;
   readonly size: number;
   bytes(): number;
-  /**
-   * Appends every value of `src`, a column of the same class (a part built on another thread), through
-   * `map` or plus `add`. One loop per class: through the Column interface the join's get/push would see
-   * every column class at one call site (megamorphic: the join took ~450 ms instead of ~280 at 256 MiB).
-   */
-  pushFrom(src: Column, map?: ArrayLike<number>, add?: number): void;
 }
 
 class I32Column implements Column {
@@ -55,13 +49,6 @@ class I32Column implements Column {
     this.chunks[i >>> SHIFT][i & MASK] = v;
   }
 
-  pushFrom(src: Column, map?: ArrayLike<number>, add = 0): void {
-    const n = src.size;
-    if (map) for (let i = 0; i < n; i++) this.push(map[src.get(i)]);
-    else if (add !== 0) for (let i = 0; i < n; i++) this.push(src.get(i) + add);
-    else for (let i = 0; i < n; i++) this.push(src.get(i));
-  }
-
   get size(): number {
     return this.length;
   }
@@ -72,25 +59,25 @@ class I32Column implements Column {
 }
 
 /** File offsets (non-negative integers, mostly increasing): 2 bytes per event instead of 8, exact. */
-export const offsets = (): Column => new BlockColumn(7);
+export const offsets = (): BlockColumn => new BlockColumn(7);
 /** Line numbers: 2 bytes per event instead of 4, exact. */
-export const lines = (): Column => new BlockColumn(12);
+export const lines = (): BlockColumn => new BlockColumn(12);
 /** Integer ns timestamps in file order: 4 bytes per event while they stay close, exact always. */
-export const times = (): Column => new PackedColumn(4);
+export const times = (): PackedColumn => new PackedColumn(4);
 /** Ids into a small table (event types, tasks): 1 byte per event while the table has under 256 rows. */
-export const ids = (): Column => new IdColumn();
+export const ids = (): IdColumn => new IdColumn();
 /** Ids that grow along the file where most events have none (-1): spans, span parents, extras. */
-export const sparseIds = (): Column => new PackedColumn(2, -1);
+export const sparseIds = (): PackedColumn => new PackedColumn(2, -1);
 /** Integers around zero (return values: errnos, small counts) with one code for none: 2 bytes per event. */
-export const nearZero = (none: number): Column => new PackedColumn(2, none);
+export const nearZero = (none: number): PackedColumn => new PackedColumn(2, none);
 /** Small non-negative counts (a CPU number, the lines an event spans): 1 byte per event while under 256. */
-export const small = (): Column => new IdColumn();
+export const small = (): IdColumn => new IdColumn();
 /** Event ids of call spans (entry, exit: -1 while open). */
 export const i32 = (fill = 0): Column => new I32Column(fill);
 /** Page addresses and range starts (NaN when none): 5 bytes per event instead of 8. */
-export const addresses = (): Column => new AddressColumn();
+export const addresses = (): AddressColumn => new AddressColumn();
 /** Range ends as a length from their start named by a 1-byte code (NaN when none). */
-export const rangeEnds = (start: Column): Column => new RangeEndColumn(start);
+export const rangeEnds = (start: Column): RangeEndColumn => new RangeEndColumn(start);
 
 /**
  * A column that crossed a thread boundary arrives as a plain object with the same fields (its typed arrays

@@ -22,7 +22,6 @@
 
 import type { OriginResult } from '../decode/origin';
 import type { EventExtra } from './eventExtra';
-import type { Column } from './columns';
 import { IdColumn } from './idColumn';
 
 // 16Ki rows (128 KiB) per chunk: a small trace with a few PTEs does not hold 512 KiB for them
@@ -46,6 +45,18 @@ class U64Column {
 
   get(i: number): bigint {
     return this.chunks[i >>> SHIFT][i & MASK];
+  }
+
+  /** Appends every value of `src`: one or two TypedArray.set per chunk of it. */
+  pushFrom(src: U64Column): void {
+    for (let i = 0; i < src.size; ) {
+      if ((this.size & MASK) === 0) this.chunks.push(new BigUint64Array(CHUNK));
+      const k = i & MASK;
+      const count = Math.min(CHUNK - (this.size & MASK), CHUNK - k, src.size - i);
+      this.chunks[this.size >>> SHIFT].set(src.chunks[i >>> SHIFT].subarray(k, k + count), this.size & MASK);
+      this.size += count;
+      i += count;
+    }
   }
 
   bytes(): number {
@@ -116,15 +127,15 @@ export class ExtraTable {
   private readonly pte = new U64Column();
   private readonly src0 = new U64Column();
   private readonly dst0 = new U64Column();
-  private readonly cpages: Column = new IdColumn();
-  private readonly migrateNpages: Column = new IdColumn();
+  private readonly cpages = new IdColumn();
+  private readonly migrateNpages = new IdColumn();
   private readonly faultN = new U64Column();
-  private readonly faultNpages: Column = new IdColumn();
+  private readonly faultNpages = new IdColumn();
   private readonly faultSel = new U64Column();
-  private readonly selectFlags: Column = new IdColumn();
+  private readonly selectFlags = new IdColumn();
   private readonly texts: string[] = [];
   /** SHARED rows: which shared object. */
-  private readonly sharedUse: Column = new IdColumn();
+  private readonly sharedUse = new IdColumn();
   /** Per block of references: its shape and the row of its first reference. */
   private readonly blockShape: number[] = [];
   private readonly blockRow: number[] = [];
@@ -231,36 +242,39 @@ export class ExtraTable {
   }
 
   /**
-   * Copies the row `ref` names in `src` (another part's table) into this table without building its object,
-   * and returns the new reference; -1 for a SHARED or GENERIC extra, which the caller adds as an object.
+   * Appends every row of `src` (another part's table, consumed) and returns what to add to its references to
+   * name the same extras here: its blocks follow this table's, each pointing at its rows past this table's
+   * rows of the same shape. Rows are copied column by column, not extra by extra; `canonical` gives back
+   * what a thread boundary copied (a stack origin's one frozen object), so a shared extra is shared again.
    */
-  addRowFrom(src: ExtraTable, ref: number): number {
-    const b = Math.floor(ref / BLOCK);
-    const r = src.blockRow[b] + (ref & (BLOCK - 1));
-    switch (src.blockShape[b]) {
-      case PTE:
-        this.pte.push(src.pte.get(r));
-        return this.ref(PTE, this.pte.size - 1);
-      case MIGRATE:
-        this.src0.push(src.src0.get(r));
-        this.dst0.push(src.dst0.get(r));
-        this.cpages.push(src.cpages.get(r));
-        this.migrateNpages.push(src.migrateNpages.get(r));
-        return this.ref(MIGRATE, this.src0.size - 1);
-      case FAULT_N:
-        this.faultN.push(src.faultN.get(r));
-        this.faultNpages.push(src.faultNpages.get(r));
-        return this.ref(FAULT_N, this.faultN.size - 1);
-      case FAULT_SEL:
-        this.faultSel.push(src.faultSel.get(r));
-        this.selectFlags.push(src.selectFlags.get(r));
-        return this.ref(FAULT_SEL, this.faultSel.size - 1);
-      case TEXT:
-        this.texts.push(src.texts[r]);
-        return this.ref(TEXT, this.texts.length - 1);
-      default:
-        return -1;
+  append(src: ExtraTable, canonical: (x: EventExtra) => EventExtra): number {
+    // rows per shape (GENERIC, SHARED, PTE, MIGRATE, FAULT_N, FAULT_SEL, TEXT) before the append
+    const rows = [this.objects.length, this.sharedUse.size, this.pte.size, this.src0.size, this.faultN.size, this.faultSel.size, this.texts.length];
+    const shift = this.blockShape.length * BLOCK;
+    for (const x of src.objects) this.objects.push(canonical(x));
+    const shared = src.shared.map((x) => {
+      const c = canonical(x);
+      const s = this.sharedRow(c, Object.keys(c)[0]);
+      if (s < 0) throw new Error('a shared extra of another part is not shareable here');
+      return s;
+    });
+    this.sharedUse.pushFrom(src.sharedUse, shared);
+    this.pte.pushFrom(src.pte);
+    this.src0.pushFrom(src.src0);
+    this.dst0.pushFrom(src.dst0);
+    this.cpages.pushFrom(src.cpages);
+    this.migrateNpages.pushFrom(src.migrateNpages);
+    this.faultN.pushFrom(src.faultN);
+    this.faultNpages.pushFrom(src.faultNpages);
+    this.faultSel.pushFrom(src.faultSel);
+    this.selectFlags.pushFrom(src.selectFlags);
+    for (const t of src.texts) this.texts.push(t);
+    for (let b = 0; b < src.blockShape.length; b++) {
+      this.blockShape.push(src.blockShape[b]);
+      this.blockRow.push(src.blockRow[b] + rows[src.blockShape[b]]);
     }
+    for (let shape = 0; shape < SHAPES; shape++) if (src.openBlock[shape] >= 0) this.openBlock[shape] = src.openBlock[shape] + shift / BLOCK;
+    return shift;
   }
 
   /** The PTE of an extra without building the object (the replay and the detectors read every one). */

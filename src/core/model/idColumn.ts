@@ -16,6 +16,11 @@ const SHIFT = 16;
 const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
 
+type IdChunk = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+/** The narrowest width (bytes per value) that holds `v`. */
+const widthOf = (v: number): number => (v >>> 0 !== v ? 8 : v <= 0xff ? 1 : v <= 0xffff ? 2 : 4);
+
 export class IdColumn implements Column {
   private c8: Uint8Array[] = [];
   private c16: Uint16Array[] = [];
@@ -75,14 +80,15 @@ export class IdColumn implements Column {
 
   /** Re-copies every chunk into the narrowest width that also holds `v`. */
   private widen(v: number): void {
-    const w = v >>> 0 !== v ? 8 : v <= 0xffff ? 2 : 4;
-    const chunks = this.width === 1 ? this.c8 : this.width === 2 ? this.c16 : this.c32;
-    const make = (src: ArrayLike<number>) => {
+    this.widenTo(widthOf(v));
+  }
+
+  private widenTo(w: number): void {
+    const wider = this.chunks().map((src) => {
       const dst = w === 2 ? new Uint16Array(CHUNK) : w === 4 ? new Uint32Array(CHUNK) : new Float64Array(CHUNK);
-      for (let k = 0; k < CHUNK; k++) dst[k] = src[k];
+      dst.set(src);
       return dst;
-    };
-    const wider = chunks.map(make);
+    });
     this.c8 = [];
     this.c16 = w === 2 ? (wider as Uint16Array[]) : [];
     this.c32 = w === 4 ? (wider as Uint32Array[]) : [];
@@ -90,11 +96,51 @@ export class IdColumn implements Column {
     this.width = w;
   }
 
-  pushFrom(src: Column, map?: ArrayLike<number>, add = 0): void {
-    const n = src.size;
-    if (map) for (let i = 0; i < n; i++) this.push(map[src.get(i)]);
-    else if (add !== 0) for (let i = 0; i < n; i++) this.push(src.get(i) + add);
-    else for (let i = 0; i < n; i++) this.push(src.get(i));
+  private chunks(): IdChunk[] {
+    const w = this.width;
+    return w === 1 ? this.c8 : w === 2 ? this.c16 : w === 4 ? this.c32 : this.c64;
+  }
+
+  /**
+   * Appends every value of `src` (a part built on another thread, consumed), through `map` when given (its
+   * ids into this store's tables). Both columns first take the wider width of the two (or the one the map's
+   * values need); past the seam chunk each new chunk is `src`'s chunk j, adopted when the widths agree: its
+   * tail moved to the front, the head of chunk j+1 copied behind (memcpy, or one typed loop through `map`).
+   */
+  pushFrom(src: Column, map?: ArrayLike<number>): void {
+    const s = src as IdColumn;
+    const n = s.length;
+    let top = 0;
+    if (map) for (let k = 0; k < map.length; k++) top = Math.max(top, widthOf(map[k]));
+    const w = Math.max(this.width, map ? top : s.width);
+    if (w > this.width) this.widenTo(w);
+    const r = (CHUNK - (this.length & MASK)) & MASK;
+    const from = s.chunks();
+    const into = this.chunks();
+    // the seam chunk (this column's last, part-filled) takes the head of the part's first chunk
+    const seam = Math.min(r, n);
+    if (seam > 0) {
+      const last = into[into.length - 1];
+      if (map) mapRun(last, this.length & MASK, from[0], 0, seam, map);
+      else last.set(from[0].subarray(0, seam), this.length & MASK);
+      this.length += seam;
+    }
+    for (let j = 0; j * CHUNK + r < n; j++) {
+      const tail = Math.min(CHUNK, n - j * CHUNK) - r;
+      const head = r === 0 ? 0 : Math.max(0, Math.min(r, n - (j + 1) * CHUNK));
+      const a = from[j];
+      const dst = s.width === w ? a : w === 2 ? new Uint16Array(CHUNK) : w === 4 ? new Uint32Array(CHUNK) : new Float64Array(CHUNK);
+      if (map) mapRun(dst, 0, a, r, tail, map);
+      else if (dst === a) a.copyWithin(0, r, r + tail);
+      else dst.set(a.subarray(r, r + tail));
+      if (head > 0) {
+        const b = from[j + 1];
+        if (map) mapRun(dst, tail, b, 0, head, map);
+        else dst.set(b.subarray(0, head), tail);
+      }
+      into.push(dst);
+      this.length += tail + head;
+    }
   }
 
   get size(): number {
@@ -104,4 +150,13 @@ export class IdColumn implements Column {
   bytes(): number {
     return (this.c8.length + this.c16.length * 2 + this.c32.length * 4 + this.c64.length * 8) * CHUNK;
   }
+}
+
+/**
+ * `count` ids of `src` from `from` through `map` into `dst` from `at` (forward: `dst` may be `src` when
+ * `at` <= `from`). Its own function, called per chunk, so that it is optimized once (a loop inside pushFrom
+ * was compiled on stack and dropped at each chunk: ~30 ns per id on the first join instead of ~1.5).
+ */
+function mapRun(dst: IdChunk, at: number, src: IdChunk, from: number, count: number, map: ArrayLike<number>): void {
+  for (let k = 0; k < count; k++) dst[at + k] = map[src[from + k]];
 }

@@ -124,11 +124,91 @@ export class PackedColumn implements Column {
     this.put(i, v);
   }
 
-  pushFrom(src: Column, map?: ArrayLike<number>, add = 0): void {
-    const n = src.size;
-    if (map) for (let i = 0; i < n; i++) this.push(map[src.get(i)]);
-    else if (add !== 0) for (let i = 0; i < n; i++) this.push(src.get(i) + add);
-    else for (let i = 0; i < n; i++) this.push(src.get(i));
+  /** Appends `n` nones (events that have no span yet): whole chunks filled at once, not pushed one by one. */
+  pushNone(n: number): void {
+    const none = this.none!;
+    let left = n;
+    while (left > 0 && (this.length & MASK) !== 0) {
+      this.push(none);
+      left--;
+    }
+    for (; left > 0; left -= CHUNK) {
+      this.addChunk(none);
+      const c = this.width.length - 1;
+      if (this.firstWidth === 2) this.u16[c]!.fill(this.none16);
+      else this.u32[c]!.fill(this.none32);
+      this.length += Math.min(left, CHUNK);
+    }
+  }
+
+  /**
+   * Appends every value of `src` (a part built on another thread, consumed) plus `add` (none stays none).
+   * Past the seam chunk, each new chunk is `src`'s chunk j, its typed array adopted: its tail moved to the
+   * front, then the head of chunk j+1 copied behind it (a memcpy when both chunks share width and base,
+   * else re-based in a typed loop). The join then neither allocates nor frees a chunk per chunk (freed
+   * ArrayBuffers from the worker's malloc arena kept ~100 MB of fragmented heap at 1 GiB), and costs
+   * ~1 ns per value instead of the ~13 of get/push.
+   */
+  pushFrom(src: Column, add = 0): void {
+    const s = src as PackedColumn;
+    const n = s.length;
+    const r = (CHUNK - (this.length & MASK)) & MASK;
+    // the seam chunk (this column's last, part-filled) takes the head of the part's first chunk
+    if (r > 0 && n > 0) this.copyHead(s, 0, Math.min(r, n), add);
+    for (let j = 0; j * CHUNK + r < n; j++) {
+      const tail = Math.min(CHUNK, n - j * CHUNK) - r;
+      const head = r === 0 ? 0 : Math.max(0, Math.min(r, n - (j + 1) * CHUNK));
+      if (!this.adopt(s, j, r, tail, add)) {
+        for (let i = j * CHUNK + r; i < (j + 1) * CHUNK + head && i < n; i++) this.push(this.shifted(s.get(i), add));
+        continue;
+      }
+      if (head > 0) this.copyHead(s, j + 1, head, add);
+    }
+  }
+
+  /** `v` plus `add`, none as none (and -0 as -0: -0 + 0 is +0). */
+  private shifted(v: number, add: number): number {
+    return add === 0 || v === this.none ? v : v + add;
+  }
+
+  /** Makes `s`'s chunk j, from offset r on, this column's next chunk; false when its encoding does not carry over. */
+  private adopt(s: PackedColumn, j: number, r: number, tail: number, add: number): boolean {
+    const w = s.width[j];
+    const base = s.bases[j] + add;
+    if (w === F64 || !Number.isSafeInteger(base) || this.none !== s.none) return false;
+    const u = w === 2 ? s.u16[j]! : s.u32[j]!;
+    if (r > 0) u.copyWithin(0, r, r + tail);
+    this.width.push(w);
+    this.bases.push(base);
+    this.reencodes.push(s.reencodes[j]);
+    this.u16.push(w === 2 ? (u as Uint16Array) : undefined);
+    this.u32.push(w === 4 ? (u as Uint32Array) : undefined);
+    this.f64.push(undefined);
+    this.length += tail;
+    return true;
+  }
+
+  /** Appends the first `head` values of `s`'s chunk j to this column's last chunk, re-based to its base. */
+  private copyHead(s: PackedColumn, j: number, head: number, add: number): void {
+    const c = this.width.length - 1;
+    const w = this.width[c];
+    const at = this.length & MASK;
+    const sw = s.width[j];
+    let k = 0;
+    if (sw !== F64 && w !== F64) {
+      const from = sw === 2 ? s.u16[j]! : s.u32[j]!;
+      const to = w === 2 ? this.u16[c]! : this.u32[c]!;
+      const delta = s.bases[j] + add - this.bases[c];
+      if (sw === w && delta === 0) {
+        to.set(from.subarray(0, head), at);
+        k = head;
+      } else {
+        k = rebase(to, at, from, head, delta, sw === 2 ? s.none16 : s.none32, w === 2 ? this.none16 : this.none32, this.limit(w));
+      }
+    }
+    this.length += k;
+    // a value the chunk's width and base cannot hold: the rest one by one (re-encodes the chunk once)
+    for (; k < head; k++) this.push(this.shifted(s.get(j * CHUNK + k), add));
   }
 
   get size(): number {
@@ -190,4 +270,22 @@ export class PackedColumn implements Column {
     else this.u32[c] = new Uint32Array(CHUNK);
     for (let j = 0; j < filled; j++) this.put(start + j, old[j]);
   }
+}
+
+/**
+ * Copies `count` codes of `from` into `to` from `at`, distances re-based by `delta`, none codes translated;
+ * returns how many it copied (fewer when a distance leaves [0, limit]). Its own function, called per chunk,
+ * so that it is optimized once (in pushFrom the loop was compiled on stack and dropped at each chunk).
+ */
+function rebase(to: Uint16Array | Uint32Array, at: number, from: Uint16Array | Uint32Array, count: number, delta: number, fromNone: number, toNone: number, limit: number): number {
+  for (let k = 0; k < count; k++) {
+    const x = from[k];
+    if (x === fromNone) to[at + k] = toNone;
+    else {
+      const d = x + delta;
+      if (d < 0 || d > limit) return k;
+      to[at + k] = d;
+    }
+  }
+  return count;
 }

@@ -174,40 +174,30 @@ export class EventStore {
     const etypes = p.etypes.map((e) => this.etypeId(id(e.name), id(e.func), e.kind, e.raw, e.flag));
     const invs = p.invs.map((v, i) => (i === 0 ? 0 : this.invId(v.notifier, v.blockable, id(v.owner), id(v.mm))));
     const first = this.count;
-    const n = p.count;
     const cols: Partial<Record<PartColumn, Column>> = p.columns;
     // a message from a worker holds plain copies of the columns: give them their classes back
-    const take = (key: PartColumn, into: Column): Column => {
+    const take = <T extends Column>(key: PartColumn, into: T): T => {
       const src = reviveColumn(cols[key]!, into);
       delete cols[key];
       return src;
     };
-    const copy = (key: PartColumn, into: Column, map?: ArrayLike<number>, add?: number) => into.pushFrom(take(key, into), map, add);
-    copy('ts', this.ts);
-    copy('offset', this.offset);
-    copy('line', this.line, undefined, lineOffset);
-    copy('lineCount', this.lineCount);
-    copy('cpu', this.cpu);
-    copy('task', this.task, tasks);
-    copy('etype', this.etype, etypes);
-    // the part's range ends read its own starts: revive those first
-    copy('a', this.a);
-    copy('b', this.b);
-    copy('ret32', this.ret32);
-    copy('inv', this.inv, invs);
-    const extras = ExtraTable.revive(p.extras);
-    const refs = take('extraIdx', this.extraIdx);
-    for (let i = 0; i < n; i++) {
-      const r = refs.get(i);
-      const row = r < 0 ? -1 : this.extras.addRowFrom(extras, r);
-      if (r < 0 || row >= 0) {
-        this.extraIdx.push(row);
-        continue;
-      }
-      const x = extras.get(r);
-      this.extraIdx.push(this.extras.add(x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
-    }
-    for (let i = 0; i < n; i++) this.span.push(-1);
+    this.ts.pushFrom(take('ts', this.ts));
+    this.offset.pushFrom(take('offset', this.offset));
+    this.line.pushFrom(take('line', this.line), lineOffset);
+    this.lineCount.pushFrom(take('lineCount', this.lineCount));
+    this.cpu.pushFrom(take('cpu', this.cpu));
+    this.task.pushFrom(take('task', this.task), tasks);
+    this.etype.pushFrom(take('etype', this.etype), etypes);
+    // the part's range ends hold lengths from its starts: revive both, then join the starts first
+    const a = take('a', this.a);
+    const b = take('b', this.b);
+    this.a.pushFrom(a);
+    this.b.pushFrom(b);
+    this.ret32.pushFrom(take('ret32', this.ret32));
+    this.inv.pushFrom(take('inv', this.inv), invs);
+    const shift = this.extras.append(ExtraTable.revive(p.extras), (x) => (x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
+    this.extraIdx.pushFrom(take('extraIdx', this.extraIdx), shift);
+    this.span.pushNone(p.count);
     for (const [i, v] of p.retWide) this.retWide.set(first + i, v);
   }
 

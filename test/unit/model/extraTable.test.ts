@@ -99,24 +99,54 @@ test('many rows across chunks and reference blocks read back exactly; references
   }
 });
 
-test('rows copied from the table of another thread (structured clone, revived) read back the same; shared and other objects are left to add()', () => {
-  const src = new ExtraTable();
-  const xs: EventExtra[] = [
-    { pteRaw: 0x8000_0000_1234_5067n },
-    { cpages: 3, npages: 512, src0: 0x1234_5000_0021n, dst0: 0xffff_ffff_ffff_fffen },
-    { npages: 16, faultPage: '0xffffea0004b2c340' },
-    { selectFlags: 4, faultPage: '0x0' },
-    { text: 'hmm: iteration 7 begins' },
-    { caller: 'migrate_vma_setup' },
-    { childPid: 7, childComm: 'kworker/0:1', taskPid: 7 },
-  ];
-  const refs = xs.map((x) => src.add(x));
-  const sent = ExtraTable.revive(structuredClone(src));
+// one frozen object per call chain, as classifyStack gives them: shared rows
+const ORIGINS = [0, 1, 2].map((k) => Object.freeze({ origin: 'migrate', evidence: Object.freeze([`f${k}`]) }) as unknown as OriginResult);
+
+test('a table from another thread (structured clone, revived) appended: every reference plus the shift reads back the same extra', () => {
+  const make = (i: number): EventExtra => {
+    switch (i % 9) {
+      case 0:
+        return { pteRaw: 0x8000_0000_1234_5067n + BigInt(i) };
+      case 1:
+        return { cpages: i % 300, npages: 512, src0: 0x1234_5000_0021n + BigInt(i), dst0: 0xffff_ffff_ffff_fffen };
+      case 2:
+        return { npages: 16, faultPage: `0xffffea0004b2${(i % 4096).toString(16)}` };
+      case 3:
+        return { selectFlags: 4, faultPage: '0x0' };
+      case 4:
+        return { text: `hmm: iteration ${i} begins` };
+      case 5:
+        return { caller: i % 2 ? 'migrate_vma_setup' : 'zap_pte_range' };
+      case 6:
+        return { faultPage: '0x0' };
+      case 7:
+        return { stackOrigin: ORIGINS[Math.floor(i / 9) % 3] };
+      default:
+        return { childPid: i, childComm: 'kworker/0:1', taskPid: 7 };
+    }
+  };
   const dst = new ExtraTable();
-  dst.add({ pteRaw: 1n }); // the joining table has rows of its own already
-  refs.forEach((ref, i) => {
-    const r = dst.addRowFrom(sent, ref);
-    if (i >= 5) assert.equal(r, -1, `#${i} is an object`);
-    else assert.equal(seen(dst.get(r)), seen(xs[i]), `#${i}`);
+  const own: number[] = [];
+  // the joining table has rows of every shape already, in a count that is no multiple of a chunk or block
+  for (let i = 0; i < 20_011; i++) own.push(dst.add(make(i)));
+  const src = new ExtraTable();
+  const refs: number[] = [];
+  for (let i = 0; i < 40_000; i++) refs.push(src.add(make(i * 7 + 3)));
+  const sent = ExtraTable.revive(structuredClone(src));
+  const frozen = new Map<string, object>();
+  const shift = dst.append(sent, (x) => {
+    if (!x.stackOrigin) return x;
+    const key = JSON.stringify(x.stackOrigin);
+    if (!frozen.has(key)) frozen.set(key, Object.freeze({ ...x.stackOrigin }));
+    return { ...x, stackOrigin: frozen.get(key) as typeof x.stackOrigin };
   });
+  own.forEach((ref, i) => assert.equal(seen(dst.get(ref)), seen(make(i)), `own #${i}`));
+  refs.forEach((ref, i) => assert.equal(seen(dst.get(ref + shift)), seen(make(i * 7 + 3)), `appended #${i}`));
+  // a stack origin copied by the thread boundary is one shared object again
+  const origins = refs.map((ref, i) => ((i * 7 + 3) % 9 === 7 ? dst.get(ref + shift).stackOrigin : undefined)).filter((o) => o);
+  assert.equal(new Set(origins).size, 3);
+  // rows added after the append get references of their own
+  const after = dst.add(make(0));
+  assert.equal(seen(dst.get(after)), seen(make(0)));
+  refs.forEach((ref, i) => assert.equal(seen(dst.get(ref + shift)), seen(make(i * 7 + 3)), `appended #${i} after an add`));
 });
