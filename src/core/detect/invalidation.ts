@@ -79,9 +79,10 @@ export const splitClear = defineRule(
       const split = isSplitClear(d, r);
       if (!split) continue;
       const call = split === true ? undefined : split;
-      // freeze=1 replaces the PMD by migration entries: a real change, done for a migration (see self-during-migration)
-      if (call?.fields.freeze === '1') continue;
       if (enclosingMigration(d, r)) continue;
+      // freeze=1 replaces the PMD by migration entries: a real change, done for a migration (see self-during-migration);
+      // read after the migration check: a split's fields are read back from the trace file
+      if (call?.fields.freeze === '1') continue;
       const sev = costSeverity(d, r);
       d.findings.push(
         makeFinding(d.facts, {

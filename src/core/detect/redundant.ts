@@ -8,6 +8,7 @@ import type { AddressSpace, DomainKind, InvalidationRecord } from '../model/type
 import { defineRule, type DetectContext } from './context';
 import { costSeverity, enclosingMigration } from './invalidation';
 import { PROBES } from './probes';
+import { RangeMap } from './rangeMap';
 import { MM_SYSCALLS, ProtectionMap, protText, SyscallCalls } from './syscalls';
 import { makeFinding, msText, overlaps, rangeText, taskText, timeText } from './util';
 
@@ -72,46 +73,21 @@ function operationEnd(calls: SyscallCalls, r: InvalidationRecord): number {
 /**
  * Per invalidation (by index), a number naming its mm, event and [start, end): equal numbers, equal ranges. One
  * string key per record (`as|event|start|end`, 51k at 256 MiB, ~5 MB held by the rule's maps) costs more than
- * sorting the indexes by those four values once.
+ * nested maps keyed by numbers, which grow with distinct ranges only.
  */
 function rangeIds(invs: readonly InvalidationRecord[]): { ids: Int32Array; count: number } {
-  const n = invs.length;
-  const space = new Int32Array(n);
-  const event = new Int32Array(n);
-  const start = new Float64Array(n);
-  const end = new Float64Array(n);
-  // an mm is named by its text (String(as)), as the keys were: the text is made once per distinct value
-  const spaceCode = new Map<AddressSpace, number>();
-  const spaceText = new Map<string, number>();
-  const eventCode = new Map<string, number>();
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
+  const ids = new Int32Array(invs.length);
+  const ofEvent = new Map<string, RangeMap<number>>();
+  let count = 0;
+  for (let i = 0; i < invs.length; i++) {
     const r = invs[i];
-    let sc = spaceCode.get(r.as);
-    if (sc === undefined) {
-      const text = String(r.as);
-      sc = spaceText.get(text) ?? spaceText.size;
-      spaceText.set(text, sc);
-      spaceCode.set(r.as, sc);
-    }
-    let ec = eventCode.get(r.event);
-    if (ec === undefined) eventCode.set(r.event, (ec = eventCode.size));
-    space[i] = sc;
-    event[i] = ec;
-    start[i] = r.start;
-    end[i] = r.end;
-    order[i] = i;
-  }
-  order.sort((a, b) => space[a] - space[b] || event[a] - event[b] || start[a] - start[b] || end[a] - end[b]);
-  const ids = new Int32Array(n);
-  let id = -1;
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    const p = k > 0 ? order[k - 1] : -1;
-    if (p < 0 || space[i] !== space[p] || event[i] !== event[p] || start[i] !== start[p] || end[i] !== end[p]) id++;
+    let ranges = ofEvent.get(r.event);
+    if (!ranges) ofEvent.set(r.event, (ranges = new RangeMap()));
+    let id = ranges.get(r.as, r.start, r.end);
+    if (id === undefined) ranges.set(r.as, r.start, r.end, (id = count++));
     ids[i] = id;
   }
-  return { ids, count: id + 1 };
+  return { ids, count };
 }
 
 /** Consecutive repeats of one range: the first invalidation and every repeat with nothing changed in between. */
