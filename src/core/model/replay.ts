@@ -25,7 +25,7 @@ import { ReplayRun } from './replayRun';
 import type { TaskContext } from './replayContext';
 import { closeMigration, onDeviceRange, onFinalize, onMigratePages, onMigrateSetup, onMoveMappingReturn, onSetupReturn } from './replayMigration';
 import { onCpuFault, onFork, onMigrateToRam, onPageEvent, onPteRemove, onPteSet, onSwapFault, proveUnknownPages } from './replayPages';
-import { onDriverReturn, onGeneric, onInvalidation, onInvalidationEnd, trimCallbacks } from './replayInvalidation';
+import { onDriverReturn, onGeneric, onInvalidation, onInvalidationEnd } from './replayInvalidation';
 
 const IGNORED_NAMES = new Set<string>(['generic', 'function', 'tlb-flush', 'page-ref', 'remove-migration-ptes', 'try-to-migrate', 'migrate-collect', 'migrate-unmap', 'move-mapping', 'device-free', 'invalidate-secondary', 'copy-page-range', 'change-protection', 'change-protection-ret', 'hmm-range-fault', 'hmm-range-fault-ret', 'thp-split', 'thp-split-ret', 'migration-wait', 'sched-block', 'device-fault', 'unmap', 'exclusive-one-ret']);
 /** IGNORED_NAMES by kind index: one array read per event instead of a string-set lookup. */
@@ -36,8 +36,9 @@ const ON_PAGE = Uint8Array.from(DOMAIN_KINDS, (k) => (PAGE_NAMES.has(k) ? 1 : 0)
 const GENERIC = DOMAIN_KINDS.indexOf('generic');
 
 export interface ReplayResult {
-  migrations: MigrationRecord[];
-  invalidations: InvalidationRecord[];
+  /** Handles on the replay's record rows (records/migrations.ts, records/invalidations.ts). */
+  migrations: readonly MigrationRecord[];
+  invalidations: readonly InvalidationRecord[];
   markers: Marker[];
   forkedFrom: Map<AddressSpace, AddressSpace>;
 }
@@ -176,6 +177,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
   }
   for (const t of r.tasks.values()) closeMigration(r, t, n - 1);
   proveUnknownPages(r);
-  trimCallbacks(r.invalidations);
+  r.migrationTable.trim();
+  r.invalidationTable.trim();
   return { migrations: r.migrations, invalidations: r.invalidations, markers: r.markers, forkedFrom: r.forkedFrom };
 }

@@ -6,11 +6,13 @@
 
 import type { EventStore } from './store';
 import type { SpanTable } from './spans';
-import type { InvalidationOrigin, InvalidationRecord, MigrationRecord } from './types';
+import type { InvalidationOrigin, InvalidationRecord } from './types';
+import type { Invalidation } from './records/invalidations';
+import type { Migration } from './records/migrations';
 import { classifyOrigin, originFromSyscall } from '../decode/origin';
 
 export interface OpenMigration {
-  rec: MigrationRecord;
+  rec: Migration;
   /** page → its state before the migration took it */
   pending: Map<number, number>;
   removed: Set<number>;
@@ -25,7 +27,7 @@ export interface OpenMigration {
 
 export interface TaskContext {
   migration?: OpenMigration;
-  invStack: InvalidationRecord[];
+  invStack: Invalidation[];
   syscall?: string;
   munmapRange?: [number, number];
   inMigrateToRam: number;
@@ -37,8 +39,6 @@ export const HIGH_ADDR = 2 ** 63;
 
 export type OriginOf = { origin: InvalidationOrigin; evidence: string[] };
 
-/** Shared empty evidence (read-only by contract). */
-export const NO_EVIDENCE: string[] = [];
 /**
  * Origin evidence lists repeat endlessly (`stack`, `try_to_migrate_one`): share one array per distinct list.
  * Looked up word by word in a trie, so a lookup builds no joined key string.

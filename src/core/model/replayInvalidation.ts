@@ -6,32 +6,14 @@
  * when probed, names its caller: a better origin than the enclosing span.
  */
 
-import type { DriverCallback, InvalidationRecord } from './types';
 import type { ReplayRun } from './replayRun';
 import type { OpenMigration } from './replayContext';
-import { NO_EVIDENCE, originOf, refine, sharedEvidence } from './replayContext';
+import { originOf, refine, sharedEvidence } from './replayContext';
+import type { Invalidation } from './records/invalidations';
 import { S_UNMAPPED } from './kinds';
 import { classifyOrigin } from '../decode/origin';
 import { baseFunction, functionInfo } from '../decode/functions';
 import { lowerBoundBy } from '../sorted';
-
-/**
- * Shared list of the records no driver callback joined (read-only by contract, like NO_EVIDENCE). Records
- * are made with every field, end and callback return included, so none is added later: a field added after
- * construction costs a separate property array (1.97 MB for 51.7k records at 256 MiB; 1.6 MB for 42.5k
- * callbacks).
- */
-const NO_CALLBACKS: DriverCallback[] = [];
-
-function addCallback(rec: InvalidationRecord, cb: DriverCallback): void {
-  if (rec.callbacks === NO_CALLBACKS) rec.callbacks = [cb];
-  else rec.callbacks.push(cb);
-}
-
-/** After the replay: lists of several callbacks lose the spare room of a growing array. */
-export function trimCallbacks(list: readonly InvalidationRecord[]): void {
-  for (const rec of list) if (rec.callbacks.length > 1) rec.callbacks = rec.callbacks.slice();
-}
 
 /** invalidate-start, or a driver callback (`driver` true): a callback inside the open range joins it. */
 export function onInvalidation(r: ReplayRun, m: OpenMigration | undefined, driver: boolean): void {
@@ -45,38 +27,28 @@ export function onInvalidation(r: ReplayRun, m: OpenMigration | undefined, drive
     const top = t.invStack[t.invStack.length - 1];
     if (top && top.start <= range[0] && range[1] <= top.end && top.endId === undefined) {
       const own = (ev === 'MIGRATE' || ev === 'EXCLUSIVE') && owner !== undefined && owner !== '0x0' && r.driverOwners.has(owner);
-      addCallback(top, { driver: functionInfo(store.funcOf(id))?.driver ?? 'unknown', func: store.funcOf(id) ?? '', eventId: id, ret: undefined, ownEvent: own });
+      r.invalidationTable.addCallback(top.id, functionInfo(store.funcOf(id))?.driver ?? 'unknown', store.funcOf(id) ?? '', id, own);
       return;
     }
   }
-  const rec: InvalidationRecord = {
-    id: r.invalidations.length, as, pid: r.pid, comm: store.str(store.comm, id) ?? '', start: range[0], end: range[1], event: ev,
+  // the record's migrationId also lists it among the migration's invalidationIds (records/migrations.ts)
+  const rec = r.invalidationTable.open({
+    as, pid: r.pid, comm: store.str(store.comm, id) ?? '', start: range[0], end: range[1], event: ev,
     eventNum: store.extra(id)?.eventNum ?? (store.notifier.get(id) >= 0 ? store.notifier.get(id) : undefined),
-    owner, blockable: blk < 0 ? undefined : blk === 1, origin: 'unknown', originEvidence: NO_EVIDENCE, startId: id, startTs: r.ts,
-    callbacks: NO_CALLBACKS, migrationId: m?.rec.id, endId: undefined, endTs: undefined,
-  };
+    owner, blockable: blk < 0 ? undefined : blk === 1, startId: id, startTs: r.ts, migrationId: m?.rec.id,
+  });
   const o = refine(originOf(store, r.spans, id, t, rec), rec, t);
   rec.origin = o.origin;
   rec.originEvidence = sharedEvidence(o.evidence);
-  if (driver) addCallback(rec, { driver: functionInfo(store.funcOf(id))?.driver ?? 'unknown', func: store.funcOf(id) ?? '', eventId: id, ret: undefined, ownEvent: undefined });
+  if (driver) r.invalidationTable.addCallback(rec.id, functionInfo(store.funcOf(id))?.driver ?? 'unknown', store.funcOf(id) ?? '', id, undefined);
   else t.invStack.push(rec);
-  r.invalidations.push(rec);
-  if (m) m.rec.invalidationIds.push(rec.id);
   if (ev === 'UNMAP' || (ev === 'CLEAR' && (rec.origin === 'madvise' || rec.origin === 'zap'))) r.setRange(as, range[0], range[1], S_UNMAPPED, id);
 }
 
 /** A driver callback's return: the innermost open callback of that function in the task's range gets it. */
 export function onDriverReturn(r: ReplayRun): void {
   const top = r.t.invStack[r.t.invStack.length - 1];
-  if (!top) return;
-  const func = r.store.funcOf(r.id);
-  for (let i = top.callbacks.length - 1; i >= 0; i--) {
-    const cb = top.callbacks[i];
-    if (cb.func === func && cb.ret === undefined) {
-      cb.ret = r.store.retOf(r.id);
-      return;
-    }
-  }
+  if (top) r.invalidationTable.settleCallback(top.id, r.store.funcOf(r.id), r.store.retOf(r.id));
 }
 
 /** range_end closes the task's open range with the same bounds (else the innermost one). */
@@ -113,7 +85,7 @@ export function onGeneric(r: ReplayRun): void {
 }
 
 /** The invalidation record whose start event is `id` (records are in start order). */
-function recordStartedBy(r: ReplayRun, id: number): InvalidationRecord | undefined {
+function recordStartedBy(r: ReplayRun, id: number): Invalidation | undefined {
   const list = r.invalidations;
   const i = lowerBoundBy(list.length, (k) => list[k].startId, id);
   return i < list.length && list[i].startId === id ? list[i] : undefined;

@@ -7,8 +7,8 @@
  * Eviction (migrate_device_range) opens a record with no window; its PTE removals give it one.
  */
 
-import type { MigrationRecord } from './types';
 import type { ReplayRun } from './replayRun';
+import type { Migration } from './records/migrations';
 import type { OpenMigration, TaskContext } from './replayContext';
 import { MAX_WINDOW_PAGES, vpnRange } from './pages';
 import { S_DEVICE, S_EXCLUSIVE, S_SYSTEM, S_TO_DEVICE, S_TO_SYSTEM } from './kinds';
@@ -16,12 +16,7 @@ import { MIGRATE_VMA_SELECT_DEVICE_COHERENT, MIGRATE_VMA_SELECT_DEVICE_PRIVATE, 
 import { baseFunction } from '../decode/functions';
 
 const MOVE_INNER = new Set(['folio_migrate_mapping', 'migrate_page_move_mapping', '__folio_migrate_mapping']);
-/** Shared empty list for records without invalidations (read-only by contract: the model's arrays are views). */
-// Records are made with every field, the ones filled in later included: a field added after construction
-// goes to a separate property array (3.06 MB for 36.5k records at 256 MiB; in the object: 2.3 MB).
-const NO_IDS: number[] = [];
-
-function open(rec: MigrationRecord): OpenMigration {
+function open(rec: Migration): OpenMigration {
   return { rec, pending: new Map(), removed: new Set(), sawPteRemove: false, inSetup: true, innerMoved: 0, innerEagain: 0, innerSeen: false, outerMoved: 0, outerEagain: 0 };
 }
 
@@ -39,8 +34,6 @@ export function closeMigration(r: ReplayRun, t: TaskContext, id: number): void {
   }
   m.pending.clear();
   rec.closeId = id;
-  // an exact-size array: a long trace holds hundreds of thousands of records
-  rec.invalidationIds = rec.invalidationIds.length === 0 ? NO_IDS : rec.invalidationIds.slice();
   rec.moved = m.innerSeen ? m.innerMoved : m.outerMoved > 0 || m.outerEagain > 0 ? m.outerMoved : rec.cpages === 0 ? 0 : rec.moved;
   rec.eagain = m.innerSeen ? m.innerEagain : m.outerEagain;
 }
@@ -61,9 +54,8 @@ export function onMigrateSetup(r: ReplayRun): void {
   if (owner && owner !== '0x0') r.driverOwners.add(owner);
   const toDev = flags !== undefined && (flags & MIGRATE_VMA_SELECT_SYSTEM) !== 0 && (flags & (MIGRATE_VMA_SELECT_DEVICE_PRIVATE | MIGRATE_VMA_SELECT_DEVICE_COHERENT)) === 0;
   const toSys = flags !== undefined && (flags & MIGRATE_VMA_SELECT_SYSTEM) === 0 && (flags & (MIGRATE_VMA_SELECT_DEVICE_PRIVATE | MIGRATE_VMA_SELECT_DEVICE_COHERENT)) !== 0;
-  const faultPage = r.intern(x?.faultPage);
-  const rec: MigrationRecord = {
-    id: r.migrations.length,
+  const faultPage = x?.faultPage;
+  const rec = r.migrationTable.open({
     as,
     pid,
     comm: store.str(store.comm, id) ?? '',
@@ -77,20 +69,7 @@ export function onMigrateSetup(r: ReplayRun): void {
     trigger: (faultPage && faultPage !== '0x0') || t.inMigrateToRam > 0 ? 'migrate-to-ram' : 'driver',
     setupId: id,
     setupTs: ts,
-    setupRetTs: undefined,
-    setupRet: undefined,
-    unmapped: undefined,
-    cpages: undefined,
-    moved: undefined,
-    eagain: 0,
-    restoredInSetup: 0,
-    pagesId: undefined,
-    finalizeId: undefined,
-    finalizeTs: undefined,
-    invalidationIds: [],
-    closeId: id,
-  };
-  r.migrations.push(rec);
+  });
   const om = open(rec);
   t.migration = om;
   if (!range || rec.direction === 'unknown') return;
@@ -136,13 +115,10 @@ export function onFinalize(r: ReplayRun, m: OpenMigration): void {
 export function onDeviceRange(r: ReplayRun): void {
   const { store, t, id, ts, as, pid } = r;
   closeMigration(r, t, id);
-  const rec: MigrationRecord = {
-    id: r.migrations.length, as, pid, comm: store.str(store.comm, id) ?? '', start: 0, end: 0, npages: 0, flags: undefined,
+  const rec = r.migrationTable.open({
+    as, pid, comm: store.str(store.comm, id) ?? '', start: 0, end: 0, npages: 0, flags: undefined,
     direction: 'to-system', pgmapOwner: undefined, faultPage: undefined, trigger: 'device-range', setupId: id, setupTs: ts,
-    setupRetTs: undefined, setupRet: undefined, unmapped: undefined, cpages: undefined, moved: undefined, eagain: 0,
-    restoredInSetup: 0, pagesId: undefined, finalizeId: undefined, finalizeTs: undefined, invalidationIds: [], closeId: id,
-  };
-  r.migrations.push(rec);
+  });
   t.migration = open(rec);
 }
 

@@ -7,15 +7,22 @@
 import type { AddressSpaces } from './addressSpaces';
 import type { EventStore } from './store';
 import type { SpanTable } from './spans';
-import type { AddressSpace, InvalidationRecord, Marker, MigrationRecord } from './types';
+import type { AddressSpace, Marker } from './types';
 import type { PageTable } from './pages';
 import { vpnRange } from './pages';
 import { HIGH_ADDR, type TaskContext } from './replayContext';
+import { ValueIds } from './records/rows';
+import { type Invalidation, InvalidationTable } from './records/invalidations';
+import { type Migration, MigrationTable } from './records/migrations';
 
 export class ReplayRun {
-  readonly migrations: MigrationRecord[] = [];
+  /** Commands, owners, fault pages, callback functions and address spaces the records name, each kept once. */
+  readonly values = new ValueIds<AddressSpace>();
+  readonly invalidationTable = new InvalidationTable(this.values);
+  readonly migrationTable = new MigrationTable(this.values, this.invalidationTable);
+  readonly migrations: readonly Migration[] = this.migrationTable.list;
   /** In start event order (so a start event's record is found by binary search). */
-  readonly invalidations: InvalidationRecord[] = [];
+  readonly invalidations: readonly Invalidation[] = this.invalidationTable.list;
   readonly markers: Marker[] = [];
   readonly tasks = new Map<number, TaskContext>();
   readonly forkedFrom = new Map<AddressSpace, AddressSpace>();
@@ -24,7 +31,6 @@ export class ReplayRun {
   readonly forkAt = new Map<number, { parent: AddressSpace; child: AddressSpace }>();
   /** pgmap owners named by migrate_vma_setup: a notifier callback receiving one of them gets its own event. */
   readonly driverOwners = new Set<string>();
-  private readonly strings = new Map<string, string>();
 
   // the event being replayed
   id = 0;
@@ -48,18 +54,6 @@ export class ReplayRun {
       this.relatives.set(f.parent, [...(this.relatives.get(f.parent) ?? []), f.child]);
       this.relatives.set(f.child, [...(this.relatives.get(f.child) ?? []), f.parent]);
     }
-  }
-
-  /**
-   * One string per distinct value for strings the store makes on read (a fault page pointer: 41 distinct
-   * among 36.5k migrations at 256 MiB, each record holding its own copy took 1 MB).
-   */
-  intern(s: string | undefined): string | undefined {
-    if (s === undefined) return undefined;
-    const hit = this.strings.get(s);
-    if (hit !== undefined) return hit;
-    this.strings.set(s, s);
-    return s;
   }
 
   task(pid: number): TaskContext {

@@ -5,6 +5,7 @@
 
 import type { Analysis, AnalysisQueries, AnalysisSummary } from '../../core/api';
 import type { AddressSpace, PageState, PageSummary, PageTimeline } from '../../core/model/types';
+import { plainInvalidation, plainMigration } from '../../core/model/records/plain';
 import { CAPS, clampInt } from './caps';
 import type { QueryMethod } from './messages';
 import { ViewIndex } from './viewIndex';
@@ -92,10 +93,11 @@ export class QueryAnswerer {
       }
       case 'addressSpaces':
         return m.addressSpaces();
+      // plain objects for the structured clone: the model's records read their fields in prototype getters
       case 'migrations':
-        return m.migrations.slice(0, CAPS.records);
+        return m.migrations.slice(0, CAPS.records).map(plainMigration);
       case 'invalidations':
-        return m.invalidations.slice(0, CAPS.records);
+        return m.invalidations.slice(0, CAPS.records).map(plainInvalidation);
       case 'markers':
         return m.markers.slice(0, CAPS.markers);
       default:
