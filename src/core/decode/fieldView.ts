@@ -3,12 +3,13 @@
  * TextEvent from the ftrace / trace-cmd text reader: no Record, no value strings for the numbers the store
  * keeps), else the event's `fields` Record (other readers, tests, and the few bodies FieldRanges leaves to
  * splitFields). Both answer the same: has/get/first of the Record, numbers parsed from the same characters.
+ * The ranges are of the body's bytes when a transient read left the body in its buffer (TextEvent.bodyBytes).
  */
 
 import { FieldRanges } from '../ingest/fieldRanges';
 import { TextEvent } from '../ingest/textEvent';
 import type { RawEvent } from '../ingest/types';
-import { parseNumber, parseNumberIn, type Radix } from './fields';
+import { parseNumber, parseNumberIn, parseNumberInBytes, type Radix } from './fields';
 import type { ProbeFieldType } from './probeCatalog';
 
 export class FieldView {
@@ -20,11 +21,21 @@ export class FieldView {
   /** Points the view at `ev`'s fields; `expect`: the keys they probably have (see FieldRanges.scanAs). */
   load(ev: RawEvent, expect?: readonly string[]): void {
     if (ev instanceof TextEvent) {
-      const text = ev.pendingSplit();
       const r = this.ranges;
-      if (text !== undefined && ((expect !== undefined && expect.length > 0 && r.scanAs(text, ev.splitAt(), expect)) || r.scan(text, ev.splitAt()))) {
-        this.record = undefined;
-        return;
+      const bytes = ev.pendingSplitBytes();
+      if (bytes !== undefined) {
+        const from = ev.splitAt();
+        const to = ev.splitEnd();
+        if ((expect !== undefined && expect.length > 0 && r.scanBytesAs(bytes, from, to, expect)) || r.scanBytes(bytes, from, to)) {
+          this.record = undefined;
+          return;
+        }
+      } else {
+        const text = ev.pendingSplit();
+        if (text !== undefined && ((expect !== undefined && expect.length > 0 && r.scanAs(text, ev.splitAt(), expect)) || r.scan(text, ev.splitAt()))) {
+          this.record = undefined;
+          return;
+        }
       }
     }
     this.record = ev.fields;
@@ -70,7 +81,8 @@ export class FieldView {
   numAt(j: number, type: ProbeFieldType | undefined, radix: Radix): number | undefined {
     if (this.record !== undefined) return parseNumber(this.valueAt(j), type, radix);
     const g = this.ranges;
-    return parseNumberIn(g.text, g.start(j), g.stop(j), type, radix);
+    const b = g.bytes;
+    return b !== undefined ? parseNumberInBytes(b, g.start(j), g.stop(j), type, radix) : parseNumberIn(g.text, g.start(j), g.stop(j), type, radix);
   }
 
   num(key: string, type: ProbeFieldType | undefined, radix: Radix): number | undefined {

@@ -5,6 +5,7 @@
  * never from the digits: `7f3a5c201000` printed by `%lx` is hex, `16` printed by `:u64` is decimal.
  */
 
+import { utf8Text } from '../ingest/bytes';
 import type { ProbeFieldType } from './probeCatalog';
 
 export type CanonicalField =
@@ -146,6 +147,32 @@ function numberIn(text: string, start: number, stop: number, type: ProbeFieldTyp
   let n = 0;
   for (let i = from; i < stop; i++) {
     const d = digitValue(text.charCodeAt(i), hex);
+    if (d < 0) return undefined;
+    n = n * (hex ? 16 : 10) + d;
+  }
+  return neg ? -n : n;
+}
+
+/** parseNumberIn of the bytes [start, stop) of buf (a body a transient read left in its buffer). */
+export function parseNumberInBytes(buf: Buffer, start: number, stop: number, type: ProbeFieldType | undefined, radix: Radix): number | undefined {
+  if (stop > start && (buf[stop - 1] === 44 || buf[start] === 32)) return parseNumber(utf8Text(buf, start, stop), type, radix);
+  const neg = start < stop && buf[start] === 45;
+  const s = neg ? start + 1 : start;
+  const hasPrefix = stop - s > 2 && buf[s] === 48 && (buf[s + 1] === 120 || buf[s + 1] === 88);
+  let hex: boolean;
+  if (type && (type.kind === 'unsigned' || type.kind === 'signed') && !hasPrefix) hex = false;
+  else if (hasPrefix) hex = true;
+  else hex = (type !== undefined && type.kind === 'hex') || radix === 'hex' || radix === 'auto-pointer';
+  const from = hasPrefix ? s + 2 : s;
+  const len = stop - from;
+  if (len === 0 || len > (hex ? 13 : 15)) {
+    // the characters decide (a non-ASCII byte run is shorter in characters): the string path as is
+    const text = utf8Text(buf, start, stop);
+    return parseNumberIn(text, 0, text.length, type, radix);
+  }
+  let n = 0;
+  for (let i = from; i < stop; i++) {
+    const d = digitValue(buf[i], hex);
     if (d < 0) return undefined;
     n = n * (hex ? 16 : 10) + d;
   }

@@ -8,6 +8,7 @@
  * of each CPU is held until that CPU prints its next event (or the queue grows past a bound).
  */
 
+import { TextEvent } from './textEvent';
 import type { EventSink, IngestSummary, LostEvents, RawEvent, TraceFormat, UnparsedSample } from './types';
 
 const MAX_SAMPLES = 20;
@@ -132,6 +133,15 @@ export class Accounting {
       p.copyWithin(0, this.head);
       p.length -= this.head;
       this.head = 0;
+    }
+  }
+
+  /** Detaches the held events whose text is still bytes of `buf` (TextEvent.detach), before `buf` is refilled. */
+  detachHeld(buf: Buffer): void {
+    const p = this.pending;
+    for (let i = this.head; i < p.length; i++) {
+      const ev = p[i];
+      if (ev instanceof TextEvent) ev.detach(buf);
     }
   }
 

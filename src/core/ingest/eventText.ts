@@ -11,8 +11,8 @@
 
 import { COLON, LPAREN, RPAREN, SP, indexOfByte, skipSpaces, trimEnd, utf8Text } from './bytes';
 import { NameClass, type NameInfo, cachedHead, nameInfo, rememberHead } from './nameInfo';
-import { type ProbeHead, headArgsAt, parseProbeHead, parseProbeSite } from './probeSite';
-import { FieldsFrom, setFields } from './textEvent';
+import { headArgsAt, parseProbeHead, parseProbeSite } from './probeSite';
+import { FieldsFrom, TextEvent, setFields } from './textEvent';
 import type { RawEvent } from './types';
 import type { Interner } from './bytes';
 
@@ -59,6 +59,7 @@ export const MARK_PREFIX = 'tracing_mark_write: ';
 /**
  * Fills name/system/kind/body/fields/probe/retFrom/parent of `ev` from bytes [s, e). Returns what the text
  * was. `ev.fields` must be a fresh object when `withFields` (a TextEvent gets them deferred, see textEvent.ts).
+ * `transient`: a TextEvent's `name: body` stays bytes of `buf` (TextEvent.bodyBytes; ReadOptions.transient).
  */
 export function parseEventText(
   buf: Buffer,
@@ -68,6 +69,7 @@ export function parseEventText(
   withFields: boolean,
   names: Interner<NameInfo>,
   ev: RawEvent,
+  transient = false,
 ): TextResult {
   e = trimEnd(buf, s, e);
   if (s >= e) return TextResult.Fail;
@@ -111,9 +113,14 @@ export function parseEventText(
       info = known !== undefined && known.style === style ? known : (entry.data = nameInfo(entry.str, style, KNOWN_SYSTEM));
       if (info.system !== undefined) ev.system = info.system;
     }
-    const body = utf8Text(buf, bodyStart, e);
-    ev.body = body;
-    return classify(ev, body, style, withFields, info, buf, bodyStart, e);
+    let lazy: TextEvent | undefined;
+    if (transient && ev instanceof TextEvent) {
+      lazy = ev;
+      ev.bodyBytes(buf, bodyStart, e);
+    } else {
+      ev.body = utf8Text(buf, bodyStart, e);
+    }
+    return classify(ev, style, withFields, info, buf, bodyStart, e, lazy);
   }
   // no "name:" : function tracer or syscall
   const token = names.get(buf, s, t);
@@ -147,12 +154,16 @@ export function parseEventText(
   return TextResult.Fail;
 }
 
-/** The rules for `name: body` by what the name is (info.cls); the body is bytes [b, e) of buf. */
-function classify(ev: RawEvent, body: string, style: TextStyle, withFields: boolean, info: NameInfo, buf: Buffer, b: number, e: number): TextResult {
+/**
+ * The rules for `name: body` by what the name is (info.cls); the body is bytes [b, e) of buf. `lazy`: the event
+ * when its body is still those bytes; the common rules (probe heads, tracepoints) then keep its fields as bytes.
+ */
+function classify(ev: RawEvent, style: TextStyle, withFields: boolean, info: NameInfo, buf: Buffer, b: number, e: number, lazy: TextEvent | undefined): TextResult {
   const name = ev.name;
   switch (info.cls) {
     case NameClass.Marker:
-    case NameClass.Print:
+    case NameClass.Print: {
+      const body = ev.body;
       if (info.cls === NameClass.Marker || body.startsWith(MARK_PREFIX)) {
         ev.kind = 'marker';
         ev.message = info.cls === NameClass.Print ? body.slice(MARK_PREFIX.length) : body;
@@ -160,8 +171,9 @@ function classify(ev: RawEvent, body: string, style: TextStyle, withFields: bool
         return TextResult.Event;
       }
       break;
+    }
     case NameClass.Function: {
-      const fn = parseFunctionLine(body, style);
+      const fn = parseFunctionLine(ev.body, style);
       ev.kind = 'function';
       if (fn) {
         ev.probe = fn.func;
@@ -170,42 +182,48 @@ function classify(ev: RawEvent, body: string, style: TextStyle, withFields: bool
       return TextResult.Event;
     }
     case NameClass.KernelStack:
-      if (body === '<stack trace>') return TextResult.Stack;
+      if (ev.body === '<stack trace>') return TextResult.Stack;
       break;
     case NameClass.UserStack:
-      if (body === '<user stack trace>') return TextResult.UserStack;
+      if (ev.body === '<user stack trace>') return TextResult.UserStack;
       break;
     case NameClass.Graph:
       return TextResult.Funcgraph;
     case NameClass.SyscallEnter:
       ev.kind = 'syscall-enter';
-      if (withFields) setFields(ev, FieldsFrom.SyscallArgs, body, 0);
+      if (withFields) setFields(ev, FieldsFrom.SyscallArgs, ev.body, 0);
       return TextResult.Event;
     case NameClass.SyscallExit:
       ev.kind = 'syscall-exit';
-      if (withFields) setFields(ev, FieldsFrom.Ret, body, 0);
+      if (withFields) setFields(ev, FieldsFrom.Ret, ev.body, 0);
       return TextResult.Event;
     case NameClass.Console:
       ev.kind = 'driver-log';
-      ev.message = body;
-      if (withFields) setFields(ev, FieldsFrom.Split, body, 0);
+      ev.message = ev.body;
+      if (withFields) setFields(ev, FieldsFrom.Split, ev.message, 0);
       return TextResult.Event;
     default:
       break;
   }
-  if (body.charCodeAt(0) === 40 /* ( */) {
+  if (b < e && buf[b] === 40 /* ( */) {
     const known = cachedHead(info, buf, b, e);
-    let head: ProbeHead | undefined;
-    let argsAt: number;
     if (known !== undefined) {
-      head = known.probe;
-      argsAt = Math.min(known.bytes.length + 1, body.length);
-    } else {
-      head = parseProbeHead(body, style !== 'ftrace');
-      argsAt = headArgsAt();
-      if (head) rememberHead(info, buf, b, indexOfByte(buf, RPAREN, b, e), head);
+      // a kept head is ASCII: its length in bytes is its length in characters
+      const head = known.probe;
+      ev.kind = head.kind;
+      ev.probe = head.probe;
+      if (head.retFrom) ev.retFrom = head.retFrom;
+      if (withFields) {
+        if (lazy !== undefined) lazy.deferBytes(FieldsFrom.Split, Math.min(b + known.bytes.length + 1, e));
+        else setFields(ev, FieldsFrom.Split, ev.body, Math.min(known.bytes.length + 1, ev.body.length));
+      }
+      return TextResult.Event;
     }
+    const body = ev.body;
+    const head = parseProbeHead(body, style !== 'ftrace');
     if (head) {
+      const argsAt = headArgsAt();
+      rememberHead(info, buf, b, indexOfByte(buf, RPAREN, b, e), head);
       ev.kind = head.kind;
       ev.probe = head.probe;
       if (head.retFrom) ev.retFrom = head.retFrom;
@@ -215,9 +233,10 @@ function classify(ev: RawEvent, body: string, style: TextStyle, withFields: bool
   }
   ev.kind = 'tracepoint';
   if (withFields) {
-    const plugin = style === 'tracecmd' ? schedPluginFields(name, body) : undefined;
+    const plugin = style === 'tracecmd' ? schedPluginFields(name, ev.body) : undefined;
     if (plugin) Object.assign(ev.fields, plugin);
-    else setFields(ev, FieldsFrom.Split, body, 0);
+    else if (lazy !== undefined) lazy.deferBytes(FieldsFrom.Split, b);
+    else setFields(ev, FieldsFrom.Split, ev.body, 0);
   }
   return TextResult.Event;
 }

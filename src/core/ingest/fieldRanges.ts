@@ -8,13 +8,20 @@
  * the value of a key is the last one written for it, the first key is the first one written. A value that
  * is not one run of the text (a continuation word after a quoted or comma-ended value, or after two spaces)
  * makes scan() refuse, and the caller uses splitFields. fieldRanges.test.ts checks every fixture event.
+ *
+ * scanBytes / scanBytesAs read the same from the bytes of a body a transient read left in its buffer
+ * (fieldBytes.ts: the same grammar on bytes); the ranges are then byte ranges of `bytes`.
  */
 
+import { utf8Text } from './bytes';
+import { isSeparatorIn, keyEndIn, keyOfBytes, scanValueIn } from './fieldBytes';
 import { isSeparator, keyEnd, keyOf, scanValue, valueAt } from './fields';
 
 export class FieldRanges {
-  /** The text the ranges point into. */
+  /** The text the ranges point into (scan, scanAs). */
   text = '';
+  /** The bytes the ranges point into (scanBytes, scanBytesAs); undefined when they point into `text`. */
+  bytes: Buffer | undefined = undefined;
   /** Number of key=value pairs read (a key written twice counts twice; lookups take the last). */
   count = 0;
   private readonly keys: string[] = [];
@@ -24,6 +31,7 @@ export class FieldRanges {
   /** Reads the fields of `text` from index `from`. false: a value is not one run of the text (see above). */
   scan(text: string, from: number): boolean {
     this.text = text;
+    this.bytes = undefined;
     this.count = 0;
     const n = text.length;
     let i = from;
@@ -63,6 +71,7 @@ export class FieldRanges {
    */
   scanAs(text: string, from: number, keys: readonly string[]): boolean {
     this.text = text;
+    this.bytes = undefined;
     this.count = 0;
     const n = text.length;
     let i = from;
@@ -79,6 +88,61 @@ export class FieldRanges {
       i = valueAt.end;
     }
     while (i < n && text.charCodeAt(i) === 32) i++;
+    return i >= n;
+  }
+
+  /** scan() of the bytes [from, n) of buf. */
+  scanBytes(buf: Buffer, from: number, n: number): boolean {
+    this.bytes = buf;
+    this.count = 0;
+    let i = from;
+    let last = -1;
+    while (i < n) {
+      while (i < n && buf[i] === 32) i++;
+      if (i >= n) break;
+      const k = keyEndIn(buf, i, n);
+      if (isSeparatorIn(buf, i, k, n)) {
+        const key = keyOfBytes(buf, i, k);
+        if (key === '__proto__') return false;
+        scanValueIn(buf, k + 1, n);
+        last = this.push(key, valueAt.start, valueAt.stop);
+        i = valueAt.end;
+        continue;
+      }
+      let e = i;
+      while (e < n && buf[e] !== 32) e++;
+      const arrow = e - i === 3 && buf[i] === 61 && buf[i + 1] === 61 && buf[i + 2] === 62; // ==>
+      if (last !== -1 && !arrow) {
+        if (this.stops[last] !== i - 1 || buf[i - 1] !== 32) return false;
+        this.stops[last] = buf[e - 1] === 44 ? e - 1 : e;
+      }
+      if (arrow) last = -1;
+      i = e;
+    }
+    return true;
+  }
+
+  /** scanAs() of the bytes [from, n) of buf (keys are ASCII, so a key's chars compare with its bytes). */
+  scanBytesAs(buf: Buffer, from: number, n: number, keys: readonly string[]): boolean {
+    this.bytes = buf;
+    this.count = 0;
+    let i = from;
+    for (let j = 0; j < keys.length; j++) {
+      while (i < n && buf[i] === 32) i++;
+      const key = keys[j];
+      const k = i + key.length;
+      if (k >= n) return false;
+      for (let c = 0; c < key.length; c++) {
+        const b = buf[i + c];
+        if (b !== key.charCodeAt(c) || b >= 0x80) return false;
+      }
+      const sep = buf[k];
+      if (sep !== 61 /* = */ && (sep !== 58 /* : */ || k + 1 >= n || buf[k + 1] === 32)) return false;
+      scanValueIn(buf, k + 1, n);
+      this.push(key, valueAt.start, valueAt.stop);
+      i = valueAt.end;
+    }
+    while (i < n && buf[i] === 32) i++;
     return i >= n;
   }
 
@@ -103,7 +167,8 @@ export class FieldRanges {
 
   /** The value of pair j as a string. */
   value(j: number): string {
-    return this.text.slice(this.starts[j], this.stops[j]);
+    const b = this.bytes;
+    return b !== undefined ? utf8Text(b, this.starts[j], this.stops[j]) : this.text.slice(this.starts[j], this.stops[j]);
   }
 
   private push(key: string, start: number, stop: number): number {

@@ -45,6 +45,8 @@ export class FtraceTextParser implements LineParser {
   private readonly withFields: boolean;
   /** false: counting only (see ReadOptions.bodies). */
   private readonly bodies: boolean;
+  /** Bodies stay bytes of the read buffer until read (ReadOptions.transient; see release). */
+  private readonly transient: boolean;
   /** Counting only: inside a `<stack trace>` block, whose frames are counted but not kept. */
   private inStack = false;
   /** Counting only: per CPU, whether the last event there could still take a `<stack trace>`. */
@@ -70,6 +72,7 @@ export class FtraceTextParser implements LineParser {
   ) {
     this.bodies = opts.bodies !== false;
     this.withFields = opts.fields !== false && this.bodies;
+    this.transient = opts.transient === true && this.bodies;
   }
 
   line(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
@@ -180,14 +183,14 @@ export class FtraceTextParser implements LineParser {
     }
     this.inStack = false;
     const r = this.bodies
-      ? parseEventText(buf, ctx.rest, end, this.style, this.withFields, this.names, ev)
+      ? parseEventText(buf, ctx.rest, end, this.style, this.withFields, this.names, ev, this.transient)
       : classifyEventBytes(buf, ctx.rest, end, this.style, this.names, ev);
     if (r === TextResult.Event) {
       acc.parsedLines++;
       if (!this.bodies) this.stackFree.set(ev.cpu, true);
       acc.event(ev);
       // a TP_printk that ends in ':' (amdgpu's "dst:\n%s") continues on the next lines
-      if (ev.kind === 'tracepoint' && (this.bodies ? ev.body.charCodeAt(ev.body.length - 1) === 58 : buf[trimEnd(buf, ctx.rest, end) - 1] === 58)) {
+      if (ev.kind === 'tracepoint' && (ev instanceof TextEvent ? ev.bodyEndsWith(58) : buf[trimEnd(buf, ctx.rest, end) - 1] === 58)) {
         this.continues = ev;
       }
       return;
@@ -316,6 +319,12 @@ export class FtraceTextParser implements LineParser {
 
   finish(): void {
     this.acc.drain(true);
+  }
+
+  /** Before `buf` is refilled (transient reads): the events still held or continued keep their text. */
+  release(buf: Buffer): void {
+    this.acc.detachHeld(buf);
+    if (this.continues instanceof TextEvent) this.continues.detach(buf);
   }
 
   /** What this parser learnt about the text's layout, to be joined onto the parser of the part before. */

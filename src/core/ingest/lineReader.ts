@@ -30,6 +30,8 @@ export interface LineReadOptions {
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
   chunkSize?: number;
   maxLineBytes?: number;
+  /** Called with a buffer that held earlier lines just before it is filled again (ReadOptions.transient). */
+  onRefill?: (buf: Buffer) => void;
 }
 
 export interface LineReadResult {
@@ -111,6 +113,7 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
       const dataEnd = carryArea + bytesRead;
       filePos += bytesRead;
       const other = bufs[cur ^ 1];
+      opts.onRefill?.(other);
       pending = readChunk(fd, other, carryArea, readLen(filePos), filePos);
       const view = buf.subarray(0, dataEnd);
       let pos = carryArea - carry;

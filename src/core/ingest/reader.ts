@@ -19,6 +19,8 @@ export interface LineParser {
   declaredCpus?: number;
   /** true when timestamps were raw counter values. */
   counter: boolean;
+  /** Transient reads: `buf` is about to be refilled; events still holding its bytes must copy them. */
+  release?(buf: Buffer): void;
 }
 
 export type ParserFactory = (acc: Accounting, opts: ReadOptions) => LineParser;
@@ -32,10 +34,11 @@ export async function runReader(
 ): Promise<IngestSummary> {
   const acc = new Accounting(sink, opts.bodies === false);
   const parser = make(acc, opts);
+  const release = parser.release;
   const res = await forEachLine(
     path,
     (buf, s, e, lineNo, offset) => parser.line(buf, s, e, lineNo, offset),
-    opts,
+    opts.transient === true && release !== undefined ? { ...opts, onRefill: (buf) => release.call(parser, buf) } : opts,
   );
   parser.finish();
   return readerSummary(path, format, opts, acc, parser, res);

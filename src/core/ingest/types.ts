@@ -197,6 +197,12 @@ export interface ReadOptions {
    * Default true. */
   bodies?: boolean;
   /**
+   * true: the sink reads what it needs of an event while it is called, and keeps neither the event nor its
+   * body or fields afterwards unless it copied them (the model build). The ftrace / trace-cmd text reader then
+   * leaves bodies as bytes of its read buffer until read (no string per event). Default false.
+   */
+  transient?: boolean;
+  /**
    * Read only bytes [start, end) of the file; both must be line starts (the parallel model build gives
    * each thread its part of a large trace). Line numbers then count from the range's first line.
    */
