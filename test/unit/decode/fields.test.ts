@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseBig, parseNumber, pointerText, signedReturn } from '../../../src/core/decode/fields';
+import { parseBig, parseNumber, parseNumberIn, parseNumberInBytes, pointerText, type Radix, signedReturn } from '../../../src/core/decode/fields';
+import type { ProbeFieldType } from '../../../src/core/decode/probeCatalog';
 
 test('the radix comes from the type or the format, never from the digits', () => {
   assert.equal(parseNumber('16', { kind: 'unsigned', bits: 64 }, 'auto'), 16);
@@ -22,4 +23,23 @@ test('kernel pointers are normalised strings; hex returns in the errno range are
   assert.equal(signedReturn(0xfffffff5n, { kind: 'hex', bits: 32 }), -11);
   assert.equal(signedReturn(0x400n, { kind: 'hex', bits: 32 }), 0x400);
   assert.equal(signedReturn(-11n, { kind: 'signed', bits: 32 }), -11);
+});
+
+test('numbers read from a body\'s bytes are the numbers read from its characters', () => {
+  const values = ['0', '42', '-11', '0x0', '0x7f3a5c201000', '0XFF', '7f3a5c201000', 'ffffffffffffffff', '0xffd40003f3fffd40', '123456789012345', '1234567890123456',
+    '12,', ' 7', '-', '0x', '(fault)', 'abc', '1é', 'é1', '0x1234567890ab\u00a0', '\u00a012', '0x123456789abcd', '0x123456789abcde', '-0x10', '99999999999999999999'];
+  const types: (ProbeFieldType | undefined)[] = [undefined, { kind: 'hex', bits: 64 }, { kind: 'unsigned', bits: 64 }, { kind: 'signed', bits: 32 }];
+  const radixes: Radix[] = ['hex', 'dec', 'auto-pointer', 'auto'];
+  for (const v of values) {
+    const text = `k=${v} x`;
+    const bytes = Buffer.from(text, 'utf8');
+    const from = 2;
+    const to = from + v.length;
+    const bto = 2 + Buffer.byteLength(v);
+    for (const type of types) {
+      for (const radix of radixes) {
+        assert.equal(parseNumberInBytes(bytes, from, bto, type, radix), parseNumberIn(text, from, to, type, radix), JSON.stringify([v, type, radix]));
+      }
+    }
+  }
 });

@@ -1,7 +1,7 @@
 /**
  * The fast paths of the text reader's fields against the general ones, on every fixture event:
  * - FieldRanges (the decoder's view of an unsplit body) must give exactly splitFields' Record whenever it
- *   accepts a body, and must accept the common probe and tracepoint bodies;
+ *   accepts a body, and must accept the common probe and tracepoint bodies; on the body's bytes too;
  * - a TextEvent's deferred fields must equal the fields split from the line's body the way the reader did
  *   it before they were deferred (after the probe head, syscall arguments, `ret`).
  */
@@ -36,16 +36,28 @@ let ownAccepted = false;
 function agrees(text: string, from: number, what: string): boolean {
   ownAccepted = false;
   const expected = splitFields(text, {}, from);
+  // the same text as bytes (a transient read's body): the byte scans accept and answer the same
+  const bytes = Buffer.from(text, 'utf8');
+  const at = Buffer.byteLength(text.slice(0, from));
   const guess = new FieldRanges();
   if (guess.scanAs(text, from, lastKeys)) same(guess, expected, `${what} (scanAs ${lastKeys.join(',')})`);
+  const guessBytes = new FieldRanges();
+  if (guessBytes.scanBytesAs(bytes, at, bytes.length, lastKeys)) same(guessBytes, expected, `${what} (scanBytesAs ${lastKeys.join(',')})`);
   const r = new FieldRanges();
-  if (!r.scan(text, from)) return false;
+  const rb = new FieldRanges();
+  const ok = r.scan(text, from);
+  assert.equal(rb.scanBytes(bytes, at, bytes.length), ok, `${what}: scanBytes accepts as scan`);
+  if (!ok) return false;
   same(r, expected, what);
+  same(rb, expected, `${what} (scanBytes)`);
   lastKeys = [];
   for (let j = 0; j < r.count; j++) lastKeys.push(r.key(j));
   const own = new FieldRanges();
   ownAccepted = own.scanAs(text, from, lastKeys);
   if (ownAccepted) same(own, expected, `${what} (scanAs own keys)`);
+  const ownBytes = new FieldRanges();
+  assert.equal(ownBytes.scanBytesAs(bytes, at, bytes.length, lastKeys), ownAccepted, `${what}: scanBytesAs own keys`);
+  if (ownAccepted) same(ownBytes, expected, `${what} (scanBytesAs own keys)`);
   return true;
 }
 
