@@ -123,7 +123,7 @@ export class FactEvents {
   private readonly keptEvents = new Map<number, DomainEvent>();
   private readonly read: Reader;
   /** The lists of add(), until seal(). */
-  private readonly collecting = { kinds: new Map<DomainKind, IdList>(), pids: new Map<number, IdList>() };
+  private readonly collecting = { kinds: new Map<DomainKind, IdList>(), pids: new Map<number, IdList>(), lastPid: NaN, pidList: undefined as IdList | undefined };
 
   constructor(model: TraceModel, cols: ColumnAccess | undefined) {
     this.read = cols ? columnReader(model, cols) : keptReader(this.keptEvents);
@@ -132,7 +132,14 @@ export class FactEvents {
   /** Adds an event (ids arrive in file order); `ev` is the DomainEvent when the model has no columns. */
   add(id: number, kind: DomainKind, pid: number, ev?: DomainEvent): void {
     pushTo(this.collecting.kinds, kind, id);
-    pushTo(this.collecting.pids, pid, id);
+    // runs of one task's events are common: its list is looked up once a run (400k adds at 256 MiB)
+    const c = this.collecting;
+    if (pid !== c.lastPid || !c.pidList) {
+      c.lastPid = pid;
+      c.pidList = c.pids.get(pid);
+      if (!c.pidList) c.pids.set(pid, (c.pidList = new IdList()));
+    }
+    c.pidList.push(id);
     if (ev) this.keptEvents.set(id, ev);
   }
 
@@ -142,6 +149,7 @@ export class FactEvents {
     sealAll(this.collecting.pids, this.idsOfPid);
     this.collecting.kinds.clear();
     this.collecting.pids.clear();
+    this.collecting.pidList = undefined;
   }
 
   count(kind: DomainKind): number {
@@ -196,7 +204,18 @@ export class FactEvents {
     if (!byPid) {
       const lists = new Map<number, IdList>();
       const ids = this.idsOfKind.get(kind) ?? NO_IDS;
-      for (let i = 0; i < ids.length; i++) pushTo(lists, this.read.pid(ids[i]), ids[i]);
+      // a task's events come in runs (a migration's PTE lines): its list is looked up once a run
+      let lastPid = NaN;
+      let list: IdList | undefined;
+      for (let i = 0; i < ids.length; i++) {
+        const pid = this.read.pid(ids[i]);
+        if (pid !== lastPid || !list) {
+          lastPid = pid;
+          list = lists.get(pid);
+          if (!list) lists.set(pid, (list = new IdList()));
+        }
+        list.push(ids[i]);
+      }
       byPid = new Map();
       sealAll(lists, byPid);
       this.idsOfKindAndPid.set(kind, byPid);

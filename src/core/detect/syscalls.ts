@@ -75,6 +75,8 @@ export class SyscallCalls {
     exits: ArrayLike<number>,
   ) {
     const codeOf = new Map<string, number>();
+    // the printed name (sys_enter_mprotect, sys_exit_mprotect, ...) → base name code: one regex per name, not per event
+    const codeOfPrinted = new Map<string, number>();
     // the call still open per task and name: task → name code → call
     const open = new Map<number, Map<number, number>>();
     let i = 0;
@@ -82,11 +84,16 @@ export class SyscallCalls {
     while (i < enters.length || j < exits.length) {
       const enter = j >= exits.length || (i < enters.length && enters[i] < exits[j]);
       const id = enter ? enters[i++] : exits[j++];
-      const name = syscallBaseName(src.nameOf(id));
-      let code = codeOf.get(name);
+      const printed = src.nameOf(id);
+      let code = codeOfPrinted.get(printed);
       if (code === undefined) {
-        codeOf.set(name, (code = this.names.length));
-        this.names.push(name);
+        const name = syscallBaseName(printed);
+        code = codeOf.get(name);
+        if (code === undefined) {
+          codeOf.set(name, (code = this.names.length));
+          this.names.push(name);
+        }
+        codeOfPrinted.set(printed, code);
       }
       const pid = src.pidOf(id);
       let ofTask = open.get(pid);

@@ -15,6 +15,8 @@ export class TlbFlushes {
   private readonly spaces: AddressSpace[] = [];
   private readonly spaceIndex = new Map<AddressSpace, number>();
   private n = 0;
+  private lastSpace: AddressSpace | undefined;
+  private lastIndex = -1;
 
   add(ts: number, as: AddressSpace): void {
     if (this.n === this.ts.length) {
@@ -25,11 +27,17 @@ export class TlbFlushes {
       s.set(this.space);
       this.space = s;
     }
-    let k = this.spaceIndex.get(as);
-    if (k === undefined) {
-      k = this.spaces.length;
-      this.spaces.push(as);
-      this.spaceIndex.set(as, k);
+    // flushes come in runs of one mm: the last one's index needs no lookup
+    let k = this.lastIndex;
+    if (as !== this.lastSpace || k < 0) {
+      k = this.spaceIndex.get(as) ?? -1;
+      if (k < 0) {
+        k = this.spaces.length;
+        this.spaces.push(as);
+        this.spaceIndex.set(as, k);
+      }
+      this.lastSpace = as;
+      this.lastIndex = k;
     }
     this.ts[this.n] = ts;
     this.space[this.n] = k;
