@@ -169,7 +169,11 @@ export class Decoder {
       const view = this.view;
       let j = this.ef.index('ret');
       if (j === -1 && view.count > 0) j = view.indexOf(view.keyAt(0));
-      if (j !== -1) out.retVal = returnValue(view.valueAt(j), r.def?.fields.get(view.keyAt(j)));
+      if (j !== -1) {
+        const type = r.def?.fields.get(view.keyAt(j));
+        const short = type === undefined || type.kind === 'unsigned' || type.kind === 'signed' ? view.decimalAt(j) : undefined;
+        out.retVal = short ?? returnValue(view.valueAt(j), type);
+      }
       return out;
     }
     this.probeFields(ev, r.def, out);

@@ -95,7 +95,7 @@ export class EventFields {
     const j = this.index(name);
     if (j === -1) return undefined;
     const view = this.view;
-    return pointerText(view.valueAt(j), def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, 'auto'));
+    return view.canonicalPointerAt(j) ?? pointerText(view.valueAt(j), def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, 'auto'));
   }
 
   /** A 64-bit field kept exact (MIGRATE_PFN entries, PTEs). */
@@ -103,7 +103,8 @@ export class EventFields {
     const j = this.index(name);
     if (j === -1) return undefined;
     const view = this.view;
-    return parseBig(view.valueAt(j), def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, 'auto'));
+    // parseBig takes a `0x` value of up to 16 hex digits as is, whatever the type: read from the bytes
+    return view.hexBigAt(j) ?? parseBig(view.valueAt(j), def?.fields.get(view.keyAt(j)), this.radixOf(ev, name, 'auto'));
   }
 
   /** A probe's pointer field with no prefix is hex ('auto-pointer'); a tracepoint's keeps 'auto'. */

@@ -9,7 +9,8 @@
 import { FieldRanges } from '../ingest/fieldRanges';
 import { TextEvent } from '../ingest/textEvent';
 import type { RawEvent } from '../ingest/types';
-import { parseNumber, parseNumberIn, parseNumberInBytes, type Radix } from './fields';
+import { Interner } from '../ingest/bytes';
+import { hexBigIn, parseNumber, parseNumberIn, parseNumberInBytes, type Radix } from './fields';
 import type { ProbeFieldType } from './probeCatalog';
 
 export class FieldView {
@@ -17,6 +18,7 @@ export class FieldView {
   /** The Record read instead of the ranges; undefined while the ranges answer. */
   private record: Record<string, string> | undefined = undefined;
   private recordKeys: string[] = [];
+  private readonly pointers = new Interner();
 
   /** Points the view at `ev`'s fields; `expect`: the keys they probably have (see FieldRanges.scanAs). */
   load(ev: RawEvent, expect?: readonly string[]): void {
@@ -83,6 +85,55 @@ export class FieldView {
     const g = this.ranges;
     const b = g.bytes;
     return b !== undefined ? parseNumberInBytes(b, g.start(j), g.stop(j), type, radix) : parseNumberIn(g.text, g.start(j), g.stop(j), type, radix);
+  }
+
+  /**
+   * Value j as a number when it is `-?digits` of 1 to 15 bytes of a transient body (returnValue's fast path),
+   * read without a string for it; undefined otherwise (the caller then reads valueAt(j)).
+   */
+  decimalAt(j: number): number | undefined {
+    const b = this.record === undefined ? this.ranges.bytes : undefined;
+    if (b === undefined) return undefined;
+    const start = this.ranges.start(j);
+    const stop = this.ranges.stop(j);
+    if (stop - start < 1 || stop - start > 15) return undefined;
+    const neg = b[start] === 45;
+    let i = neg ? start + 1 : start;
+    if (i === stop) return undefined;
+    let n = 0;
+    for (; i < stop; i++) {
+      const c = b[i];
+      if (c < 48 || c > 57) return undefined;
+      n = n * 10 + (c - 48);
+    }
+    return neg && n !== 0 ? -n : n;
+  }
+
+  /**
+   * Value j when it is already what pointerText returns (`0x` + lower-case hex without a leading zero), as
+   * one shared string per value (a trace repeats a few owners and mm pointers); undefined otherwise.
+   */
+  canonicalPointerAt(j: number): string | undefined {
+    const b = this.record === undefined ? this.ranges.bytes : undefined;
+    if (b === undefined) return undefined;
+    const start = this.ranges.start(j);
+    const stop = this.ranges.stop(j);
+    if (stop - start < 3 || b[start] !== 48 || b[start + 1] !== 120 || (b[start + 2] === 48 && stop - start > 3)) return undefined;
+    for (let i = start + 2; i < stop; i++) {
+      const c = b[i];
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return undefined;
+    }
+    return this.pointers.get(b, start, stop);
+  }
+
+  /** Value j as parseBig reads a `0x` value of 1 to 16 hex digits, without a string for it; else undefined. */
+  hexBigAt(j: number): bigint | undefined {
+    const b = this.record === undefined ? this.ranges.bytes : undefined;
+    if (b === undefined) return undefined;
+    const start = this.ranges.start(j);
+    const stop = this.ranges.stop(j);
+    if (stop - start <= 2 || b[start] !== 48 || b[start + 1] !== 120) return undefined;
+    return hexBigIn(b, start + 2, stop);
   }
 
   num(key: string, type: ProbeFieldType | undefined, radix: Radix): number | undefined {

@@ -199,6 +199,22 @@ export function hexBig(text: string, from: number): bigint | undefined {
   return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
 }
 
+/** hexBig of the bytes [from, to) of buf (1 to 16 hex digits and nothing else; else undefined). */
+export function hexBigIn(buf: Uint8Array, from: number, to: number): bigint | undefined {
+  const n = to - from;
+  if (n < 1 || n > 16) return undefined;
+  const cut = to - Math.min(n, 8);
+  let hi = 0;
+  let lo = 0;
+  for (let i = from; i < to; i++) {
+    const d = digitValue(buf[i], true);
+    if (d < 0) return undefined;
+    if (i < cut) hi = hi * 16 + d;
+    else lo = lo * 16 + d;
+  }
+  return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
+}
+
 /** The value of one digit character, -1 when it is not a digit of that radix. */
 function digitValue(c: number, hex: boolean): number {
   if (c >= 48 && c <= 57) return c - 48;

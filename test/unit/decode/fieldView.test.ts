@@ -18,9 +18,9 @@ import { catalogOf, probeTextsFor } from '../../../src/core/model/build';
 import { seededRandom } from '../helpers';
 import { fixtureTraces, readAll } from '../ingest/helpers';
 
-/** The same event as an ordinary object: own properties copied, `fields` materialised. */
+/** The same event as an ordinary object: own properties copied, `body` and `fields` materialised. */
 function plain(e: RawEvent): RawEvent {
-  return { ...e, fields: { ...e.fields } };
+  return { ...e, body: e.body, fields: { ...e.fields } };
 }
 
 for (const file of fixtureTraces()) {

@@ -11,10 +11,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Decoder } from '../../../src/core/decode/decoder';
-import { ProbeCatalog } from '../../../src/core/decode/probeCatalog';
 import { readTrace } from '../../../src/core/ingest/index';
 import { TextEvent } from '../../../src/core/ingest/textEvent';
 import type { ReadOptions } from '../../../src/core/ingest/types';
+import { catalogOf, probeTextsFor } from '../../../src/core/model/build';
 import { fixture } from '../helpers';
 import { fixtureTraces, tempTrace } from './helpers';
 
@@ -22,7 +22,8 @@ const bigints = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? `$
 
 /** Per event, as the sink sees it: the decoded event, then the event's JSON (body and fields). */
 async function seen(file: string, opts: ReadOptions): Promise<{ lines: string[]; fromBytes: number }> {
-  const decoder = new Decoder(new ProbeCatalog(), undefined, { pte: false });
+  // with the probe definitions found next to a capture (typed fetchargs), as the model build reads them
+  const decoder = new Decoder(catalogOf(probeTextsFor(file, {})), undefined, { pte: false });
   const lines: string[] = [];
   let fromBytes = 0;
   const summary = await readTrace(
