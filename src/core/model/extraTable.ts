@@ -122,7 +122,8 @@ const pointerOf = (v: bigint): string => `0x${v.toString(16)}`;
 export class ExtraTable {
   private readonly objects: EventExtra[] = [];
   private readonly shared: EventExtra[] = [];
-  private readonly sharedByKey = new Map<string, number>();
+  private readonly sharedByCaller = new Map<string, number>();
+  private sharedNoFault = -1;
   private readonly sharedByOrigin = new Map<OriginResult, number>();
   private readonly pte = new U64Column();
   private readonly src0 = new U64Column();
@@ -213,10 +214,14 @@ export class ExtraTable {
       if (s === undefined) this.sharedByOrigin.set(o, (s = this.shared.push(x) - 1));
       return s;
     }
-    if (!(only === 'caller' || (only === 'faultPage' && x.faultPage === '0x0'))) return -1;
-    const key = `${only}\u0000${x[only as 'caller' | 'faultPage']}`;
-    let s = this.sharedByKey.get(key);
-    if (s === undefined) this.sharedByKey.set(key, (s = this.shared.push(x) - 1));
+    // by the caller's text (no key string built per event); the one `fault_page=0x0` by itself
+    if (only === 'faultPage' && x.faultPage === '0x0') {
+      if (this.sharedNoFault < 0) this.sharedNoFault = this.shared.push(x) - 1;
+      return this.sharedNoFault;
+    }
+    if (only !== 'caller') return -1;
+    let s = this.sharedByCaller.get(x.caller!);
+    if (s === undefined) this.sharedByCaller.set(x.caller!, (s = this.shared.push(x) - 1));
     return s;
   }
 
