@@ -177,7 +177,5 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
   }
   for (const t of r.tasks.values()) closeMigration(r, t, n - 1);
   proveUnknownPages(r);
-  r.migrationTable.trim();
-  r.invalidationTable.trim();
   return { migrations: r.migrations, invalidations: r.invalidations, markers: r.markers, forkedFrom: r.forkedFrom };
 }

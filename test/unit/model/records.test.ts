@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { fixture } from '../helpers';
 import { buildModel } from '../../../src/core/model/build';
-import { ValueIds } from '../../../src/core/model/records/rows';
+import { BLOCK, ValueIds } from '../../../src/core/model/records/rows';
 import { InvalidationTable } from '../../../src/core/model/records/invalidations';
-import { MigrationTable } from '../../../src/core/model/records/migrations';
+import { type Migration, MigrationTable } from '../../../src/core/model/records/migrations';
 import { plainInvalidation, plainMigration } from '../../../src/core/model/records/plain';
 import type { AddressSpace } from '../../../src/core/model/types';
 import { analyzeFile, summarize } from '../../../src/core/analyze';
@@ -103,19 +103,19 @@ test('an invalidation handle reads back its callbacks, returns and evidence; a m
   assert.deepStrictEqual(structuredClone(plain), plain);
 });
 
-test('rows grow and shrink to their count without changing a field', () => {
+test('rows fill block after block without changing a field', () => {
   const { migrations, invalidations } = tables();
-  const ms = [];
-  for (let i = 0; i < 1000; i++) ms.push(migrations.open({ ...setup, start: setup.start + i * 4096, flags: i % 3 === 0 ? undefined : i, pgmapOwner: `0x${i % 7}`, faultPage: undefined, setupId: i }));
-  for (let i = 0; i < 1000; i++) invalidations.open({ as: i % 5, pid: i, comm: 'c', start: i, end: i + 1, event: 'CLEAR', eventNum: i % 2 ? i : undefined, owner: undefined, blockable: i % 2 === 0 ? undefined : false, startId: i, startTs: i, migrationId: i % 4 === 0 ? i : undefined });
-  const before = JSON.stringify([migrations.list, invalidations.list]);
-  migrations.trim();
-  invalidations.trim();
-  assert.equal(migrations.f64.length, 1000 * 11);
-  assert.equal(JSON.stringify([migrations.list, invalidations.list]), before);
-  assert.equal(ms[999].start, setup.start + 999 * 4096);
-  assert.equal(ms[999].pgmapOwner, '0x5');
-  assert.deepEqual(ms[8].invalidationIds, [8]);
+  const ms: Migration[] = [];
+  for (let i = 0; i < 3000; i++) ms.push(migrations.open({ ...setup, start: setup.start + i * 4096, flags: i % 3 === 0 ? undefined : i, pgmapOwner: `0x${i % 7}`, faultPage: undefined, setupId: i }));
+  for (let i = 0; i < 3000; i++) invalidations.open({ as: i % 5, pid: i, comm: 'c', start: i, end: i + 1, event: 'CLEAR', eventNum: i % 2 ? i : undefined, owner: undefined, blockable: i % 2 === 0 ? undefined : false, startId: i, startTs: i, migrationId: i % 4 === 0 ? i : undefined });
+  assert.equal(migrations.f64.length, Math.ceil(3000 / BLOCK));
+  for (let i = 0; i < 3000; i++) {
+    const m = ms[i];
+    assert.deepEqual([m.id, m.start, m.flags, m.pgmapOwner, m.setupId, m.closeId], [i, setup.start + i * 4096, i % 3 === 0 ? undefined : i, `0x${i % 7}`, i, i]);
+    const r = invalidations.list[i];
+    assert.deepEqual([r.id, r.as, r.pid, r.end, r.eventNum, r.blockable, r.migrationId], [i, i % 5, i, i + 1, i % 2 ? i : undefined, i % 2 === 0 ? undefined : false, i % 4 === 0 ? i : undefined]);
+    assert.deepEqual(m.invalidationIds, i % 4 === 0 ? [i] : []);
+  }
 });
 
 const captures = ['k6.1', 'k6.12'].flatMap((k) => readdirSync(fixture('traces', k)).filter((f) => /-(ftrace|ftracestack|perf)(-k6\.12)?\.txt$/.test(f)).map((f) => fixture('traces', k, f)));

@@ -112,27 +112,23 @@ export class InvalidationTable extends Rows {
 
   open(o: InvalidationOpen): Invalidation {
     const r = this.addRow();
-    const f = r * F;
-    const i = r * I;
-    const u = r * U;
-    const { f64, i32, u8 } = this;
-    f64[f + F_START] = o.start;
-    f64[f + F_END] = o.end;
-    f64[f + F_START_TS] = o.startTs;
-    f64[f + F_END_TS] = NaN;
-    f64[f + F_EVENT_NUM] = o.eventNum ?? NaN;
-    i32[i + I_PID] = o.pid;
-    i32[i + I_START] = o.startId;
-    i32[i + I_END] = -1;
-    i32[i + I_MIGRATION] = o.migrationId ?? -1;
-    i32[i + I_AS] = this.values.id(o.as);
-    i32[i + I_COMM] = this.values.id(o.comm);
-    i32[i + I_OWNER] = this.values.id(o.owner);
-    i32[i + I_EVIDENCE] = 0;
-    i32[i + I_LAST_CB] = -1;
-    u8[u + U_EVENT] = EVENT_CODE[o.event];
-    u8[u + U_BLOCKABLE] = bool(o.blockable);
-    u8[u + U_ORIGIN] = ORIGIN_CODE.unknown;
+    this.setF(r, F_START, o.start);
+    this.setF(r, F_END, o.end);
+    this.setF(r, F_START_TS, o.startTs);
+    this.setF(r, F_END_TS, NaN);
+    this.setF(r, F_EVENT_NUM, o.eventNum ?? NaN);
+    this.setN(r, I_PID, o.pid);
+    this.setN(r, I_START, o.startId);
+    this.setN(r, I_END, -1);
+    this.setN(r, I_MIGRATION, o.migrationId ?? -1);
+    this.setN(r, I_AS, this.values.id(o.as));
+    this.setN(r, I_COMM, this.values.id(o.comm));
+    this.setN(r, I_OWNER, this.values.id(o.owner));
+    this.setN(r, I_EVIDENCE, 0);
+    this.setN(r, I_LAST_CB, -1);
+    this.setU(r, U_EVENT, EVENT_CODE[o.event]);
+    this.setU(r, U_BLOCKABLE, bool(o.blockable));
+    this.setU(r, U_ORIGIN, ORIGIN_CODE.unknown);
     const h = new Invalidation(this, r);
     this.list.push(h);
     return h;
@@ -142,21 +138,21 @@ export class InvalidationTable extends Rows {
   addCallback(rec: number, driver: Driver, func: string, eventId: number, ownEvent: boolean | undefined): void {
     const cb = this.callbacks;
     const c = cb.add();
-    cb.f64[c * CF + C_RET] = NaN;
-    cb.i32[c * CI + C_EVENT] = eventId;
-    cb.i32[c * CI + C_FUNC] = this.values.id(func);
-    cb.i32[c * CI + C_PREV] = this.i32[rec * I + I_LAST_CB];
-    cb.u8[c * CU + C_DRIVER] = DRIVER_CODE[driver];
-    cb.u8[c * CU + C_OWN] = bool(ownEvent);
-    this.i32[rec * I + I_LAST_CB] = c;
+    cb.setF(c, C_RET, NaN);
+    cb.setN(c, C_EVENT, eventId);
+    cb.setN(c, C_FUNC, this.values.id(func));
+    cb.setN(c, C_PREV, this.n(rec, I_LAST_CB));
+    cb.setU(c, C_DRIVER, DRIVER_CODE[driver]);
+    cb.setU(c, C_OWN, bool(ownEvent));
+    this.setN(rec, I_LAST_CB, c);
   }
 
   /** The innermost callback of `func` in record `rec` with no return yet gets `ret`. */
   settleCallback(rec: number, func: string | undefined, ret: number | undefined): void {
     const cb = this.callbacks;
-    for (let c = this.i32[rec * I + I_LAST_CB]; c >= 0; c = cb.i32[c * CI + C_PREV]) {
-      if (this.values.values[cb.i32[c * CI + C_FUNC]] === func && cb.f64[c * CF + C_RET] !== cb.f64[c * CF + C_RET]) {
-        cb.f64[c * CF + C_RET] = ret ?? NaN;
+    for (let c = this.n(rec, I_LAST_CB); c >= 0; c = cb.n(c, C_PREV)) {
+      if (this.values.values[cb.n(c, C_FUNC)] === func && cb.f(c, C_RET) !== cb.f(c, C_RET)) {
+        cb.setF(c, C_RET, ret ?? NaN);
         return;
       }
     }
@@ -165,23 +161,23 @@ export class InvalidationTable extends Rows {
   callbacksOf(rec: number): DriverCallback[] {
     const cb = this.callbacks;
     let n = 0;
-    for (let c = this.i32[rec * I + I_LAST_CB]; c >= 0; c = cb.i32[c * CI + C_PREV]) n++;
+    for (let c = this.n(rec, I_LAST_CB); c >= 0; c = cb.n(c, C_PREV)) n++;
     if (n === 0) return NO_CALLBACKS;
     const out = new Array<DriverCallback>(n);
-    for (let c = this.i32[rec * I + I_LAST_CB]; c >= 0; c = cb.i32[c * CI + C_PREV]) {
+    for (let c = this.n(rec, I_LAST_CB); c >= 0; c = cb.n(c, C_PREV)) {
       out[--n] = {
-        driver: DRIVERS[cb.u8[c * CU + C_DRIVER]],
-        func: this.values.values[cb.i32[c * CI + C_FUNC]] as string,
-        eventId: cb.i32[c * CI + C_EVENT],
-        ret: optional(cb.f64[c * CF + C_RET]),
-        ownEvent: unbool(cb.u8[c * CU + C_OWN]),
+        driver: DRIVERS[cb.u(c, C_DRIVER)],
+        func: this.values.values[cb.n(c, C_FUNC)] as string,
+        eventId: cb.n(c, C_EVENT),
+        ret: optional(cb.f(c, C_RET)),
+        ownEvent: unbool(cb.u(c, C_OWN)),
       };
     }
     return out;
   }
 
   evidenceOf(rec: number): string[] {
-    return this.evidence[this.i32[rec * I + I_EVIDENCE]];
+    return this.evidence[this.n(rec, I_EVIDENCE)];
   }
 
   setEvidence(rec: number, e: string[]): void {
@@ -191,24 +187,18 @@ export class InvalidationTable extends Rows {
       this.evidence.push(e);
       this.evidenceIds.set(e, k);
     }
-    this.i32[rec * I + I_EVIDENCE] = k;
+    this.setN(rec, I_EVIDENCE, k);
   }
 
   /** Ids of the records of migration `id` (of `migrations` so far), ascending. */
   ofMigration(id: number, migrations: number): Int32Array {
     if (!this.byMigration || this.groupedRows !== this.count || this.groupedKeys !== migrations) {
-      const i32 = this.i32;
-      this.byMigration = groupRows(this.count, migrations, (r) => i32[r * I + I_MIGRATION]);
+      this.byMigration = groupRows(this.count, migrations, (r) => this.n(r, I_MIGRATION));
       this.groupedRows = this.count;
       this.groupedKeys = migrations;
     }
     const { start, order } = this.byMigration;
     return id >= 0 && id < migrations ? order.subarray(start[id], start[id + 1]) : order.subarray(0, 0);
-  }
-
-  override trim(): void {
-    super.trim();
-    this.callbacks.trim();
   }
 }
 
@@ -220,37 +210,37 @@ export class Invalidation implements InvalidationRecord {
   ) {}
 
   get as(): AddressSpace {
-    return this.t.values.values[this.t.i32[this.id * I + I_AS]];
+    return this.t.values.values[this.t.n(this.id, I_AS)];
   }
   get pid(): number {
-    return this.t.i32[this.id * I + I_PID];
+    return this.t.n(this.id, I_PID);
   }
   get comm(): string {
-    return this.t.values.values[this.t.i32[this.id * I + I_COMM]] as string;
+    return this.t.values.values[this.t.n(this.id, I_COMM)] as string;
   }
   get start(): number {
-    return this.t.f64[this.id * F + F_START];
+    return this.t.f(this.id, F_START);
   }
   get end(): number {
-    return this.t.f64[this.id * F + F_END];
+    return this.t.f(this.id, F_END);
   }
   get event(): NotifierEvent {
-    return EVENTS[this.t.u8[this.id * U + U_EVENT]];
+    return EVENTS[this.t.u(this.id, U_EVENT)];
   }
   get eventNum(): number | undefined {
-    return optional(this.t.f64[this.id * F + F_EVENT_NUM]);
+    return optional(this.t.f(this.id, F_EVENT_NUM));
   }
   get owner(): string | undefined {
-    return this.t.values.get(this.t.i32[this.id * I + I_OWNER]) as string | undefined;
+    return this.t.values.get(this.t.n(this.id, I_OWNER)) as string | undefined;
   }
   get blockable(): boolean | undefined {
-    return unbool(this.t.u8[this.id * U + U_BLOCKABLE]);
+    return unbool(this.t.u(this.id, U_BLOCKABLE));
   }
   get origin(): InvalidationOrigin {
-    return ORIGINS[this.t.u8[this.id * U + U_ORIGIN]];
+    return ORIGINS[this.t.u(this.id, U_ORIGIN)];
   }
   set origin(o: InvalidationOrigin) {
-    this.t.u8[this.id * U + U_ORIGIN] = ORIGIN_CODE[o];
+    this.t.setU(this.id, U_ORIGIN, ORIGIN_CODE[o]);
   }
   /** The shared list itself (no copy). */
   get originEvidence(): string[] {
@@ -260,30 +250,30 @@ export class Invalidation implements InvalidationRecord {
     this.t.setEvidence(this.id, e);
   }
   get startId(): number {
-    return this.t.i32[this.id * I + I_START];
+    return this.t.n(this.id, I_START);
   }
   get startTs(): number {
-    return this.t.f64[this.id * F + F_START_TS];
+    return this.t.f(this.id, F_START_TS);
   }
   get endId(): number | undefined {
-    const v = this.t.i32[this.id * I + I_END];
+    const v = this.t.n(this.id, I_END);
     return v < 0 ? undefined : v;
   }
   set endId(v: number | undefined) {
-    this.t.i32[this.id * I + I_END] = v ?? -1;
+    this.t.setN(this.id, I_END, v ?? -1);
   }
   get endTs(): number | undefined {
-    return optional(this.t.f64[this.id * F + F_END_TS]);
+    return optional(this.t.f(this.id, F_END_TS));
   }
   set endTs(v: number | undefined) {
-    this.t.f64[this.id * F + F_END_TS] = v ?? NaN;
+    this.t.setF(this.id, F_END_TS, v ?? NaN);
   }
   /** Made on each read, as plain objects. */
   get callbacks(): DriverCallback[] {
     return this.t.callbacksOf(this.id);
   }
   get migrationId(): number | undefined {
-    const v = this.t.i32[this.id * I + I_MIGRATION];
+    const v = this.t.n(this.id, I_MIGRATION);
     return v < 0 ? undefined : v;
   }
 

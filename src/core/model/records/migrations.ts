@@ -84,34 +84,30 @@ export class MigrationTable extends Rows {
 
   open(o: MigrationOpen): Migration {
     const r = this.addRow();
-    const f = r * F;
-    const i = r * I;
-    const u = r * U;
-    const { f64, i32, u8 } = this;
-    f64[f + F_START] = o.start;
-    f64[f + F_END] = o.end;
-    f64[f + F_NPAGES] = o.npages;
-    f64[f + F_SETUP_TS] = o.setupTs;
-    f64[f + F_SETUP_RET_TS] = NaN;
-    f64[f + F_FINALIZE_TS] = NaN;
-    f64[f + F_FLAGS] = o.flags ?? NaN;
-    f64[f + F_SETUP_RET] = NaN;
-    f64[f + F_UNMAPPED] = NaN;
-    f64[f + F_CPAGES] = NaN;
-    f64[f + F_MOVED] = NaN;
-    i32[i + I_PID] = o.pid;
-    i32[i + I_SETUP] = o.setupId;
-    i32[i + I_PAGES] = -1;
-    i32[i + I_FINALIZE] = -1;
-    i32[i + I_CLOSE] = o.setupId;
-    i32[i + I_EAGAIN] = 0;
-    i32[i + I_RESTORED] = 0;
-    i32[i + I_AS] = this.values.id(o.as);
-    i32[i + I_COMM] = this.values.id(o.comm);
-    i32[i + I_OWNER] = this.values.id(o.pgmapOwner);
-    i32[i + I_FAULT] = this.values.id(o.faultPage);
-    u8[u + U_DIRECTION] = DIRECTIONS.indexOf(o.direction);
-    u8[u + U_TRIGGER] = TRIGGERS.indexOf(o.trigger);
+    this.setF(r, F_START, o.start);
+    this.setF(r, F_END, o.end);
+    this.setF(r, F_NPAGES, o.npages);
+    this.setF(r, F_SETUP_TS, o.setupTs);
+    this.setF(r, F_SETUP_RET_TS, NaN);
+    this.setF(r, F_FINALIZE_TS, NaN);
+    this.setF(r, F_FLAGS, o.flags ?? NaN);
+    this.setF(r, F_SETUP_RET, NaN);
+    this.setF(r, F_UNMAPPED, NaN);
+    this.setF(r, F_CPAGES, NaN);
+    this.setF(r, F_MOVED, NaN);
+    this.setN(r, I_PID, o.pid);
+    this.setN(r, I_SETUP, o.setupId);
+    this.setN(r, I_PAGES, -1);
+    this.setN(r, I_FINALIZE, -1);
+    this.setN(r, I_CLOSE, o.setupId);
+    this.setN(r, I_EAGAIN, 0);
+    this.setN(r, I_RESTORED, 0);
+    this.setN(r, I_AS, this.values.id(o.as));
+    this.setN(r, I_COMM, this.values.id(o.comm));
+    this.setN(r, I_OWNER, this.values.id(o.pgmapOwner));
+    this.setN(r, I_FAULT, this.values.id(o.faultPage));
+    this.setU(r, U_DIRECTION, DIRECTIONS.indexOf(o.direction));
+    this.setU(r, U_TRIGGER, TRIGGERS.indexOf(o.trigger));
     const h = new Migration(this, r);
     this.list.push(h);
     return h;
@@ -131,124 +127,124 @@ export class Migration implements MigrationRecord {
   ) {}
 
   get as(): AddressSpace {
-    return this.t.values.values[this.t.i32[this.id * I + I_AS]];
+    return this.t.values.values[this.t.n(this.id, I_AS)];
   }
   get pid(): number {
-    return this.t.i32[this.id * I + I_PID];
+    return this.t.n(this.id, I_PID);
   }
   get comm(): string {
-    return this.t.values.values[this.t.i32[this.id * I + I_COMM]] as string;
+    return this.t.values.values[this.t.n(this.id, I_COMM)] as string;
   }
   get start(): number {
-    return this.t.f64[this.id * F + F_START];
+    return this.t.f(this.id, F_START);
   }
   set start(v: number) {
-    this.t.f64[this.id * F + F_START] = v;
+    this.t.setF(this.id, F_START, v);
   }
   get end(): number {
-    return this.t.f64[this.id * F + F_END];
+    return this.t.f(this.id, F_END);
   }
   set end(v: number) {
-    this.t.f64[this.id * F + F_END] = v;
+    this.t.setF(this.id, F_END, v);
   }
   get npages(): number {
-    return this.t.f64[this.id * F + F_NPAGES];
+    return this.t.f(this.id, F_NPAGES);
   }
   set npages(v: number) {
-    this.t.f64[this.id * F + F_NPAGES] = v;
+    this.t.setF(this.id, F_NPAGES, v);
   }
   get flags(): number | undefined {
-    return optional(this.t.f64[this.id * F + F_FLAGS]);
+    return optional(this.t.f(this.id, F_FLAGS));
   }
   get direction(): Direction {
-    return DIRECTIONS[this.t.u8[this.id * U + U_DIRECTION]];
+    return DIRECTIONS[this.t.u(this.id, U_DIRECTION)];
   }
   get pgmapOwner(): string | undefined {
-    return this.t.values.get(this.t.i32[this.id * I + I_OWNER]) as string | undefined;
+    return this.t.values.get(this.t.n(this.id, I_OWNER)) as string | undefined;
   }
   get faultPage(): string | undefined {
-    return this.t.values.get(this.t.i32[this.id * I + I_FAULT]) as string | undefined;
+    return this.t.values.get(this.t.n(this.id, I_FAULT)) as string | undefined;
   }
   get trigger(): Trigger {
-    return TRIGGERS[this.t.u8[this.id * U + U_TRIGGER]];
+    return TRIGGERS[this.t.u(this.id, U_TRIGGER)];
   }
   get setupId(): number {
-    return this.t.i32[this.id * I + I_SETUP];
+    return this.t.n(this.id, I_SETUP);
   }
   get setupTs(): number {
-    return this.t.f64[this.id * F + F_SETUP_TS];
+    return this.t.f(this.id, F_SETUP_TS);
   }
   get setupRetTs(): number | undefined {
-    return optional(this.t.f64[this.id * F + F_SETUP_RET_TS]);
+    return optional(this.t.f(this.id, F_SETUP_RET_TS));
   }
   set setupRetTs(v: number | undefined) {
-    this.t.f64[this.id * F + F_SETUP_RET_TS] = v ?? NaN;
+    this.t.setF(this.id, F_SETUP_RET_TS, v ?? NaN);
   }
   get setupRet(): number | undefined {
-    return optional(this.t.f64[this.id * F + F_SETUP_RET]);
+    return optional(this.t.f(this.id, F_SETUP_RET));
   }
   set setupRet(v: number | undefined) {
-    this.t.f64[this.id * F + F_SETUP_RET] = v ?? NaN;
+    this.t.setF(this.id, F_SETUP_RET, v ?? NaN);
   }
   get unmapped(): number | undefined {
-    return optional(this.t.f64[this.id * F + F_UNMAPPED]);
+    return optional(this.t.f(this.id, F_UNMAPPED));
   }
   set unmapped(v: number | undefined) {
-    this.t.f64[this.id * F + F_UNMAPPED] = v ?? NaN;
+    this.t.setF(this.id, F_UNMAPPED, v ?? NaN);
   }
   get cpages(): number | undefined {
-    return optional(this.t.f64[this.id * F + F_CPAGES]);
+    return optional(this.t.f(this.id, F_CPAGES));
   }
   set cpages(v: number | undefined) {
-    this.t.f64[this.id * F + F_CPAGES] = v ?? NaN;
+    this.t.setF(this.id, F_CPAGES, v ?? NaN);
   }
   get moved(): number | undefined {
-    return optional(this.t.f64[this.id * F + F_MOVED]);
+    return optional(this.t.f(this.id, F_MOVED));
   }
   set moved(v: number | undefined) {
-    this.t.f64[this.id * F + F_MOVED] = v ?? NaN;
+    this.t.setF(this.id, F_MOVED, v ?? NaN);
   }
   get eagain(): number {
-    return this.t.i32[this.id * I + I_EAGAIN];
+    return this.t.n(this.id, I_EAGAIN);
   }
   set eagain(v: number) {
-    this.t.i32[this.id * I + I_EAGAIN] = v;
+    this.t.setN(this.id, I_EAGAIN, v);
   }
   get restoredInSetup(): number {
-    return this.t.i32[this.id * I + I_RESTORED];
+    return this.t.n(this.id, I_RESTORED);
   }
   set restoredInSetup(v: number) {
-    this.t.i32[this.id * I + I_RESTORED] = v;
+    this.t.setN(this.id, I_RESTORED, v);
   }
   get pagesId(): number | undefined {
-    const v = this.t.i32[this.id * I + I_PAGES];
+    const v = this.t.n(this.id, I_PAGES);
     return v < 0 ? undefined : v;
   }
   set pagesId(v: number | undefined) {
-    this.t.i32[this.id * I + I_PAGES] = v ?? -1;
+    this.t.setN(this.id, I_PAGES, v ?? -1);
   }
   get finalizeId(): number | undefined {
-    const v = this.t.i32[this.id * I + I_FINALIZE];
+    const v = this.t.n(this.id, I_FINALIZE);
     return v < 0 ? undefined : v;
   }
   set finalizeId(v: number | undefined) {
-    this.t.i32[this.id * I + I_FINALIZE] = v ?? -1;
+    this.t.setN(this.id, I_FINALIZE, v ?? -1);
   }
   get finalizeTs(): number | undefined {
-    return optional(this.t.f64[this.id * F + F_FINALIZE_TS]);
+    return optional(this.t.f(this.id, F_FINALIZE_TS));
   }
   set finalizeTs(v: number | undefined) {
-    this.t.f64[this.id * F + F_FINALIZE_TS] = v ?? NaN;
+    this.t.setF(this.id, F_FINALIZE_TS, v ?? NaN);
   }
   /** Made on each read (the ids are grouped once for the whole table). */
   get invalidationIds(): number[] {
     return this.t.invalidationIdsOf(this.id);
   }
   get closeId(): number {
-    return this.t.i32[this.id * I + I_CLOSE];
+    return this.t.n(this.id, I_CLOSE);
   }
   set closeId(v: number) {
-    this.t.i32[this.id * I + I_CLOSE] = v;
+    this.t.setN(this.id, I_CLOSE, v);
   }
 
   toJSON(): MigrationRecord {

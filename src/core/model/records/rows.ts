@@ -1,57 +1,65 @@
 /**
  * Row storage for the replay's records (migrations, invalidations, driver callbacks): each record kind keeps its
- * fields in three typed arrays, one per element type, `stride` slots a row (row r's field k of the Float64 part
- * is f64[r * F + k]). Timestamps, addresses and values the trace printed (returns, counts, flags) are Float64,
- * NaN when not captured; event ids, pids and small ids (strings, address spaces, lists) are Int32, -1 when
- * absent; enums and booleans are Uint8.
+ * fields in typed arrays, one per element type, `stride` slots a row, in blocks of BLOCK rows (row r's Float64
+ * field k is f64[r >> SHIFT][(r & MASK) * F + k]). Timestamps, addresses and values the trace printed (returns,
+ * counts, flags) are Float64, NaN when not captured; event ids, pids and small ids (strings, address spaces,
+ * lists) are Int32, -1 when absent; enums and booleans are Uint8.
  *
  * Why: as JS objects the records of the 256 MiB bench (36.5k migrations, 51.7k invalidations, 42.5k callbacks)
  * took ~32 MB of heap, a third of it boxed numbers (timestamps and addresses in object fields); as rows they take
  * ~10 MB of array buffers, and each record is a two-field handle (records/migrations.ts, invalidations.ts).
+ * Blocks of 1024 rows, not one array grown by doubling: at 1 GiB (146k migrations, 207k invalidations) the
+ * doubling left ~50 MB of spare room and dead copies at the end of the replay, where the build's RSS peaks; a
+ * block is never copied and only the last one has room to spare (≤ 240 KB for the three kinds).
  */
 
+const SHIFT = 10;
+const MASK = (1 << SHIFT) - 1;
+export const BLOCK = 1 << SHIFT;
+
 export class Rows {
-  f64: Float64Array;
-  i32: Int32Array;
-  u8: Uint8Array;
+  readonly f64: Float64Array[] = [];
+  readonly i32: Int32Array[] = [];
+  readonly u8: Uint8Array[] = [];
   /** Rows in use. */
   count = 0;
-  private capacity: number;
 
   constructor(
     private readonly F: number,
     private readonly I: number,
     private readonly U: number,
-    capacity = 64,
-  ) {
-    this.capacity = capacity;
-    this.f64 = new Float64Array(capacity * F);
-    this.i32 = new Int32Array(capacity * I);
-    this.u8 = new Uint8Array(capacity * U);
-  }
+  ) {}
 
   /** A new row (its fields are the caller's to set). */
   protected addRow(): number {
-    if (this.count === this.capacity) this.resize(this.capacity * 2);
+    if ((this.count & MASK) === 0) {
+      this.f64.push(new Float64Array(BLOCK * this.F));
+      this.i32.push(new Int32Array(BLOCK * this.I));
+      this.u8.push(new Uint8Array(BLOCK * this.U));
+    }
     return this.count++;
   }
 
-  /** Drops the spare room of the doubling growth once no row is added any more (up to half of each array). */
-  trim(): void {
-    if (this.count < this.capacity) this.resize(this.count);
+  /** Float64 field k of row r. */
+  f(r: number, k: number): number {
+    return this.f64[r >> SHIFT][(r & MASK) * this.F + k];
   }
-
-  private resize(capacity: number): void {
-    const f64 = new Float64Array(capacity * this.F);
-    f64.set(this.f64.subarray(0, this.count * this.F));
-    const i32 = new Int32Array(capacity * this.I);
-    i32.set(this.i32.subarray(0, this.count * this.I));
-    const u8 = new Uint8Array(capacity * this.U);
-    u8.set(this.u8.subarray(0, this.count * this.U));
-    this.f64 = f64;
-    this.i32 = i32;
-    this.u8 = u8;
-    this.capacity = capacity;
+  setF(r: number, k: number, v: number): void {
+    this.f64[r >> SHIFT][(r & MASK) * this.F + k] = v;
+  }
+  /** Int32 field k of row r. */
+  n(r: number, k: number): number {
+    return this.i32[r >> SHIFT][(r & MASK) * this.I + k];
+  }
+  setN(r: number, k: number, v: number): void {
+    this.i32[r >> SHIFT][(r & MASK) * this.I + k] = v;
+  }
+  /** Uint8 field k of row r. */
+  u(r: number, k: number): number {
+    return this.u8[r >> SHIFT][(r & MASK) * this.U + k];
+  }
+  setU(r: number, k: number, v: number): void {
+    this.u8[r >> SHIFT][(r & MASK) * this.U + k] = v;
   }
 }
 
