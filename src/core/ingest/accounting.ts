@@ -50,8 +50,12 @@ export class Accounting {
   bufferStarts: { cpu: number; line: number }[] = [];
   samples: UnparsedSample[] = [];
   warnings: string[] = [];
-  firstTs: number | undefined;
-  lastTs: number | undefined;
+  /**
+   * The earliest and latest timestamps, kept in number fields (±Infinity for none yet): a field that starts
+   * undefined holds a new heap number for every timestamp stored in it (a store per event).
+   */
+  private minTs = Infinity;
+  private maxTs = -Infinity;
   private prevTs = -Infinity;
   /** The first timestamp in file order (for joining the parts of a parallel read). */
   private firstOrderTs: number | undefined;
@@ -80,6 +84,14 @@ export class Accounting {
     if (count !== undefined) this.lostEvents += count;
   }
 
+  get firstTs(): number | undefined {
+    return this.minTs === Infinity ? undefined : this.minTs;
+  }
+
+  get lastTs(): number | undefined {
+    return this.maxTs === -Infinity ? undefined : this.maxTs;
+  }
+
   /** Queues an event; the caller has already counted its line as parsed. */
   event(ev: RawEvent): void {
     this.events++;
@@ -88,8 +100,8 @@ export class Accounting {
       if (ts < this.prevTs) this.outOfOrder++;
       if (this.firstOrderTs === undefined) this.firstOrderTs = ts;
       this.prevTs = ts;
-      if (this.firstTs === undefined || ts < this.firstTs) this.firstTs = ts;
-      if (this.lastTs === undefined || ts > this.lastTs) this.lastTs = ts;
+      if (ts < this.minTs) this.minTs = ts;
+      if (ts > this.maxTs) this.maxTs = ts;
     }
     if (this.immediate) {
       this.sink(ev);
@@ -186,8 +198,8 @@ export class Accounting {
     for (const b of p.bufferStarts) if (this.bufferStarts.length < 10000) this.bufferStarts.push({ ...b, line: b.line + lineOffset });
     for (const u of p.samples) if (this.samples.length < MAX_SAMPLES) this.samples.push({ ...u, line: u.line + lineOffset });
     for (const w of p.warnings) if (!this.warnings.includes(w)) this.warnings.push(w);
-    if (p.firstTs !== undefined && (this.firstTs === undefined || p.firstTs < this.firstTs)) this.firstTs = p.firstTs;
-    if (p.lastTs !== undefined && (this.lastTs === undefined || p.lastTs > this.lastTs)) this.lastTs = p.lastTs;
+    if (p.firstTs !== undefined && p.firstTs < this.minTs) this.minTs = p.firstTs;
+    if (p.lastTs !== undefined && p.lastTs > this.maxTs) this.maxTs = p.lastTs;
     if (this.firstOrderTs === undefined) this.firstOrderTs = p.firstOrderTs;
     if (p.firstOrderTs !== undefined) this.prevTs = p.prevTs;
   }
