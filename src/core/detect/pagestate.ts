@@ -12,6 +12,7 @@
 
 import type { AddressSpace, MigrationRecord, PageState, TraceModel } from '../model/types';
 import { Facts } from './facts';
+import { PageHistory } from './pageHistory';
 import { vpnOf } from './util';
 
 export interface MigrationOutcome {
@@ -29,9 +30,6 @@ export interface MigrationOutcome {
 const STATE_CODE = { system: 0, 'device-private': 1 } as const;
 const CODE_STATE: readonly PageState[] = ['system', 'device-private'];
 
-/** Words per step in a page's history: ts, state code, event id. */
-const STEP = 3;
-
 const SPLIT_FUNC = /split_huge_page|split_folio|__split_huge_page/;
 
 /** Whether ts lies in one of the [from, to] windows. */
@@ -42,12 +40,10 @@ function insideAny(windows: readonly [number, number][], ts: number): boolean {
 
 export class PageStates {
   /**
-   * Proven states per address space and page: flat [ts, state code, event id] triples in replay order. Only
-   * pages a migration's finalize PTE named get one, so this grows with migrated pages, not with the trace.
+   * Proven states of the pages a migration's finalize PTE named (so this grows with migrated pages, not with the
+   * trace), in replay order.
    */
-  private readonly history = new Map<AddressSpace, Map<number, number[]>>();
-  /** Pages whose steps were not pushed in (ts, event id) order. */
-  private readonly unordered = new Map<AddressSpace, Set<number>>();
+  private readonly history = new PageHistory();
 
   /** Migrations with a page restored inside their setup window (the refcount check in migrate_device_unmap failed). */
   private readonly restoredInSetup = new Set<number>();
@@ -59,6 +55,7 @@ export class PageStates {
     // an indexed loop: run once, a for-of allocates an iterator result per migration (see records.ts)
     const ms = facts.migrations;
     for (let i = 0; i < ms.length; i++) if (this.replay(ms[i], undefined)) this.restoredInSetup.add(ms[i].id);
+    this.history.seal();
   }
 
   /** Whether the migration had pages restored inside its setup window (cheap: remembered from the replay). */
@@ -116,7 +113,7 @@ export class PageStates {
       if (out) {
         if (movedTo === undefined || state === movedTo) out.moved.add(vpn);
         else out.restoredAtFinalize.set(vpn, id);
-      } else if (state === 'system' || state === 'device-private') this.push(m.as, vpn, ts, STATE_CODE[state], id);
+      } else if (state === 'system' || state === 'device-private') this.history.add(m.as, vpn, ts, STATE_CODE[state], id);
     }
     return restoredInSetup;
   }
@@ -132,47 +129,10 @@ export class PageStates {
     return out;
   }
 
-  private push(as: AddressSpace, vpn: number, ts: number, code: number, eventId: number): void {
-    let pages = this.history.get(as);
-    if (!pages) this.history.set(as, (pages = new Map()));
-    const h = pages.get(vpn);
-    if (!h) {
-      pages.set(vpn, [ts, code, eventId]);
-      return;
-    }
-    // migrations replay in setup order and their PTE lines in time order, so a page's steps nearly always come
-    // in (ts, event id) order; the rare page whose steps do not is remembered and searched linearly
-    const n = h.length;
-    if (ts < h[n - STEP] || (ts === h[n - STEP] && eventId < h[n - 1])) {
-      let un = this.unordered.get(as);
-      if (!un) this.unordered.set(as, (un = new Set()));
-      un.add(vpn);
-    }
-    h.push(ts, code, eventId);
-  }
-
   /** The page's state just before `ts` (and before event `beforeId`), from the replay, else from the model. */
   stateBefore(as: AddressSpace, vpn: number, ts: number, beforeId: number): PageState {
-    const h = this.history.get(as)?.get(vpn);
-    if (h) {
-      const precedes = (i: number) => h[i] < ts || (h[i] === ts && h[i + 2] < beforeId);
-      // the last step in replay order that precedes (ts, beforeId): a binary search when the steps are in order
-      // (a page migrated back and forth all through a long capture has one step per migration)
-      let best = -1;
-      if (this.unordered.get(as)?.has(vpn)) {
-        for (let i = 0; i < h.length; i += STEP) if (precedes(i)) best = h[i + 1];
-      } else {
-        let lo = 0;
-        let hi = h.length / STEP;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (precedes(mid * STEP)) lo = mid + 1;
-          else hi = mid;
-        }
-        if (lo > 0) best = h[(lo - 1) * STEP + 1];
-      }
-      if (best >= 0) return CODE_STATE[best];
-    }
+    const best = this.history.codeBefore(as, vpn, ts, beforeId);
+    if (best >= 0) return CODE_STATE[best];
     try {
       return this.model.stateAround(as, vpn, beforeId).before;
     } catch {
