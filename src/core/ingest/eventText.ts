@@ -214,7 +214,7 @@ function classify(ev: RawEvent, style: TextStyle, withFields: boolean, info: Nam
       ev.probe = head.probe;
       if (head.retFrom) ev.retFrom = head.retFrom;
       if (withFields) {
-        if (lazy !== undefined) lazy.deferBytes(FieldsFrom.Split, Math.min(b + known.bytes.length + 1, e));
+        if (lazy !== undefined) lazy.deferBytes(Math.min(b + known.bytes.length + 1, e));
         else setFields(ev, FieldsFrom.Split, ev.body, Math.min(known.bytes.length + 1, ev.body.length));
       }
       return TextResult.Event;
@@ -235,7 +235,7 @@ function classify(ev: RawEvent, style: TextStyle, withFields: boolean, info: Nam
   if (withFields) {
     const plugin = style === 'tracecmd' ? schedPluginFields(name, ev.body) : undefined;
     if (plugin) Object.assign(ev.fields, plugin);
-    else if (lazy !== undefined) lazy.deferBytes(FieldsFrom.Split, b);
+    else if (lazy !== undefined) lazy.deferBytes(b);
     else setFields(ev, FieldsFrom.Split, ev.body, 0);
   }
   return TextResult.Event;

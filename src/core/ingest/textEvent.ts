@@ -34,6 +34,8 @@ export const enum FieldsFrom {
   SyscallArgs,
   /** `{ ret: text }` (syscall exits). */
   Ret,
+  /** splitFields of the body's bytes from a byte index (a transient read's body: TextEvent.deferBytes). */
+  SplitBytes,
 }
 
 /** Shared by every event read with `fields: false`; frozen so a consumer cannot mutate it for all. */
@@ -84,9 +86,8 @@ export class TextEvent implements RawEvent {
   #fields: Record<string, string> | undefined = undefined;
   #from: FieldsFrom;
   #text = '';
-  /** Where the pending fields start: an index in #text, or a byte index in #src when #inBytes. */
+  /** Where the pending fields start: an index in #text, or a byte index in #src (FieldsFrom.SplitBytes). */
   #at = 0;
-  #inBytes = false;
 
   constructor(line: number, offset: number, ts: number, cpu: number, pid: number, comm: string, withFields: boolean) {
     this.line = line;
@@ -134,11 +135,11 @@ export class TextEvent implements RawEvent {
   detach(buf: Buffer): void {
     if (this.#src !== buf) return;
     if (this.#body === undefined) this.#body = utf8Text(buf, this.#bs, this.#be);
-    if (this.#inBytes) {
+    if (this.#from === FieldsFrom.SplitBytes && this.#fields === undefined) {
       // the split reads forward only: the text from the fields' start, split from 0, gives the same
       this.#text = utf8Text(buf, this.#at, this.#be);
       this.#at = 0;
-      this.#inBytes = false;
+      this.#from = FieldsFrom.Split;
     }
     this.#src = undefined;
   }
@@ -147,11 +148,10 @@ export class TextEvent implements RawEvent {
     let f = this.#fields;
     if (f === undefined) {
       if (this.#from === FieldsFrom.Empty) f = EMPTY_FIELDS;
-      else if (this.#inBytes) f = fillFields({}, this.#from, utf8Text(this.#src!, this.#at, this.#be), 0);
+      else if (this.#from === FieldsFrom.SplitBytes) f = fillFields({}, FieldsFrom.Split, utf8Text(this.#src!, this.#at, this.#be), 0);
       else f = fillFields({}, this.#from, this.#text, this.#at);
       this.#fields = f;
       this.#text = '';
-      this.#inBytes = false;
     }
     return f;
   }
@@ -159,7 +159,6 @@ export class TextEvent implements RawEvent {
   set fields(f: Record<string, string>) {
     this.#fields = f;
     this.#text = '';
-    this.#inBytes = false;
   }
 
   /** The fields are `from` of `text` (from index `at`), computed when first read. */
@@ -167,19 +166,17 @@ export class TextEvent implements RawEvent {
     this.#from = from;
     this.#text = text;
     this.#at = at;
-    this.#inBytes = false;
   }
 
-  /** The fields are `from` of the body's bytes from byte `at` of the buffer (after bodyBytes), when first read. */
-  deferBytes(from: FieldsFrom, at: number): void {
-    this.#from = from;
+  /** The fields are splitFields of the body's bytes from byte `at` of the buffer (after bodyBytes), when first read. */
+  deferBytes(at: number): void {
+    this.#from = FieldsFrom.SplitBytes;
     this.#at = at;
-    this.#inBytes = true;
   }
 
   /** The text whose splitFields (from splitAt()) the fields are, while not yet computed; else undefined. */
   pendingSplit(): string | undefined {
-    return this.#fields === undefined && this.#from === FieldsFrom.Split && !this.#inBytes ? this.#text : undefined;
+    return this.#fields === undefined && this.#from === FieldsFrom.Split ? this.#text : undefined;
   }
 
   splitAt(): number {
@@ -188,7 +185,7 @@ export class TextEvent implements RawEvent {
 
   /** The buffer whose bytes [splitAt(), splitEnd()) the fields are split from, while pending; else undefined. */
   pendingSplitBytes(): Buffer | undefined {
-    return this.#fields === undefined && this.#from === FieldsFrom.Split && this.#inBytes ? this.#src : undefined;
+    return this.#fields === undefined && this.#from === FieldsFrom.SplitBytes ? this.#src : undefined;
   }
 
   splitEnd(): number {
