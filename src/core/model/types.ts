@@ -328,6 +328,11 @@ export interface TraceModel {
   /** The page's state just before and just after an event. */
   stateAround(as: AddressSpace, vpn: number, eventId: number): { before: PageState; after: PageState };
   addressSpaces(): AddressSpaceSummary[];
+  /**
+   * In process the records are handles on typed rows (model/records): their fields are prototype getters, so a
+   * spread, Object.keys or a structured clone sees none of them; JSON.stringify goes through toJSON, and a record
+   * that leaves the thread is copied with plainMigration / plainInvalidation (model/records/plain.ts) first.
+   */
   readonly migrations: readonly MigrationRecord[];
   /** The domain events of migration `id` (its setup, then its task's events up to closeId), ascending. */
   migrationEvents(id: number): number[];
