@@ -238,7 +238,15 @@ export class FactEvents {
    * the task's list, not a copy (the page-state replay asks once per migration).
    */
   idsInWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): Ids {
-    const ids = this.ofTaskIds(kind, pid);
+    return this.idsInWindowOf(this.ofTaskIds(kind, pid), fromTs, toTs);
+  }
+
+  /** Ids of a kind's events in [fromTs, toTs], a view (for callers that read columns, not objects). */
+  idsInWindow(kind: DomainKind, fromTs: number, toTs: number): Ids {
+    return this.idsInWindowOf(this.idsOfKind.get(kind) ?? NO_IDS, fromTs, toTs);
+  }
+
+  private idsInWindowOf(ids: Ids, fromTs: number, toTs: number): Ids {
     const ts = this.read.ts;
     const lo = firstAtOrAfter(ids, fromTs, ts);
     let hi = lo;

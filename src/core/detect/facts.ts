@@ -285,6 +285,11 @@ export class Facts {
     return this.events.idsInWindowOfTask(kind, pid, fromTs, toTs);
   }
 
+  /** Ids of a kind's fact events in [fromTs, toTs] (read with tsOf/pidOf/retOf/...), a view. */
+  idsInWindow(kind: DomainKind, fromTs: number, toTs: number): ArrayLike<number> {
+    return this.events.idsInWindow(kind, fromTs, toTs);
+  }
+
   /**
    * Ids of every fact event of a kind, in file order, for rules that scan a kind through tsOf/pidOf/addrOf/...:
    * of() builds an object per event, and a list a rule holds for its whole run outlives the young generation

@@ -34,7 +34,9 @@ const PTE_CHANGES: readonly DomainKind[] = [
 export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: number, end: number, fromTs: number, toTs: number, calls: SyscallCalls): boolean {
   for (const k of PTE_CHANGES) if (d.facts.touches(k, as, start, end, fromTs, toTs)) return true;
   if (d.facts.tlbFlushed(as, fromTs, toTs)) return true;
-  for (const ev of d.facts.inWindow('change-protection-ret', fromTs, toTs)) if (d.facts.asOfPid.get(ev.pid) === as && (ev.ret ?? 1) > 0) return true;
+  // by id: this runs twice per repeated invalidation, and an object per change_protection return adds up
+  const prots = d.facts.idsInWindow('change-protection-ret', fromTs, toTs);
+  for (let i = 0; i < prots.length; i++) if (d.facts.asOfPid.get(d.facts.pidOf(prots[i])) === as && (d.facts.retOf(prots[i]) ?? 1) > 0) return true;
   for (let c = calls.firstAt(fromTs); c < calls.length; c++) {
     const enterTs = calls.enterTs(c);
     if (enterTs > toTs) break;
