@@ -109,6 +109,8 @@ export class IdColumn implements Column {
    */
   pushFrom(src: Column, map?: ArrayLike<number>): void {
     const s = src as IdColumn;
+    // a part that met its tasks, types or keys in the order this store did: copies, no lookups
+    if (map && isIdentity(map)) map = undefined;
     const n = s.length;
     let top = 0;
     if (map) for (let k = 0; k < map.length; k++) top = Math.max(top, widthOf(map[k]));
@@ -159,4 +161,9 @@ export class IdColumn implements Column {
  */
 function mapRun(dst: IdChunk, at: number, src: IdChunk, from: number, count: number, map: ArrayLike<number>): void {
   for (let k = 0; k < count; k++) dst[at + k] = map[src[from + k]];
+}
+
+function isIdentity(map: ArrayLike<number>): boolean {
+  for (let k = 0; k < map.length; k++) if (map[k] !== k) return false;
+  return true;
 }

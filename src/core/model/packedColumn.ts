@@ -128,9 +128,16 @@ export class PackedColumn implements Column {
   pushNone(n: number): void {
     const none = this.none!;
     let left = n;
-    while (left > 0 && (this.length & MASK) !== 0) {
-      this.push(none);
-      left--;
+    const k = this.length & MASK;
+    if (k !== 0 && left > 0) {
+      const c = this.width.length - 1;
+      const count = Math.min(left, CHUNK - k);
+      const w = this.width[c];
+      if (w === 2) this.u16[c]!.fill(this.none16, k, k + count);
+      else if (w === 4) this.u32[c]!.fill(this.none32, k, k + count);
+      else this.f64[c]!.fill(none, k, k + count);
+      this.length += count;
+      left -= count;
     }
     for (; left > 0; left -= CHUNK) {
       this.addChunk(none);

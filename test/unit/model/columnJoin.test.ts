@@ -88,6 +88,8 @@ test('ids: widths of either side, through a map', () => {
   joinAll('ids', ids, narrow, (a, b) => (a as ReturnType<typeof ids>).pushFrom(b));
   const wide = (i: number, side: number) => (side && i === 66_000 ? 70_000 : i % 11);
   joinAll('wide ids', ids, wide, (a, b) => (a as ReturnType<typeof ids>).pushFrom(b));
+  const same = Array.from({ length: 70_001 }, (_, k) => k);
+  joinAll('ids through the identity', ids, wide, (a, b) => (a as ReturnType<typeof ids>).pushFrom(b, same));
   const map = Array.from({ length: 11 }, (_, k) => (k === 3 ? 1_000 : k * 2));
   joinAll('mapped ids', ids, wide, (a, b) => (a as ReturnType<typeof ids>).pushFrom(b, [...map, ...new Array<number>(70_000 - 11).fill(5), 6]), (v) => (v === 70_000 ? 6 : map[v]));
 });
@@ -126,13 +128,14 @@ test('addresses and range ends: high parts and lengths re-coded, tables moved, w
   }
 });
 
-test('pushNone fills whole chunks with none', () => {
-  for (const m of [0, 3, CHUNK]) {
+test('pushNone fills whole chunks with none, after a chunk of any width', () => {
+  for (const m of [0, 3, CHUNK, 100, 200]) {
     const c = sparseIds();
-    for (let i = 0; i < m; i++) c.push(i);
+    // 100: a chunk re-encoded to 4 bytes; 200: to Float64Array
+    for (let i = 0; i < m; i++) c.push(m === 100 && i === 50 ? 1e9 : m === 200 && i === 50 ? 0.5 : i);
     c.pushNone(2 * CHUNK + 5);
     c.push(42);
     assert.equal(c.size, m + 2 * CHUNK + 6);
-    for (let i = 0; i < c.size; i++) assert.equal(c.get(i), i < m ? i : i === c.size - 1 ? 42 : -1);
+    for (let i = 0; i < c.size; i++) assert.equal(c.get(i), i === 50 && (m === 100 || m === 200) ? (m === 100 ? 1e9 : 0.5) : i < m ? i : i === c.size - 1 ? 42 : -1);
   }
 });
