@@ -3,6 +3,8 @@
  * and an interner that turns repeated byte runs (task names, event names) into one shared string.
  */
 
+import { ByteRun } from './byteRun';
+
 export const SP = 32;
 export const TAB = 9;
 export const COLON = 58;
@@ -169,7 +171,7 @@ export function indexOfAscii(buf: Uint8Array, start: number, end: number, s: str
 }
 
 export interface InternEntry<T> {
-  bytes: Uint8Array;
+  run: ByteRun;
   str: string;
   next: InternEntry<T> | undefined;
   /** What the interner's user keeps about the string (eventText: its NameInfo); undefined until it sets it. */
@@ -177,7 +179,7 @@ export interface InternEntry<T> {
 }
 
 const INTERN_BUCKETS = 4096;
-const EMPTY_BYTES = new Uint8Array(0);
+const EMPTY_RUN = new ByteRun(new Uint8Array(0), 0, 0);
 
 /**
  * Interns short byte runs: the same task name or event name arrives millions of times; decoding it once
@@ -204,15 +206,10 @@ export class Interner<T = never> {
    */
   entry(buf: Buffer, start: number, end: number): InternEntry<T> {
     const n = end - start;
-    if (n > 64) return { bytes: EMPTY_BYTES, str: buf.toString('utf8', start, end), next: undefined, data: undefined };
+    if (n > 64) return { run: EMPTY_RUN, str: buf.toString('utf8', start, end), next: undefined, data: undefined };
     const fslot = n === 0 ? 0 : (n * 31 + buf[start] * 7 + buf[end - 1] * 131 + buf[start + (n >> 1)]) & 1023;
     const f = this.front[fslot];
-    if (f !== undefined && f.bytes.length === n) {
-      const b = f.bytes;
-      let k = 0;
-      while (k < n && b[k] === buf[start + k]) k++;
-      if (k === n) return f;
-    }
+    if (f !== undefined && f.run.length === n && f.run.matches(buf, start)) return f;
     const e = this.lookup(buf, start, end, n);
     this.front[fslot] = e;
     return e;
@@ -223,20 +220,14 @@ export class Interner<T = never> {
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
     const slot = (h ^ (h >>> 15)) & (INTERN_BUCKETS - 1);
     const head = this.buckets[slot];
-    for (let cur = head; cur !== undefined; cur = cur.next) {
-      const b = cur.bytes;
-      if (b.length !== n) continue;
-      let k = 0;
-      while (k < n && b[k] === buf[start + k]) k++;
-      if (k === n) return cur;
-    }
+    for (let cur = head; cur !== undefined; cur = cur.next) if (cur.run.length === n && cur.run.matches(buf, start)) return cur;
     if (this.size >= this.maxEntries) {
       this.buckets.fill(undefined);
       this.front.fill(undefined);
       this.size = 0;
     }
     const str = buf.toString('utf8', start, end);
-    const entry: InternEntry<T> = { bytes: Uint8Array.prototype.slice.call(buf, start, end), str, next: this.size === 0 ? undefined : this.buckets[slot], data: undefined };
+    const entry: InternEntry<T> = { run: new ByteRun(buf, start, end), str, next: this.size === 0 ? undefined : this.buckets[slot], data: undefined };
     this.buckets[slot] = entry;
     this.size++;
     return entry;

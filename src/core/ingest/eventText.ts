@@ -214,8 +214,8 @@ function classify(ev: RawEvent, style: TextStyle, withFields: boolean, info: Nam
       ev.probe = head.probe;
       if (head.retFrom) ev.retFrom = head.retFrom;
       if (withFields) {
-        if (lazy !== undefined) lazy.deferBytes(Math.min(b + known.bytes.length + 1, e));
-        else setFields(ev, FieldsFrom.Split, ev.body, Math.min(known.bytes.length + 1, ev.body.length));
+        if (lazy !== undefined) lazy.deferBytes(Math.min(b + known.run.length + 1, e));
+        else setFields(ev, FieldsFrom.Split, ev.body, Math.min(known.run.length + 1, ev.body.length));
       }
       return TextResult.Event;
     }

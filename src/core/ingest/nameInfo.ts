@@ -7,6 +7,7 @@
  * KNOWN_SYSTEM and, when the head bytes match kept ones, the head's slice and hash (~0.15 s at 256 MiB).
  */
 
+import { ByteRun } from './byteRun';
 import type { ProbeHead } from './probeSite';
 
 export const enum NameClass {
@@ -38,7 +39,7 @@ export interface NameInfo {
 
 /** A probe head as printed, `(` to `)`, ASCII only (so byte and char offsets agree), and what it is. */
 export interface KnownHead {
-  bytes: Uint8Array;
+  run: ByteRun;
   /** What parseProbeHead gave for `bytes`. */
   probe: ProbeHead;
 }
@@ -88,12 +89,8 @@ export function cachedHead(info: NameInfo, buf: Uint8Array, b: number, e: number
   const heads = info.heads;
   for (let h = 0; h < heads.length; h++) {
     const known = heads[h];
-    const head = known.bytes;
-    const n = head.length;
-    if (b + n > e || (b + n < e && buf[b + n] !== 32)) continue;
-    let k = 0;
-    while (k < n && buf[b + k] === head[k]) k++;
-    if (k < n) continue;
+    const n = known.run.length;
+    if (b + n > e || (b + n < e && buf[b + n] !== 32) || !known.run.matches(buf, b)) continue;
     if (h > 0) {
       heads[h] = heads[0];
       heads[0] = known;
@@ -108,5 +105,5 @@ export function rememberHead(info: NameInfo, buf: Uint8Array, b: number, close: 
   for (let k = b; k <= close; k++) if (buf[k] >= 0x80) return;
   const heads = info.heads;
   if (heads.length >= MAX_HEADS) heads.pop();
-  heads.unshift({ bytes: Uint8Array.prototype.slice.call(buf, b, close + 1), probe });
+  heads.unshift({ run: new ByteRun(buf, b, close + 1), probe });
 }
