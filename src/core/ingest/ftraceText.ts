@@ -13,7 +13,7 @@
  */
 
 import type { Accounting } from './accounting';
-import { HASH, Interner, skipSpaces, startsWithAscii, trimEnd } from './bytes';
+import { HASH, Interner, LBRACK, indexOfByte, skipSpaces, startsWithAscii, trimEnd } from './bytes';
 import { LineContext, parseBracketContext, parseLatencyContext } from './context';
 import { classifyEventBytes } from './eventBytes';
 import { TextResult, parseEventText, type TextStyle } from './eventText';
@@ -41,7 +41,8 @@ export class FtraceTextParser implements LineParser {
   private readonly ctx = new LineContext();
   private readonly comms = new Interner();
   private readonly names = new Interner<NameInfo>();
-  private readonly frames = new Interner();
+  /** Stack frame texts; an entry's data: whether the text has no '[' (see knownFrame). */
+  private readonly frames = new Interner<boolean>();
   private readonly withFields: boolean;
   /** false: counting only (see ReadOptions.bodies). */
   private readonly bodies: boolean;
@@ -86,6 +87,11 @@ export class FtraceTextParser implements LineParser {
     if (c === HASH) {
       acc.commentLines++;
       this.header(buf.toString('utf8', s, trimEnd(buf, s, end)), lineNo);
+      return;
+    }
+    const known = c === 61 /* = */ && buf[s + 1] === 62 /* > */ ? this.knownFrame(buf, s + 2, end) : undefined;
+    if (known !== undefined) {
+      this.frame(buf, s + 2, end, lineNo, known);
       return;
     }
     const ctx = this.ctx;
@@ -273,8 +279,22 @@ export class FtraceTextParser implements LineParser {
     return false;
   }
 
+  /**
+   * The interned text of a ` => sym` line when it cannot be a context line: a context needs a `[` and the
+   * text has none (decided once per distinct frame), so the context scans are skipped on half the lines of a
+   * trace with stacks. undefined: the usual order decides (context first, then frame).
+   */
+  private knownFrame(buf: Buffer, s: number, end: number): string | undefined {
+    const fs = skipSpaces(buf, s, end);
+    const fe = trimEnd(buf, s, end);
+    if (fe <= fs || fe - fs > 64 || buf[fe - 1] === 41 /* ) */) return undefined;
+    const entry = this.frames.entry(buf, fs, fe);
+    if (entry.data === undefined) entry.data = indexOfByte(buf, LBRACK, fs, fe) === -1;
+    return entry.data ? entry.str : undefined;
+  }
+
   /** ` => sym` (tracefs), `=> sym (ffffffff8100a38c)` (trace-cmd), ` =>  <00007f...>` (user stacks). */
-  private frame(buf: Buffer, s: number, end: number, lineNo: number): void {
+  private frame(buf: Buffer, s: number, end: number, lineNo: number, known?: string): void {
     if (this.inStack) {
       this.acc.parsedLines++;
       return;
@@ -287,7 +307,9 @@ export class FtraceTextParser implements LineParser {
     const fs = skipSpaces(buf, s, end);
     const fe = trimEnd(buf, s, end);
     let text: string;
-    if (fe > fs && buf[fe - 1] === 41 /* ) */) {
+    if (known !== undefined) {
+      text = known;
+    } else if (fe > fs && buf[fe - 1] === 41 /* ) */) {
       text = buf.toString('utf8', fs, fe);
       const addr = / \(([0-9a-f]{8,16})\)$/.exec(text);
       if (addr && addr.index > 0) text = text.slice(0, addr.index);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { LineContext, parseAnyContext, parseBracketContext } from '../../../src/core/ingest/context';
 import { fixture } from '../helpers';
-import { fixtureTraces } from './helpers';
+import { fixtureTraces, readText } from './helpers';
 
 /** What a parse gave: false, or every field of the context. */
 function parsed(parse: typeof parseBracketContext, buf: Buffer, start: number, end: number): false | Record<string, unknown> {
@@ -80,4 +80,20 @@ test('stack frames and other lines without a context read as none on both paths'
   for (const line of [' => kprobe_trace_func', '=> dmirror_interval_invalidate+0x0/0x100 [test_hmm]', 'CPU:1 [LOST 3 EVENTS]', '# tracer: nop', '', 'x', '[000]', '-1 [000]']) {
     assert.equal(sameAsGeneral(line), false, line);
   }
+});
+
+test('a line starting with "=>" is a frame only when it has no context: a task may be named "=> x"', async () => {
+  const text = [
+    '  hmmtrace-961     [000] .....  5000.000001: mn_start: (__mmu_notifier_invalidate_range_start+0x0/0x190) start=0x1000 end=0x2000',
+    '  hmmtrace-961     [000] .....  5000.000002: <stack trace>',
+    ' => kprobe_trace_func',
+    ' => dmirror_interval_invalidate+0x0/0x100 [test_hmm]',
+    ' => kprobe_trace_func',
+    '=> x-12     [001] .....  5000.000003: tlb_flush: pages:1 reason:x',
+    '=>-7 [001] .....  5000.000004: tlb_flush: pages:2 reason:y',
+  ].join('\n');
+  const { events, summary } = await readText(`${text}\n`);
+  assert.equal(summary.unparsedLines, 0);
+  assert.deepEqual(events.map((e) => [e.comm, e.pid, e.name]), [['hmmtrace', 961, 'mn_start'], ['=> x', 12, 'tlb_flush'], ['=>', 7, 'tlb_flush']]);
+  assert.deepEqual(events[0].stack, ['kprobe_trace_func', 'dmirror_interval_invalidate+0x0/0x100 [test_hmm]', 'kprobe_trace_func']);
 });
