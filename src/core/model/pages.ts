@@ -14,7 +14,7 @@ import type { AddressSpace } from './types';
 import { IntervalIndex } from './intervalIndex';
 import { S_UNKNOWN } from './kinds';
 import { lowerBoundBy } from '../sorted';
-import { Float64Log, gather, groupByPage, Int32Log } from './replayLog';
+import { Float64Log, Int32Log, pageStarts, scatterByPage } from './replayLog';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -219,20 +219,20 @@ export class PageTable {
     this.vpn = new Float64Array(n);
     for (let p = 0; p < n; p++) this.vpn[renumber[p]] = this.vpnLog.data[p];
 
-    const ev = groupByPage(this.evPage, renumber, n);
-    this.evStart = ev.start;
-    this.events = gather(this.evId, ev.order);
+    // packed straight from the logs (no order array, no Int32 copy of the states) and each log let go once packed
+    this.vpnLog = new Float64Log(1);
+    this.evStart = pageStarts(this.evPage, renumber, n);
+    this.events = scatterByPage(this.evPage, renumber, this.evStart, this.evId, new Int32Array(this.evPage.length));
+    this.evPage = this.evId = new Int32Log(1);
     // each page's own events ascending (a relative's migration PTE is added by the replay after placement)
-    for (let p = 0; p < n; p++) sortRun(this.events, ev.start[p], ev.start[p + 1]);
+    for (let p = 0; p < n; p++) sortRun(this.events, this.evStart[p], this.evStart[p + 1]);
 
-    const st = groupByPage(this.stPage, renumber, n);
-    this.stStart = st.start;
-    this.stateIds = gather(this.stId, st.order);
-    this.states = new Uint8Array(gather(this.stState, st.order));
+    this.stStart = pageStarts(this.stPage, renumber, n);
+    this.stateIds = scatterByPage(this.stPage, renumber, this.stStart, this.stId, new Int32Array(this.stPage.length));
+    this.states = scatterByPage(this.stPage, renumber, this.stStart, this.stState, new Uint8Array(this.stPage.length));
 
     this.sealed = true;
-    this.vpnLog = new Float64Log(1);
-    this.curLog = this.evPage = this.evId = this.stPage = this.stId = this.stState = new Int32Log(1);
+    this.curLog = this.stPage = this.stId = this.stState = new Int32Log(1);
   }
 
   /** After compact(): the page's own (page-granular) events, ascending. */

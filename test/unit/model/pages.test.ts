@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PageTable } from '../../../src/core/model/pages';
 import { S_DEVICE, S_SYSTEM, S_TO_DEVICE, S_UNKNOWN } from '../../../src/core/model/kinds';
-import { groupByPage, Int32Log } from '../../../src/core/model/replayLog';
+import { Int32Log, pageStarts, scatterByPage } from '../../../src/core/model/replayLog';
 
 const BASE = 0x7f0000000; // a vpn above 2^31, as user addresses have
 
@@ -77,8 +77,9 @@ test('a log grows past its capacity and groups stably by page', () => {
     ids.push(i);
     want[p].push(i);
   }
-  const g = groupByPage(pages, Int32Array.of(0, 1, 2), 3);
-  const got = [0, 1, 2].map((p) => [...g.order.subarray(g.start[p], g.start[p + 1])].map((i) => ids.data[i]));
+  const start = pageStarts(pages, Int32Array.of(0, 1, 2), 3);
+  const grouped = scatterByPage(pages, Int32Array.of(0, 1, 2), start, ids, new Int32Array(pages.length));
+  const got = [0, 1, 2].map((p) => [...grouped.subarray(start[p], start[p + 1])]);
   assert.deepEqual(got, want);
   assert.equal(ids.length, 100);
   assert.deepEqual([...ids.data.subarray(0, ids.length)], want.flat().sort((x, y) => x - y));
