@@ -31,7 +31,7 @@ export function parseProbeSite(text: string): ProbeSite | undefined {
     const slash = s.indexOf('/', plus);
     const offText = s.slice(plus + 3, slash === -1 ? undefined : slash);
     if (!HEX.test(offText)) return undefined;
-    site.symbol = s.slice(0, plus);
+    site.symbol = shared(s.slice(0, plus));
     site.offset = Number.parseInt(offText, 16);
     if (slash !== -1) {
       const sizeText = s.slice(slash + 1).replace(/^0x/, '');
@@ -40,9 +40,26 @@ export function parseProbeSite(text: string): ProbeSite | undefined {
     }
     return site;
   }
-  site.symbol = s;
+  site.symbol = shared(s);
   return site;
 }
+
+/**
+ * One string object per symbol: every head is parsed once, but one function is printed by many heads (a
+ * kretprobe's callers), and the decoder looks the symbol up per event: a Map hit on the very key object needs
+ * no compare of characters.
+ */
+function shared(symbol: string): string {
+  let s = symbols.get(symbol);
+  if (s === undefined) {
+    if (symbols.size >= 65536) symbols.clear();
+    symbols.set(symbol, symbol);
+    s = symbol;
+  }
+  return s;
+}
+
+const symbols = new Map<string, string>();
 
 export interface ProbeHead {
   kind: 'kprobe' | 'kretprobe';
