@@ -88,6 +88,10 @@ test('ids: widths of either side, through a map', () => {
   joinAll('ids', ids, narrow, (a, b) => (a as ReturnType<typeof ids>).pushFrom(b));
   const wide = (i: number, side: number) => (side && i === 66_000 ? 70_000 : i % 11);
   joinAll('wide ids', ids, wide, (a, b) => (a as ReturnType<typeof ids>).pushFrom(b));
+  const bytes = Array.from({ length: 200 }, (_, k) => 199 - k);
+  joinAll('bytes through a map', ids, (i) => i % 200, (a, b) => (a as ReturnType<typeof ids>).pushFrom(b, bytes), (v) => 199 - v);
+  const shorts = Array.from({ length: 3_000 }, (_, k) => 2_999 - k);
+  joinAll('shorts through a map', ids, (i) => (i * 7) % 3_000, (a, b) => (a as ReturnType<typeof ids>).pushFrom(b, shorts), (v) => 2_999 - v);
   const same = Array.from({ length: 70_001 }, (_, k) => k);
   joinAll('ids through the identity', ids, wide, (a, b) => (a as ReturnType<typeof ids>).pushFrom(b, same));
   const map = Array.from({ length: 11 }, (_, k) => (k === 3 ? 1_000 : k * 2));
