@@ -47,9 +47,10 @@ export async function readPart(
   opts: Pick<ReadOptions, 'signal' | 'onProgress' | 'maxLineBytes' | 'chunkSize'>,
 ): Promise<{ acc: Accounting; parser: FtraceTextParser; res: LineReadResult }> {
   const acc = new Accounting((ev) => builder.add(ev));
-  const readOpts: ReadOptions = { ...opts, range, fields: true };
+  // add() keeps no event: bodies stay bytes of the read buffer (ReadOptions.transient), as in a single pass
+  const readOpts: ReadOptions = { ...opts, range, fields: true, transient: true };
   const parser = new FtraceTextParser(acc, readOpts, 'ftrace');
-  const res = await forEachLine(path, (buf, s, e, lineNo, offset) => parser.line(buf, s, e, lineNo, offset), readOpts);
+  const res = await forEachLine(path, (buf, s, e, lineNo, offset) => parser.line(buf, s, e, lineNo, offset), { ...readOpts, onRefill: (buf) => parser.release(buf) });
   parser.finish();
   return { acc, parser, res };
 }
