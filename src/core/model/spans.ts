@@ -9,6 +9,7 @@
 import type { CallSpan } from './types';
 import { i32, small, sparseIds } from './columns';
 import type { EventStore } from './store';
+import { PackedWriter } from './packedColumn';
 
 /**
  * A span keeps only what its events do not already hold (11 bytes instead of the 48 of nine columns): its
@@ -26,17 +27,22 @@ export class SpanTable {
     return this.entryId.size;
   }
 
-  private open(id: number, parent: number, depth: number): number {
+  private open(id: number, parent: number, depth: number, parents: PackedWriter): number {
     const s = this.entryId.size;
     this.entryId.push(id);
     this.exitId.push(-1);
-    this.parent.push(parent);
+    parents.push(parent);
     this.depth.push(depth);
     return s;
   }
 
   static build(store: EventStore, returning: Set<number>): SpanTable {
     const t = new SpanTable();
+    // span parents and each event's innermost span jump below a chunk's first value (the old span of a long
+    // call): both are stored a chunk at a time, each chunk encoded once (PackedWriter)
+    const parents = new PackedWriter(t.parent);
+    const spanOf = sparseIds();
+    const spans = new PackedWriter(spanOf);
     // per task: the open spans and their functions
     const stacks = new Map<number, { spans: number[]; funcs: number[] }>();
     const n = store.count;
@@ -55,17 +61,17 @@ export class SpanTable {
       const func = flag === 0 ? 0 : store.func.get(id);
       if (flag === 3 && func !== 0) {
         // function_graph leaf: entry and return on one line
-        const s = t.open(id, top, depth);
+        const s = t.open(id, top, depth, parents);
         t.exitId.set(s, id);
-        store.span.set(id, s);
+        spans.push(s);
         continue;
       }
       if (flag === 1 && func !== 0 && returning.has(func)) {
         if (!stack) stacks.set(pid, (stack = { spans: [], funcs: [] }));
-        const s = t.open(id, top, depth);
+        const s = t.open(id, top, depth, parents);
         stack.spans.push(s);
         stack.funcs.push(func);
-        store.span.set(id, s);
+        spans.push(s);
         continue;
       }
       if (flag === 2 && func !== 0 && stack) {
@@ -76,12 +82,15 @@ export class SpanTable {
           t.exitId.set(s, id);
           stack.spans.length = k;
           stack.funcs.length = k;
-          store.span.set(id, s);
+          spans.push(s);
           continue;
         }
       }
-      store.span.set(id, top);
+      spans.push(top);
     }
+    parents.flush();
+    spans.flush();
+    store.setSpans(spanOf);
     return t;
   }
 

@@ -123,7 +123,12 @@ export class EventStore {
   readonly owner: ReadColumn = { get: (i) => this.invOwner[this.inv.get(i)] };
   /** `mm=` pointer printed by the invalidation probes (interned), 0 when none. */
   readonly mm: ReadColumn = { get: (i) => this.invMm[this.inv.get(i)] };
-  readonly span = sparseIds();
+  /**
+   * Each event's innermost call span (-1 when none), written once by SpanTable.build in id order (setSpans):
+   * pushed in order, each chunk takes its base from its first span; set() over a column of -1 re-encoded
+   * every chunk a few times as the ids grew (~0.27 s of 0.6 s at 1 GiB). Empty until the spans are built.
+   */
+  span = sparseIds();
   /** A reference into `extras` (extraTable.ts), -1 when the event has none. */
   readonly extraIdx = sparseIds();
   private readonly extras = new ExtraTable();
@@ -201,7 +206,6 @@ export class EventStore {
     this.inv.pushFrom(take('inv', this.inv), invs);
     const shift = this.extras.append(ExtraTable.revive(p.extras), (x) => (x.stackOrigin ? { ...x, stackOrigin: canonicalOrigin(x.stackOrigin) } : x));
     this.extraIdx.pushFrom(take('extraIdx', this.extraIdx), shift);
-    this.span.pushNone(p.count);
     for (const [i, v] of p.retWide) this.retWide.set(first + i, v);
   }
 
@@ -237,7 +241,6 @@ export class EventStore {
         ? 0
         : this.invId(d.notifierEvent ? NOTIFIER_EVENTS.indexOf(d.notifierEvent) : -1, d.blockable === undefined ? -1 : d.blockable ? 1 : 0, this.strings.id(d.owner), this.strings.id(d.mm)),
     );
-    this.span.push(-1);
     this.extraIdx.push(extra ? this.extras.add(extra) : -1);
     if (this.keepFields) {
       this.keptFields.push(ev.fields);
@@ -339,6 +342,12 @@ export class EventStore {
   /** Adds or updates the extra of an event (used by later passes). */
   setExtra(id: number, patch: EventExtra): void {
     this.extraIdx.set(id, this.extras.add({ ...this.extra(id), ...patch }));
+  }
+
+  /** Takes the events' span column SpanTable.build made (one value per event, in id order). */
+  setSpans(col: ReturnType<typeof sparseIds>): void {
+    if (col.size !== this.count) throw new Error(`span column of ${col.size} values for ${this.count} events`);
+    this.span = col;
   }
 
   pteOf(id: number): DecodedPte | undefined {

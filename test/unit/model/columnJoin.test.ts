@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addresses, type Column, ids, lines, nearZero, offsets, rangeEnds, reviveColumn, sparseIds, times } from '../../../src/core/model/columns';
+import { PackedWriter } from '../../../src/core/model/packedColumn';
 
 const CHUNK = 65_536;
 const SEAMS = [0, 1, 127, CHUNK - 1, CHUNK, CHUNK + 1, 100_003];
@@ -132,14 +133,38 @@ test('addresses and range ends: high parts and lengths re-coded, tables moved, w
   }
 });
 
-test('pushNone fills whole chunks with none, after a chunk of any width', () => {
-  for (const m of [0, 3, CHUNK, 100, 200]) {
-    const c = sparseIds();
-    // 100: a chunk re-encoded to 4 bytes; 200: to Float64Array
-    for (let i = 0; i < m; i++) c.push(m === 100 && i === 50 ? 1e9 : m === 200 && i === 50 ? 0.5 : i);
-    c.pushNone(2 * CHUNK + 5);
-    c.push(42);
-    assert.equal(c.size, m + 2 * CHUNK + 6);
-    for (let i = 0; i < c.size; i++) assert.equal(c.get(i), i === 50 && (m === 100 || m === 200) ? (m === 100 ? 1e9 : 0.5) : i < m ? i : i === c.size - 1 ? 42 : -1);
+test('pushChunk stores whole chunks encoded once, as pushes of the same values read back', () => {
+  const chunk = new Int32Array(CHUNK);
+  // spans under an old long call: ids far below the chunk's first; all none; a range past 16 bits; int32 extremes
+  const fills: ((k: number) => number)[] = [
+    (k) => (k % 3 === 0 ? -1 : k % 7 === 0 ? 5 : 100000 + k),
+    () => -1,
+    (k) => (k % 2 === 0 ? k * 40 : -1),
+    (k) => (k === 0 ? -2147483648 : k === 1 ? 2147483647 : k),
+  ];
+  const c = sparseIds();
+  const want: number[] = [];
+  for (const f of fills) {
+    for (const n of [CHUNK, CHUNK]) {
+      for (let k = 0; k < n; k++) want.push((chunk[k] = f(k)));
+      c.pushChunk(chunk, n);
+    }
   }
+  for (let k = 0; k < 10; k++) want.push((chunk[k] = k - 1));
+  c.pushChunk(chunk, 10);
+  assert.equal(c.size, want.length);
+  for (let i = 0; i < want.length; i++) if (c.get(i) !== want[i]) assert.fail(`value ${i}: ${c.get(i)} !== ${want[i]}`);
+  assert.throws(() => c.pushChunk(chunk, 1), /chunk boundary/);
+});
+
+test('PackedWriter stores pushed values a chunk at a time, the last partial one on flush', () => {
+  const c = sparseIds();
+  const w = new PackedWriter(c);
+  const want: number[] = [];
+  for (let i = 0; i < 2 * CHUNK + 77; i++) want.push(i % 5 === 0 ? -1 : i % 11 === 0 ? 3 : 70000 + i);
+  for (const v of want) w.push(v);
+  assert.equal(c.size, 2 * CHUNK);
+  w.flush();
+  assert.equal(c.size, want.length);
+  for (let i = 0; i < want.length; i++) if (c.get(i) !== want[i]) assert.fail(`value ${i}: ${c.get(i)} !== ${want[i]}`);
 });
