@@ -125,29 +125,36 @@ export class AddressSpaces {
     const n = store.count;
     // copy_page_range runs in the parent only when fork duplicates the mm (never for CLONE_VM threads)
     const copiedSinceFork = new Set<number>();
+    // events come in runs of one task: its pid and tgid are related once per run (repeats are no-ops)
+    let lastPid = NaN;
+    let lastTgid = NaN;
     for (let id = 0; id < n; id++) {
       const kind = store.kind.get(id);
-      if (kind === copyPageRangeKind) copiedSinceFork.add(store.pid.get(id));
       const pid = store.pid.get(id);
+      if (kind === copyPageRangeKind) copiedSinceFork.add(pid);
       if (pid <= 0) continue;
-      s.see(pid, id);
       const tgid = store.tgid.get(id);
-      if (tgid > 0 && tgid !== pid) {
-        s.see(tgid, id);
-        s.union(tgid, pid);
-        s.tgidOf.set(pid, tgid);
-      } else if (tgid > 0) {
-        s.tgidOf.set(pid, tgid);
+      if (pid !== lastPid || tgid !== lastTgid) {
+        lastPid = pid;
+        lastTgid = tgid;
+        s.see(pid, id);
+        if (tgid > 0 && tgid !== pid) {
+          s.see(tgid, id);
+          s.union(tgid, pid);
+          s.tgidOf.set(pid, tgid);
+        } else if (tgid > 0) {
+          s.tgidOf.set(pid, tgid);
+        }
       }
-      const mm = store.str(store.mm, id);
       // Only invalidations a task issues on its own mm name it: MIGRATE (migrate_vma_collect on the vma the
       // caller passed), UNMAP and PROTECTION_VMA (munmap/exit/mprotect). CLEARs come from rmap walks
       // (try_to_migrate_one visits every mm mapping a shared page) and splits, so they prove nothing.
       const ev = store.notifier.get(id);
-      const namesMm = !!mm && mm !== '0x0' && (ev === 0 || ev === 2 || ev === 6);
+      const mm = ev === 0 || ev === 2 || ev === 6 ? store.str(store.mm, id) : undefined;
+      const namesMm = !!mm && mm !== '0x0';
       // an extra is rebuilt on every read (PTE rows make a BigInt): read it only for the events that use it
       const x = namesMm || kind === FORK || kind === processExitKind ? store.extra(id) : undefined;
-      if (namesMm && x?.stackOrigin?.origin !== 'try_to_migrate_one') s.nameMm(mm, pid);
+      if (namesMm && x?.stackOrigin?.origin !== 'try_to_migrate_one') s.nameMm(mm!, pid);
       if (x?.childPid !== undefined && x.childPid > 0) {
         const parentPid = x.taskPid ?? pid;
         s.see(x.childPid, id);
