@@ -84,9 +84,17 @@ export function onGeneric(r: ReplayRun): void {
   rec.originEvidence = sharedEvidence(['caller', ...o.evidence]);
 }
 
+/** How many of the newest records are looked at before a binary search: a start's return follows it closely. */
+const RECENT = 16;
+
 /** The invalidation record whose start event is `id` (records are in start order). */
 function recordStartedBy(r: ReplayRun, id: number): Invalidation | undefined {
   const list = r.invalidations;
+  for (let k = list.length - 1; k >= 0 && k >= list.length - RECENT; k--) {
+    const at = list[k].startId;
+    if (at === id) return list[k];
+    if (at < id) return undefined;
+  }
   const i = lowerBoundBy(list.length, (k) => list[k].startId, id);
   return i < list.length && list[i].startId === id ? list[i] : undefined;
 }
