@@ -273,8 +273,8 @@ export class Facts {
    */
   ptePresentOf(id: number): boolean | undefined {
     if (this.cols) {
-      const pte = this.cols.store.pteOf(id);
-      return pte ? pte.kind === 'present' : undefined;
+      const pte = this.cols.store.pteKindOf(id);
+      return pte === undefined ? undefined : pte === 'present';
     }
     const ev = this.events.kept(id) as FactEvent | undefined;
     return ptePresent(ev?.fields.pte) ?? ev?.ptePresent;

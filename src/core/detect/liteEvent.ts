@@ -34,7 +34,7 @@ export interface StoreColumns {
   rangeOf(id: number): [number, number] | undefined;
   retOf(id: number): number | undefined;
   notifierOf(id: number): DomainEvent['notifierEvent'];
-  pteOf(id: number): { kind: string } | undefined;
+  pteKindOf(id: number): string | undefined;
 }
 
 export interface ColumnAccess {
@@ -46,7 +46,7 @@ export function columnsOf(model: TraceModel): ColumnAccess | undefined {
   const m = model as { store?: Partial<StoreColumns>; asOf?: unknown };
   const st = m.store;
   if (!st || typeof m.asOf !== 'function') return undefined;
-  const fns: (keyof StoreColumns)[] = ['kindOf', 'str', 'funcOf', 'addrOf', 'rangeOf', 'retOf', 'notifierOf', 'pteOf'];
+  const fns: (keyof StoreColumns)[] = ['kindOf', 'str', 'funcOf', 'addrOf', 'rangeOf', 'retOf', 'notifierOf', 'pteKindOf'];
   const cols: (keyof StoreColumns)[] = ['kind', 'ts', 'pid', 'line', 'offset', 'cpu', 'comm', 'name'];
   if (!fns.every((f) => typeof st[f] === 'function') || !cols.every((c) => typeof (st[c] as Column | undefined)?.get === 'function')) return undefined;
   const asOf = m.asOf as (pid: number) => AddressSpace;
@@ -95,8 +95,8 @@ class LiteEvent implements FactEvent {
     this.end = r?.[1];
     this.ret = store.retOf(id);
     // remove_migration_pte / set_migration_pte print the PTE: present (bit 0) means the page is in system RAM
-    const pte = kind === 'migration-pte-remove' || kind === 'migration-pte-set' ? store.pteOf(id) : undefined;
-    this.ptePresent = pte ? pte.kind === 'present' : undefined;
+    const pte = kind === 'migration-pte-remove' || kind === 'migration-pte-set' ? store.pteKindOf(id) : undefined;
+    this.ptePresent = pte === undefined ? undefined : pte === 'present';
     this.raw = undefined;
   }
 

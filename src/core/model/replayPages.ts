@@ -43,12 +43,12 @@ export function onPteRemove(r: ReplayRun, m: OpenMigration | undefined): void {
       }
     }
   }
-  const pte = store.pteOf(id);
-  const next = pte?.kind === 'present' ? S_SYSTEM : pte?.kind === 'device-private' ? S_DEVICE : pte?.kind === 'device-exclusive' ? S_EXCLUSIVE : -1;
+  const pte = store.pteKindOf(id);
+  const next = pte === 'present' ? S_SYSTEM : pte === 'device-private' ? S_DEVICE : pte === 'device-exclusive' ? S_EXCLUSIVE : -1;
   if (m) {
     m.sawPteRemove = true;
     m.removed.add(vpn);
-    if (m.inSetup && pte?.kind === 'present') m.rec.restoredInSetup++;
+    if (m.inSetup && pte === 'present') m.rec.restoredInSetup++;
     if (target >= 0) m.pending.delete(target);
     if (m.rec.trigger === 'device-range') {
       m.rec.start = m.rec.npages === 0 ? vpn * 4096 : Math.min(m.rec.start, vpn * 4096);
@@ -66,9 +66,9 @@ export function onPteSet(r: ReplayRun, m: OpenMigration | undefined): void {
 export function onSwapFault(r: ReplayRun): void {
   r.t.inSwapFault++;
   if (r.page < 0 || r.pages.cur(r.page) !== S_UNKNOWN) return;
-  const pte = r.store.pteOf(r.id);
-  if (pte?.kind === 'device-private') r.pages.setState(r.page, S_DEVICE, r.id);
-  else if (pte?.kind === 'device-exclusive') r.pages.setState(r.page, S_EXCLUSIVE, r.id);
+  const pte = r.store.pteKindOf(r.id);
+  if (pte === 'device-private') r.pages.setState(r.page, S_DEVICE, r.id);
+  else if (pte === 'device-exclusive') r.pages.setState(r.page, S_EXCLUSIVE, r.id);
 }
 
 export function onMigrateToRam(r: ReplayRun): void {

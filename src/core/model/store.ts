@@ -7,7 +7,7 @@
 
 import type { RawEvent, RawEventKind } from '../ingest/types';
 import type { DecodedEvent } from '../decode/decoder';
-import { decodePte, type DecodedPte } from '../decode/pte';
+import { decodePte, pteKind, type DecodedPte, type PteKind } from '../decode/pte';
 import type { OriginResult } from '../decode/origin';
 import type { EventExtra } from './eventExtra';
 import { ExtraTable } from './extraTable';
@@ -351,9 +351,19 @@ export class EventStore {
   }
 
   pteOf(id: number): DecodedPte | undefined {
-    const x = this.extraIdx.get(id);
-    const raw = x < 0 ? undefined : this.extras.pteRaw(x);
+    const raw = this.pteRawOf(id);
     return raw === undefined ? undefined : decodePte(raw);
+  }
+
+  /** pteOf(id)?.kind without decoding the rest. */
+  pteKindOf(id: number): PteKind | undefined {
+    const raw = this.pteRawOf(id);
+    return raw === undefined ? undefined : pteKind(raw);
+  }
+
+  private pteRawOf(id: number): bigint | undefined {
+    const x = this.extraIdx.get(id);
+    return x < 0 ? undefined : this.extras.pteRaw(x);
   }
 
   notifierOf(id: number): NotifierEvent | undefined {

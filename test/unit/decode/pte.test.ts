@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodePte, parsePte } from '../../../src/core/decode/pte';
+import { decodePte, parsePte, pteKind } from '../../../src/core/decode/pte';
 import { seededRandom } from '../helpers';
 
 // Values copied from the 6.1 / 6.12 captures (remove_migration_pte pte=, do_swap_page orig_pte=).
@@ -79,6 +79,7 @@ test('decodePte reads any 64 bits as the BigInt decoding did', () => {
   }
   for (const v of values) {
     const got = decodePte(v);
+    assert.equal(pteKind(v), got.kind, `pteKind ${v.toString(16)}`);
     const want = decodeWithBigInt(v) as { type?: number; offset?: number };
     if (want.offset === undefined) assert.deepEqual(got, want, v.toString(16));
     else {
