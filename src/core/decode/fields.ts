@@ -127,15 +127,19 @@ export function parseNumberIn(text: string, start: number, stop: number, type: P
   return numberIn(text, start, stop, type, radix, undefined);
 }
 
+/** Whether a number's digits are hex: a 0x prefix says so, a signed/unsigned probe type says decimal, else the type or radix. */
+function hexDigits(type: ProbeFieldType | undefined, radix: Radix, hasPrefix: boolean): boolean {
+  if (hasPrefix) return true;
+  if (type && (type.kind === 'unsigned' || type.kind === 'signed')) return false;
+  return (type !== undefined && type.kind === 'hex') || radix === 'hex' || radix === 'auto-pointer';
+}
+
 /** The digits of [start, stop) (already trimmed); `value`: the text as given, for the parseBig fallback. */
 function numberIn(text: string, start: number, stop: number, type: ProbeFieldType | undefined, radix: Radix, value: string | undefined): number | undefined {
   const neg = start < stop && text.charCodeAt(start) === 45;
   const s = neg ? start + 1 : start;
   const hasPrefix = stop - s > 2 && text.charCodeAt(s) === 48 && (text.charCodeAt(s + 1) === 120 || text.charCodeAt(s + 1) === 88);
-  let hex: boolean;
-  if (type && (type.kind === 'unsigned' || type.kind === 'signed') && !hasPrefix) hex = false;
-  else if (hasPrefix) hex = true;
-  else hex = (type !== undefined && type.kind === 'hex') || radix === 'hex' || radix === 'auto-pointer';
+  const hex = hexDigits(type, radix, hasPrefix);
   const from = hasPrefix ? s + 2 : s;
   const len = stop - from;
   if (len === 0 || len > (hex ? 13 : 15)) {
@@ -159,10 +163,7 @@ export function parseNumberInBytes(buf: Buffer, start: number, stop: number, typ
   const neg = start < stop && buf[start] === 45;
   const s = neg ? start + 1 : start;
   const hasPrefix = stop - s > 2 && buf[s] === 48 && (buf[s + 1] === 120 || buf[s + 1] === 88);
-  let hex: boolean;
-  if (type && (type.kind === 'unsigned' || type.kind === 'signed') && !hasPrefix) hex = false;
-  else if (hasPrefix) hex = true;
-  else hex = (type !== undefined && type.kind === 'hex') || radix === 'hex' || radix === 'auto-pointer';
+  const hex = hexDigits(type, radix, hasPrefix);
   const from = hasPrefix ? s + 2 : s;
   const len = stop - from;
   if (len === 0 || len > (hex ? 13 : 15)) {
