@@ -52,14 +52,15 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
   let lastAs: AddressSpace = 0;
   for (let id = 0; id < n; id++) {
     const ki = store.kind.get(id);
+    // most events of a large trace (tlb flushes, function calls, unknown tracepoints) change nothing here: they
+    // are passed over before their task is even read
+    if (IGNORED[ki] === 1 && (ki !== GENERIC || store.extraIdx.get(id) < 0)) continue;
     const pid = store.pid.get(id);
     if (pid !== lastPid) {
       lastPid = pid;
       lastTask = r.tasks.get(pid);
       lastAs = spaces.of(pid);
     }
-    // most events of a large trace (tlb flushes, function calls, unknown tracepoints) change nothing here
-    if (IGNORED[ki] === 1 && (ki !== GENERIC || store.extraIdx.get(id) < 0)) continue;
     const kind = DOMAIN_KINDS[ki];
     const t = lastTask ?? (lastTask = r.task(pid));
     const m = t.migration;
