@@ -59,49 +59,92 @@ function compareAs(a: AddressSpace, b: AddressSpace): number {
 type Filter = Omit<PageQuery, 'offset' | 'limit' | 'sort'>;
 
 /**
+ * A list of values where equal ones are stored once: pages share a handful of state sequences and rule
+ * lists (92.8k pages of a 256 MiB trace: 9 distinct state lists), so a page keeps a number into `values`.
+ */
+class Interned<T> {
+  readonly values: T[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(key: string, value: T): number {
+    let id = this.ids.get(key);
+    if (id === undefined) this.ids.set(key, (id = this.values.push(value) - 1));
+    return id;
+  }
+}
+
+/**
  * The pages of one analysis as columns, with one sorted index per column built on first use (or all at once
  * by `prepare()`, when the analysis arrives). A query filters by walking the sorted index (linear, no sort)
  * and testing numbers only: address-space rank, page address, and bit masks of the states a page passed
  * through and of the rules that name it (a text search first turns into the masks and address spaces it
  * matches, so only the page address is compared as text). The filtered view is cached until the filter
  * or the sort changes, so scrolling is a slice. Rows are materialised only for the slice sent.
+ *
+ * The summaries themselves are not kept: a page is typed-array entries, numbers into interned state and rule
+ * lists, and its address in one joined text (the one the address search scans). 92.8k summary objects with
+ * their address strings and state arrays held ~25 MB of a 256 MiB trace's heap; the columns hold ~4 MB.
  */
 export class PageTable {
+  readonly size: number;
   private readonly findings: Uint32Array;
-  private readonly rules: (string[] | undefined)[];
+  /** Index into ruleLists: the distinct rules naming the page (0: none). */
+  private readonly ruleList: Uint32Array;
+  private readonly ruleLists = new Interned<readonly string[]>();
   private readonly asRank: Float64Array;
   /** Distinct address spaces in sort order (asRank indexes this). */
   private readonly spaces: AddressSpace[];
-  private readonly addr: Float64Array;
+  private readonly vpn: Float64Array;
+  private readonly events: Float64Array;
+  /** Index into stateLists: the distinct states in order of first appearance. */
+  private readonly stateList: Uint32Array;
+  private readonly stateLists = new Interned<readonly PageState[]>();
+  /** Index into finals.values: the state the page ends in. */
+  private readonly final: Uint32Array;
+  private readonly finals = new Interned<PageState>();
   /** Bit STATE_ORDER[s] set when the page passed through state s. */
   private readonly stateBits: Uint8Array;
   /** Bit r set when a finding of ruleNames[r] names the page (rules beyond 32 are matched by name). */
   private readonly ruleBits: Uint32Array;
   private readonly ruleNames: string[];
+  /** Every page address in lower case and id order, one per line, and where each line starts. */
+  private readonly addresses: { text: string; starts: Int32Array };
+  /** The addresses as given, when one is not all lower case (the model writes them so: never kept then). */
+  private readonly pageText: string[] | undefined;
   private readonly orders = new Map<PageColumn, Uint32Array>();
   private view: { key: string; ids: Uint32Array } | undefined;
 
-  constructor(
-    private readonly pages: readonly PageSummary[],
-    byPage: FindingsByPage,
-  ) {
-    const n = pages.length;
+  constructor(pages: readonly PageSummary[], byPage: FindingsByPage) {
+    const n = (this.size = pages.length);
     this.findings = new Uint32Array(n);
-    this.rules = new Array<string[] | undefined>(n);
-    this.addr = new Float64Array(n);
+    this.ruleList = new Uint32Array(n);
+    this.vpn = new Float64Array(n);
+    this.events = new Float64Array(n);
+    this.stateList = new Uint32Array(n);
+    this.final = new Uint32Array(n);
     this.stateBits = new Uint8Array(n);
     this.ruleBits = new Uint32Array(n);
+    const starts = new Int32Array(n + 1);
     const ruleNo = new Map<string, number>();
     this.ruleNames = [];
+    this.ruleLists.id('', []);
+    let at = 0;
+    let mixedCase = false;
     pages.forEach((p, i) => {
-      this.addr[i] = p.vpn * 4096;
+      this.vpn[i] = p.vpn;
+      this.events[i] = p.events;
+      this.stateList[i] = this.stateLists.id(p.states.join('\n'), p.states.slice());
+      this.final[i] = this.finals.id(p.final, p.final);
       let bits = 0;
       for (const st of p.states) bits |= 1 << STATE_ORDER[st];
       this.stateBits[i] = bits;
+      starts[i] = at;
+      at += p.page.length + 1;
+      if (!mixedCase && p.page !== p.page.toLowerCase()) mixedCase = true;
       const f = byPage.get(p.as, p.vpn);
       if (f) {
         this.findings[i] = f.count;
-        this.rules[i] = f.rules;
+        if (f.rules.length > 0) this.ruleList[i] = this.ruleLists.id(f.rules.join('\n'), f.rules.slice());
         let rb = 0;
         for (const rule of f.rules) {
           let r = ruleNo.get(rule);
@@ -111,34 +154,60 @@ export class PageTable {
         this.ruleBits[i] = rb;
       }
     });
+    starts[n] = at;
+    this.addresses = { text: pages.map((p) => p.page.toLowerCase()).join('\n'), starts };
+    this.pageText = mixedCase ? pages.map((p) => p.page) : undefined;
     // address spaces are few: rank them once so sorting compares numbers
     this.spaces = [...new Set(pages.map((p) => p.as))].sort(compareAs);
     const rank = new Map<AddressSpace, number>(this.spaces.map((a, i) => [a, i]));
     this.asRank = Float64Array.from(pages, (p) => rank.get(p.as) ?? 0);
   }
 
-  get size(): number {
-    return this.pages.length;
+  /** Page i's address space. */
+  asOf(i: number): AddressSpace {
+    return this.spaces[this.asRank[i]];
+  }
+
+  /** Page i's number. */
+  vpnOf(i: number): number {
+    return this.vpn[i];
+  }
+
+  /** The states page i passed through (shared by every page with the same list: do not change it). */
+  statesOf(i: number): readonly PageState[] {
+    return this.stateLists.values[this.stateList[i]];
+  }
+
+  /** Page i's address as the model wrote it. */
+  pageOf(i: number): string {
+    const { text, starts } = this.addresses;
+    return this.pageText ? this.pageText[i] : text.slice(starts[i], starts[i + 1] - 1);
+  }
+
+  /** Page i's summary as the model gave it (a new object, with its own states array). */
+  summaryAt(i: number): PageSummary {
+    return { as: this.asOf(i), vpn: this.vpn[i], page: this.pageOf(i), events: this.events[i], states: this.statesOf(i).slice(), final: this.finals.values[this.final[i]] };
   }
 
   /** Builds every sort order now (when the analysis arrives) rather than on the first click on a column. */
   prepare(): void {
     for (const c of ['page', 'as', 'states', 'final', 'events', 'findings'] as const) this.order(c);
-    this.addressLines();
   }
 
   private order(column: PageColumn): Uint32Array {
     let ids = this.orders.get(column);
     if (ids) return ids;
-    const p = this.pages;
-    const n = p.length;
+    const n = this.size;
+    const vpn = this.vpn;
     if (column === 'page' || column === 'as') {
       // by (page, address space) or (address space, page): the base order every other column refines
-      const [major, minor] = column === 'page' ? [(i: number) => p[i].vpn, (i: number) => this.asRank[i]] : [(i: number) => this.asRank[i], (i: number) => p[i].vpn];
+      const [major, minor] = column === 'page' ? [(i: number) => vpn[i], (i: number) => this.asRank[i]] : [(i: number) => this.asRank[i], (i: number) => vpn[i]];
       ids = sortByPacked(n, major, minor) ?? sortByCompare(n, (a, b) => major(a) - major(b) || minor(a) - minor(b));
     } else {
+      const lengths = this.stateLists.values.map((l) => l.length);
+      const finalOrder = this.finals.values.map((s) => STATE_ORDER[s]);
       const key = (i: number): number =>
-        column === 'states' ? p[i].states.length : column === 'final' ? STATE_ORDER[p[i].final] : column === 'events' ? p[i].events : this.findings[i];
+        column === 'states' ? lengths[this.stateList[i]] : column === 'final' ? finalOrder[this.final[i]] : column === 'events' ? this.events[i] : this.findings[i];
       // ties keep page order, so every order is total and the same across queries
       const base = this.order('page');
       const pos = new Uint32Array(n);
@@ -149,30 +218,13 @@ export class PageTable {
     return ids;
   }
 
-  /** Every page address in id order, one per line, and where each starts: built on the first text search. */
-  private addresses: { text: string; starts: Int32Array } | undefined;
-
   /**
    * Pages whose address contains `text` (lower case): one indexOf scan over all addresses joined, instead
    * of a string test per page in sort order (which, on 10^5 pages, is mostly cache misses).
    */
-  private addressLines(): { text: string; starts: Int32Array } {
-    if (!this.addresses) {
-      const starts = new Int32Array(this.pages.length + 1);
-      let at = 0;
-      this.pages.forEach((p, i) => {
-        starts[i] = at;
-        at += p.page.length + 1;
-      });
-      starts[this.pages.length] = at;
-      this.addresses = { text: this.pages.map((p) => p.page.toLowerCase()).join('\n'), starts };
-    }
-    return this.addresses;
-  }
-
   private addressHits(text: string): Uint8Array {
-    const { text: all, starts } = this.addressLines();
-    const hit = new Uint8Array(this.pages.length);
+    const { text: all, starts } = this.addresses;
+    const hit = new Uint8Array(this.size);
     if (text.includes('\n')) return hit;
     let page = 0;
     for (let at = all.indexOf(text); at !== -1; ) {
@@ -197,7 +249,7 @@ export class PageTable {
     const stateBit = q.state ? 1 << (STATE_ORDER[q.state] ?? 8) : 0;
     const ruleIdx = q.rule ? this.ruleNames.indexOf(q.rule) : -1;
     const ruleTest =
-      !q.rule ? undefined : ruleIdx >= 0 && ruleIdx < 32 ? (i: number) => (this.ruleBits[i] & (1 << ruleIdx)) !== 0 : (i: number) => this.rules[i]?.includes(q.rule ?? '') ?? false;
+      !q.rule ? undefined : ruleIdx >= 0 && ruleIdx < 32 ? (i: number) => (this.ruleBits[i] & (1 << ruleIdx)) !== 0 : (i: number) => this.ruleLists.values[this.ruleList[i]].includes(q.rule ?? '');
     let textTest: ((i: number) => boolean) | undefined;
     if (text) {
       const asText = spaceOk((a) => (typeof a === 'number' ? String(a) : a.toLowerCase()).includes(text));
@@ -216,13 +268,13 @@ export class PageTable {
         (this.stateBits[i] & stateMask) !== 0 ||
         (this.ruleBits[i] & ruleMask) !== 0 ||
         asText[this.asRank[i]] === 1 ||
-        (ruleByName && (this.rules[i]?.some((r) => r.includes(text)) ?? false));
+        (ruleByName && this.ruleLists.values[this.ruleList[i]].some((r) => r.includes(text)));
     }
     const { start, end } = q;
     return (i) => {
       if (asOk && asOk[this.asRank[i]] !== 1) return false;
-      if (start !== undefined && this.addr[i] < start) return false;
-      if (end !== undefined && this.addr[i] >= end) return false;
+      if (start !== undefined && this.vpn[i] * 4096 < start) return false;
+      if (end !== undefined && this.vpn[i] * 4096 >= end) return false;
       if (stateBit && (this.stateBits[i] & stateBit) === 0) return false;
       if (ruleTest && !ruleTest(i)) return false;
       if (textTest && !textTest(i)) return false;
@@ -260,7 +312,7 @@ export class PageTable {
     const from = Math.max(0, Math.min(Math.floor(offset) || 0, ids.length));
     const count = Math.max(0, Math.min(Math.floor(limit) || 0, LIMITS.maxPageRows));
     const rows: PageRow[] = [];
-    for (const i of ids.subarray(from, from + count)) rows.push({ ...this.pages[i], findings: this.findings[i], rules: this.rules[i] ?? [] });
+    for (const i of ids.subarray(from, from + count)) rows.push({ ...this.summaryAt(i), findings: this.findings[i], rules: this.ruleLists.values[this.ruleList[i]].slice() });
     return { total: ids.length, offset: from, rows };
   }
 }

@@ -12,6 +12,7 @@ import { ViewIndex } from './viewIndex';
 import { findingsListQueryOf, pageQueryOf, windowOf } from './viewArgs';
 import { findingsList, findingsOverview } from '../webview/findingsQuery';
 import { timelineAsk } from '../webview/timelineQuery';
+import type { PageTable } from '../webview/pageTable';
 import type { TimelineQuery } from '../../protocol';
 
 type PagesFilter = Parameters<AnalysisQueries['pages']>[0];
@@ -64,7 +65,7 @@ export class QueryAnswerer {
       case 'aggregate':
         return this.view.aggregate(num(0), num(1), clampInt(args[2], 1, CAPS.aggregateBuckets, 100));
       case 'pages':
-        return filterPages(this.view.pages(), (args[0] ?? {}) as NonNullable<PagesFilter>);
+        return filterPages(this.view.pageTable(), (args[0] ?? {}) as NonNullable<PagesFilter>);
       case 'pageView':
         return this.view.pageView(pageQueryOf(args[0]));
       case 'findingViews':
@@ -106,21 +107,25 @@ export class QueryAnswerer {
   }
 }
 
-export function filterPages(all: readonly PageSummary[], f: NonNullable<PagesFilter>): { total: number; pages: PageSummary[] } {
+/** The model's pages (in its pages() order) that pass the filter: summaries are made for the slice only. */
+export function filterPages(all: PageTable, f: NonNullable<PagesFilter>): { total: number; pages: PageSummary[] } {
   const text = typeof f.text === 'string' && f.text !== '' ? f.text.toLowerCase() : undefined;
   const state = f.state as PageState | undefined;
-  const matching = all.filter((p) => {
-    if (f.as !== undefined && p.as !== f.as) return false;
-    const addr = p.vpn * 4096;
-    if (typeof f.start === 'number' && addr < f.start) return false;
-    if (typeof f.end === 'number' && addr >= f.end) return false;
-    if (state && !p.states.includes(state)) return false;
-    if (text && !`${p.page} ${String(p.as)} ${p.states.join(' ')}`.toLowerCase().includes(text)) return false;
-    return true;
-  });
   const offset = clampInt(f.offset, 0, Number.MAX_SAFE_INTEGER, 0);
   const limit = clampInt(f.limit, 1, CAPS.pages, 1000);
-  return { total: matching.length, pages: matching.slice(offset, offset + limit) };
+  const pages: PageSummary[] = [];
+  let total = 0;
+  for (let i = 0; i < all.size; i++) {
+    if (f.as !== undefined && all.asOf(i) !== f.as) continue;
+    const addr = all.vpnOf(i) * 4096;
+    if (typeof f.start === 'number' && addr < f.start) continue;
+    if (typeof f.end === 'number' && addr >= f.end) continue;
+    if (state && !all.statesOf(i).includes(state)) continue;
+    if (text && !`${all.pageOf(i)} ${String(all.asOf(i))} ${all.statesOf(i).join(' ')}`.toLowerCase().includes(text)) continue;
+    if (total >= offset && total - offset < limit) pages.push(all.summaryAt(i));
+    total++;
+  }
+  return { total, pages };
 }
 
 function capTimeline(t: PageTimeline | undefined): PageTimeline | undefined {
