@@ -60,17 +60,24 @@ type Filter = Omit<PageQuery, 'offset' | 'limit' | 'sort'>;
 
 /**
  * A list of values where equal ones are stored once: pages share a handful of state sequences and rule
- * lists (92.8k pages of a 256 MiB trace: 9 distinct state lists), so a page keeps a number into `values`.
+ * lists, so a page keeps a number into `values` (the value is made only for a key not seen before).
  */
-class Interned<T> {
+class Interned<K, T> {
   readonly values: T[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new Map<K, number>();
 
-  id(key: string, value: T): number {
+  id(key: K, make: () => T): number {
     let id = this.ids.get(key);
-    if (id === undefined) this.ids.set(key, (id = this.values.push(value) - 1));
+    if (id === undefined) this.ids.set(key, (id = this.values.push(make()) - 1));
     return id;
   }
+}
+
+/** A number naming a state sequence (at most 7 distinct states, 3 bits each): no string per page. */
+function statesKey(states: readonly PageState[]): number {
+  let key = 0;
+  for (const st of states) key = key * 8 + STATE_ORDER[st] + 1;
+  return key;
 }
 
 /**
@@ -90,7 +97,7 @@ export class PageTable {
   private readonly findings: Uint32Array;
   /** Index into ruleLists: the distinct rules naming the page (0: none). */
   private readonly ruleList: Uint32Array;
-  private readonly ruleLists = new Interned<readonly string[]>();
+  private readonly ruleLists = new Interned<string, readonly string[]>();
   private readonly asRank: Float64Array;
   /** Distinct address spaces in sort order (asRank indexes this). */
   private readonly spaces: AddressSpace[];
@@ -98,10 +105,10 @@ export class PageTable {
   private readonly events: Float64Array;
   /** Index into stateLists: the distinct states in order of first appearance. */
   private readonly stateList: Uint32Array;
-  private readonly stateLists = new Interned<readonly PageState[]>();
+  private readonly stateLists = new Interned<number, readonly PageState[]>();
   /** Index into finals.values: the state the page ends in. */
   private readonly final: Uint32Array;
-  private readonly finals = new Interned<PageState>();
+  private readonly finals = new Interned<PageState, PageState>();
   /** Bit STATE_ORDER[s] set when the page passed through state s. */
   private readonly stateBits: Uint8Array;
   /** Bit r set when a finding of ruleNames[r] names the page (rules beyond 32 are matched by name). */
@@ -127,14 +134,14 @@ export class PageTable {
     const starts = new Int32Array(n + 1);
     const ruleNo = new Map<string, number>();
     this.ruleNames = [];
-    this.ruleLists.id('', []);
+    this.ruleLists.id('', () => []);
     let at = 0;
     let mixedCase = false;
     pages.forEach((p, i) => {
       this.vpn[i] = p.vpn;
       this.events[i] = p.events;
-      this.stateList[i] = this.stateLists.id(p.states.join('\n'), p.states.slice());
-      this.final[i] = this.finals.id(p.final, p.final);
+      this.stateList[i] = this.stateLists.id(statesKey(p.states), () => p.states.slice());
+      this.final[i] = this.finals.id(p.final, () => p.final);
       let bits = 0;
       for (const st of p.states) bits |= 1 << STATE_ORDER[st];
       this.stateBits[i] = bits;
@@ -144,7 +151,7 @@ export class PageTable {
       const f = byPage.get(p.as, p.vpn);
       if (f) {
         this.findings[i] = f.count;
-        if (f.rules.length > 0) this.ruleList[i] = this.ruleLists.id(f.rules.join('\n'), f.rules.slice());
+        if (f.rules.length > 0) this.ruleList[i] = this.ruleLists.id(f.rules.join('\n'), () => f.rules.slice());
         let rb = 0;
         for (const rule of f.rules) {
           let r = ruleNo.get(rule);
