@@ -144,10 +144,11 @@ export class PackedColumn implements Column {
     const c = this.width.length - 1;
     const range = max - min;
     if (range > this.limit(this.width[c])) {
+      const wide = range <= this.limit32;
       this.u16[c] = undefined;
-      if (range <= this.limit32) this.u32[c] = new Uint32Array(CHUNK);
-      else this.f64[c] = new Float64Array(CHUNK);
-      this.width[c] = range <= this.limit32 ? 4 : F64;
+      this.u32[c] = wide ? (this.u32[c] ?? new Uint32Array(CHUNK)) : undefined;
+      this.f64[c] = wide ? undefined : new Float64Array(CHUNK);
+      this.width[c] = wide ? 4 : F64;
     }
     const base = this.bases[c];
     const w = this.width[c];
