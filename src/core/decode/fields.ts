@@ -98,15 +98,9 @@ export function parseBig(value: string, type: ProbeFieldType | undefined, radix:
   if (neg) v = v.slice(1);
   let out: bigint | undefined;
   const hasPrefix = /^0x/i.test(v);
-  if (type && (type.kind === 'unsigned' || type.kind === 'signed') && !hasPrefix) {
-    out = /^\d+$/.test(v) ? BigInt(v) : undefined;
-  } else if (hasPrefix) {
-    out = /^0x[0-9a-f]+$/i.test(v) ? BigInt(v) : undefined;
-  } else if ((type && type.kind === 'hex') || radix === 'hex' || radix === 'auto-pointer') {
-    out = /^[0-9a-f]+$/i.test(v) ? BigInt(`0x${v}`) : undefined;
-  } else {
-    out = /^\d+$/.test(v) ? BigInt(v) : undefined;
-  }
+  if (!hexDigits(type, radix, hasPrefix)) out = /^\d+$/.test(v) ? BigInt(v) : undefined;
+  else if (hasPrefix) out = /^0x[0-9a-f]+$/i.test(v) ? BigInt(v) : undefined;
+  else out = /^[0-9a-f]+$/i.test(v) ? BigInt(`0x${v}`) : undefined;
   if (out === undefined) return undefined;
   return neg ? -out : out;
 }
