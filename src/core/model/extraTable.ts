@@ -7,7 +7,7 @@
  *   MIGRATE   {cpages, npages, src0, dst0}      18 bytes (migrate_vma_setup/pages/finalize)
  *   FAULT_N   {npages, faultPage}               9 bytes (the fault page kept as its 64-bit value)
  *   FAULT_SEL {selectFlags, faultPage}          9 bytes
- *   TEXT      {text}                            the string (a trace marker)
+ *   TEXT      {text}                            its UTF-8 bytes (a trace marker: textColumn.ts)
  *   SHARED    one object for every event with the same one attribute (a caller, a stack origin, fault_page 0x0)
  *   GENERIC   the object itself (any other shape, or values a row cannot give back exactly)
  *
@@ -23,6 +23,7 @@
 import type { OriginResult } from '../decode/origin';
 import type { EventExtra } from './eventExtra';
 import { IdColumn } from './idColumn';
+import { TextColumn } from './textColumn';
 
 // 16Ki rows (128 KiB) per chunk: a small trace with a few PTEs does not hold 512 KiB for them
 const SHIFT = 14;
@@ -134,7 +135,7 @@ export class ExtraTable {
   private readonly faultNpages = new IdColumn();
   private readonly faultSel = new U64Column();
   private readonly selectFlags = new IdColumn();
-  private readonly texts: string[] = [];
+  private readonly texts = new TextColumn();
   /** SHARED rows: which shared object. */
   private readonly sharedUse = new IdColumn();
   /** Per block of references: its shape and the row of its first reference. */
@@ -188,10 +189,7 @@ export class ExtraTable {
       this.selectFlags.push(x.selectFlags);
       return this.ref(FAULT_SEL, this.faultSel.size - 1);
     }
-    if (count === 1 && only === 'text' && typeof x.text === 'string') {
-      this.texts.push(x.text);
-      return this.ref(TEXT, this.texts.length - 1);
-    }
+    if (count === 1 && only === 'text' && typeof x.text === 'string' && this.texts.add(x.text)) return this.ref(TEXT, this.texts.size - 1);
     const s = count === 1 ? this.sharedRow(x, only) : -1;
     if (s >= 0) {
       this.sharedUse.push(s);
@@ -240,7 +238,7 @@ export class ExtraTable {
       case FAULT_SEL:
         return { selectFlags: this.selectFlags.get(r), faultPage: pointerOf(this.faultSel.get(r)) };
       case TEXT:
-        return { text: this.texts[r] };
+        return { text: this.texts.get(r) };
       default:
         return this.objects[r];
     }
@@ -254,7 +252,7 @@ export class ExtraTable {
    */
   append(src: ExtraTable, canonical: (x: EventExtra) => EventExtra): number {
     // rows per shape (GENERIC, SHARED, PTE, MIGRATE, FAULT_N, FAULT_SEL, TEXT) before the append
-    const rows = [this.objects.length, this.sharedUse.size, this.pte.size, this.src0.size, this.faultN.size, this.faultSel.size, this.texts.length];
+    const rows = [this.objects.length, this.sharedUse.size, this.pte.size, this.src0.size, this.faultN.size, this.faultSel.size, this.texts.size];
     const shift = this.blockShape.length * BLOCK;
     for (const x of src.objects) this.objects.push(canonical(x));
     const shared = src.shared.map((x) => {
@@ -273,7 +271,7 @@ export class ExtraTable {
     this.faultNpages.pushFrom(src.faultNpages);
     this.faultSel.pushFrom(src.faultSel);
     this.selectFlags.pushFrom(src.selectFlags);
-    for (const t of src.texts) this.texts.push(t);
+    this.texts.pushFrom(src.texts);
     for (let b = 0; b < src.blockShape.length; b++) {
       this.blockShape.push(src.blockShape[b]);
       this.blockRow.push(src.blockRow[b] + rows[src.blockShape[b]]);
@@ -296,12 +294,13 @@ export class ExtraTable {
     const t = sent as unknown as Record<string, object>;
     for (const k of ['pte', 'src0', 'dst0', 'faultN', 'faultSel']) Object.setPrototypeOf(t[k], U64Column.prototype);
     for (const k of ['cpages', 'migrateNpages', 'faultNpages', 'selectFlags', 'sharedUse']) Object.setPrototypeOf(t[k], IdColumn.prototype);
+    TextColumn.revive(t.texts as TextColumn);
     return Object.setPrototypeOf(sent, ExtraTable.prototype) as ExtraTable;
   }
 
-  /** Typed-array bytes (the heap part is the objects and strings, not counted). */
+  /** Typed-array bytes (the heap part is the objects, not counted). */
   bytes(): number {
     const cols = [this.cpages, this.migrateNpages, this.faultNpages, this.selectFlags, this.sharedUse];
-    return [this.pte, this.src0, this.dst0, this.faultN, this.faultSel].reduce((b, c) => b + c.bytes(), 0) + cols.reduce((b, c) => b + c.bytes(), 0);
+    return this.texts.bytes() + [this.pte, this.src0, this.dst0, this.faultN, this.faultSel].reduce((b, c) => b + c.bytes(), 0) + cols.reduce((b, c) => b + c.bytes(), 0);
   }
 }
