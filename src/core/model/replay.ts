@@ -18,7 +18,7 @@
 import type { AddressSpaces } from './addressSpaces';
 import type { EventStore } from './store';
 import type { SpanTable } from './spans';
-import type { AddressSpace, InvalidationRecord, Marker, MigrationRecord } from './types';
+import type { AddressSpace, InvalidationRecord, MigrationRecord } from './types';
 import { type PageTable, vpnOf } from './pages';
 import { DOMAIN_KINDS, S_EXCLUSIVE, S_SYSTEM, S_UNMAPPED } from './kinds';
 import { ReplayRun } from './replayRun';
@@ -39,12 +39,15 @@ export interface ReplayResult {
   /** Handles on the replay's record rows (records/migrations.ts, records/invalidations.ts). */
   migrations: readonly MigrationRecord[];
   invalidations: readonly InvalidationRecord[];
-  markers: Marker[];
+  /** The ids of the marker events, ascending (markers.ts). */
+  markers: Int32Array;
   forkedFrom: Map<AddressSpace, AddressSpace>;
 }
 
 export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTable, spans: SpanTable): ReplayResult {
   const r = new ReplayRun(store, spaces, pages, spans);
+  // 132k markers at 1 GiB: their ids as small integers, packed once the replay is done
+  const markers: number[] = [];
   const n = store.count;
   // events come in runs of one task: its context and address space are looked up once per run
   let lastPid = NaN;
@@ -79,7 +82,7 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
     }
     switch (kind) {
       case 'marker':
-        r.markers.push({ id, line: store.line.get(id), ts: r.ts, pid, text: store.extra(id)?.text ?? '' });
+        markers.push(id);
         break;
       case 'migrate-setup':
         onMigrateSetup(r);
@@ -178,5 +181,5 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
   }
   for (const t of r.tasks.values()) closeMigration(r, t, n - 1);
   proveUnknownPages(r);
-  return { migrations: r.migrations, invalidations: r.invalidations, markers: r.markers, forkedFrom: r.forkedFrom };
+  return { migrations: r.migrations, invalidations: r.invalidations, markers: Int32Array.from(markers), forkedFrom: r.forkedFrom };
 }

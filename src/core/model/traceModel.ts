@@ -1,7 +1,7 @@
 /** The TraceModel: every query the views and detectors ask, answered from the columns and indexes. */
 
 import type {
-  AddressSpace, AddressSpaceSummary, CallSpan, DomainEvent, InvalidationRecord, LodAggregate, Marker, MigrationRecord,
+  AddressSpace, AddressSpaceSummary, CallSpan, DomainEvent, InvalidationRecord, LodAggregate, MarkerList, MigrationRecord,
   PageState, PageSummary, PageTimeline, StateInterval, TimelineEvent, TraceModel,
 } from './types';
 import type { EventStore } from './store';
@@ -11,6 +11,7 @@ import { pageHex, vpnOf, vpnRange } from './pages';
 import type { ReplayResult } from './replay';
 import { DOMAIN_KINDS, RAW_KINDS, STATES } from './kinds';
 import { summarize } from './summary';
+import { MarkerTable } from './markers';
 import { migrationEventIds } from './migrationEvents';
 import type { FieldsFromFile } from './fieldsFromFile';
 import { lowerBoundBy } from '../sorted';
@@ -21,7 +22,7 @@ export class HmmTraceModel implements TraceModel {
   readonly lastTs: number;
   readonly migrations: readonly MigrationRecord[];
   readonly invalidations: readonly InvalidationRecord[];
-  readonly markers: readonly Marker[];
+  readonly markers: MarkerList;
   private spanObjects?: CallSpan[];
   private tsOrder?: Int32Array;
   private sortedByTs: boolean;
@@ -51,7 +52,10 @@ export class HmmTraceModel implements TraceModel {
     this.lastTs = store.count > 0 ? last : 0;
     this.migrations = result.migrations;
     this.invalidations = result.invalidations;
-    this.markers = result.markers;
+    this.markers = new MarkerTable(result.markers, {
+      tsOf: (id) => store.ts.get(id),
+      markerOf: (id) => ({ id, line: store.line.get(id), ts: store.ts.get(id), pid: store.pid.get(id), text: store.extra(id)?.text ?? '' }),
+    });
   }
 
   get spans(): readonly CallSpan[] {

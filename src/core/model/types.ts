@@ -307,6 +307,19 @@ export interface Marker {
   text: string;
 }
 
+/**
+ * The trace's markers in file order. The model keeps them as event ids (model/markers.ts) and makes Marker
+ * objects only for the ones asked: a view lists a window or the first few thousand of 100k+ markers.
+ */
+export interface MarkerList {
+  readonly length: number;
+  at(i: number): Marker | undefined;
+  /** Markers from..to-1 (Array.prototype.slice's arguments). */
+  slice(from?: number, to?: number): Marker[];
+  /** Markers with fromTs ≤ ts ≤ toTs: how many, and the first `cap` of them in file order. */
+  inWindow(fromTs: number, toTs: number, cap: number): { total: number; markers: Marker[] };
+}
+
 /** Everything the views and detectors may ask. Implemented in-process by the model and, in the extension,
  * by a proxy to the analysis worker (every method is then async; see src/core/api.ts AnalysisQueries). */
 export interface TraceModel {
@@ -340,7 +353,7 @@ export interface TraceModel {
   readonly spans: readonly CallSpan[];
   /** Innermost call span enclosing the event (same task), if any. */
   spanOf(id: number): CallSpan | undefined;
-  readonly markers: readonly Marker[];
+  readonly markers: MarkerList;
   /** Events that could not be attributed (probe not resolved, field missing): name → count. */
   readonly unresolved: Readonly<Record<string, number>>;
 }

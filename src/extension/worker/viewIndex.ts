@@ -7,7 +7,7 @@
  *   filters the same columns;
  * - findings as the view shows them (evidence capped, event ids dropped): the capped list crosses, not the
  *   full one with every event id;
- * - markers in a window by binary search over their timestamps.
+ * - markers in a window by binary search over their timestamps (the model's marker table, model/markers.ts).
  * vscode-free; the extension reaches these through the query proxy (viewQueries.ts, messages.ts QUERY_METHODS).
  */
 
@@ -22,7 +22,6 @@ import { findingsOverview } from '../webview/findingsQuery';
 import { PageLodCache, pageLod, timelineResult, type TimelineAsk } from '../webview/timelineQuery';
 import { indexFindingsByPage, PageTable } from '../webview/pageTable';
 import { KindTimeIndex } from './rateIndex';
-import { lowerBound } from '../../core/sorted';
 
 /** Events of the page timelines kept for zoom and pan (what 128 pages of 20000 events came to before). */
 const TIMELINE_EVENTS_KEPT = 2_500_000;
@@ -31,7 +30,6 @@ export class ViewIndex {
   private rate: KindTimeIndex | undefined;
   private table: PageTable | undefined;
   private findingList: FindingView[] | undefined;
-  private markerTs: Float64Array | undefined;
   /** Full page timelines (not capped like the `timeline` query's answer) for zoom and pan: 128 pages as the
    * extension kept before, and at most 2.5M events (what 128 pages capped at 20000 events each came to). */
   private readonly lods: PageLodCache;
@@ -55,7 +53,8 @@ export class ViewIndex {
     // the overview's first charts, answered once here so the first ones the view asks find the code warm
     this.rateIndex()?.aggregate(m.firstTs, m.lastTs, 1000);
     findingsOverview(this.findings(), [], { fromTs: m.firstTs, toTs: m.lastTs }, 1000);
-    this.markerIndex();
+    // the marker table looks once whether its times ascend (a pass over 132k markers at 1 GiB)
+    m.markers.inWindow(m.firstTs, m.lastTs, 0);
   }
 
   /** The Pages table: every page summary (seconds on a 1 GiB trace, in the model), sort orders, search text. */
@@ -126,25 +125,8 @@ export class ViewIndex {
     return r;
   }
 
-  /** Marker timestamps when the markers are in time order (they are in file order, which almost always is). */
-  private markerIndex(): Float64Array | undefined {
-    if (this.markerTs) return this.markerTs;
-    const ms = this.analysis.model.markers;
-    for (let i = 1; i < ms.length; i++) if (ms[i].ts < ms[i - 1].ts) return undefined;
-    this.markerTs = Float64Array.from(ms, (m) => m.ts);
-    return this.markerTs;
-  }
-
   markersIn(w: TimeWindow | undefined): { total: number; markers: Marker[] } {
     const all = this.analysis.model.markers;
-    if (!w) return { total: all.length, markers: all.slice(0, LIMITS.maxMarkers) };
-    const ts = this.markerIndex();
-    if (!ts) {
-      const inWindow = all.filter((m) => m.ts >= w.fromTs && m.ts <= w.toTs);
-      return { total: inWindow.length, markers: inWindow.slice(0, LIMITS.maxMarkers) };
-    }
-    const begin = lowerBound(ts, w.fromTs, false);
-    const end = Math.max(begin, lowerBound(ts, w.toTs, true));
-    return { total: end - begin, markers: all.slice(begin, Math.min(end, begin + LIMITS.maxMarkers)) };
+    return w ? all.inWindow(w.fromTs, w.toTs, LIMITS.maxMarkers) : { total: all.length, markers: all.slice(0, LIMITS.maxMarkers) };
   }
 }

@@ -12,12 +12,19 @@ import type {
   InvalidationRecord,
   LodAggregate,
   Marker,
+  MarkerList,
   MigrationRecord,
   PageState,
   PageSummary,
   PageTimeline,
   TraceModel,
 } from '../../../src/core/model/types';
+import { MarkerTable } from '../../../src/core/model/markers';
+
+/** A marker table over plain markers (their index stands for the event id). */
+export function markerTableOf(markers: readonly Marker[]): MarkerTable {
+  return new MarkerTable(Int32Array.from(markers, (_m, i) => i), { tsOf: (i) => markers[i].ts, markerOf: (i) => markers[i] });
+}
 
 export type EventSpec = Partial<DomainEvent> & { kind: DomainKind; ts: number };
 
@@ -26,7 +33,7 @@ export class FakeModel implements TraceModel {
   readonly migrations: MigrationRecord[] = [];
   readonly invalidations: InvalidationRecord[] = [];
   readonly spans: CallSpan[] = [];
-  readonly markers: Marker[] = [];
+  readonly markers: MarkerList = markerTableOf([]);
   readonly unresolved: Record<string, number> = {};
   /** Page states the test declares: `${as}|${vpn}` → state before any event. */
   readonly states = new Map<string, PageState>();

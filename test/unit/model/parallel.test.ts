@@ -29,7 +29,7 @@ function digest(model: HmmTraceModel, ingest: IngestSummary): Record<string, str
     migrations: h(model.migrations),
     invalidations: h(model.invalidations),
     spans: h(model.spans),
-    markers: h(model.markers),
+    markers: h(model.markers.slice()),
     addressSpaces: h(model.addressSpaces()),
     ingest: h({ ...ingest }),
   };

@@ -61,7 +61,7 @@ test('address spaces, markers and migration records are summarised', async () =>
   const as = model.addressSpaces().find((a) => a.as === 130)!;
   assert.equal(as.pages, 8);
   assert.equal(as.migrations, 4);
-  assert.ok(model.markers.some((m) => m.text.includes('hmmtrace[double_migrate] scenario double_migrate start')));
+  assert.ok(model.markers.slice().some((m) => m.text.includes('hmmtrace[double_migrate] scenario double_migrate start')));
   assert.equal(model.migrations.length, 4);
   assert.deepEqual(model.migrations.map((m) => m.cpages), [8, 0, 8, 8]);
   assert.deepEqual(model.migrations.map((m) => m.moved), [8, 0, 8, 8]);

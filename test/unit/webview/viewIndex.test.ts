@@ -21,6 +21,7 @@ import { LIMITS, parseAddress, type PageColumn, type PageQuery, type ResponseMes
 import { findingsList, findingsOverview } from '../../../src/extension/webview/findingsQuery';
 import { fixture, seededRandom } from '../helpers';
 import { syntheticAnalysis } from './syntheticAnalysis';
+import { markerTableOf } from '../detect/fakeModel';
 import { PageLodCache, pageLod, timelineAsk, timelineResult } from '../../../src/extension/webview/timelineQuery';
 
 const CAPTURES = [
@@ -163,7 +164,7 @@ test('the Pages table: every sort and filter keeps the rows a plain filter over 
 
 test('markers in a window: all of them counted, the first 500 listed in trace order, by binary search when in time order', () => {
   const markers: Marker[] = Array.from({ length: 1200 }, (_, i) => ({ id: i, line: i + 1, ts: 1000 + Math.floor(i / 3) * 10, pid: 1, text: `m${i}` }));
-  const view = new ViewIndex({ model: { markers } } as unknown as Analysis);
+  const view = new ViewIndex({ model: { markers: markerTableOf(markers) } } as unknown as Analysis);
   const naive = (from: number, to: number) => {
     const inw = markers.filter((m) => m.ts >= from && m.ts <= to);
     return { total: inw.length, markers: inw.slice(0, 500) };
@@ -171,7 +172,7 @@ test('markers in a window: all of them counted, the first 500 listed in trace or
   for (const [from, to] of [[0, 1e9], [1000, 1000], [1005, 1015], [1010, 2000], [5000, 9000], [9000, 100]]) assert.deepEqual(view.markersIn({ fromTs: from, toTs: to }), naive(from, to), `[${from}, ${to}]`);
   assert.deepEqual(view.markersIn(undefined), { total: 1200, markers: markers.slice(0, 500) });
   const shuffled = [...markers].reverse();
-  const unsorted = new ViewIndex({ model: { markers: shuffled } } as unknown as Analysis);
+  const unsorted = new ViewIndex({ model: { markers: markerTableOf(shuffled) } } as unknown as Analysis);
   assert.deepEqual(unsorted.markersIn({ fromTs: 1100, toTs: 1200 }).markers, shuffled.filter((m) => m.ts >= 1100 && m.ts <= 1200));
 });
 
