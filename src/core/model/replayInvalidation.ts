@@ -27,20 +27,20 @@ export function onInvalidation(r: ReplayRun, m: OpenMigration | undefined, drive
     const top = t.invStack[t.invStack.length - 1];
     if (top && top.start <= range[0] && range[1] <= top.end && top.endId === undefined) {
       const own = (ev === 'MIGRATE' || ev === 'EXCLUSIVE') && owner !== undefined && owner !== '0x0' && r.driverOwners.has(owner);
-      r.invalidationTable.addCallback(top.id, functionInfo(store.funcOf(id))?.driver ?? 'unknown', store.funcOf(id) ?? '', id, own);
+      r.invalidationTable.addCallback(top.id, functionInfo(store.funcOf(id))?.driver ?? 'unknown', id, own);
       return;
     }
   }
-  // the record's migrationId also lists it among the migration's invalidationIds (records/migrations.ts)
+  // the record's migrationId also lists it among the migration's invalidationIds (records/migrations.ts); its
+  // task, command, range, owner and timestamp are read back from this event (records/invalidations.ts)
   const rec = r.invalidationTable.open({
-    as, pid: r.pid, comm: store.str(store.comm, id) ?? '', start: range[0], end: range[1], event: ev,
-    eventNum: store.extra(id)?.eventNum ?? (store.notifier.get(id) >= 0 ? store.notifier.get(id) : undefined),
-    owner, blockable: blk < 0 ? undefined : blk === 1, startId: id, startTs: r.ts, migrationId: m?.rec.id,
+    as, event: ev, eventNum: store.extra(id)?.eventNum ?? (store.notifier.get(id) >= 0 ? store.notifier.get(id) : undefined),
+    blockable: blk < 0 ? undefined : blk === 1, startId: id, migrationId: m?.rec.id,
   });
   const o = refine(originOf(store, r.spans, id, t, rec), rec, t);
   rec.origin = o.origin;
   rec.originEvidence = sharedEvidence(o.evidence);
-  if (driver) r.invalidationTable.addCallback(rec.id, functionInfo(store.funcOf(id))?.driver ?? 'unknown', store.funcOf(id) ?? '', id, undefined);
+  if (driver) r.invalidationTable.addCallback(rec.id, functionInfo(store.funcOf(id))?.driver ?? 'unknown', id, undefined);
   else t.invStack.push(rec);
   if (ev === 'UNMAP' || (ev === 'CLEAR' && (rec.origin === 'madvise' || rec.origin === 'zap'))) r.setRange(as, range[0], range[1], S_UNMAPPED, id);
 }
@@ -48,7 +48,7 @@ export function onInvalidation(r: ReplayRun, m: OpenMigration | undefined, drive
 /** A driver callback's return: the innermost open callback of that function in the task's range gets it. */
 export function onDriverReturn(r: ReplayRun): void {
   const top = r.t.invStack[r.t.invStack.length - 1];
-  if (top) r.invalidationTable.settleCallback(top.id, r.store.funcOf(r.id), r.store.retOf(r.id));
+  if (top) r.invalidationTable.settleCallback(top.id, r.store.funcOf(r.id), r.id);
 }
 
 /** range_end closes the task's open range with the same bounds (else the innermost one). */
@@ -61,7 +61,6 @@ export function onInvalidationEnd(r: ReplayRun): void {
   if (k < 0) return;
   const rec = t.invStack[k];
   rec.endId = r.id;
-  rec.endTs = r.ts;
   t.invStack.splice(k, 1);
 }
 

@@ -45,7 +45,7 @@ function revertPending(r: ReplayRun, m: OpenMigration, id: number): void {
 }
 
 export function onMigrateSetup(r: ReplayRun): void {
-  const { store, t, id, ts, as, pid } = r;
+  const { store, t, id, as } = r;
   closeMigration(r, t, id);
   const range = store.rangeOf(id);
   const x = store.extra(id);
@@ -55,20 +55,14 @@ export function onMigrateSetup(r: ReplayRun): void {
   const toDev = flags !== undefined && (flags & MIGRATE_VMA_SELECT_SYSTEM) !== 0 && (flags & (MIGRATE_VMA_SELECT_DEVICE_PRIVATE | MIGRATE_VMA_SELECT_DEVICE_COHERENT)) === 0;
   const toSys = flags !== undefined && (flags & MIGRATE_VMA_SELECT_SYSTEM) === 0 && (flags & (MIGRATE_VMA_SELECT_DEVICE_PRIVATE | MIGRATE_VMA_SELECT_DEVICE_COHERENT)) !== 0;
   const faultPage = x?.faultPage;
+  // the task, command, owner, window and timestamp are read back from the setup event (records/migrations.ts)
   const rec = r.migrationTable.open({
     as,
-    pid,
-    comm: store.str(store.comm, id) ?? '',
-    start: range ? range[0] : 0,
-    end: range ? range[1] : 0,
-    npages: range ? Math.max(0, Math.round((range[1] - range[0]) / 4096)) : 0,
     flags,
     direction: toDev ? 'to-device' : toSys ? 'to-system' : 'unknown',
-    pgmapOwner: owner,
     faultPage,
     trigger: (faultPage && faultPage !== '0x0') || t.inMigrateToRam > 0 ? 'migrate-to-ram' : 'driver',
     setupId: id,
-    setupTs: ts,
   });
   const om = open(rec);
   t.migration = om;
@@ -90,8 +84,7 @@ export function onMigrateSetup(r: ReplayRun): void {
 
 export function onSetupReturn(r: ReplayRun, m: OpenMigration): void {
   m.inSetup = false;
-  m.rec.setupRetTs = r.ts;
-  m.rec.setupRet = r.store.retOf(r.id);
+  r.migrationTable.setSetupReturn(m.rec.id, r.id);
   if (m.rec.setupRet !== undefined && m.rec.setupRet < 0) revertPending(r, m, r.id);
 }
 
@@ -106,19 +99,15 @@ export function onMigratePages(r: ReplayRun, m: OpenMigration): void {
 export function onFinalize(r: ReplayRun, m: OpenMigration): void {
   m.inSetup = false;
   m.rec.finalizeId = r.id;
-  m.rec.finalizeTs = r.ts;
   const c = r.store.extra(r.id)?.cpages;
   if (c !== undefined && m.rec.cpages === undefined) m.rec.cpages = c;
 }
 
 /** migrate_device_range (device eviction): a migration back to system RAM with no window of its own. */
 export function onDeviceRange(r: ReplayRun): void {
-  const { store, t, id, ts, as, pid } = r;
+  const { t, id, as } = r;
   closeMigration(r, t, id);
-  const rec = r.migrationTable.open({
-    as, pid, comm: store.str(store.comm, id) ?? '', start: 0, end: 0, npages: 0, flags: undefined,
-    direction: 'to-system', pgmapOwner: undefined, faultPage: undefined, trigger: 'device-range', setupId: id, setupTs: ts,
-  });
+  const rec = r.migrationTable.open({ as, flags: undefined, direction: 'to-system', faultPage: undefined, trigger: 'device-range', setupId: id });
   t.migration = open(rec);
 }
 

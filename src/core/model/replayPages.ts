@@ -50,11 +50,7 @@ export function onPteRemove(r: ReplayRun, m: OpenMigration | undefined): void {
     m.removed.add(vpn);
     if (m.inSetup && pte === 'present') m.rec.restoredInSetup++;
     if (target >= 0) m.pending.delete(target);
-    if (m.rec.trigger === 'device-range') {
-      m.rec.start = m.rec.npages === 0 ? vpn * 4096 : Math.min(m.rec.start, vpn * 4096);
-      m.rec.end = Math.max(m.rec.end, (vpn + 1) * 4096);
-      m.rec.npages = Math.round((m.rec.end - m.rec.start) / 4096);
-    }
+    if (m.rec.trigger === 'device-range') r.migrationTable.widen(m.rec.id, vpn);
   }
   if (target >= 0 && next >= 0) pages.setState(target, next, id);
 }

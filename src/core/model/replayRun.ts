@@ -16,13 +16,14 @@ import { type Invalidation, InvalidationTable } from './records/invalidations';
 import { type Migration, MigrationTable } from './records/migrations';
 
 export class ReplayRun {
-  /** Commands, owners, fault pages, callback functions and address spaces the records name, each kept once. */
+  /** Fault pages and address spaces the records name, each kept once. */
   readonly values = new ValueIds<AddressSpace>();
-  readonly invalidationTable = new InvalidationTable(this.values);
-  readonly migrationTable = new MigrationTable(this.values, this.invalidationTable);
-  readonly migrations: readonly Migration[] = this.migrationTable.list;
+  /** The records read what they took from events back from the store (records/events.ts). */
+  readonly invalidationTable: InvalidationTable;
+  readonly migrationTable: MigrationTable;
+  readonly migrations: readonly Migration[];
   /** In start event order (so a start event's record is found by binary search). */
-  readonly invalidations: readonly Invalidation[] = this.invalidationTable.list;
+  readonly invalidations: readonly Invalidation[];
   readonly markers: Marker[] = [];
   readonly tasks = new Map<number, TaskContext>();
   readonly forkedFrom = new Map<AddressSpace, AddressSpace>();
@@ -48,6 +49,10 @@ export class ReplayRun {
     readonly pages: PageTable,
     readonly spans: SpanTable,
   ) {
+    this.invalidationTable = new InvalidationTable(this.values, store);
+    this.migrationTable = new MigrationTable(this.values, this.invalidationTable, store);
+    this.migrations = this.migrationTable.list;
+    this.invalidations = this.invalidationTable.list;
     for (const f of spaces.processForks()) {
       this.forkAt.set(f.eventId, f);
       this.forkedFrom.set(f.child, f.parent);

@@ -2,17 +2,23 @@
  * The invalidation records (one per mmu_notifier range_start, or per driver callback outside any open range) and
  * their driver callbacks as rows (records/rows.ts), and the handle the model lists for each: an
  * InvalidationRecord whose fields are prototype getters reading its row, with setters for what the replay
- * decides later (origin, evidence, the range_end). A handle is its table and its id (40 bytes); the object it
- * replaces took ~168 bytes plus its callbacks' objects and boxed timestamps and addresses.
+ * decides later (origin, evidence, the range_end). A handle is its id alone (32 bytes): its table is a property
+ * of the prototype of the table's own subclass of Invalidation; the object it replaces took ~168 bytes plus its
+ * callbacks' objects and boxed timestamps and addresses.
+ *
+ * A row keeps the ids of its start and end events and reads back what the replay took from them
+ * (records/events.ts): the task, command, range and owner of the start event, the timestamps of both.
  *
  * A record's callbacks are a chain of callback rows, newest first (each row names the one before it), so the
- * replay attaches and settles them in place; `callbacks` lists them as plain DriverCallback objects, made on
- * each read (records without any, 18% of them at 256 MiB, share one empty list). Detectors read it once per
- * record, never per event.
+ * replay attaches and settles them in place; a callback row holds its event (function name read back from it)
+ * and the event of its return. `callbacks` lists them as plain DriverCallback objects, made on each read
+ * (records without any, 18% of them at 256 MiB, share one empty list). Detectors read it once per record,
+ * never per event.
  */
 
 import type { AddressSpace, DriverCallback, InvalidationOrigin, InvalidationRecord, NotifierEvent } from '../types';
-import { groupRows, optional, Rows, type ValueIds } from './rows';
+import { groupRows, Rows, type ValueIds } from './rows';
+import type { RecordEvents } from './events';
 import { plainInvalidation } from './plain';
 
 type Driver = DriverCallback['driver'];
@@ -27,54 +33,42 @@ const EVENTS = Object.keys(EVENT_CODE) as NotifierEvent[];
 const ORIGINS = Object.keys(ORIGIN_CODE) as InvalidationOrigin[];
 const DRIVERS = Object.keys(DRIVER_CODE) as Driver[];
 
-// Float64 fields
-const F_START = 0;
-const F_END = 1;
-const F_START_TS = 2;
-const F_END_TS = 3;
-const F_EVENT_NUM = 4;
-const F = 5;
-// Int32 fields
-const I_PID = 0;
-const I_START = 1;
-const I_END = 2;
-const I_MIGRATION = 3;
-const I_AS = 4;
-const I_COMM = 5;
-const I_OWNER = 6;
-const I_EVIDENCE = 7;
-const I_LAST_CB = 8;
-const I = 9;
+// Int32 fields: event ids (-1 when none), small ids
+const I_START = 0;
+const I_END = 1;
+const I_MIGRATION = 2;
+const I_AS = 3;
+const I_EVIDENCE = 4;
+const I_LAST_CB = 5;
+// optional Int32 field (Rows.setOpt)
+const I_EVENT_NUM = 6;
+const I = 7;
 // Uint8 fields: blockable is 0 when not captured, 1 false, 2 true
 const U_EVENT = 0;
 const U_BLOCKABLE = 1;
 const U_ORIGIN = 2;
 const U = 3;
 
-// callback rows: Float64 ret; Int32 eventId, func, the record's previous callback; Uint8 driver, ownEvent (as blockable)
-const C_RET = 0;
-const CF = 1;
+// callback rows: Int32 eventId, the record's previous callback, the return event that settled it (-1: none yet);
+// Uint8 driver, ownEvent (as blockable)
 const C_EVENT = 0;
-const C_FUNC = 1;
-const C_PREV = 2;
+const C_PREV = 1;
+const C_RET = 2;
 const CI = 3;
 const C_DRIVER = 0;
 const C_OWN = 1;
 const CU = 2;
 
-/** What an invalidation record holds when it opens (its origin comes after: it depends on the record). */
+/**
+ * What an invalidation record holds when it opens (its origin comes after: it depends on the record); the rest
+ * is read from its start event (startId).
+ */
 export interface InvalidationOpen {
   as: AddressSpace;
-  pid: number;
-  comm: string;
-  start: number;
-  end: number;
   event: NotifierEvent;
   eventNum: number | undefined;
-  owner: string | undefined;
   blockable: boolean | undefined;
   startId: number;
-  startTs: number;
   migrationId: number | undefined;
 }
 
@@ -87,7 +81,7 @@ const unbool = (v: number): boolean | undefined => (v === 0 ? undefined : v === 
 
 class CallbackRows extends Rows {
   constructor() {
-    super(CF, CI, CU);
+    super(0, CI, CU);
   }
   add(): number {
     return this.addRow();
@@ -106,53 +100,62 @@ export class InvalidationTable extends Rows {
   private groupedRows = -1;
   private groupedKeys = -1;
 
-  constructor(readonly values: ValueIds<AddressSpace>) {
-    super(F, I, U);
+  /** Invalidation with this table on its prototype: its handles hold their id alone. */
+  private readonly Handle: new (id: number) => Invalidation;
+
+  constructor(
+    readonly values: ValueIds<AddressSpace>,
+    readonly events: RecordEvents,
+  ) {
+    super(0, I, U);
+    this.Handle = class InvalidationHandle extends Invalidation {};
+    Object.defineProperty(this.Handle.prototype, 't', { value: this });
   }
 
   open(o: InvalidationOpen): Invalidation {
     const r = this.addRow();
-    this.setF(r, F_START, o.start);
-    this.setF(r, F_END, o.end);
-    this.setF(r, F_START_TS, o.startTs);
-    this.setF(r, F_END_TS, NaN);
-    this.setF(r, F_EVENT_NUM, o.eventNum ?? NaN);
-    this.setN(r, I_PID, o.pid);
     this.setN(r, I_START, o.startId);
     this.setN(r, I_END, -1);
     this.setN(r, I_MIGRATION, o.migrationId ?? -1);
     this.setN(r, I_AS, this.values.id(o.as));
-    this.setN(r, I_COMM, this.values.id(o.comm));
-    this.setN(r, I_OWNER, this.values.id(o.owner));
     this.setN(r, I_EVIDENCE, 0);
     this.setN(r, I_LAST_CB, -1);
+    this.setOpt(r, I_EVENT_NUM, o.eventNum);
     this.setU(r, U_EVENT, EVENT_CODE[o.event]);
     this.setU(r, U_BLOCKABLE, bool(o.blockable));
     this.setU(r, U_ORIGIN, ORIGIN_CODE.unknown);
-    const h = new Invalidation(this, r);
+    const h = new this.Handle(r);
     this.list.push(h);
     return h;
   }
 
-  /** A driver callback joins record `rec` (its return comes later, if captured: settleCallback). */
-  addCallback(rec: number, driver: Driver, func: string, eventId: number, ownEvent: boolean | undefined): void {
+  /** The driver callback of event `eventId` joins record `rec` (its return comes later, if captured: settleCallback). */
+  addCallback(rec: number, driver: Driver, eventId: number, ownEvent: boolean | undefined): void {
     const cb = this.callbacks;
     const c = cb.add();
-    cb.setF(c, C_RET, NaN);
     cb.setN(c, C_EVENT, eventId);
-    cb.setN(c, C_FUNC, this.values.id(func));
     cb.setN(c, C_PREV, this.n(rec, I_LAST_CB));
+    cb.setN(c, C_RET, -1);
     cb.setU(c, C_DRIVER, DRIVER_CODE[driver]);
     cb.setU(c, C_OWN, bool(ownEvent));
     this.setN(rec, I_LAST_CB, c);
   }
 
-  /** The innermost callback of `func` in record `rec` with no return yet gets `ret`. */
-  settleCallback(rec: number, func: string | undefined, ret: number | undefined): void {
+  /** The function a callback's event names ('' for none). */
+  private funcOf(c: number): string {
+    return this.events.funcOf(this.callbacks.n(c, C_EVENT)) ?? '';
+  }
+
+  /**
+   * The return event `retId` of `func`: the innermost callback of `func` in record `rec` with no return yet gets
+   * it, when it printed a value (else the callback stays open, as if not returned).
+   */
+  settleCallback(rec: number, func: string | undefined, retId: number): void {
     const cb = this.callbacks;
     for (let c = this.n(rec, I_LAST_CB); c >= 0; c = cb.n(c, C_PREV)) {
-      if (this.values.values[cb.n(c, C_FUNC)] === func && cb.f(c, C_RET) !== cb.f(c, C_RET)) {
-        cb.setF(c, C_RET, ret ?? NaN);
+      if (cb.n(c, C_RET) < 0 && this.funcOf(c) === func) {
+        const ret = this.events.retOf(retId);
+        if (ret !== undefined && ret === ret) cb.setN(c, C_RET, retId);
         return;
       }
     }
@@ -167,9 +170,9 @@ export class InvalidationTable extends Rows {
     for (let c = this.n(rec, I_LAST_CB); c >= 0; c = cb.n(c, C_PREV)) {
       out[--n] = {
         driver: DRIVERS[cb.u(c, C_DRIVER)],
-        func: this.values.values[cb.n(c, C_FUNC)] as string,
+        func: this.funcOf(c),
         eventId: cb.n(c, C_EVENT),
-        ret: optional(cb.f(c, C_RET)),
+        ret: cb.n(c, C_RET) < 0 ? undefined : this.events.retOf(cb.n(c, C_RET)),
         ownEvent: unbool(cb.u(c, C_OWN)),
       };
     }
@@ -202,36 +205,41 @@ export class InvalidationTable extends Rows {
   }
 }
 
-/** One invalidation record: its table and its id; every other field is read from (or written to) its row. */
+const idOrNone = (v: number): number | undefined => (v < 0 ? undefined : v);
+
+/** One invalidation record: its id; every other field is read from (or written to) its row or its events. */
 export class Invalidation implements InvalidationRecord {
-  constructor(
-    private readonly t: InvalidationTable,
-    readonly id: number,
-  ) {}
+  /** On the prototype of the table's subclass (InvalidationTable.Handle): not an own field. */
+  declare protected readonly t: InvalidationTable;
+
+  constructor(readonly id: number) {}
 
   get as(): AddressSpace {
     return this.t.values.values[this.t.n(this.id, I_AS)];
   }
   get pid(): number {
-    return this.t.n(this.id, I_PID);
+    return this.t.events.pid.get(this.t.n(this.id, I_START));
   }
   get comm(): string {
-    return this.t.values.values[this.t.n(this.id, I_COMM)] as string;
+    const e = this.t.events;
+    return e.str(e.comm, this.t.n(this.id, I_START)) ?? '';
   }
+  /** A record opens only on an event that printed a range. */
   get start(): number {
-    return this.t.f(this.id, F_START);
+    return this.t.events.a.get(this.t.n(this.id, I_START));
   }
   get end(): number {
-    return this.t.f(this.id, F_END);
+    return this.t.events.b.get(this.t.n(this.id, I_START));
   }
   get event(): NotifierEvent {
     return EVENTS[this.t.u(this.id, U_EVENT)];
   }
   get eventNum(): number | undefined {
-    return optional(this.t.f(this.id, F_EVENT_NUM));
+    return this.t.opt(this.id, I_EVENT_NUM);
   }
   get owner(): string | undefined {
-    return this.t.values.get(this.t.n(this.id, I_OWNER)) as string | undefined;
+    const e = this.t.events;
+    return e.str(e.owner, this.t.n(this.id, I_START));
   }
   get blockable(): boolean | undefined {
     return unbool(this.t.u(this.id, U_BLOCKABLE));
@@ -253,28 +261,24 @@ export class Invalidation implements InvalidationRecord {
     return this.t.n(this.id, I_START);
   }
   get startTs(): number {
-    return this.t.f(this.id, F_START_TS);
+    return this.t.events.ts.get(this.t.n(this.id, I_START));
   }
   get endId(): number | undefined {
-    const v = this.t.n(this.id, I_END);
-    return v < 0 ? undefined : v;
+    return idOrNone(this.t.n(this.id, I_END));
   }
   set endId(v: number | undefined) {
     this.t.setN(this.id, I_END, v ?? -1);
   }
   get endTs(): number | undefined {
-    return optional(this.t.f(this.id, F_END_TS));
-  }
-  set endTs(v: number | undefined) {
-    this.t.setF(this.id, F_END_TS, v ?? NaN);
+    const id = this.t.n(this.id, I_END);
+    return id < 0 ? undefined : this.t.events.ts.get(id);
   }
   /** Made on each read, as plain objects. */
   get callbacks(): DriverCallback[] {
     return this.t.callbacksOf(this.id);
   }
   get migrationId(): number | undefined {
-    const v = this.t.n(this.id, I_MIGRATION);
-    return v < 0 ? undefined : v;
+    return idOrNone(this.t.n(this.id, I_MIGRATION));
   }
 
   toJSON(): InvalidationRecord {

@@ -1,9 +1,16 @@
 /**
  * The migration records (one per migrate_vma_setup or migrate_device_range sequence) as rows (records/rows.ts),
  * and the handle the model lists for each: a MigrationRecord whose fields are prototype getters reading its row,
- * with setters for the fields the replay fills in while the sequence is open (replayMigration.ts,
- * replayPages.ts). A handle is its table and its id (40 bytes); the object it replaces took ~232 bytes plus
- * boxed timestamps and addresses.
+ * with setters for the counts the replay fills in while the sequence is open (replayMigration.ts,
+ * replayPages.ts, replay.ts). A handle is its id alone (32 bytes): its table is a property of the prototype of
+ * the table's own subclass of Migration; the object it replaces took ~232 bytes plus boxed timestamps and
+ * addresses.
+ *
+ * A row keeps the ids of the sequence's events and reads back what the replay took from them
+ * (records/events.ts): the task, command and pgmap owner of the setup event, its timestamp and printed range
+ * (the window: start, end, npages; none for a setup that printed none), the timestamp and return of setup's
+ * return, the timestamp of finalize. An eviction (migrate_device_range) has no owner and no printed window: its
+ * window grows from the PTEs it removes, kept as Float64 in rows of their own (few: one per eviction).
  *
  * invalidationIds is not stored: a migration's invalidations are the invalidation records whose migrationId is
  * its id (the replay sets both from the same open migration), listed on access from a grouping made once (an
@@ -11,106 +18,139 @@
  */
 
 import type { AddressSpace, MigrationRecord } from '../types';
-import { optional, Rows, type ValueIds } from './rows';
+import { Rows, type ValueIds } from './rows';
 import type { InvalidationTable } from './invalidations';
+import type { RecordEvents } from './events';
 import { plainMigration } from './plain';
 
 type Direction = MigrationRecord['direction'];
 type Trigger = MigrationRecord['trigger'];
 const DIRECTIONS: readonly Direction[] = ['to-device', 'to-system', 'unknown'];
 const TRIGGERS: readonly Trigger[] = ['driver', 'migrate-to-ram', 'device-range', 'unknown'];
+const DEVICE_RANGE = TRIGGERS.indexOf('device-range');
 
-// Float64 fields
-const F_START = 0;
-const F_END = 1;
-const F_NPAGES = 2;
-const F_SETUP_TS = 3;
-const F_SETUP_RET_TS = 4;
-const F_FINALIZE_TS = 5;
-const F_FLAGS = 6;
-const F_SETUP_RET = 7;
-const F_UNMAPPED = 8;
-const F_CPAGES = 9;
-const F_MOVED = 10;
-const F = 11;
-// Int32 fields
-const I_PID = 0;
-const I_SETUP = 1;
+// Int32 fields: event ids (-1 when none), counts, small ids
+const I_SETUP = 0;
+const I_SETUP_RET = 1;
 const I_PAGES = 2;
 const I_FINALIZE = 3;
 const I_CLOSE = 4;
 const I_EAGAIN = 5;
 const I_RESTORED = 6;
 const I_AS = 7;
-const I_COMM = 8;
-const I_OWNER = 9;
-const I_FAULT = 10;
-const I = 11;
+const I_FAULT = 8;
+const I_WINDOW = 9;
+// optional Int32 fields (Rows.setOpt)
+const I_FLAGS = 10;
+const I_UNMAPPED = 11;
+const I_CPAGES = 12;
+const I_MOVED = 13;
+const I = 14;
 // Uint8 fields
 const U_DIRECTION = 0;
 const U_TRIGGER = 1;
 const U = 2;
 
-/** What a migration record holds when its sequence opens. */
+/** What a migration record holds when its sequence opens; the rest is read from its setup event (setupId). */
 export interface MigrationOpen {
   as: AddressSpace;
-  pid: number;
-  comm: string;
-  start: number;
-  end: number;
-  npages: number;
   flags: number | undefined;
   direction: Direction;
-  pgmapOwner: string | undefined;
   faultPage: string | undefined;
   trigger: Trigger;
   setupId: number;
-  setupTs: number;
 }
 
 /** Shared empty list (read-only by contract, like the model's arrays). */
 const NO_IDS: number[] = [];
 
+/** Pages of a window [start, end). */
+const pagesOf = (start: number, end: number): number => Math.max(0, Math.round((end - start) / 4096));
+
+/** An eviction's window: start and end, Float64. */
+class WindowRows extends Rows {
+  constructor() {
+    super(2, 0, 0);
+  }
+  add(): number {
+    const w = this.addRow();
+    this.setF(w, 0, 0);
+    this.setF(w, 1, 0);
+    return w;
+  }
+}
+
 export class MigrationTable extends Rows {
   /** The handles, by id. */
   readonly list: Migration[] = [];
+  private readonly windows = new WindowRows();
+  /** Migration with this table on its prototype: its handles hold their id alone. */
+  private readonly Handle: new (id: number) => Migration;
 
   constructor(
     readonly values: ValueIds<AddressSpace>,
     private readonly invalidations: InvalidationTable,
+    readonly events: RecordEvents,
   ) {
-    super(F, I, U);
+    super(0, I, U);
+    this.Handle = class MigrationHandle extends Migration {};
+    Object.defineProperty(this.Handle.prototype, 't', { value: this });
   }
 
   open(o: MigrationOpen): Migration {
     const r = this.addRow();
-    this.setF(r, F_START, o.start);
-    this.setF(r, F_END, o.end);
-    this.setF(r, F_NPAGES, o.npages);
-    this.setF(r, F_SETUP_TS, o.setupTs);
-    this.setF(r, F_SETUP_RET_TS, NaN);
-    this.setF(r, F_FINALIZE_TS, NaN);
-    this.setF(r, F_FLAGS, o.flags ?? NaN);
-    this.setF(r, F_SETUP_RET, NaN);
-    this.setF(r, F_UNMAPPED, NaN);
-    this.setF(r, F_CPAGES, NaN);
-    this.setF(r, F_MOVED, NaN);
-    this.setN(r, I_PID, o.pid);
+    const trigger = TRIGGERS.indexOf(o.trigger);
     this.setN(r, I_SETUP, o.setupId);
+    this.setN(r, I_SETUP_RET, -1);
     this.setN(r, I_PAGES, -1);
     this.setN(r, I_FINALIZE, -1);
     this.setN(r, I_CLOSE, o.setupId);
     this.setN(r, I_EAGAIN, 0);
     this.setN(r, I_RESTORED, 0);
     this.setN(r, I_AS, this.values.id(o.as));
-    this.setN(r, I_COMM, this.values.id(o.comm));
-    this.setN(r, I_OWNER, this.values.id(o.pgmapOwner));
     this.setN(r, I_FAULT, this.values.id(o.faultPage));
+    this.setN(r, I_WINDOW, trigger === DEVICE_RANGE ? this.windows.add() : -1);
+    this.setOpt(r, I_FLAGS, o.flags);
+    this.setOpt(r, I_UNMAPPED, undefined);
+    this.setOpt(r, I_CPAGES, undefined);
+    this.setOpt(r, I_MOVED, undefined);
     this.setU(r, U_DIRECTION, DIRECTIONS.indexOf(o.direction));
-    this.setU(r, U_TRIGGER, TRIGGERS.indexOf(o.trigger));
-    const h = new Migration(this, r);
+    this.setU(r, U_TRIGGER, trigger);
+    const h = new this.Handle(r);
     this.list.push(h);
     return h;
+  }
+
+  /** Window start (r's own for an eviction, else its setup's printed range; 0 when none). */
+  start(r: number): number {
+    const w = this.n(r, I_WINDOW);
+    if (w >= 0) return this.windows.f(w, 0);
+    const id = this.n(r, I_SETUP);
+    const a = this.events.a.get(id);
+    return a === a && this.events.b.get(id) === this.events.b.get(id) ? a : 0;
+  }
+
+  end(r: number): number {
+    const w = this.n(r, I_WINDOW);
+    if (w >= 0) return this.windows.f(w, 1);
+    const id = this.n(r, I_SETUP);
+    const b = this.events.b.get(id);
+    return b === b && this.events.a.get(id) === this.events.a.get(id) ? b : 0;
+  }
+
+  /** An eviction's window takes in the page `vpn` (its first page sets it). */
+  widen(r: number, vpn: number): void {
+    const w = this.n(r, I_WINDOW);
+    const ws = this.windows;
+    const start = ws.f(w, 0);
+    const end = ws.f(w, 1);
+    ws.setF(w, 0, pagesOf(start, end) === 0 ? vpn * 4096 : Math.min(start, vpn * 4096));
+    ws.setF(w, 1, Math.max(end, (vpn + 1) * 4096));
+  }
+
+  /** The return of setup (its timestamp and value are read from the event). */
+  setSetupReturn(r: number, id: number): void {
+    this.setN(r, I_SETUP_RET, id);
   }
 
   invalidationIdsOf(id: number): number[] {
@@ -119,48 +159,45 @@ export class MigrationTable extends Rows {
   }
 }
 
-/** One migration record: its table and its id; every other field is read from (or written to) its row. */
+const idOrNone = (v: number): number | undefined => (v < 0 ? undefined : v);
+
+/** One migration record: its id; every other field is read from (or written to) its row or its events. */
 export class Migration implements MigrationRecord {
-  constructor(
-    private readonly t: MigrationTable,
-    readonly id: number,
-  ) {}
+  /** On the prototype of the table's subclass (MigrationTable.Handle): not an own field. */
+  declare protected readonly t: MigrationTable;
+
+  constructor(readonly id: number) {}
 
   get as(): AddressSpace {
     return this.t.values.values[this.t.n(this.id, I_AS)];
   }
   get pid(): number {
-    return this.t.n(this.id, I_PID);
+    return this.t.events.pid.get(this.t.n(this.id, I_SETUP));
   }
   get comm(): string {
-    return this.t.values.values[this.t.n(this.id, I_COMM)] as string;
+    const e = this.t.events;
+    return e.str(e.comm, this.t.n(this.id, I_SETUP)) ?? '';
   }
   get start(): number {
-    return this.t.f(this.id, F_START);
-  }
-  set start(v: number) {
-    this.t.setF(this.id, F_START, v);
+    return this.t.start(this.id);
   }
   get end(): number {
-    return this.t.f(this.id, F_END);
-  }
-  set end(v: number) {
-    this.t.setF(this.id, F_END, v);
+    return this.t.end(this.id);
   }
   get npages(): number {
-    return this.t.f(this.id, F_NPAGES);
-  }
-  set npages(v: number) {
-    this.t.setF(this.id, F_NPAGES, v);
+    return pagesOf(this.t.start(this.id), this.t.end(this.id));
   }
   get flags(): number | undefined {
-    return optional(this.t.f(this.id, F_FLAGS));
+    return this.t.opt(this.id, I_FLAGS);
   }
   get direction(): Direction {
     return DIRECTIONS[this.t.u(this.id, U_DIRECTION)];
   }
+  /** The setup's owner; an eviction names none. */
   get pgmapOwner(): string | undefined {
-    return this.t.values.get(this.t.n(this.id, I_OWNER)) as string | undefined;
+    if (this.t.u(this.id, U_TRIGGER) === DEVICE_RANGE) return undefined;
+    const e = this.t.events;
+    return e.str(e.owner, this.t.n(this.id, I_SETUP));
   }
   get faultPage(): string | undefined {
     return this.t.values.get(this.t.n(this.id, I_FAULT)) as string | undefined;
@@ -172,37 +209,33 @@ export class Migration implements MigrationRecord {
     return this.t.n(this.id, I_SETUP);
   }
   get setupTs(): number {
-    return this.t.f(this.id, F_SETUP_TS);
+    return this.t.events.ts.get(this.t.n(this.id, I_SETUP));
   }
   get setupRetTs(): number | undefined {
-    return optional(this.t.f(this.id, F_SETUP_RET_TS));
-  }
-  set setupRetTs(v: number | undefined) {
-    this.t.setF(this.id, F_SETUP_RET_TS, v ?? NaN);
+    const id = this.t.n(this.id, I_SETUP_RET);
+    return id < 0 ? undefined : this.t.events.ts.get(id);
   }
   get setupRet(): number | undefined {
-    return optional(this.t.f(this.id, F_SETUP_RET));
-  }
-  set setupRet(v: number | undefined) {
-    this.t.setF(this.id, F_SETUP_RET, v ?? NaN);
+    const id = this.t.n(this.id, I_SETUP_RET);
+    return id < 0 ? undefined : this.t.events.retOf(id);
   }
   get unmapped(): number | undefined {
-    return optional(this.t.f(this.id, F_UNMAPPED));
+    return this.t.opt(this.id, I_UNMAPPED);
   }
   set unmapped(v: number | undefined) {
-    this.t.setF(this.id, F_UNMAPPED, v ?? NaN);
+    this.t.setOpt(this.id, I_UNMAPPED, v);
   }
   get cpages(): number | undefined {
-    return optional(this.t.f(this.id, F_CPAGES));
+    return this.t.opt(this.id, I_CPAGES);
   }
   set cpages(v: number | undefined) {
-    this.t.setF(this.id, F_CPAGES, v ?? NaN);
+    this.t.setOpt(this.id, I_CPAGES, v);
   }
   get moved(): number | undefined {
-    return optional(this.t.f(this.id, F_MOVED));
+    return this.t.opt(this.id, I_MOVED);
   }
   set moved(v: number | undefined) {
-    this.t.setF(this.id, F_MOVED, v ?? NaN);
+    this.t.setOpt(this.id, I_MOVED, v);
   }
   get eagain(): number {
     return this.t.n(this.id, I_EAGAIN);
@@ -217,24 +250,20 @@ export class Migration implements MigrationRecord {
     this.t.setN(this.id, I_RESTORED, v);
   }
   get pagesId(): number | undefined {
-    const v = this.t.n(this.id, I_PAGES);
-    return v < 0 ? undefined : v;
+    return idOrNone(this.t.n(this.id, I_PAGES));
   }
   set pagesId(v: number | undefined) {
     this.t.setN(this.id, I_PAGES, v ?? -1);
   }
   get finalizeId(): number | undefined {
-    const v = this.t.n(this.id, I_FINALIZE);
-    return v < 0 ? undefined : v;
+    return idOrNone(this.t.n(this.id, I_FINALIZE));
   }
   set finalizeId(v: number | undefined) {
     this.t.setN(this.id, I_FINALIZE, v ?? -1);
   }
   get finalizeTs(): number | undefined {
-    return optional(this.t.f(this.id, F_FINALIZE_TS));
-  }
-  set finalizeTs(v: number | undefined) {
-    this.t.setF(this.id, F_FINALIZE_TS, v ?? NaN);
+    const id = this.t.n(this.id, I_FINALIZE);
+    return id < 0 ? undefined : this.t.events.ts.get(id);
   }
   /** Made on each read (the ids are grouped once for the whole table). */
   get invalidationIds(): number[] {

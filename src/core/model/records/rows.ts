@@ -1,21 +1,27 @@
 /**
  * Row storage for the replay's records (migrations, invalidations, driver callbacks): each record kind keeps its
- * fields in typed arrays, one per element type, `stride` slots a row, in blocks of BLOCK rows (row r's Float64
- * field k is f64[r >> SHIFT][(r & MASK) * F + k]). Timestamps, addresses and values the trace printed (returns,
- * counts, flags) are Float64, NaN when not captured; event ids, pids and small ids (strings, address spaces,
- * lists) are Int32, -1 when absent; enums and booleans are Uint8.
+ * fields in typed arrays, one per element type, `stride` slots a row, in blocks of BLOCK rows (row r's Int32
+ * field k is i32[r >> SHIFT][(r & MASK) * I + k]). Event ids, pids, counts and small ids (strings, address
+ * spaces, lists) are Int32, -1 when absent; numbers the trace printed that no stored event gives back (returns,
+ * counts, flags) are optional Int32 fields (setOpt: the rare value an Int32 cannot hold exactly is kept in a
+ * map beside the rows); enums and booleans are Uint8; Float64 only where a record computes an address.
  *
  * Why: as JS objects the records of the 256 MiB bench (36.5k migrations, 51.7k invalidations, 42.5k callbacks)
- * took ~32 MB of heap, a third of it boxed numbers (timestamps and addresses in object fields); as rows they take
- * ~10 MB of array buffers, and each record is a two-field handle (records/migrations.ts, invalidations.ts).
+ * took ~32 MB of heap, a third of it boxed numbers (timestamps and addresses in object fields); as rows with
+ * Float64 timestamps and addresses they took ~10 MB of array buffers; reading those from the event store by the
+ * event id the row holds (records/events.ts) and printed numbers as Int32 leaves ~4.5 MB (58 bytes a
+ * migration, 31 an invalidation, 14 a callback, against 134, 79 and 22).
  * Blocks of 1024 rows, not one array grown by doubling: at 1 GiB (146k migrations, 207k invalidations) the
  * doubling left ~50 MB of spare room and dead copies at the end of the replay, where the build's RSS peaks; a
- * block is never copied and only the last one has room to spare (≤ 240 KB for the three kinds).
+ * block is never copied and only the last one has room to spare.
  */
 
 const SHIFT = 10;
 const MASK = (1 << SHIFT) - 1;
 export const BLOCK = 1 << SHIFT;
+/** Optional Int32 fields: not captured, and a value kept in the wide map. */
+const ABSENT = -0x80000000;
+const WIDE = -0x7fffffff;
 
 export class Rows {
   readonly f64: Float64Array[] = [];
@@ -23,6 +29,8 @@ export class Rows {
   readonly u8: Uint8Array[] = [];
   /** Rows in use. */
   count = 0;
+  /** Values of optional Int32 fields an Int32 cannot hold (pointers, huge or fractional numbers, -0), by row × I + field. */
+  private wide?: Map<number, number>;
 
   constructor(
     private readonly F: number,
@@ -33,9 +41,9 @@ export class Rows {
   /** A new row (its fields are the caller's to set). */
   protected addRow(): number {
     if ((this.count & MASK) === 0) {
-      this.f64.push(new Float64Array(BLOCK * this.F));
-      this.i32.push(new Int32Array(BLOCK * this.I));
-      this.u8.push(new Uint8Array(BLOCK * this.U));
+      if (this.F > 0) this.f64.push(new Float64Array(BLOCK * this.F));
+      if (this.I > 0) this.i32.push(new Int32Array(BLOCK * this.I));
+      if (this.U > 0) this.u8.push(new Uint8Array(BLOCK * this.U));
     }
     return this.count++;
   }
@@ -54,6 +62,22 @@ export class Rows {
   setN(r: number, k: number, v: number): void {
     this.i32[r >> SHIFT][(r & MASK) * this.I + k] = v;
   }
+  /** Optional Int32 field k of row r: a number the trace printed, or undefined. */
+  opt(r: number, k: number): number | undefined {
+    const v = this.n(r, k);
+    return v === ABSENT ? undefined : v === WIDE ? this.wide!.get(r * this.I + k) : v;
+  }
+  /** NaN reads back as undefined, like a Float64 field holding NaN for "not captured". */
+  setOpt(r: number, k: number, v: number | undefined): void {
+    const key = r * this.I + k;
+    if (this.n(r, k) === WIDE) this.wide!.delete(key);
+    if (v === undefined || v !== v) this.setN(r, k, ABSENT);
+    else if ((v | 0) === v && v > WIDE && (v !== 0 || 1 / v > 0)) this.setN(r, k, v);
+    else {
+      (this.wide ??= new Map()).set(key, v);
+      this.setN(r, k, WIDE);
+    }
+  }
   /** Uint8 field k of row r. */
   u(r: number, k: number): number {
     return this.u8[r >> SHIFT][(r & MASK) * this.U + k];
@@ -61,11 +85,6 @@ export class Rows {
   setU(r: number, k: number, v: number): void {
     this.u8[r >> SHIFT][(r & MASK) * this.U + k] = v;
   }
-}
-
-/** A number the trace printed, or undefined (stored as NaN). */
-export function optional(v: number): number | undefined {
-  return v === v ? v : undefined;
 }
 
 /**
@@ -92,8 +111,7 @@ export function groupRows(rows: number, keys: number, keyOf: (row: number) => nu
 }
 
 /**
- * Small ids for the values records repeat (commands, pgmap owners, fault pages, callback functions, address
- * spaces): each distinct value is kept once, the rows hold its id. One per replay, shared by its tables.
+ * Small ids for the values records repeat (fault pages, address spaces): each distinct value is kept once, the rows hold its id. One per replay, shared by its tables.
  */
 export class ValueIds<T> {
   readonly values: T[] = [];
