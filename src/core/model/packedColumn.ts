@@ -2,17 +2,17 @@
  * Chunk-adaptive integer columns: each 64Ki-event chunk stores its values as distances from a base in the
  * narrowest unsigned width that holds the chunk's range (u16, u32), and falls back to a Float64Array chunk
  * when a value is not an integer (or is -0) or the range passes 2^32, so every value comes back exactly.
- * A timestamp or file offset then costs 4 bytes instead of 8, a span or extra id (which grow along the file,
- * about 20k apart within a chunk) 2 instead of 4.
+ * A span or extra id (which grow along the file, about 20k apart within a chunk) then costs 2 bytes instead
+ * of 4, a return value (errnos, small counts) or a span's exit distance from its entry 2 as well.
  *
  * A nullable column keeps one "none" integer (-1: an event without span, without extra; no return value) as
  * the top code of the width, so a mostly-empty column costs its width, not a fallback. A chunk that starts
  * with none takes the previous chunk's base: the values of neighbouring chunks are alike.
  *
  * A value that does not fit re-encodes its chunk once: the width grows to the new range and, when the value
- * lies below the base (an out-of-order timestamp, the parent span of a long call), the base moves down by half
- * the width's spare room, so a slow downward drift re-encodes O(log range) times, not once per event. A chunk
- * re-encoded more than 16 times becomes a Float64Array chunk (bounded work on any input).
+ * lies below the base (the parent span of a long call, an errno under a chunk's first count), the base moves
+ * down by half the width's spare room, so a slow downward drift re-encodes O(log range) times, not once per
+ * event. A chunk re-encoded more than 16 times becomes a Float64Array chunk (bounded work on any input).
  */
 
 import type { Column } from './columns';
@@ -36,14 +36,8 @@ export class PackedColumn implements Column {
   private readonly none16: number;
   private readonly none32: number;
 
-  /**
-   * @param firstWidth width of a new chunk (4 for timestamps and offsets, which need it at once: no re-encode)
-   * @param none the integer stored as a code, or undefined when the column has none
-   */
-  constructor(
-    private readonly firstWidth: 2 | 4,
-    private readonly none?: number,
-  ) {
+  /** @param none the integer stored as a code, or undefined when the column has none */
+  constructor(private readonly none?: number) {
     const nullable = none !== undefined;
     this.none16 = nullable ? 0xffff : -1;
     this.none32 = nullable ? 0xffffffff : -1;
@@ -66,13 +60,12 @@ export class PackedColumn implements Column {
   }
 
   private addChunk(first: number): void {
-    const w = this.firstWidth;
-    this.width.push(w);
+    this.width.push(2);
     const last = this.bases.length > 0 ? this.bases[this.bases.length - 1] : 0;
     this.bases.push(first !== this.none && Number.isSafeInteger(first) ? first : last);
     this.reencodes.push(0);
-    this.u16.push(w === 2 ? new Uint16Array(CHUNK) : undefined);
-    this.u32.push(w === 4 ? new Uint32Array(CHUNK) : undefined);
+    this.u16.push(new Uint16Array(CHUNK));
+    this.u32.push(undefined);
     this.f64.push(undefined);
   }
 
@@ -146,7 +139,7 @@ export class PackedColumn implements Column {
     if (range > this.limit(this.width[c])) {
       const wide = range <= this.limit32;
       this.u16[c] = undefined;
-      this.u32[c] = wide ? (this.u32[c] ?? new Uint32Array(CHUNK)) : undefined;
+      this.u32[c] = wide ? new Uint32Array(CHUNK) : undefined;
       this.f64[c] = wide ? undefined : new Float64Array(CHUNK);
       this.width[c] = wide ? 4 : F64;
     }

@@ -7,19 +7,28 @@
  */
 
 import type { CallSpan } from './types';
-import { i32, small, sparseIds } from './columns';
-import type { EventStore } from './store';
+import { nearZero, small, sparseIds, spanEntries } from './columns';
+import type { EventStore, ReadColumn } from './store';
 import { PackedWriter } from './packedColumn';
 
 /**
- * A span keeps only what its events do not already hold (11 bytes instead of the 48 of nine columns): its
+ * A span keeps only what its events do not already hold (~7 bytes instead of the 48 of nine columns): its
  * task, function and start time are those of its entry event, its end the time of its exit event (a leaf's:
- * entry time + duration) and its return value the exit event's.
+ * entry time + duration) and its return value the exit event's. Entry ids grow with the span id (~4 events
+ * apart in the bench trace) and an exit mostly comes a few hundred events after its entry (at most 1134 at
+ * 1 GiB): 2 bytes each instead of 4 as int32 (1.43 M spans at 1 GiB: 11.4 -> 5.8 MB).
  */
 export class SpanTable {
-  readonly entryId = i32();
+  readonly entryId = spanEntries();
+  /** Exit event - entry event (0 for a function_graph leaf), -1 while open. */
+  private readonly exitGap = nearZero(-1);
   /** The return event; the entry itself for a function_graph leaf; -1 while open. */
-  readonly exitId = i32(-1);
+  readonly exitId: ReadColumn = {
+    get: (s) => {
+      const d = this.exitGap.get(s);
+      return d < 0 ? -1 : this.entryId.get(s) + d;
+    },
+  };
   readonly parent = sparseIds();
   readonly depth = small();
 
@@ -30,10 +39,14 @@ export class SpanTable {
   private open(id: number, parent: number, depth: number, parents: PackedWriter): number {
     const s = this.entryId.size;
     this.entryId.push(id);
-    this.exitId.push(-1);
+    this.exitGap.push(-1);
     parents.push(parent);
     this.depth.push(depth);
     return s;
+  }
+
+  private close(s: number, exit: number): void {
+    this.exitGap.set(s, exit - this.entryId.get(s));
   }
 
   static build(store: EventStore, returning: Set<number>): SpanTable {
@@ -62,7 +75,7 @@ export class SpanTable {
       if (flag === 3 && func !== 0) {
         // function_graph leaf: entry and return on one line
         const s = t.open(id, top, depth, parents);
-        t.exitId.set(s, id);
+        t.close(s, id);
         spans.push(s);
         continue;
       }
@@ -79,7 +92,7 @@ export class SpanTable {
         while (k >= 0 && stack.funcs[k] !== func) k--;
         if (k >= 0) {
           const s = stack.spans[k];
-          t.exitId.set(s, id);
+          t.close(s, id);
           stack.spans.length = k;
           stack.funcs.length = k;
           spans.push(s);

@@ -68,6 +68,9 @@ test('timestamps: bases moved by the seam, gaps that re-encode or fall back to F
   joinAll('ts', times, ts, (a, b) => (a as ReturnType<typeof times>).pushFrom(b));
   const odd = (i: number) => (i === 70_000 ? 1.5 : i === 70_001 ? -0 : i === 200_000 ? 2 ** 60 : 1e12 + i);
   joinAll('odd ts', times, odd, (a, b) => (a as ReturnType<typeof times>).pushFrom(b));
+  // nanosecond steps (1 ns unit) on one side, microseconds with idle gaps (exceptions) on the other
+  const mixed = (i: number, side: number) => (side ? 3e12 + i * 97 : 4e12 + i * 20_000 + (i % 300 === 299 ? 9e8 : 0) + Math.floor(i / 300) * 9e8);
+  joinAll('ns and gaps', times, mixed, (a, b) => (a as ReturnType<typeof times>).pushFrom(b));
 });
 
 test('sparse ids plus a shift keep none as none; return values keep their none code', () => {
