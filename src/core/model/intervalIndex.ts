@@ -1,29 +1,56 @@
 /**
- * Range events (an invalidation, a migrate_vma window, a 2 MiB split CLEAR) stored once and resolved per
- * page on demand: sorted by first page, with a running maximum of last pages so a stabbing query walks back
- * only over intervals that can still cover the page. The running maximum is kept per block of 16 intervals
- * (a walk looks at most 16 intervals more; 8 bytes per block instead of per interval: 3.1 MB less at 256 MiB). Whole-address-space ranges (exit's UNMAP [0, ~0))
- * would defeat the running maximum, so very large ranges sit in a short separate list.
+ * Range events (an invalidation, a migrate_vma window, a 2 MiB split CLEAR) of one address space, stored once
+ * and resolved per page on demand: sorted by first page, with a running maximum of last pages so a stabbing
+ * query walks back only over intervals that can still cover the page. Whole-address-space ranges (exit's
+ * UNMAP [0, ~0)) would defeat the running maximum, so very large ranges sit in a short separate list.
+ *
+ * The sorted intervals of all address spaces share one set of arrays (SortedRanges, built by intervalLog.ts):
+ * this space's are its runs'. Per interval they keep 10 bytes where separate doubling arrays per space
+ * kept 16 plus slack (1.63 M intervals in 4860 spaces at 1 GiB: 25.5 → 16.5 MB at the build's peak):
+ * - a first page is up to 2^52 (a 64-bit address), but the first pages of a space ascend, so the high 32 bits
+ *   change only a few times (user space: 0 to 7): they are kept once per run, the low 32 bits per interval;
+ * - a length is at most HUGE_PAGES but nearly always under 2^16 pages: 2 bytes, the few longer ones (272 of
+ *   407k at 256 MiB) by position in a map;
+ * - the running maximum is kept per block of 16 intervals (a walk looks at most 16 intervals more). A block
+ *   may hold the end of one space and the start of the next: its maximum is the larger of theirs, still a
+ *   bound for each, so a walk looks at most one block more.
  */
 
-import { lowerBound } from '../sorted';
-import { Float64Log, Int32Log } from './replayLog';
+import type { IntervalLog } from './intervalLog';
 
-const HUGE_PAGES = 1 << 18; // 1 GiB of 4 KiB pages
-const BLOCK_SHIFT = 4;
+export const HUGE_PAGES = 1 << 18; // 1 GiB of 4 KiB pages
+export const BLOCK_SHIFT = 4;
+/** A length stored as this is looked up in SortedRanges.longLen by position. */
+export const LONG = 0xffff;
+export const HI = 2 ** 32;
+
+/** The sorted intervals of all spaces. Run r (hi bits runHi[r]) covers runStart[r] .. runStart[r + 1] - 1. */
+export interface SortedRanges {
+  lo: Uint32Array;
+  len: Uint16Array;
+  id: Int32Array;
+  /** maxEnd[b]: a bound on the end of the intervals up to block b's end, in the space of each. */
+  maxEnd: Float64Array;
+  runStart: Int32Array;
+  runHi: Float64Array;
+  /** The lengths stored as LONG, by position. */
+  longLen: Map<number, number>;
+}
+
+const NONE: SortedRanges = { lo: new Uint32Array(0), len: new Uint16Array(0), id: new Int32Array(0), maxEnd: new Float64Array(0), runStart: new Int32Array(1), runHi: new Float64Array(0), longLen: new Map() };
 
 export class IntervalIndex {
-  /** While building, in typed logs: 411k ranges at 256 MiB held about 23 MB of boxed vpns in JS arrays. */
-  private starts = new Float64Log(16);
-  private ends = new Float64Log(16);
-  private ids = new Int32Log(16);
   private readonly huge: { s: number; e: number; id: number }[] = [];
-  private sStart?: Float64Array;
-  /** end - start: at most HUGE_PAGES, so 4 bytes instead of a second vpn (1.6 MB less at 256 MiB). */
-  private sLen?: Uint32Array;
-  private sId?: Int32Array;
-  /** maxEnd[b]: the largest end of the intervals before block b + 1. */
-  private maxEnd?: Float64Array;
+  private logged = 0;
+  private sorted = NONE;
+  private from = 0;
+  private rFrom = 0;
+  private rTo = 0;
+
+  constructor(
+    private readonly log: IntervalLog,
+    private readonly owner: number,
+  ) {}
 
   /** [startVpn, endVpn) */
   add(startVpn: number, endVpn: number, id: number): void {
@@ -32,44 +59,23 @@ export class IntervalIndex {
       this.huge.push({ s: startVpn, e: endVpn, id });
       return;
     }
-    this.starts.push(startVpn);
-    this.ends.push(endVpn);
-    this.ids.push(id);
+    this.logged++;
+    this.log.add(this.owner, startVpn, endVpn - startVpn, id);
   }
 
-  finish(): void {
-    const n = this.starts.length;
-    const starts = this.starts.data;
-    const ends = this.ends.data;
-    const ids = this.ids.data;
-    const order = byStartThenId(starts, ids, n);
-    this.sStart = new Float64Array(n);
-    this.sLen = new Uint32Array(n);
-    this.sId = new Int32Array(n);
-    this.maxEnd = new Float64Array((n >> BLOCK_SHIFT) + 1);
-    let m = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const o = order[i];
-      this.sStart[i] = starts[o];
-      this.sLen[i] = ends[o] - starts[o];
-      this.sId[i] = ids[o];
-      m = Math.max(m, ends[o]);
-      this.maxEnd[i >> BLOCK_SHIFT] = m;
-    }
-    this.starts = new Float64Log(1);
-    this.ends = new Float64Log(1);
-    this.ids = new Int32Log(1);
+  /** Called by IntervalLog.finish(): this space's runs of `sorted` are rFrom .. rTo - 1. */
+  seal(sorted: SortedRanges, rFrom: number, rTo: number): void {
+    this.sorted = sorted;
+    this.from = sorted.runStart[rFrom];
+    this.rFrom = rFrom;
+    this.rTo = rTo;
   }
 
   /** Ids of intervals covering the page, ascending. */
   stab(vpn: number): number[] {
     const out: number[] = [];
     for (const h of this.huge) if (h.s <= vpn && vpn < h.e) out.push(h.id);
-    // intervals are sorted by start: the ones over vpn start at or before it
-    const lo = lowerBound(this.sStart!, vpn, true);
-    for (let i = lo - 1; i >= 0 && this.maxEnd![i >> BLOCK_SHIFT] > vpn; i--) {
-      if (this.sStart![i] + this.sLen![i] > vpn) out.push(this.sId![i]);
-    }
+    this.walk(vpn, out);
     return out.sort((a, b) => a - b);
   }
 
@@ -77,40 +83,55 @@ export class IntervalIndex {
   stabCount(vpn: number): number {
     let n = 0;
     for (const h of this.huge) if (h.s <= vpn && vpn < h.e) n++;
-    // intervals are sorted by start: the ones over vpn start at or before it
-    const lo = lowerBound(this.sStart!, vpn, true);
-    for (let i = lo - 1; i >= 0 && this.maxEnd![i >> BLOCK_SHIFT] > vpn; i--) if (this.sStart![i] + this.sLen![i] > vpn) n++;
-    return n;
+    return n + this.walk(vpn, undefined);
   }
 
   get size(): number {
-    return (this.sStart?.length ?? this.starts.length) + this.huge.length;
+    return this.logged + this.huge.length;
   }
-}
 
-/**
- * Positions 0..n-1 ordered by (start, id). Placement adds ranges in id order, so ties keep their position:
- * the order is then one native sort of (start - min) * n + position (the 411k ranges of 256 MiB: 51 → 37 ms
- * cpu against a comparator sort). Falls back to a comparator when ids are not ascending or the key would
- * not be exact.
- */
-function byStartThenId(starts: Float64Array, ids: Int32Array, n: number): Int32Array {
-  const order = new Int32Array(n);
-  let min = Infinity;
-  let max = -Infinity;
-  let ascending = true;
-  for (let i = 0; i < n; i++) {
-    if (starts[i] < min) min = starts[i];
-    if (starts[i] > max) max = starts[i];
-    if (i > 0 && ids[i] < ids[i - 1]) ascending = false;
+  /** The sorted intervals over vpn, pushed to `out` when given; how many. */
+  private walk(vpn: number, out: number[] | undefined): number {
+    const s = this.sorted;
+    const runStart = s.runStart;
+    const runHi = s.runHi;
+    const lo = s.lo;
+    const hi = Math.floor(vpn / HI);
+    // the first interval starting after vpn: past the runs of lower high bits, then by the low bits in vpn's run
+    let r = this.rFrom;
+    while (r < this.rTo && runHi[r] < hi) r++;
+    let pos = runStart[r];
+    if (r < this.rTo && runHi[r] === hi) {
+      const low = vpn - hi * HI;
+      let a = pos;
+      let b = runStart[r + 1];
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (lo[mid] <= low) a = mid + 1;
+        else b = mid;
+      }
+      pos = a;
+    }
+    // intervals are sorted by start: the ones over vpn start before pos. Within a run, an interval covers vpn
+    // when lo + len > vpn - the run's base (one integer comparison an interval).
+    const from = this.from;
+    const maxEnd = s.maxEnd;
+    const len = s.len;
+    const id = s.id;
+    let floor = r < this.rTo ? runStart[r] : Infinity;
+    let over = r < this.rTo ? vpn - runHi[r] * HI : 0;
+    let n = 0;
+    for (let i = pos - 1; i >= from && maxEnd[i >> BLOCK_SHIFT] > vpn; i--) {
+      if (i < floor) {
+        floor = runStart[--r];
+        over = vpn - runHi[r] * HI;
+      }
+      const l = len[i];
+      if (lo[i] + (l === LONG ? s.longLen.get(i)! : l) > over) {
+        n++;
+        if (out) out.push(id[i]);
+      }
+    }
+    return n;
   }
-  if (!ascending || (max - min + 1) * n > Number.MAX_SAFE_INTEGER) {
-    for (let i = 0; i < n; i++) order[i] = i;
-    return order.sort((x, y) => starts[x] - starts[y] || ids[x] - ids[y]);
-  }
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = (starts[i] - min) * n + i;
-  keys.sort();
-  for (let i = 0; i < n; i++) order[i] = keys[i] % n;
-  return order;
 }

@@ -11,10 +11,11 @@
  */
 
 import type { AddressSpace } from './types';
-import { IntervalIndex } from './intervalIndex';
+import type { IntervalIndex } from './intervalIndex';
+import { IntervalLog } from './intervalLog';
 import { S_UNKNOWN } from './kinds';
 import { lowerBoundBy } from '../sorted';
-import { Float64Log, Int32Log, pageStarts, scatterByPage } from './replayLog';
+import { Float64Log, Int32Log, Uint8Log, pageStarts, scatterByPage } from './replayLog';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -25,7 +26,7 @@ export const MAX_WINDOW_PAGES = 1 << 16;
 const NO_STATE = 255;
 
 export class AddressSpacePages {
-  readonly ranges = new IntervalIndex();
+  readonly ranges: IntervalIndex;
   /** While building: vpn → page. */
   private byVpn: Map<number, number> | undefined = new Map();
   /** While building: the pages by ascending vpn, made when asked and dropped when a page is added. */
@@ -37,7 +38,9 @@ export class AddressSpacePages {
   constructor(
     readonly as: AddressSpace,
     private readonly table: PageTable,
-  ) {}
+  ) {
+    this.ranges = table.intervals.index();
+  }
 
   get size(): number {
     return this.byVpn ? this.byVpn.size : this.count;
@@ -121,21 +124,23 @@ export class AddressSpacePages {
 
 export class PageTable {
   readonly spaces = new Map<AddressSpace, AddressSpacePages>();
+  /** The range events of all spaces (each space's IntervalIndex logs into it). */
+  readonly intervals = new IntervalLog();
   private pageCount = 0;
   private vpnLog = new Float64Log();
   /** While building: each page's current state (NO_STATE before its first). */
-  private curLog = new Int32Log();
+  private curLog = new Uint8Log();
   private evPage = new Int32Log();
   private evId = new Int32Log();
   private stPage = new Int32Log();
   private stId = new Int32Log();
-  private stState = new Int32Log();
+  private stState = new Uint8Log();
   /** After compact(): per page, its vpn, its own events (ascending) and its states with the events that proved them. */
   private vpn = new Float64Array(0);
   private evStart: Int32Array = new Int32Array(1);
   private events: Int32Array = new Int32Array(0);
   private stStart: Int32Array = new Int32Array(1);
-  private states = new Uint8Array(0);
+  private states: Uint8Array = new Uint8Array(0);
   private stateIds: Int32Array = new Int32Array(0);
   private sealed = false;
 
@@ -159,7 +164,7 @@ export class PageTable {
   }
 
   vpnOf(p: number): number {
-    return this.sealed ? this.vpn[p] : this.vpnLog.data[p];
+    return this.sealed ? this.vpn[p] : this.vpnLog.get(p);
   }
 
   /** The page's current (after compact(): final) state. */
@@ -168,19 +173,19 @@ export class PageTable {
       const end = this.stStart[p + 1];
       return end > this.stStart[p] ? this.states[end - 1] : S_UNKNOWN;
     }
-    const c = this.curLog.data[p];
+    const c = this.curLog.get(p);
     return c === NO_STATE ? S_UNKNOWN : c;
   }
 
   /** While building: whether an event proved a state for the page. */
   hasState(p: number): boolean {
-    return this.curLog.data[p] !== NO_STATE;
+    return this.curLog.get(p) !== NO_STATE;
   }
 
   /** While building: the page enters `state`, proved by event `id` (a repeat of the current state is no change). */
   setState(p: number, state: number, id: number): void {
-    if (this.curLog.data[p] === state) return;
-    this.curLog.data[p] = state;
+    if (this.curLog.get(p) === state) return;
+    this.curLog.set(p, state);
     this.stPage.push(p);
     this.stId.push(id);
     this.stState.push(state);
@@ -195,18 +200,16 @@ export class PageTable {
   /** While building: each page's first event in the order they were added, -1 for none. */
   firstEvents(): Int32Array {
     const first = new Int32Array(this.pageCount).fill(-1);
-    const pages = this.evPage.data;
-    const ids = this.evId.data;
-    for (let i = this.evPage.length - 1; i >= 0; i--) first[pages[i]] = ids[i];
+    const pages = this.evPage;
+    const ids = this.evId;
+    for (let i = pages.length - 1; i >= 0; i--) first[pages.get(i)] = ids.get(i);
     return first;
   }
 
   /** After placement: the interval indexes are sorted, the pages listed by vpn. */
   finish(): void {
-    for (const s of this.spaces.values()) {
-      s.ranges.finish();
-      s.sortedPages();
-    }
+    this.intervals.finish();
+    for (const s of this.spaces.values()) s.sortedPages();
   }
 
   /** After the replay: no page gains events or states any more; pages are numbered by space and vpn and packed. */
@@ -217,22 +220,24 @@ export class PageTable {
     let next = 0;
     for (const s of this.spaces.values()) next = s.seal(next, renumber);
     this.vpn = new Float64Array(n);
-    for (let p = 0; p < n; p++) this.vpn[renumber[p]] = this.vpnLog.data[p];
+    for (let p = 0; p < n; p++) this.vpn[renumber[p]] = this.vpnLog.get(p);
 
-    // packed straight from the logs (no order array, no Int32 copy of the states) and each log let go once packed
-    this.vpnLog = new Float64Log(1);
+    // packed straight from the logs (no order array, no copy of the states), each chunk let go once packed
+    this.vpnLog = new Float64Log();
     this.evStart = pageStarts(this.evPage, renumber, n);
-    this.events = scatterByPage(this.evPage, renumber, this.evStart, this.evId, new Int32Array(this.evPage.length));
-    this.evPage = this.evId = new Int32Log(1);
+    this.events = scatterByPage(this.evPage, renumber, this.evStart, this.evId).ids;
+    this.evPage = this.evId = new Int32Log();
     // each page's own events ascending (a relative's migration PTE is added by the replay after placement)
     for (let p = 0; p < n; p++) sortRun(this.events, this.evStart[p], this.evStart[p + 1]);
 
     this.stStart = pageStarts(this.stPage, renumber, n);
-    this.stateIds = scatterByPage(this.stPage, renumber, this.stStart, this.stId, new Int32Array(this.stPage.length));
-    this.states = scatterByPage(this.stPage, renumber, this.stStart, this.stState, new Uint8Array(this.stPage.length));
+    const packed = scatterByPage(this.stPage, renumber, this.stStart, this.stId, this.stState);
+    this.stateIds = packed.ids;
+    this.states = packed.states;
 
     this.sealed = true;
-    this.curLog = this.stPage = this.stId = this.stState = new Int32Log(1);
+    this.stPage = this.stId = new Int32Log();
+    this.curLog = this.stState = new Uint8Log();
   }
 
   /** After compact(): the page's own (page-granular) events, ascending. */

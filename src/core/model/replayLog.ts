@@ -3,50 +3,190 @@
  * packing of a log kept per page into one list grouped by page (CSR: page p's entries are
  * start[p] .. start[p+1]-1).
  *
- * Why: at 256 MiB the placement and the replay record 217k page events and 308k state changes on 93k pages.
- * Kept as four growing JS arrays per page (plus boxed timestamps and vpns) they took 37 MB of heap; as a few
- * typed arrays for the whole table they take under 4 MB, outside the JS heap.
+ * Why typed logs: at 256 MiB the placement and the replay record 217k page events and 308k state changes on
+ * 93k pages. Kept as four growing JS arrays per page (plus boxed timestamps and vpns) they took 37 MB of heap;
+ * as a few typed arrays for the whole table they take under 4 MB, outside the JS heap.
+ *
+ * Why chunks: a log that doubles one array keeps up to half of it spare and, on each growth, a dead copy until
+ * the GC runs. At 1 GiB the page table's six doubling logs held 34 MB at the end of the replay (the build's
+ * peak) for 18 MB of entries. A chunked log holds at most one partly filled chunk, never copies once past its
+ * first chunk, and lets a reader that consumed a chunk release it (compact() packs while the logs shrink).
+ * The first chunk starts small and doubles up to CHUNK, so a small trace or an address space with few entries
+ * does not pay for a whole chunk.
  */
 
-/** A growing Int32Array (one class per element type: a shared generic class would make the pushes polymorphic). */
-export class Int32Log {
-  data: Int32Array;
-  length = 0;
+/** 32k entries a chunk (128 KiB of Int32): a dozen logs waste at most a few MB, a 1 GiB trace needs ~50 chunks a log. */
+const CHUNK_SHIFT = 15;
+export const CHUNK = 1 << CHUNK_SHIFT;
+const MASK = CHUNK - 1;
+const FIRST = 64;
 
-  constructor(capacity = 256) {
-    this.data = new Int32Array(capacity);
-  }
+const NO_I32 = new Int32Array(0);
+const NO_F64 = new Float64Array(0);
+const NO_U8 = new Uint8Array(0);
+const NO_U16 = new Uint16Array(0);
+
+/**
+ * A chunked log of int32 (one class per element type: a shared generic class would make the pushes
+ * polymorphic). Entry i is chunks[i >>> CHUNK_SHIFT][i & MASK].
+ */
+export class Int32Log {
+  readonly chunks: Int32Array[] = [];
+  length = 0;
+  private last = NO_I32;
+  private fill = 0;
 
   push(v: number): void {
-    if (this.length === this.data.length) this.grow();
-    this.data[this.length++] = v;
+    if (this.fill === this.last.length) this.grow();
+    this.last[this.fill++] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_SHIFT][i & MASK];
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> CHUNK_SHIFT][i & MASK] = v;
+  }
+
+  /** Lets chunk c go (a reader that consumed it): its entries can no longer be read (the last chunk stays until the log goes). */
+  release(c: number): void {
+    this.chunks[c] = NO_I32;
   }
 
   private grow(): void {
-    const next = new Int32Array(this.data.length * 2);
-    next.set(this.data);
-    this.data = next;
+    const n = this.last.length;
+    if (this.chunks.length === 1 && n < CHUNK) {
+      // the first chunk doubles (copying at most CHUNK entries) until it is a whole chunk
+      const first = new Int32Array(Math.min(CHUNK, Math.max(FIRST, n * 2)));
+      first.set(this.last);
+      this.chunks[0] = this.last = first;
+      return;
+    }
+    this.last = new Int32Array(this.chunks.length === 0 ? FIRST : CHUNK);
+    this.chunks.push(this.last);
+    this.fill = 0;
   }
 }
 
-/** A growing Float64Array (addresses and vpns above 2^31). */
+/** A chunked log of float64 (addresses and vpns above 2^31), as Int32Log. */
 export class Float64Log {
-  data: Float64Array;
+  readonly chunks: Float64Array[] = [];
   length = 0;
-
-  constructor(capacity = 256) {
-    this.data = new Float64Array(capacity);
-  }
+  private last = NO_F64;
+  private fill = 0;
 
   push(v: number): void {
-    if (this.length === this.data.length) this.grow();
-    this.data[this.length++] = v;
+    if (this.fill === this.last.length) this.grow();
+    this.last[this.fill++] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_SHIFT][i & MASK];
+  }
+
+  release(c: number): void {
+    this.chunks[c] = NO_F64;
   }
 
   private grow(): void {
-    const next = new Float64Array(this.data.length * 2);
-    next.set(this.data);
-    this.data = next;
+    const n = this.last.length;
+    if (this.chunks.length === 1 && n < CHUNK) {
+      const first = new Float64Array(Math.min(CHUNK, Math.max(FIRST, n * 2)));
+      first.set(this.last);
+      this.chunks[0] = this.last = first;
+      return;
+    }
+    this.last = new Float64Array(this.chunks.length === 0 ? FIRST : CHUNK);
+    this.chunks.push(this.last);
+    this.fill = 0;
+  }
+}
+
+/** A chunked log of bytes (page states: 1 byte where an Int32Log took 4, 1.2 M changes at 1 GiB), as Int32Log. */
+export class Uint8Log {
+  readonly chunks: Uint8Array[] = [];
+  length = 0;
+  private last = NO_U8;
+  private fill = 0;
+
+  push(v: number): void {
+    if (this.fill === this.last.length) this.grow();
+    this.last[this.fill++] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_SHIFT][i & MASK];
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> CHUNK_SHIFT][i & MASK] = v;
+  }
+
+  release(c: number): void {
+    this.chunks[c] = NO_U8;
+  }
+
+  private grow(): void {
+    const n = this.last.length;
+    if (this.chunks.length === 1 && n < CHUNK) {
+      const first = new Uint8Array(Math.min(CHUNK, Math.max(FIRST, n * 2)));
+      first.set(this.last);
+      this.chunks[0] = this.last = first;
+      return;
+    }
+    this.last = new Uint8Array(this.chunks.length === 0 ? FIRST : CHUNK);
+    this.chunks.push(this.last);
+    this.fill = 0;
+  }
+}
+
+/** A chunked log of uint16 (interval lengths in pages), as Int32Log. */
+export class Uint16Log {
+  readonly chunks: Uint16Array[] = [];
+  length = 0;
+  private last = NO_U16;
+  private fill = 0;
+
+  push(v: number): void {
+    if (this.fill === this.last.length) this.grow();
+    this.last[this.fill++] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_SHIFT][i & MASK];
+  }
+
+  release(c: number): void {
+    this.chunks[c] = NO_U16;
+  }
+
+  private grow(): void {
+    const n = this.last.length;
+    if (this.chunks.length === 1 && n < CHUNK) {
+      const first = new Uint16Array(Math.min(CHUNK, Math.max(FIRST, n * 2)));
+      first.set(this.last);
+      this.chunks[0] = this.last = first;
+      return;
+    }
+    this.last = new Uint16Array(this.chunks.length === 0 ? FIRST : CHUNK);
+    this.chunks.push(this.last);
+    this.fill = 0;
+  }
+}
+
+/** Copies entries a .. b - 1 of a chunked log (its chunks) into `target` from `at` on. */
+export function copyRange(chunks: readonly (Int32Array | Uint16Array)[], a: number, b: number, target: Int32Array | Uint32Array | Uint16Array, at: number): void {
+  while (a < b) {
+    const j = a & MASK;
+    const take = Math.min(b - a, CHUNK - j);
+    target.set(chunks[a >>> CHUNK_SHIFT].subarray(j, j + take), at);
+    a += take;
+    at += take;
   }
 }
 
@@ -56,22 +196,46 @@ export class Float64Log {
  */
 export function pageStarts(pages: Int32Log, renumber: Int32Array, count: number): Int32Array {
   const n = pages.length;
-  const key = pages.data;
   const start = new Int32Array(count + 1);
-  for (let i = 0; i < n; i++) start[renumber[key[i]] + 1]++;
+  for (let c = 0, i = 0; i < n; c++) {
+    const key = pages.chunks[c];
+    const end = Math.min(key.length, n - i);
+    for (let j = 0; j < end; j++) start[renumber[key[j]] + 1]++;
+    i += end;
+  }
   for (let g = 0; g < count; g++) start[g + 1] += start[g];
   return start;
 }
 
 /**
- * A stable counting sort of `values` (a log kept beside `pages`) by page into `out`, in place of an order array
- * and a gather: at 1 GiB that transient was 4 bytes per logged entry, on top of the logs, at the build's peak.
+ * A stable counting sort of `ids` (a log kept beside `pages`) by page, and of `states` with them when given,
+ * in place of an order array and a gather (at 1 GiB that transient was 4 bytes per logged entry, on top of the
+ * logs, at the build's peak). The logs are read once, in order, and each chunk is released once consumed, so
+ * the logs shrink while the packed arrays fill.
  */
-export function scatterByPage<T extends Int32Array | Uint8Array>(pages: Int32Log, renumber: Int32Array, start: Int32Array, values: Int32Log, out: T): T {
+export function scatterByPage(pages: Int32Log, renumber: Int32Array, start: Int32Array, ids: Int32Log, states?: Uint8Log): { ids: Int32Array; states: Uint8Array } {
   const n = pages.length;
-  const key = pages.data;
-  const src = values.data;
+  const outIds = new Int32Array(n);
+  const outStates = new Uint8Array(states ? n : 0);
   const fill = start.slice(0, start.length - 1);
-  for (let i = 0; i < n; i++) out[fill[renumber[key[i]]]++] = src[i];
-  return out;
+  for (let c = 0, i = 0; i < n; c++) {
+    const key = pages.chunks[c];
+    const src = ids.chunks[c];
+    const end = Math.min(key.length, n - i);
+    if (states) {
+      const st = states.chunks[c];
+      for (let j = 0; j < end; j++) {
+        const at = fill[renumber[key[j]]]++;
+        outIds[at] = src[j];
+        outStates[at] = st[j];
+      }
+      states.release(c);
+    } else {
+      for (let j = 0; j < end; j++) outIds[fill[renumber[key[j]]]++] = src[j];
+    }
+    pages.release(c);
+    ids.release(c);
+    i += end;
+  }
+  return { ids: outIds, states: outStates };
 }

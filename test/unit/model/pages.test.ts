@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PageTable } from '../../../src/core/model/pages';
 import { S_DEVICE, S_SYSTEM, S_TO_DEVICE, S_UNKNOWN } from '../../../src/core/model/kinds';
-import { Int32Log, pageStarts, scatterByPage } from '../../../src/core/model/replayLog';
+import { CHUNK, Float64Log, Int32Log, Uint8Log, pageStarts, scatterByPage } from '../../../src/core/model/replayLog';
 
 const BASE = 0x7f0000000; // a vpn above 2^31, as user addresses have
 
@@ -68,8 +68,8 @@ test('a page reads back the states and events recorded for it, its events ascend
 });
 
 test('a log grows past its capacity and groups stably by page', () => {
-  const pages = new Int32Log(2);
-  const ids = new Int32Log(2);
+  const pages = new Int32Log();
+  const ids = new Int32Log();
   const want: number[][] = [[], [], []];
   for (let i = 0; i < 100; i++) {
     const p = (i * 7) % 3;
@@ -78,9 +78,39 @@ test('a log grows past its capacity and groups stably by page', () => {
     want[p].push(i);
   }
   const start = pageStarts(pages, Int32Array.of(0, 1, 2), 3);
-  const grouped = scatterByPage(pages, Int32Array.of(0, 1, 2), start, ids, new Int32Array(pages.length));
+  assert.equal(ids.length, 100);
+  assert.deepEqual(Array.from({ length: 100 }, (_, i) => ids.get(i)), want.flat().sort((x, y) => x - y));
+  const grouped = scatterByPage(pages, Int32Array.of(0, 1, 2), start, ids).ids;
   const got = [0, 1, 2].map((p) => [...grouped.subarray(start[p], start[p + 1])]);
   assert.deepEqual(got, want);
-  assert.equal(ids.length, 100);
-  assert.deepEqual([...ids.data.subarray(0, ids.length)], want.flat().sort((x, y) => x - y));
+});
+
+test('chunked logs read back what was pushed and set across chunk boundaries, and pack ids with states by page', () => {
+  for (const n of [0, 1, 63, 64, 65, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17]) {
+    const pages = new Int32Log();
+    const ids = new Int32Log();
+    const states = new Uint8Log();
+    const vpns = new Float64Log();
+    const want: [number, number][][] = Array.from({ length: 5 }, () => []);
+    for (let i = 0; i < n; i++) {
+      const p = (i * 2654435761) % 5;
+      pages.push(p);
+      ids.push(i === 7 ? -(2 ** 31) : i);
+      states.push(i & 255);
+      vpns.push(2 ** 52 - i);
+    }
+    for (let i = 0; i < n; i += 3) states.set(i, 255 - (i & 255));
+    for (let i = 0; i < n; i++) {
+      assert.equal(vpns.get(i), 2 ** 52 - i);
+      want[pages.get(i)].push([ids.get(i), states.get(i)]);
+    }
+    const renumber = Int32Array.of(4, 3, 2, 1, 0);
+    const start = pageStarts(pages, renumber, 5);
+    const packed = scatterByPage(pages, renumber, start, ids, states);
+    for (let p = 0; p < 5; p++) {
+      const g = renumber[p];
+      const got = [...packed.ids.subarray(start[g], start[g + 1])].map((id, k) => [id, packed.states[start[g] + k]]);
+      assert.deepEqual(got, want[p], `n ${n} page ${p}`);
+    }
+  }
 });
