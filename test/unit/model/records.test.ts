@@ -15,7 +15,6 @@ import { type Migration, MigrationTable } from '../../../src/core/model/records/
 import { plainInvalidation, plainMigration } from '../../../src/core/model/records/plain';
 import type { AddressSpace } from '../../../src/core/model/types';
 import type { RecordEvents } from '../../../src/core/model/records/events';
-import type { ReadColumn } from '../../../src/core/model/store';
 import { analyzeFile, summarize } from '../../../src/core/analyze';
 import { AnalysisHost } from '../../../src/extension/worker/host';
 import type { AnalyzeResult, WorkerResponse } from '../../../src/extension/worker/messages';
@@ -33,7 +32,7 @@ const INVALIDATION_KEYS = [
 
 /** Events the records read back (records/events.ts): plain arrays, strings interned with 0 for none. */
 class FakeEvents implements RecordEvents {
-  private readonly strings: (string | undefined)[] = [undefined];
+  private readonly texts: (string | undefined)[] = [undefined];
   private readonly tsOf: number[] = [];
   private readonly aOf: number[] = [];
   private readonly bOf: number[] = [];
@@ -48,11 +47,12 @@ class FakeEvents implements RecordEvents {
   readonly pid = { get: (i: number) => this.pidOf[i] };
   readonly comm = { get: (i: number) => this.commOf[i] ?? 0 };
   readonly owner = { get: (i: number) => this.ownerOf[i] ?? 0 };
+  readonly strings = { get: (k: number) => this.texts[k] };
 
   private intern(v: string | undefined): number {
     if (v === undefined) return 0;
-    const k = this.strings.indexOf(v);
-    return k > 0 ? k : this.strings.push(v) - 1;
+    const k = this.texts.indexOf(v);
+    return k > 0 ? k : this.texts.push(v) - 1;
   }
   /** Event `id` with what the trace printed. */
   set(id: number, e: { ts: number; pid?: number; comm?: string; range?: [number, number]; owner?: string; func?: string; ret?: number }): void {
@@ -65,11 +65,8 @@ class FakeEvents implements RecordEvents {
     this.funcOfId[id] = this.intern(e.func);
     this.retOfId[id] = e.ret;
   }
-  str(col: ReadColumn, id: number): string | undefined {
-    return this.strings[col.get(id)];
-  }
   funcOf(id: number): string | undefined {
-    return this.strings[this.funcOfId[id] ?? 0];
+    return this.texts[this.funcOfId[id] ?? 0];
   }
   retOf(id: number): number | undefined {
     return this.retOfId[id];

@@ -2,10 +2,14 @@
  * What a record reads back from the event store instead of keeping a copy: a row holds the ids of the events
  * that opened, returned from or closed its sequence, and the replay took the record's timestamps, task, range
  * and owner from those very events (replayMigration.ts, replayInvalidation.ts), so reading them again by id
- * gives the same numbers and strings. EventStore is one; a test may hand in any other.
+ * gives the same numbers and strings. EventStore is one; a test may hand in any other. Strings are read as
+ * strings.get(column.get(id)), not through EventStore.str: each getter's call then has one target, which the
+ * compiler inlines (str's own call of column.get sees every column its callers pass).
  *
- * Why: those values as Float64 fields were 48 of the 134 bytes of a migration row and 40 of the 79 of an
- * invalidation row (≈ 16 MB of the 36 MB the records held at the 1 GiB build's peak).
+ * Why: kept in the rows, those values took 68 of the 134 bytes of a migration row (seven Float64: window,
+ * pages, three timestamps, setup's return; pid, command and owner ids) and 44 of the 79 of an invalidation row,
+ * ≈ 19 MB at the 1 GiB build's peak (146k migrations, 207k invalidations). Reading them back through the
+ * store's columns costs the detectors ~30 ms a run at 256 MiB (of ~1.2 s), the getters being a few loads more.
  */
 
 import type { ReadColumn } from '../store';
@@ -18,10 +22,10 @@ export interface RecordEvents {
   /** Range end of an event, NaN when none. */
   readonly b: ReadColumn;
   readonly pid: ReadColumn;
-  /** Interned strings: the task's command, the pgmap / notifier owner (0 when none). */
+  /** Interned strings (`strings`): the task's command, the pgmap / notifier owner (0 when none). */
   readonly comm: ReadColumn;
   readonly owner: ReadColumn;
-  str(col: ReadColumn, id: number): string | undefined;
+  readonly strings: { get(id: number): string | undefined };
   funcOf(id: number): string | undefined;
   retOf(id: number): number | undefined;
 }

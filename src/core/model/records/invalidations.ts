@@ -222,7 +222,7 @@ export class Invalidation implements InvalidationRecord {
   }
   get comm(): string {
     const e = this.t.events;
-    return e.str(e.comm, this.t.n(this.id, I_START)) ?? '';
+    return e.strings.get(e.comm.get(this.t.n(this.id, I_START))) ?? '';
   }
   /** A record opens only on an event that printed a range. */
   get start(): number {
@@ -239,7 +239,7 @@ export class Invalidation implements InvalidationRecord {
   }
   get owner(): string | undefined {
     const e = this.t.events;
-    return e.str(e.owner, this.t.n(this.id, I_START));
+    return e.strings.get(e.owner.get(this.t.n(this.id, I_START)));
   }
   get blockable(): boolean | undefined {
     return unbool(this.t.u(this.id, U_BLOCKABLE));

@@ -39,7 +39,12 @@ const I_EAGAIN = 5;
 const I_RESTORED = 6;
 const I_AS = 7;
 const I_FAULT = 8;
+/** An eviction's row in `windows`, or: */
 const I_WINDOW = 9;
+/** the window is the range the setup printed, */
+const PRINTED = -1;
+/** the setup printed none: no window. */
+const NO_WINDOW = -2;
 // optional Int32 fields (Rows.setOpt)
 const I_FLAGS = 10;
 const I_UNMAPPED = 11;
@@ -109,7 +114,10 @@ export class MigrationTable extends Rows {
     this.setN(r, I_RESTORED, 0);
     this.setN(r, I_AS, this.values.id(o.as));
     this.setN(r, I_FAULT, this.values.id(o.faultPage));
-    this.setN(r, I_WINDOW, trigger === DEVICE_RANGE ? this.windows.add() : -1);
+    // a setup's window is the range it printed (EventStore.rangeOf: both ends, or none)
+    const a = this.events.a.get(o.setupId);
+    const b = this.events.b.get(o.setupId);
+    this.setN(r, I_WINDOW, trigger === DEVICE_RANGE ? this.windows.add() : a === a && b === b ? PRINTED : NO_WINDOW);
     this.setOpt(r, I_FLAGS, o.flags);
     this.setOpt(r, I_UNMAPPED, undefined);
     this.setOpt(r, I_CPAGES, undefined);
@@ -124,18 +132,21 @@ export class MigrationTable extends Rows {
   /** Window start (r's own for an eviction, else its setup's printed range; 0 when none). */
   start(r: number): number {
     const w = this.n(r, I_WINDOW);
-    if (w >= 0) return this.windows.f(w, 0);
-    const id = this.n(r, I_SETUP);
-    const a = this.events.a.get(id);
-    return a === a && this.events.b.get(id) === this.events.b.get(id) ? a : 0;
+    return w === PRINTED ? this.events.a.get(this.n(r, I_SETUP)) : w === NO_WINDOW ? 0 : this.windows.f(w, 0);
   }
 
   end(r: number): number {
     const w = this.n(r, I_WINDOW);
-    if (w >= 0) return this.windows.f(w, 1);
+    return w === PRINTED ? this.events.b.get(this.n(r, I_SETUP)) : w === NO_WINDOW ? 0 : this.windows.f(w, 1);
+  }
+
+  /** Pages of the window, its ends read once. */
+  npages(r: number): number {
+    const w = this.n(r, I_WINDOW);
+    if (w === NO_WINDOW) return 0;
+    if (w !== PRINTED) return pagesOf(this.windows.f(w, 0), this.windows.f(w, 1));
     const id = this.n(r, I_SETUP);
-    const b = this.events.b.get(id);
-    return b === b && this.events.a.get(id) === this.events.a.get(id) ? b : 0;
+    return pagesOf(this.events.a.get(id), this.events.b.get(id));
   }
 
   /** An eviction's window takes in the page `vpn` (its first page sets it). */
@@ -176,7 +187,7 @@ export class Migration implements MigrationRecord {
   }
   get comm(): string {
     const e = this.t.events;
-    return e.str(e.comm, this.t.n(this.id, I_SETUP)) ?? '';
+    return e.strings.get(e.comm.get(this.t.n(this.id, I_SETUP))) ?? '';
   }
   get start(): number {
     return this.t.start(this.id);
@@ -185,7 +196,7 @@ export class Migration implements MigrationRecord {
     return this.t.end(this.id);
   }
   get npages(): number {
-    return pagesOf(this.t.start(this.id), this.t.end(this.id));
+    return this.t.npages(this.id);
   }
   get flags(): number | undefined {
     return this.t.opt(this.id, I_FLAGS);
@@ -197,7 +208,7 @@ export class Migration implements MigrationRecord {
   get pgmapOwner(): string | undefined {
     if (this.t.u(this.id, U_TRIGGER) === DEVICE_RANGE) return undefined;
     const e = this.t.events;
-    return e.str(e.owner, this.t.n(this.id, I_SETUP));
+    return e.strings.get(e.owner.get(this.t.n(this.id, I_SETUP)));
   }
   get faultPage(): string | undefined {
     return this.t.values.get(this.t.n(this.id, I_FAULT)) as string | undefined;

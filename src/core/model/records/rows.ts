@@ -1,7 +1,7 @@
 /**
  * Row storage for the replay's records (migrations, invalidations, driver callbacks): each record kind keeps its
  * fields in typed arrays, one per element type, `stride` slots a row, in blocks of BLOCK rows (row r's Int32
- * field k is i32[r >> SHIFT][(r & MASK) * I + k]). Event ids, pids, counts and small ids (strings, address
+ * field k is i32[r >> SHIFT][(r & MASK) * I + k]). Event ids, counts and small ids (fault pages, address
  * spaces, lists) are Int32, -1 when absent; numbers the trace printed that no stored event gives back (returns,
  * counts, flags) are optional Int32 fields (setOpt: the rare value an Int32 cannot hold exactly is kept in a
  * map beside the rows); enums and booleans are Uint8; Float64 only where a record computes an address.
@@ -9,7 +9,7 @@
  * Why: as JS objects the records of the 256 MiB bench (36.5k migrations, 51.7k invalidations, 42.5k callbacks)
  * took ~32 MB of heap, a third of it boxed numbers (timestamps and addresses in object fields); as rows with
  * Float64 timestamps and addresses they took ~10 MB of array buffers; reading those from the event store by the
- * event id the row holds (records/events.ts) and printed numbers as Int32 leaves ~4.5 MB (58 bytes a
+ * event id the row holds (records/events.ts) and printed numbers as Int32 leaves ~4.3 MB (58 bytes a
  * migration, 31 an invalidation, 14 a callback, against 134, 79 and 22).
  * Blocks of 1024 rows, not one array grown by doubling: at 1 GiB (146k migrations, 207k invalidations) the
  * doubling left ~50 MB of spare room and dead copies at the end of the replay, where the build's RSS peaks; a
