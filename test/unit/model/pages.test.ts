@@ -67,6 +67,38 @@ test('a page reads back the states and events recorded for it, its events ascend
   assert.equal(t.stateAt(p5, 99, true), S_DEVICE);
 });
 
+test('while building, pages are found by space and vpn and listed in the order they were made', () => {
+  const t = new PageTable();
+  const a = t.space(1);
+  const b = t.space(2);
+  const made = [BASE + 7, BASE + 2, 2 ** 52 - 1, BASE + 9];
+  const pa = made.map((v) => a.ensure(v));
+  const pb = b.ensure(BASE + 7);
+  assert.notEqual(pb, pa[0]);
+  assert.equal(a.ensure(BASE + 7), pa[0]);
+  assert.equal(a.find(BASE + 2), pa[1]);
+  assert.equal(t.get(1, 2 ** 52 - 1), pa[2]);
+  assert.equal(a.find(BASE + 3), -1);
+  assert.equal(b.find(BASE + 2), -1);
+  assert.equal(t.get(3, BASE + 7), -1);
+  assert.deepEqual(a.vpns(), made);
+  assert.deepEqual([...a.entries()], made.map((v, i) => [v, pa[i]]));
+  assert.equal(a.size, 4);
+  assert.equal(b.size, 1);
+  // a page made while the pages are listed is listed too, as a Map lists an entry set meanwhile
+  const seen: number[] = [];
+  for (const [v] of a.entries()) {
+    seen.push(v);
+    if (v === BASE + 9) a.ensure(BASE + 1);
+  }
+  assert.deepEqual(seen, [...made, BASE + 1]);
+  assert.deepEqual([...a.sortedPages()].map((p) => t.vpnOf(p)), [BASE + 1, BASE + 2, BASE + 7, BASE + 9, 2 ** 52 - 1]);
+  t.compact();
+  assert.deepEqual(a.inRange(0, 2 ** 53).map((p) => t.vpnOf(p)), [BASE + 1, BASE + 2, BASE + 7, BASE + 9, 2 ** 52 - 1]);
+  assert.equal(a.find(2 ** 52 - 1), a.firstPage + 4);
+  assert.equal(b.find(BASE + 7), b.firstPage);
+});
+
 test('a log grows past its capacity and groups stably by page', () => {
   const pages = new Int32Log();
   const ids = new Int32Log();
