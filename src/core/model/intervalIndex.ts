@@ -4,13 +4,14 @@
  * query walks back only over intervals that can still cover the page. Whole-address-space ranges (exit's
  * UNMAP [0, ~0)) would defeat the running maximum, so very large ranges sit in a short separate list.
  *
- * The sorted intervals of all address spaces share one set of arrays (SortedRanges, built by intervalLog.ts):
- * this space's are its runs'. Per interval they keep 10 bytes where separate doubling arrays per space
- * kept 16 plus slack (1.63 M intervals in 4860 spaces at 1 GiB: 25.5 → 16.5 MB at the build's peak):
+ * The sorted intervals of all address spaces share one set of arrays (SortedRanges, built by intervalLog.ts),
+ * this space's being its runs'. They keep 10 bytes an interval where each space's own arrays kept 16
+ * (1.62 M intervals in 4860 spaces at 1 GiB: 25.5 → 16.2 MB, kept from placement on):
  * - a first page is up to 2^52 (a 64-bit address), but the first pages of a space ascend, so the high 32 bits
- *   change only a few times (user space: 0 to 7): they are kept once per run, the low 32 bits per interval;
- * - a length is at most HUGE_PAGES but nearly always under 2^16 pages: 2 bytes, the few longer ones (272 of
- *   407k at 256 MiB) by position in a map;
+ *   change only a few times (user space: 0 to 7; 9.7k runs for 1.62 M intervals at 1 GiB): they are kept
+ *   once per run, the low 32 bits per interval;
+ * - a length is at most HUGE_PAGES but nearly always under 2^16 pages: 2 bytes, the few longer ones (1080 of
+ *   1.62 M at 1 GiB) by position in a map;
  * - the running maximum is kept per block of 16 intervals (a walk looks at most 16 intervals more). A block
  *   may hold the end of one space and the start of the next: its maximum is the larger of theirs, still a
  *   bound for each, so a walk looks at most one block more.

@@ -3,7 +3,7 @@
  * space and sorted once into the shared arrays the spaces' IntervalIndexes search (intervalIndex.ts).
  *
  * Why one log for all spaces: 4860 address spaces at 1 GiB each grew their own three doubling logs (start,
- * end, id: 20 bytes an interval plus up to as much spare, and a dead copy at each growth) for 1.63 M
+ * end, id: 20 bytes an interval plus up to as much spare, and a dead copy at each growth) for 1.62 M
  * intervals. One chunked log (replayLog.ts) keeps per interval the low 32 bits of the first page, the length
  * and the id (10 bytes), and the space and the high 32 bits once per run of intervals sharing both (placement
  * meets events in runs of one task: 2.4k runs for 408k intervals at 256 MiB). finish() copies each run to its
