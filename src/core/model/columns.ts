@@ -2,14 +2,15 @@
  * Growable typed-array columns stored in fixed-size chunks, so a 1 GiB trace never needs one huge
  * contiguous allocation nor a copy on growth (peak memory stays close to what the events need). Each kind
  * of value has the column that holds it in the fewest bytes, exactly (idColumn.ts, packedColumn.ts,
- * blockColumn.ts, addressColumn.ts). Each kind is its own class with its own typed-array accesses: one
- * generic class would see several array types at the same load and go megamorphic on the hottest path of
- * the model build.
+ * blockColumn.ts, addressColumn.ts, lineCountColumn.ts). Each kind is its own class with its own typed-array
+ * accesses: one generic class would see several array types at the same load and go megamorphic on the
+ * hottest path of the model build.
  */
 
 import { AddressColumn, RangeEndColumn } from './addressColumn';
 import { BlockColumn } from './blockColumn';
 import { IdColumn } from './idColumn';
+import { LineCountColumn } from './lineCountColumn';
 import { PackedColumn } from './packedColumn';
 
 export interface Column {
@@ -24,6 +25,8 @@ export interface Column {
 export const offsets = (): BlockColumn => new BlockColumn(7);
 /** Line numbers: 2 bytes per event instead of 4, exact. */
 export const lines = (): BlockColumn => new BlockColumn(12);
+/** The lines each event spans, read from where the next event's line starts: ~0 bytes per event instead of 1. */
+export const lineCounts = (line: BlockColumn): LineCountColumn => new LineCountColumn(line);
 /**
  * Integer ns timestamps in file order: 2 bytes per event while a 256-event block spans under 65 ms of
  * microsecond timestamps (ftrace text) or 65 µs of nanosecond ones, exact always.
@@ -35,7 +38,7 @@ export const ids = (): IdColumn => new IdColumn();
 export const sparseIds = (): PackedColumn => new PackedColumn(-1);
 /** Integers around zero (return values: errnos, small counts) with one code for none: 2 bytes per event. */
 export const nearZero = (none: number): PackedColumn => new PackedColumn(none);
-/** Small non-negative counts (a CPU number, the lines an event spans): 1 byte per event while under 256. */
+/** Small non-negative counts (a CPU number): 1 byte per event while under 256. */
 export const small = (): IdColumn => new IdColumn();
 /** Entry event ids of call spans (increasing, a few events apart): 2 bytes per span instead of 4. */
 export const spanEntries = (): BlockColumn => new BlockColumn(7);

@@ -14,7 +14,7 @@ import { ExtraTable } from './extraTable';
 
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
-import { addresses, type Column, ids, lines, nearZero, reviveColumn, offsets, rangeEnds, small, sparseIds, StringTable, times } from './columns';
+import { addresses, type Column, ids, lineCounts, lines, nearZero, reviveColumn, offsets, rangeEnds, small, sparseIds, StringTable, times } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
@@ -66,7 +66,7 @@ export class EventStore {
   readonly ts = times();
   readonly offset = offsets();
   readonly line = lines();
-  readonly lineCount = small();
+  readonly lineCount = lineCounts(this.line);
   readonly cpu = small();
   /** (pid, tgid, comm) interned: a trace has few tasks, so one id per event instead of three columns. */
   private readonly task = ids();
@@ -193,6 +193,7 @@ export class EventStore {
     this.ts.pushFrom(take('ts', this.ts));
     this.offset.pushFrom(take('offset', this.offset));
     this.line.pushFrom(take('line', this.line), lineOffset);
+    // after the lines: the counts are read from where the next event's line starts
     this.lineCount.pushFrom(take('lineCount', this.lineCount));
     this.cpu.pushFrom(take('cpu', this.cpu));
     this.task.pushFrom(take('task', this.task), tasks);
