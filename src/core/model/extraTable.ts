@@ -1,12 +1,13 @@
 /**
  * The extras of the event store (eventExtra.ts) packed by shape. A long trace's extras are a handful of
  * shapes repeated hundreds of thousands of times; one object (plus one BigInt per 64-bit value) each cost
- * about 35-70 bytes of heap. Here the common shapes are rows of typed columns:
+ * about 35-70 bytes of heap. Here the common shapes are rows of typed columns (a 64-bit value in 5 bytes:
+ * u64Column.ts; a count in 1 or 2: idColumn.ts):
  *
- *   PTE       {pteRaw}                          8 bytes (a PTE of a migration tracepoint, an orig_pte)
- *   MIGRATE   {cpages, npages, src0, dst0}      18 bytes (migrate_vma_setup/pages/finalize)
- *   FAULT_N   {npages, faultPage}               9 bytes (the fault page kept as its 64-bit value)
- *   FAULT_SEL {selectFlags, faultPage}          9 bytes
+ *   PTE       {pteRaw}                          5 bytes (a PTE of a migration tracepoint, an orig_pte)
+ *   MIGRATE   {cpages, npages, src0, dst0}      12 bytes (migrate_vma_setup/pages/finalize)
+ *   FAULT_N   {npages, faultPage}               6 bytes (the fault page kept as its 64-bit value)
+ *   FAULT_SEL {selectFlags, faultPage}          6 bytes
  *   TEXT      {text}                            its UTF-8 bytes (a trace marker: textColumn.ts)
  *   SHARED    one object for every event with the same one attribute (a caller, a stack origin, fault_page 0x0)
  *   GENERIC   the object itself (any other shape, or values a row cannot give back exactly)
@@ -24,46 +25,11 @@ import type { OriginResult } from '../decode/origin';
 import type { EventExtra } from './eventExtra';
 import { IdColumn } from './idColumn';
 import { TextColumn } from './textColumn';
+import { U64Column } from './u64Column';
 
-// 16Ki rows (128 KiB) per chunk: a small trace with a few PTEs does not hold 512 KiB for them
-const SHIFT = 14;
-const CHUNK = 1 << SHIFT;
-const MASK = CHUNK - 1;
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const BLOCK = 256;
 const STALE = 32;
-
-/** 64-bit values in BigUint64Array chunks. */
-class U64Column {
-  private readonly chunks: BigUint64Array[] = [];
-  size = 0;
-
-  push(v: bigint): void {
-    if ((this.size & MASK) === 0) this.chunks.push(new BigUint64Array(CHUNK));
-    this.chunks[this.size >>> SHIFT][this.size & MASK] = v;
-    this.size++;
-  }
-
-  get(i: number): bigint {
-    return this.chunks[i >>> SHIFT][i & MASK];
-  }
-
-  /** Appends every value of `src`: one or two TypedArray.set per chunk of it. */
-  pushFrom(src: U64Column): void {
-    for (let i = 0; i < src.size; ) {
-      if ((this.size & MASK) === 0) this.chunks.push(new BigUint64Array(CHUNK));
-      const k = i & MASK;
-      const count = Math.min(CHUNK - (this.size & MASK), CHUNK - k, src.size - i);
-      this.chunks[this.size >>> SHIFT].set(src.chunks[i >>> SHIFT].subarray(k, k + count), this.size & MASK);
-      this.size += count;
-      i += count;
-    }
-  }
-
-  bytes(): number {
-    return this.chunks.length * CHUNK * 8;
-  }
-}
 
 const GENERIC = 0;
 const SHARED = 1;
@@ -292,7 +258,7 @@ export class ExtraTable {
   static revive(sent: ExtraTable): ExtraTable {
     if (sent instanceof ExtraTable) return sent;
     const t = sent as unknown as Record<string, object>;
-    for (const k of ['pte', 'src0', 'dst0', 'faultN', 'faultSel']) Object.setPrototypeOf(t[k], U64Column.prototype);
+    for (const k of ['pte', 'src0', 'dst0', 'faultN', 'faultSel']) U64Column.revive(t[k] as U64Column);
     for (const k of ['cpages', 'migrateNpages', 'faultNpages', 'selectFlags', 'sharedUse']) Object.setPrototypeOf(t[k], IdColumn.prototype);
     TextColumn.revive(t.texts as TextColumn);
     return Object.setPrototypeOf(sent, ExtraTable.prototype) as ExtraTable;
