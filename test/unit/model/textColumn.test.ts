@@ -1,4 +1,4 @@
-/** Marker texts kept as UTF-8 bytes read back as the strings stored: any Unicode, empty, long, across chunks and a join. */
+/** Marker texts kept as UTF-8 bytes, each distinct one once, read back as the strings stored: any Unicode, empty, long, across chunks and a join. */
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +24,7 @@ function sample(seed: number, n: number): string[] {
   const pieces = ['a', 'hmmtrace[step] ', 'é', 'ü', '漢字', '🙂', '\u0000', '\n', '\uFFFD', '\u{10FFFF}'];
   return Array.from({ length: n }, (_, i) => {
     if (i % 97 === 5) return '';
+    if (i % 5 === 3) return `repeat ${i % 40} é`;
     const len = i % 211 === 7 ? CHUNK + 123 : Math.floor(rnd() * 300);
     let s = '';
     while (s.length < len) s += pieces[Math.floor(rnd() * pieces.length)];
@@ -34,9 +35,18 @@ function sample(seed: number, n: number): string[] {
 test('an empty column holds nothing', () => {
   const c = new TextColumn();
   assert.equal(c.size, 0);
-  assert.equal(c.bytes(), 0);
+  assert.ok(c.bytes() < 1024);
   c.pushFrom(new TextColumn());
   assert.equal(c.size, 0);
+});
+
+test('a repeated text is stored once: many repeats of a few texts take one chunk', () => {
+  const few = ['hmmtrace[double_migrate] ioctl SNAPSHOT begin', '', 'é漢🙂', 'hmmtrace[double_migrate] ioctl SNAPSHOT begin ', 'hmmtrace[double_migrate] ioctl SNAPSHOT begiN'];
+  const texts = Array.from({ length: 20000 }, (_, i) => few[(i * 7) % few.length]);
+  const c = filled(texts);
+  assert.deepEqual(readAll(c), texts);
+  // the bytes do not grow with the repeats (20000 uses still fit the first chunk of the use column)
+  assert.equal(c.bytes(), filled(texts.slice(0, 100)).bytes());
 });
 
 test('texts read back exactly: empty, non-ASCII, surrogate pairs, longer than a chunk, chunk ends filled to the byte', () => {
