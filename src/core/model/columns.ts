@@ -2,9 +2,9 @@
  * Growable typed-array columns stored in fixed-size chunks, so a 1 GiB trace never needs one huge
  * contiguous allocation nor a copy on growth (peak memory stays close to what the events need). Each kind
  * of value has the column that holds it in the fewest bytes, exactly (idColumn.ts, packedColumn.ts,
- * blockColumn.ts, addressColumn.ts, lineCountColumn.ts). Each kind is its own class with its own typed-array
- * accesses: one generic class would see several array types at the same load and go megamorphic on the
- * hottest path of the model build.
+ * blockColumn.ts, addressColumn.ts, lineCountColumn.ts, sparseColumn.ts). Each kind is its own class with its
+ * own typed-array accesses: one generic class would see several array types at the same load and go
+ * megamorphic on the hottest path of the model build.
  */
 
 import { AddressColumn, RangeEndColumn } from './addressColumn';
@@ -12,6 +12,7 @@ import { BlockColumn } from './blockColumn';
 import { IdColumn } from './idColumn';
 import { LineCountColumn } from './lineCountColumn';
 import { PackedColumn } from './packedColumn';
+import { SparseColumn } from './sparseColumn';
 
 export interface Column {
   push(v: number): void;
@@ -36,8 +37,10 @@ export const times = (): BlockColumn => new BlockColumn(8, [1000, 1]);
 export const ids = (): IdColumn => new IdColumn();
 /** Ids that grow along the file where most events have none (-1): spans, span parents, extras. */
 export const sparseIds = (): PackedColumn => new PackedColumn(-1);
-/** Integers around zero (return values: errnos, small counts) with one code for none: 2 bytes per event. */
+/** Integers around zero (errnos, small counts, span exits) with one code for none: 2 bytes per event. */
 export const nearZero = (none: number): PackedColumn => new PackedColumn(none);
+/** Return values, which most events have none of: a presence bit per event and 2 bytes per value. */
+export const rare = (none: number): SparseColumn => new SparseColumn(none);
 /** Small non-negative counts (a CPU number): 1 byte per event while under 256. */
 export const small = (): IdColumn => new IdColumn();
 /** Entry event ids of call spans (increasing, a few events apart): 2 bytes per span instead of 4. */

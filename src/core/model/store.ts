@@ -14,7 +14,7 @@ import { ExtraTable } from './extraTable';
 
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
-import { addresses, type Column, ids, lineCounts, lines, nearZero, reviveColumn, offsets, rangeEnds, small, sparseIds, StringTable, times } from './columns';
+import { addresses, type Column, ids, lineCounts, lines, rare, reviveColumn, offsets, rangeEnds, small, sparseIds, StringTable, times } from './columns';
 import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
@@ -57,7 +57,7 @@ export interface ReadColumn {
 const RET_NONE = -0x80000000;
 /**
  * Marks a return value kept in retWide (a pointer, a huge count, or this very value): next to the errno range,
- * so a chunk of errnos, small counts and wide returns spans a few thousand and keeps 2 bytes per event.
+ * so a chunk of errnos, small counts and wide returns spans a few thousand and keeps 2 bytes per value.
  */
 const RET_WIDE = -4097;
 
@@ -102,7 +102,7 @@ export class EventStore {
   /** Range: end. NaN for page-granular or none. */
   readonly b = rangeEnds(this.a);
   /** Return values as int32 (RET_NONE when none); the rare wider ones (pointers, huge counts) in retWide. */
-  private readonly ret32 = nearZero(RET_NONE);
+  private readonly ret32 = rare(RET_NONE);
   private readonly retWide = new Map<number, number>();
   /**
    * (notifier event, blockable, owner, mm) interned: only invalidation and migration probes carry them and a
