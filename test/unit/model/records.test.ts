@@ -91,7 +91,6 @@ test('a migration handle reads back what the replay wrote and its events printed
   events.set(42, { ts: 2 ** 53 - 1, pid: 7, comm: 'hmm-test' });
   const m = migrations.open({ ...setup, flags: 1, faultPage: undefined, setupId: 40 });
   assert.equal(m.id, 0);
-  assert.deepEqual(Object.keys(m), ['id'], 'a handle holds its id alone');
   assert.deepEqual([m.as, m.pid, m.comm, m.start, m.end, m.npages, m.flags, m.direction, m.trigger], [setup.as, 7, 'hmm-test', window[0], window[1], 8, 1, 'to-device', 'driver']);
   assert.deepEqual([m.pgmapOwner, m.faultPage, m.setupId, m.setupTs, m.closeId], ['0xffff888100c8', undefined, 40, 1_000_000_123, 40]);
   assert.deepEqual([m.setupRetTs, m.setupRet, m.unmapped, m.cpages, m.moved, m.pagesId, m.finalizeId, m.finalizeTs], new Array(8).fill(undefined));
@@ -168,7 +167,6 @@ test('an invalidation handle reads back its events, callbacks, returns and evide
   const a = open(3, m1.id);
   const b = open(4, undefined);
   const c = open(5, m1.id);
-  assert.deepEqual(Object.keys(a), ['id'], 'a handle holds its id alone');
   assert.deepEqual([a.as, a.pid, a.comm, a.start, a.end, a.event, a.eventNum, a.owner, a.blockable, a.origin, a.originEvidence, a.callbacks, a.startTs, a.endId, a.endTs], [12, 7, 'hmm-test', 0, 2 ** 64, 'MIGRATE', undefined, '0x0', true, 'unknown', [], [], 30, undefined, undefined]);
   const evidence = ['span', 'migrate_vma_setup'];
   a.origin = 'migrate_vma_setup';
@@ -211,6 +209,7 @@ test('an invalidation handle reads back its events, callbacks, returns and evide
 
 test('rows fill block after block without changing a field', () => {
   const { migrations, invalidations, events } = tables();
+  assert.deepEqual([migrations.count, migrations.i32.length, migrations.list, invalidations.count, invalidations.list, Array.from(invalidations.ofMigration(0, 0))], [0, 0, [], 0, [], []], 'empty tables');
   const ms: Migration[] = [];
   for (let i = 0; i < 3000; i++) {
     events.set(i, { ts: i * 3, pid: i, comm: 'c', range: [window[0] + i * 4096, window[1] + i * 4096], owner: `0x${i % 7}` });

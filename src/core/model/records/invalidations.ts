@@ -2,9 +2,9 @@
  * The invalidation records (one per mmu_notifier range_start, or per driver callback outside any open range) and
  * their driver callbacks as rows (records/rows.ts), and the handle the model lists for each: an
  * InvalidationRecord whose fields are prototype getters reading its row, with setters for what the replay
- * decides later (origin, evidence, the range_end). A handle is its id alone (32 bytes): its table is a property
- * of the prototype of the table's own subclass of Invalidation; the object it replaces took ~168 bytes plus its
- * callbacks' objects and boxed timestamps and addresses.
+ * decides later (origin, evidence, the range_end). A handle is its table and its id (40 bytes, one class for
+ * every table: records/migrations.ts says why); the object it replaces took ~168 bytes plus its callbacks'
+ * objects and boxed timestamps and addresses.
  *
  * A row keeps the ids of its start and end events and reads back what the replay took from them
  * (records/events.ts): the task, command, range and owner of the start event, the timestamps of both.
@@ -100,16 +100,11 @@ export class InvalidationTable extends Rows {
   private groupedRows = -1;
   private groupedKeys = -1;
 
-  /** Invalidation with this table on its prototype: its handles hold their id alone. */
-  private readonly Handle: new (id: number) => Invalidation;
-
   constructor(
     readonly values: ValueIds<AddressSpace>,
     readonly events: RecordEvents,
   ) {
     super(0, I, U);
-    this.Handle = class InvalidationHandle extends Invalidation {};
-    Object.defineProperty(this.Handle.prototype, 't', { value: this });
   }
 
   open(o: InvalidationOpen): Invalidation {
@@ -124,7 +119,7 @@ export class InvalidationTable extends Rows {
     this.setU(r, U_EVENT, EVENT_CODE[o.event]);
     this.setU(r, U_BLOCKABLE, bool(o.blockable));
     this.setU(r, U_ORIGIN, ORIGIN_CODE.unknown);
-    const h = new this.Handle(r);
+    const h = new Invalidation(this, r);
     this.list.push(h);
     return h;
   }
@@ -207,12 +202,12 @@ export class InvalidationTable extends Rows {
 
 const idOrNone = (v: number): number | undefined => (v < 0 ? undefined : v);
 
-/** One invalidation record: its id; every other field is read from (or written to) its row or its events. */
+/** One invalidation record: its table and its id; every other field is read from (or written to) its row or its events. */
 export class Invalidation implements InvalidationRecord {
-  /** On the prototype of the table's subclass (InvalidationTable.Handle): not an own field. */
-  declare protected readonly t: InvalidationTable;
-
-  constructor(readonly id: number) {}
+  constructor(
+    private readonly t: InvalidationTable,
+    readonly id: number,
+  ) {}
 
   get as(): AddressSpace {
     return this.t.values.values[this.t.n(this.id, I_AS)];

@@ -2,9 +2,10 @@
  * The migration records (one per migrate_vma_setup or migrate_device_range sequence) as rows (records/rows.ts),
  * and the handle the model lists for each: a MigrationRecord whose fields are prototype getters reading its row,
  * with setters for the counts the replay fills in while the sequence is open (replayMigration.ts,
- * replayPages.ts, replay.ts). A handle is its id alone (32 bytes): its table is a property of the prototype of
- * the table's own subclass of Migration; the object it replaces took ~232 bytes plus boxed timestamps and
- * addresses.
+ * replayPages.ts, replay.ts). A handle is its table and its id (40 bytes); the object it replaces took ~232
+ * bytes plus boxed timestamps and addresses. One class for every table: a subclass per table holding the table
+ * on its prototype would make a handle 32 bytes, but the detectors' reads then meet one map per model, and with
+ * five models built before in the same process (the extension's worker) detection at 256 MiB took 2× as long.
  *
  * A row keeps the ids of the sequence's events and reads back what the replay took from them
  * (records/events.ts): the task, command and pgmap owner of the setup event, its timestamp and printed range
@@ -89,8 +90,6 @@ export class MigrationTable extends Rows {
   /** The handles, by id. */
   readonly list: Migration[] = [];
   private readonly windows = new WindowRows();
-  /** Migration with this table on its prototype: its handles hold their id alone. */
-  private readonly Handle: new (id: number) => Migration;
 
   constructor(
     readonly values: ValueIds<AddressSpace>,
@@ -98,8 +97,6 @@ export class MigrationTable extends Rows {
     readonly events: RecordEvents,
   ) {
     super(0, I, U);
-    this.Handle = class MigrationHandle extends Migration {};
-    Object.defineProperty(this.Handle.prototype, 't', { value: this });
   }
 
   open(o: MigrationOpen): Migration {
@@ -124,7 +121,7 @@ export class MigrationTable extends Rows {
     this.setOpt(r, I_MOVED, undefined);
     this.setU(r, U_DIRECTION, DIRECTIONS.indexOf(o.direction));
     this.setU(r, U_TRIGGER, trigger);
-    const h = new this.Handle(r);
+    const h = new Migration(this, r);
     this.list.push(h);
     return h;
   }
@@ -172,12 +169,12 @@ export class MigrationTable extends Rows {
 
 const idOrNone = (v: number): number | undefined => (v < 0 ? undefined : v);
 
-/** One migration record: its id; every other field is read from (or written to) its row or its events. */
+/** One migration record: its table and its id; every other field is read from (or written to) its row or its events. */
 export class Migration implements MigrationRecord {
-  /** On the prototype of the table's subclass (MigrationTable.Handle): not an own field. */
-  declare protected readonly t: MigrationTable;
-
-  constructor(readonly id: number) {}
+  constructor(
+    private readonly t: MigrationTable,
+    readonly id: number,
+  ) {}
 
   get as(): AddressSpace {
     return this.t.values.values[this.t.n(this.id, I_AS)];
