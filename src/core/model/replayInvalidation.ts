@@ -32,11 +32,8 @@ export function onInvalidation(r: ReplayRun, m: OpenMigration | undefined, drive
     }
   }
   // the record's migrationId also lists it among the migration's invalidationIds (records/migrations.ts); its
-  // task, command, range, owner and timestamp are read back from this event (records/invalidations.ts)
-  const rec = r.invalidationTable.open({
-    as, event: ev, eventNum: store.extra(id)?.eventNum ?? (store.notifier.get(id) >= 0 ? store.notifier.get(id) : undefined),
-    blockable: blk < 0 ? undefined : blk === 1, startId: id, migrationId: m?.rec.id,
-  });
+  // task, command, range, owner, event number and timestamp are read back from this event (records/invalidations.ts)
+  const rec = r.invalidationTable.open({ as, event: ev, blockable: blk < 0 ? undefined : blk === 1, startId: id, migrationId: m?.rec.id });
   const o = refine(originOf(store, r.spans, id, t, rec), rec, t);
   rec.origin = o.origin;
   rec.originEvidence = sharedEvidence(o.evidence);

@@ -41,6 +41,8 @@ class FakeEvents implements RecordEvents {
   private readonly ownerOf: number[] = [];
   private readonly funcOfId: number[] = [];
   private readonly retOfId: (number | undefined)[] = [];
+  private readonly notifierOf: number[] = [];
+  private readonly eventNumOf: (number | undefined)[] = [];
   readonly ts = { get: (i: number) => this.tsOf[i] };
   readonly a = { get: (i: number) => this.aOf[i] ?? NaN };
   readonly b = { get: (i: number) => this.bOf[i] ?? NaN };
@@ -48,6 +50,7 @@ class FakeEvents implements RecordEvents {
   readonly comm = { get: (i: number) => this.commOf[i] ?? 0 };
   readonly owner = { get: (i: number) => this.ownerOf[i] ?? 0 };
   readonly strings = { get: (k: number) => this.texts[k] };
+  readonly notifier = { get: (i: number) => this.notifierOf[i] ?? -1 };
 
   private intern(v: string | undefined): number {
     if (v === undefined) return 0;
@@ -55,7 +58,7 @@ class FakeEvents implements RecordEvents {
     return k > 0 ? k : this.texts.push(v) - 1;
   }
   /** Event `id` with what the trace printed. */
-  set(id: number, e: { ts: number; pid?: number; comm?: string; range?: [number, number]; owner?: string; func?: string; ret?: number }): void {
+  set(id: number, e: { ts: number; pid?: number; comm?: string; range?: [number, number]; owner?: string; func?: string; ret?: number; notifier?: number; eventNum?: number }): void {
     this.tsOf[id] = e.ts;
     this.pidOf[id] = e.pid ?? 0;
     this.commOf[id] = this.intern(e.comm);
@@ -64,6 +67,11 @@ class FakeEvents implements RecordEvents {
     this.ownerOf[id] = this.intern(e.owner);
     this.funcOfId[id] = this.intern(e.func);
     this.retOfId[id] = e.ret;
+    this.notifierOf[id] = e.notifier ?? -1;
+    this.eventNumOf[id] = e.eventNum;
+  }
+  extra(id: number): { eventNum?: number } | undefined {
+    return this.eventNumOf[id] === undefined ? undefined : { eventNum: this.eventNumOf[id] };
   }
   funcOf(id: number): string | undefined {
     return this.texts[this.funcOfId[id] ?? 0];
@@ -162,7 +170,7 @@ test('an invalidation handle reads back its events, callbacks, returns and evide
   const m1 = migrations.open({ ...setup, flags: undefined, faultPage: undefined, setupId: 2 });
   const open = (startId: number, migrationId: number | undefined) => {
     events.set(startId, { ts: startId * 10, pid: 7, comm: 'hmm-test', range: [0, 2 ** 64], owner: '0x0' });
-    return invalidations.open({ as: 12, event: 'MIGRATE', eventNum: undefined, blockable: true, startId, migrationId });
+    return invalidations.open({ as: 12, event: 'MIGRATE', blockable: true, startId, migrationId });
   };
   const a = open(3, m1.id);
   const b = open(4, undefined);
@@ -212,16 +220,16 @@ test('rows fill block after block without changing a field', () => {
   assert.deepEqual([migrations.count, migrations.i32.length, migrations.list, invalidations.count, invalidations.list, Array.from(invalidations.ofMigration(0, 0))], [0, 0, [], 0, [], []], 'empty tables');
   const ms: Migration[] = [];
   for (let i = 0; i < 3000; i++) {
-    events.set(i, { ts: i * 3, pid: i, comm: 'c', range: [window[0] + i * 4096, window[1] + i * 4096], owner: `0x${i % 7}` });
+    events.set(i, { ts: i * 3, pid: i, comm: 'c', range: [window[0] + i * 4096, window[1] + i * 4096], owner: `0x${i % 7}`, notifier: i % 3 === 0 ? 6 : -1, eventNum: i % 2 ? i : undefined });
     ms.push(migrations.open({ ...setup, flags: i % 3 === 0 ? undefined : i * 2 ** 20, faultPage: undefined, setupId: i }));
-    invalidations.open({ as: i % 5, event: 'CLEAR', eventNum: i % 2 ? i : undefined, blockable: i % 2 === 0 ? undefined : false, startId: i, migrationId: i % 4 === 0 ? i : undefined });
+    invalidations.open({ as: i % 5, event: 'CLEAR', blockable: i % 2 === 0 ? undefined : false, startId: i, migrationId: i % 4 === 0 ? i : undefined });
   }
   assert.equal(migrations.i32.length, Math.ceil(3000 / BLOCK));
   for (let i = 0; i < 3000; i++) {
     const m = ms[i];
     assert.deepEqual([m.id, m.start, m.setupTs, m.flags, m.pgmapOwner, m.setupId, m.closeId], [i, window[0] + i * 4096, i * 3, i % 3 === 0 ? undefined : i * 2 ** 20, `0x${i % 7}`, i, i]);
     const r = invalidations.list[i];
-    assert.deepEqual([r.id, r.as, r.pid, r.end, r.eventNum, r.blockable, r.migrationId], [i, i % 5, i, window[1] + i * 4096, i % 2 ? i : undefined, i % 2 === 0 ? undefined : false, i % 4 === 0 ? i : undefined]);
+    assert.deepEqual([r.id, r.as, r.pid, r.end, r.eventNum, r.blockable, r.migrationId], [i, i % 5, i, window[1] + i * 4096, i % 2 ? i : i % 3 === 0 ? 6 : undefined, i % 2 === 0 ? undefined : false, i % 4 === 0 ? i : undefined]);
     assert.deepEqual(m.invalidationIds, i % 4 === 0 ? [i] : []);
   }
 });

@@ -7,8 +7,8 @@
  * compiler inlines (str's own call of column.get sees every column its callers pass).
  *
  * Why: kept in the rows, those values took 68 of the 134 bytes of a migration row (seven Float64: window,
- * pages, three timestamps, setup's return; pid, command and owner ids) and 44 of the 79 of an invalidation row,
- * ≈ 19 MB at the 1 GiB build's peak (146k migrations, 207k invalidations). Reading them back through the
+ * pages, three timestamps, setup's return; pid, command and owner ids) and 52 of the 79 of an invalidation row,
+ * ≈ 20 MB at the 1 GiB build's peak (146k migrations, 207k invalidations). Reading them back through the
  * store's columns costs the detectors ~30 ms a run at 256 MiB (of ~1.2 s), the getters being a few loads more.
  */
 
@@ -26,6 +26,10 @@ export interface RecordEvents {
   readonly comm: ReadColumn;
   readonly owner: ReadColumn;
   readonly strings: { get(id: number): string | undefined };
+  /** Index of the notifier event an event printed, -1 when none. */
+  readonly notifier: ReadColumn;
+  /** The event's rare attributes: the number of a notifier event the probe could not name. */
+  extra(id: number): { eventNum?: number } | undefined;
   funcOf(id: number): string | undefined;
   retOf(id: number): number | undefined;
 }

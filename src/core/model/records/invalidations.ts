@@ -7,7 +7,8 @@
  * objects and boxed timestamps and addresses.
  *
  * A row keeps the ids of its start and end events and reads back what the replay took from them
- * (records/events.ts): the task, command, range and owner of the start event, the timestamps of both.
+ * (records/events.ts): the task, command, range, owner and event number of the start event, the timestamps of
+ * both.
  *
  * A record's callbacks are a chain of callback rows, newest first (each row names the one before it), so the
  * replay attaches and settles them in place; a callback row holds its event (function name read back from it)
@@ -40,9 +41,7 @@ const I_MIGRATION = 2;
 const I_AS = 3;
 const I_EVIDENCE = 4;
 const I_LAST_CB = 5;
-// optional Int32 field (Rows.setOpt)
-const I_EVENT_NUM = 6;
-const I = 7;
+const I = 6;
 // Uint8 fields: blockable is 0 when not captured, 1 false, 2 true
 const U_EVENT = 0;
 const U_BLOCKABLE = 1;
@@ -66,7 +65,6 @@ const CU = 2;
 export interface InvalidationOpen {
   as: AddressSpace;
   event: NotifierEvent;
-  eventNum: number | undefined;
   blockable: boolean | undefined;
   startId: number;
   migrationId: number | undefined;
@@ -115,7 +113,6 @@ export class InvalidationTable extends Rows {
     this.setN(r, I_AS, this.values.id(o.as));
     this.setN(r, I_EVIDENCE, 0);
     this.setN(r, I_LAST_CB, -1);
-    this.setOpt(r, I_EVENT_NUM, o.eventNum);
     this.setU(r, U_EVENT, EVENT_CODE[o.event]);
     this.setU(r, U_BLOCKABLE, bool(o.blockable));
     this.setU(r, U_ORIGIN, ORIGIN_CODE.unknown);
@@ -229,8 +226,12 @@ export class Invalidation implements InvalidationRecord {
   get event(): NotifierEvent {
     return EVENTS[this.t.u(this.id, U_EVENT)];
   }
+  /** The number printed for an event the probe could not name, else the named event's index (read on output only). */
   get eventNum(): number | undefined {
-    return this.t.opt(this.id, I_EVENT_NUM);
+    const e = this.t.events;
+    const id = this.t.n(this.id, I_START);
+    const n = e.notifier.get(id);
+    return e.extra(id)?.eventNum ?? (n >= 0 ? n : undefined);
   }
   get owner(): string | undefined {
     const e = this.t.events;

@@ -9,8 +9,8 @@
  * Why: as JS objects the records of the 256 MiB bench (36.5k migrations, 51.7k invalidations, 42.5k callbacks)
  * took ~32 MB of heap, a third of it boxed numbers (timestamps and addresses in object fields); as rows with
  * Float64 timestamps and addresses they took ~10 MB of array buffers; reading those from the event store by the
- * event id the row holds (records/events.ts) and printed numbers as Int32 leaves ~4.3 MB (58 bytes a
- * migration, 31 an invalidation, 14 a callback, against 134, 79 and 22).
+ * event id the row holds (records/events.ts) and printed numbers as Int32 leaves ~4.1 MB (58 bytes a
+ * migration, 27 an invalidation, 14 a callback, against 134, 79 and 22).
  * Blocks of 1024 rows, not one array grown by doubling: at 1 GiB (146k migrations, 207k invalidations) the
  * doubling left ~50 MB of spare room and dead copies at the end of the replay, where the build's RSS peaks; a
  * block is never copied and only the last one has room to spare.
