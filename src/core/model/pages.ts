@@ -7,12 +7,14 @@
  * A page is a number, its index in the table. While placement and the replay run, the table finds a page
  * by (space, vpn) in one hash for all spaces (pageHash.ts), keeps each page's current state and appends
  * (page, event) and (page, event, state) to chunked logs; compact() then numbers the pages again so each
- * address space's pages are contiguous and in vpn order, and packs both logs per page (replayLog.ts). An
- * interval's start time is its event's timestamp, so only the event id is kept.
+ * address space's pages are contiguous and in vpn order, and groups both logs by page in place
+ * (replayLog.ts), the grouped logs being the packed lists. An interval's start time is its event's
+ * timestamp, so only the event id is kept.
  *
  * At 1 GiB (370k pages, 862k page events, 1.22 M state changes) the building state takes 28 MB of typed
  * arrays where doubling Int32 logs and a Map per space took 38 MB of arrays and 22.6 MB of JS heap at the end
- * of the replay, the build's peak.
+ * of the replay, the build's peak; compact() then adds 6 MB (page numbers and offsets) where packing into
+ * new arrays added 19.
  */
 
 import type { AddressSpace } from './types';
@@ -21,7 +23,7 @@ import { IntervalLog } from './intervalLog';
 import { S_UNKNOWN } from './kinds';
 import { lowerBoundBy } from '../sorted';
 import { PageHash } from './pageHash';
-import { Float64Log, Int32Log, Uint8Log, pageStarts, scatterByPage } from './replayLog';
+import { Float64Log, Int32Log, Uint8Log, groupByPage, pageStarts } from './replayLog';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -140,6 +142,7 @@ export class PageTable {
   /** The range events of all spaces (each space's IntervalIndex logs into it). */
   readonly intervals = new IntervalLog();
   private pageCount = 0;
+  /** Per page, its vpn (by the numbers of compact() once it ran). */
   private vpnLog = new Float64Log();
   /** While building: each page's space (its number), the next page made in that space (-1: none yet), the hash. */
   private spaceLog = new Int32Log();
@@ -147,18 +150,17 @@ export class PageTable {
   private byVpn: PageHash | undefined = new PageHash(this.vpnLog, this.spaceLog);
   /** While building: each page's current state (NO_STATE before its first). */
   private curLog = new Uint8Log();
+  /**
+   * (page, event) and (page, event, state) as logged; after compact() the event and state logs are grouped by
+   * page (page p's are evStart[p] .. evStart[p + 1] - 1, its events ascending; likewise stStart).
+   */
   private evPage = new Int32Log();
   private evId = new Int32Log();
   private stPage = new Int32Log();
   private stId = new Int32Log();
   private stState = new Uint8Log();
-  /** After compact(): per page, its vpn, its own events (ascending) and its states with the events that proved them. */
-  private vpn = new Float64Array(0);
   private evStart: Int32Array = new Int32Array(1);
-  private events: Int32Array = new Int32Array(0);
   private stStart: Int32Array = new Int32Array(1);
-  private states: Uint8Array = new Uint8Array(0);
-  private stateIds: Int32Array = new Int32Array(0);
   private sealed = false;
 
   space(as: AddressSpace): AddressSpacePages {
@@ -199,14 +201,14 @@ export class PageTable {
   }
 
   vpnOf(p: number): number {
-    return this.sealed ? this.vpn[p] : this.vpnLog.get(p);
+    return this.vpnLog.get(p);
   }
 
   /** The page's current (after compact(): final) state. */
   cur(p: number): number {
     if (this.sealed) {
       const end = this.stStart[p + 1];
-      return end > this.stStart[p] ? this.states[end - 1] : S_UNKNOWN;
+      return end > this.stStart[p] ? this.stState.get(end - 1) : S_UNKNOWN;
     }
     const c = this.curLog.get(p);
     return c === NO_STATE ? S_UNKNOWN : c;
@@ -257,30 +259,24 @@ export class PageTable {
     this.byVpn = undefined;
     this.spaceLog = new Int32Log();
     this.nextLog = new Int32Log();
-    this.vpn = new Float64Array(n);
-    for (let p = 0; p < n; p++) this.vpn[renumber[p]] = this.vpnLog.get(p);
+    this.curLog = new Uint8Log();
 
-    // packed straight from the logs (no order array, no copy of the states), each chunk let go once packed
-    this.vpnLog = new Float64Log();
+    // grouped in place in the logs (no order array, no second copy), the page columns let go
     this.evStart = pageStarts(this.evPage, renumber, n);
-    this.events = scatterByPage(this.evPage, renumber, this.evStart, this.evId).ids;
-    this.evPage = this.evId = new Int32Log();
+    groupByPage(this.evPage, renumber, this.evStart, this.evId);
+    this.evPage = new Int32Log();
     // each page's own events ascending (a relative's migration PTE is added by the replay after placement)
-    for (let p = 0; p < n; p++) sortRun(this.events, this.evStart[p], this.evStart[p + 1]);
-
+    for (let p = 0; p < n; p++) sortRun(this.evId, this.evStart[p], this.evStart[p + 1]);
     this.stStart = pageStarts(this.stPage, renumber, n);
-    const packed = scatterByPage(this.stPage, renumber, this.stStart, this.stId, this.stState);
-    this.stateIds = packed.ids;
-    this.states = packed.states;
-
+    groupByPage(this.stPage, renumber, this.stStart, this.stId, this.stState);
+    this.stPage = new Int32Log();
+    renumberVpns(this.vpnLog, renumber);
     this.sealed = true;
-    this.stPage = this.stId = new Int32Log();
-    this.curLog = this.stState = new Uint8Log();
   }
 
   /** After compact(): the page's own (page-granular) events, ascending. */
   eventsOf(p: number): Int32Array {
-    return this.events.subarray(this.evStart[p], this.evStart[p + 1]);
+    return this.evId.slice(this.evStart[p], this.evStart[p + 1]);
   }
 
   eventCount(p: number): number {
@@ -294,32 +290,48 @@ export class PageTable {
 
   /** After compact(): the page's i-th state. */
   stateOf(p: number, i: number): number {
-    return this.states[this.stStart[p] + i];
+    return this.stState.get(this.stStart[p] + i);
   }
 
   /** After compact(): the event that proved the page's i-th state. */
   stateIdOf(p: number, i: number): number {
-    return this.stateIds[this.stStart[p] + i];
+    return this.stId.get(this.stStart[p] + i);
   }
 
   /** After compact(): the state after all events up to and including `id` (S_UNKNOWN before the first proof). */
   stateAt(p: number, id: number, inclusive: boolean): number {
     let s = S_UNKNOWN;
     for (let i = this.stStart[p]; i < this.stStart[p + 1]; i++) {
-      const at = this.stateIds[i];
-      if (at < id || (inclusive && at === id)) s = this.states[i];
+      const at = this.stId.get(i);
+      if (at < id || (inclusive && at === id)) s = this.stState.get(i);
       else break;
     }
     return s;
   }
 }
 
-/** Sorts a[from .. to) ascending when it is not already (it nearly always is). */
-function sortRun(a: Int32Array, from: number, to: number): void {
+/** Sorts entries from .. to - 1 of the log ascending when they are not already (they nearly always are). */
+function sortRun(log: Int32Log, from: number, to: number): void {
   for (let i = from + 1; i < to; i++) {
-    if (a[i] < a[i - 1]) {
-      a.subarray(from, to).sort();
+    if (log.get(i) < log.get(i - 1)) {
+      // a view of one chunk sorts in place; a run across two chunks is a copy, written back
+      const run = log.slice(from, to).sort();
+      for (let k = 0; k < run.length; k++) log.set(from + k, run[k]);
       return;
+    }
+  }
+}
+
+/** Moves page p's vpn to renumber[p], in place (renumber is used up: positions are marked as they fill). */
+function renumberVpns(vpns: Float64Log, renumber: Int32Array): void {
+  for (let i = 0; i < renumber.length; i++) {
+    for (let d = renumber[i]; d !== i; ) {
+      const v = vpns.get(d);
+      vpns.set(d, vpns.get(i));
+      vpns.set(i, v);
+      const next = renumber[d];
+      renumber[d] = d;
+      d = next;
     }
   }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PageTable } from '../../../src/core/model/pages';
 import { S_DEVICE, S_SYSTEM, S_TO_DEVICE, S_UNKNOWN } from '../../../src/core/model/kinds';
-import { CHUNK, Float64Log, Int32Log, Uint8Log, pageStarts, scatterByPage } from '../../../src/core/model/replayLog';
+import { CHUNK, Float64Log, Int32Log, Uint8Log, groupByPage, pageStarts } from '../../../src/core/model/replayLog';
 
 const BASE = 0x7f0000000; // a vpn above 2^31, as user addresses have
 
@@ -99,6 +99,36 @@ test('while building, pages are found by space and vpn and listed in the order t
   assert.equal(b.find(BASE + 7), b.firstPage);
 });
 
+test('packed in place: runs across a chunk seam read back whole and ascending, vpns follow the new page numbers', () => {
+  const t = new PageTable();
+  const a = t.space(1);
+  const b = t.space(2);
+  const made = [b.ensure(BASE + 1), a.ensure(BASE + 9), a.ensure(BASE + 3)];
+  const want = made.map(() => [] as number[]);
+  for (let i = 0; i < CHUNK + 100; i++) {
+    const k = i % 7 === 0 ? 1 : i % 2 === 0 ? 0 : 2;
+    t.addEvent(made[k], i + 10);
+    want[k].push(i + 10);
+  }
+  t.finish();
+  // after renumbering space 2's page comes last: its run crosses the first chunk's end; an earlier event joins it
+  t.addEvent(made[0], 5);
+  want[0].unshift(5);
+  for (let k = 0; k < 3; k++) for (let s = 0; s < 3; s++) t.setState(made[k], s % 2 === 0 ? S_DEVICE : S_SYSTEM, 100 + 3 * k + s);
+  t.compact();
+  const found = [b.find(BASE + 1), a.find(BASE + 9), a.find(BASE + 3)];
+  assert.deepEqual(found, [2, 1, 0]);
+  found.forEach((p, k) => {
+    assert.deepEqual([...t.eventsOf(p)], want[k]);
+    assert.equal(t.eventCount(p), want[k].length);
+    assert.deepEqual([0, 1, 2].map((i) => [t.stateOf(p, i), t.stateIdOf(p, i)]), [[S_DEVICE, 100 + 3 * k], [S_SYSTEM, 101 + 3 * k], [S_DEVICE, 102 + 3 * k]]);
+    assert.equal(t.cur(p), S_DEVICE);
+    assert.equal(t.stateAt(p, 101 + 3 * k, false), S_DEVICE);
+    assert.equal(t.stateAt(p, 101 + 3 * k, true), S_SYSTEM);
+  });
+  assert.deepEqual([0, 1, 2].map((p) => t.vpnOf(p) - BASE), [3, 9, 1]);
+});
+
 test('a log grows past its capacity and groups stably by page', () => {
   const pages = new Int32Log();
   const ids = new Int32Log();
@@ -112,12 +142,12 @@ test('a log grows past its capacity and groups stably by page', () => {
   const start = pageStarts(pages, Int32Array.of(0, 1, 2), 3);
   assert.equal(ids.length, 100);
   assert.deepEqual(Array.from({ length: 100 }, (_, i) => ids.get(i)), want.flat().sort((x, y) => x - y));
-  const grouped = scatterByPage(pages, Int32Array.of(0, 1, 2), start, ids).ids;
-  const got = [0, 1, 2].map((p) => [...grouped.subarray(start[p], start[p + 1])]);
+  groupByPage(pages, Int32Array.of(0, 1, 2), start, ids);
+  const got = [0, 1, 2].map((p) => [...ids.slice(start[p], start[p + 1])]);
   assert.deepEqual(got, want);
 });
 
-test('chunked logs read back what was pushed and set across chunk boundaries, and pack ids with states by page', () => {
+test('chunked logs read back what was pushed and set across chunk boundaries, and group ids with states by page in place', () => {
   for (const n of [0, 1, 63, 64, 65, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17]) {
     const pages = new Int32Log();
     const ids = new Int32Log();
@@ -138,11 +168,16 @@ test('chunked logs read back what was pushed and set across chunk boundaries, an
     }
     const renumber = Int32Array.of(4, 3, 2, 1, 0);
     const start = pageStarts(pages, renumber, 5);
-    const packed = scatterByPage(pages, renumber, start, ids, states);
+    groupByPage(pages, renumber, start, ids, states);
     for (let p = 0; p < 5; p++) {
       const g = renumber[p];
-      const got = [...packed.ids.subarray(start[g], start[g + 1])].map((id, k) => [id, packed.states[start[g] + k]]);
+      const got = [...ids.slice(start[g], start[g + 1])].map((id, k) => [id, states.get(start[g] + k)]);
       assert.deepEqual(got, want[p], `n ${n} page ${p}`);
+    }
+    // a run across a chunk seam reads back as one copy, one inside a chunk as a view
+    if (n > CHUNK + 1) {
+      assert.deepEqual([...ids.slice(CHUNK - 1, CHUNK + 1)], [ids.get(CHUNK - 1), ids.get(CHUNK)]);
+      assert.equal(ids.slice(1, 3).buffer, ids.chunks[0].buffer);
     }
   }
 });
