@@ -116,11 +116,17 @@ export class BlockColumn implements Column {
   get(i: number): number {
     const c = i >>> SHIFT;
     const k = i & MASK;
-    const w = this.width[c];
-    if (w === STEP) {
+    if (this.width[c] === STEP) {
       const x = this.steps[c]![k];
-      return x !== ESC ? this.blockBases[c]![k >>> this.blockShift] + x * this.unit[c] : this.exceptions[c]!.get(k)!;
+      if (x !== ESC) return this.blockBases[c]![k >>> this.blockShift] + x * this.unit[c];
     }
+    return this.other(c, k);
+  }
+
+  /** get() of an exception or a wide or Float64Array chunk: its own method, so that get() stays small enough to inline. */
+  private other(c: number, k: number): number {
+    const w = this.width[c];
+    if (w === STEP) return this.exceptions[c]!.get(k)!;
     if (w === WIDE) return this.chunkBases[c] + this.wide[c]![k];
     return this.f64[c]![k];
   }
