@@ -40,23 +40,31 @@ export const sparseIds = (): PackedColumn => new PackedColumn(-1);
 /** Integers around zero (errnos, small counts, span exits) with one code for none: 2 bytes per event. */
 export const nearZero = (none: number): PackedColumn => new PackedColumn(none);
 /** Return values, which most events have none of: a presence bit per event and 2 bytes per value. */
-export const rare = (none: number): SparseColumn => new SparseColumn(none);
+export const rare = (none: number): SparseColumn<PackedColumn> => new SparseColumn(none, new PackedColumn());
 /** Small non-negative counts (a CPU number): 1 byte per event while under 256. */
 export const small = (): IdColumn => new IdColumn();
 /** Entry event ids of call spans (increasing, a few events apart): 2 bytes per span instead of 4. */
 export const spanEntries = (): BlockColumn => new BlockColumn(7);
-/** Page addresses and range starts (NaN when none): 5 bytes per event instead of 8. */
-export const addresses = (): AddressColumn => new AddressColumn();
+/** Page addresses and range starts (NaN when none): a presence bit per event and 5 bytes per address. */
+export const addresses = (): SparseColumn<AddressColumn> => new SparseColumn(NaN, new AddressColumn());
 /** Range ends as a length from their start named by a 1-byte code (NaN when none). */
 export const rangeEnds = (start: Column): RangeEndColumn => new RangeEndColumn(start);
 
 /**
  * A column that crossed a thread boundary arrives as a plain object with the same fields (its typed arrays
- * transferred): this gives it back the class of `like`, a column of the same kind, without copying.
+ * transferred): this gives it back the class of `like`, a column of the same kind, without copying, and so
+ * to the columns it holds (a sparse column's values, a range end column's starts).
  */
 export function reviveColumn<T extends Column>(sent: Column, like: T): T {
-  if (Object.getPrototypeOf(sent) !== Object.getPrototypeOf(like)) Object.setPrototypeOf(sent, Object.getPrototypeOf(like));
+  if (Object.getPrototypeOf(sent) === Object.getPrototypeOf(like)) return sent as T;
+  Object.setPrototypeOf(sent, Object.getPrototypeOf(like));
+  const inner = sent as unknown as Record<string, Column | undefined>;
+  for (const [k, v] of Object.entries(like)) if (isColumn(v) && inner[k] !== undefined) reviveColumn(inner[k], v);
   return sent as T;
+}
+
+function isColumn(v: unknown): v is Column {
+  return typeof v === 'object' && v !== null && typeof (v as Column).get === 'function' && typeof (v as Column).push === 'function';
 }
 
 export { StringTable } from './strings';

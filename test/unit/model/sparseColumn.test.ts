@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rare, reviveColumn } from '../../../src/core/model/columns';
 import type { SparseColumn } from '../../../src/core/model/sparseColumn';
+import type { PackedColumn } from '../../../src/core/model/packedColumn';
 
 const CHUNK = 65_536;
 const NONE = -0x80000000;
@@ -16,7 +17,7 @@ const NONE = -0x80000000;
 const value = (i: number, side: number): number =>
   i % 4 === 1 ? -(i % 30) : i % 7 === 0 ? (i + side) % 5_000 : i % 10_007 === 3 ? 2 ** 40 + i : i % CHUNK === 0 || i % 32 === 31 ? i : NONE;
 
-function check(c: SparseColumn, want: number[], what: string): void {
+function check(c: SparseColumn<PackedColumn>, want: number[], what: string): void {
   assert.equal(c.size, want.length, what);
   want.forEach((v, i) => assert.ok(Object.is(c.get(i), v), `${what} #${i}: ${c.get(i)} !== ${v}`));
 }
