@@ -7,7 +7,7 @@
 import type { AddressSpaces } from './addressSpaces';
 import type { EventStore } from './store';
 import type { SpanTable } from './spans';
-import type { AddressSpace, Marker } from './types';
+import type { AddressSpace } from './types';
 import type { PageTable } from './pages';
 import { vpnRange } from './pages';
 import { HIGH_ADDR, type TaskContext } from './replayContext';
@@ -24,7 +24,6 @@ export class ReplayRun {
   readonly migrations: readonly Migration[];
   /** In start event order (so a start event's record is found by binary search). */
   readonly invalidations: readonly Invalidation[];
-  readonly markers: Marker[] = [];
   readonly tasks = new Map<number, TaskContext>();
   readonly forkedFrom = new Map<AddressSpace, AddressSpace>();
   /** Fork parent ↔ child: remove_migration_pte's rmap walk restores a shared page in each of them. */
