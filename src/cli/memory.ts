@@ -1,5 +1,5 @@
 /**
- * An analysis peaks at about 105 bytes per event, about 0.65 byte per byte of ftrace text: a trace of several GiB
+ * An analysis peaks at 74–80 bytes per event, under 0.5 byte per byte of ftrace text: a trace of several GiB
  * can need more heap than Node allows by default, and Node then dies with a fatal error instead of a message.
  * Say it first, with the flag that fixes it.
  */
@@ -7,8 +7,8 @@
 import { statSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 
-/** Peak bytes per trace byte, measured on the bench's replay of the real captures (analyze: 633 MB for 1 GiB). */
-const MODEL_BYTES_PER_TRACE_BYTE = 0.65;
+/** Peak bytes per trace byte, measured on the bench's replay of the real captures (analyze: 452–490 MB for 1 GiB). */
+const MODEL_BYTES_PER_TRACE_BYTE = 0.48;
 
 /** A warning when the model of `file` will not fit this process's heap, else undefined. */
 export function heapWarning(file: string, heapLimit = getHeapStatistics().heap_size_limit): string | undefined {

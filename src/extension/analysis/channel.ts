@@ -149,7 +149,7 @@ export class InProcessChannel extends Channel {
 export function workerFailure(e: Error & { code?: string }): string {
   if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return (
-      `HMM Trace: the analysis ran out of memory (${WORKER_HEAP_MB / 1024} GB; an analysis with the indexes of its views needs about 180 bytes per event). ` +
+      `HMM Trace: the analysis ran out of memory (${WORKER_HEAP_MB / 1024} GB; an analysis with the indexes of its views needs about 160 bytes per event). ` +
       'Record a shorter capture, or split this text trace at a line boundary (for example with `split -l`) and analyze the parts.'
     );
   }

@@ -9,8 +9,8 @@ test('a trace whose model will not fit the heap gets a warning with the node fla
   const size = statSync(file).size;
   // this node's real limit is far above a 0.5 MB capture
   assert.equal(heapWarning(file), undefined);
-  // as if the heap were smaller than the model (0.65 byte per trace byte)
-  const w = heapWarning(file, size / 2);
+  // as if the heap were smaller than the model (0.48 byte per trace byte)
+  const w = heapWarning(file, size / 4);
   assert.ok(w);
   assert.match(w, /its model needs about/);
   assert.match(w, /node --max-old-space-size=\d+ dist\/cli\.js/);

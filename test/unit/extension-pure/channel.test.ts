@@ -69,6 +69,6 @@ test('a worker that runs out of memory is reported as such, with what to do, not
   const e = await new Promise<Error & { code?: string }>((resolve) => w.on('error', resolve));
   const text = workerFailure(e);
   assert.match(text, /ran out of memory/);
-  assert.match(text, /180 bytes per event/);
+  assert.match(text, /160 bytes per event/);
   assert.equal(workerFailure(new Error('boom')), 'HMM Trace: the analysis worker failed: boom');
 });
