@@ -16,6 +16,29 @@ test('duplicate: the same CLEAR twice with nothing in between (second MADV_DONTN
   assert.match(r.findings[0].message, /CLEAR \[0x7f9adac4a000, 0x7f9adac4e000\) \(4 pages\) repeated 1 time\(s\) after 0\.000200000/);
 });
 
+test('duplicate: ranges are told apart by mm, event and bounds', () => {
+  const m = new FakeModel();
+  m.invalidation({ start: BASE, end: BASE + 4 * PAGE, event: 'CLEAR', owner: '0x0', startTs: 100, endTs: 110, origin: 'madvise' });
+  // the same bounds in another mm and other bounds in this mm are other ranges: they neither repeat nor end it
+  m.invalidation({ as: 200, start: BASE, end: BASE + 4 * PAGE, event: 'CLEAR', owner: '0x0', startTs: 150, endTs: 155, origin: 'madvise' });
+  m.invalidation({ start: BASE + 100 * PAGE, end: BASE + 104 * PAGE, event: 'CLEAR', owner: '0x0', startTs: 170, endTs: 175, origin: 'madvise' });
+  m.invalidation({ start: BASE, end: BASE + 4 * PAGE, event: 'CLEAR', owner: '0x0', startTs: 200, endTs: 210, origin: 'madvise' });
+  m.invalidation({ as: 200, start: BASE, end: BASE + 4 * PAGE, event: 'CLEAR', owner: '0x0', startTs: 250, endTs: 255, origin: 'madvise' });
+  const r = runRules(m, { only: ['invalidation/duplicate'] });
+  assert.deepEqual(
+    r.findings.map((f) => [f.as, f.fromTs]).sort((a, b) => Number(a[1]) - Number(b[1])),
+    [
+      [100, 100_000],
+      [200, 150_000],
+    ],
+  );
+  // the same bounds with another event are another range (and an invalidation of the range: a change)
+  const e = new FakeModel();
+  e.invalidation({ start: BASE, end: BASE + 4 * PAGE, event: 'CLEAR', owner: '0x0', startTs: 100, endTs: 110, origin: 'madvise' });
+  e.invalidation({ start: BASE, end: BASE + 4 * PAGE, event: 'UNMAP', owner: '0x0', startTs: 200, endTs: 210, origin: 'munmap' });
+  assert.equal(runRules(e, { only: ['invalidation/duplicate'] }).findings.length, 0);
+});
+
 test('duplicate: a page-table change in between (fault, migration PTE, mprotect) makes it legitimate', () => {
   const m = new FakeModel();
   m.invalidation({ start: BASE, end: BASE + PAGE, event: 'EXCLUSIVE', owner: '0x0', startTs: 100 });
