@@ -216,8 +216,7 @@ export class Interner<T = never> {
   }
 
   private lookup(buf: Buffer, start: number, end: number, n: number): InternEntry<T> {
-    let h = 0x811c9dc5 ^ n;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    const h = fnv1a(buf, start, end, 0x811c9dc5 ^ n);
     const slot = (h ^ (h >>> 15)) & (INTERN_BUCKETS - 1);
     const head = this.buckets[slot];
     for (let cur = head; cur !== undefined; cur = cur.next) if (cur.run.length === n && cur.run.matches(buf, start)) return cur;
@@ -232,4 +231,11 @@ export class Interner<T = never> {
     this.size++;
     return entry;
   }
+}
+
+/** FNV-1a over bytes start..end-1 (an int32: mask it for a slot), from `seed` (the offset basis by default). */
+export function fnv1a(b: Uint8Array, start: number, end: number, seed = 0x811c9dc5): number {
+  let h = seed;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h;
 }

@@ -16,7 +16,7 @@
  * U+FFFD for it), which the caller then keeps as it is.
  */
 
-import { utf8Text } from '../ingest/bytes';
+import { fnv1a, utf8Text } from '../ingest/bytes';
 import { IdColumn } from './idColumn';
 import { lowerBound } from '../sorted';
 
@@ -25,13 +25,6 @@ const CHUNK = 1 << 16;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Where add() encodes a text before it knows whether the text is new. */
 let scratch = Buffer.allocUnsafe(4096);
-
-/** FNV-1a over bytes start..end-1. */
-function hashOf(b: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h >>> 0;
-}
 
 export class TextColumn {
   private readonly chunks: Buffer[] = [];
@@ -58,7 +51,7 @@ export class TextColumn {
     if (n > scratch.length) scratch = Buffer.allocUnsafe(Math.max(n, 2 * scratch.length));
     scratch.write(s, 0, n, 'utf8');
     const mask = this.slots.length - 1;
-    for (let k = hashOf(scratch, 0, n) & mask; ; k = (k + 1) & mask) {
+    for (let k = fnv1a(scratch, 0, n) & mask; ; k = (k + 1) & mask) {
       const d = this.slots[k] - 1;
       if (d < 0) {
         this.slots[k] = this.store(n) + 1;
@@ -125,7 +118,7 @@ export class TextColumn {
     const mask = slots.length - 1;
     for (let d = 0; d < this.offsets.size; d++) {
       const offset = this.offsets.get(d);
-      let k = hashOf(this.chunks[this.chunkOf(d)], offset, offset + this.lengths.get(d)) & mask;
+      let k = fnv1a(this.chunks[this.chunkOf(d)], offset, offset + this.lengths.get(d)) & mask;
       while (slots[k] !== 0) k = (k + 1) & mask;
       slots[k] = d + 1;
     }
