@@ -69,11 +69,11 @@ export async function servePart(req: PartRequest, post: (m: PartMessage, transfe
     },
   });
   const result: PartResult = { builder: builder.exportPart(), accounting: part.acc.part(), traits: part.parser.traits(), lines: part.res };
-  post({ type: 'done', result }, [...buffersOf(result.builder.store, new Set())]);
+  post({ type: 'done', result }, [...buffersOf(result.builder.store)]);
 }
 
 /** Every ArrayBuffer of a store part: the typed-array chunks of its columns and extras, moved rather than copied. */
-function buffersOf(x: unknown, out: Set<ArrayBuffer>, depth = 0): Set<ArrayBuffer> {
+export function buffersOf(x: unknown, out: Set<ArrayBuffer> = new Set(), depth = 0): Set<ArrayBuffer> {
   if (ArrayBuffer.isView(x)) out.add(x.buffer as ArrayBuffer);
   // part → columns → column → its chunk list → chunk: four levels down; five for a column held inside a column
   // (the present values of the sparse return and address columns: ~7 MB a part at 1 GiB, copied when missed)

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addresses, type Column, ids, lines, nearZero, offsets, rangeEnds, reviveColumn, sparseIds, times } from '../../../src/core/model/columns';
 import { PackedWriter } from '../../../src/core/model/packedColumn';
+import { buffersOf } from '../../../src/core/model/parallel';
 
 const CHUNK = 65_536;
 const SEAMS = [0, 1, 127, CHUNK - 1, CHUNK, CHUNK + 1, 100_003];
@@ -16,13 +17,7 @@ const PART = [0, 5, CHUNK - 3, CHUNK, 3 * CHUNK + 4_097];
 
 /** The part as the worker sends it: a structured clone, its buffers transferred, revived like the store does. */
 function sent<T extends Column>(cols: Record<string, Column>, like: Record<string, T>): Record<string, T> {
-  const buffers = new Set<ArrayBuffer>();
-  const walk = (x: unknown, depth: number): void => {
-    if (ArrayBuffer.isView(x)) buffers.add(x.buffer as ArrayBuffer);
-    else if (depth < 4 && typeof x === 'object' && x !== null && !(x instanceof Map)) for (const v of Object.values(x)) walk(v, depth + 1);
-  };
-  walk(cols, 0);
-  const copy = structuredClone(cols, { transfer: [...buffers] }) as Record<string, Column>;
+  const copy = structuredClone(cols, { transfer: [...buffersOf(cols)] }) as Record<string, Column>;
   const out: Record<string, T> = {};
   for (const k of Object.keys(copy)) out[k] = reviveColumn(copy[k], like[k]);
   return out;

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addresses, type Column, ids, nearZero, offsets, rangeEnds, reviveColumn, sparseIds, times, lines } from '../../../src/core/model/columns';
+import { buffersOf } from '../../../src/core/model/parallel';
 
 test('offsets of a growing text trace come back exactly across chunks', () => {
   const c = offsets();
@@ -71,13 +72,7 @@ test('every column kind survives a trip to another thread (structured clone, buf
       want[k].push(x);
     }
   }
-  const buffers = new Set<ArrayBuffer>();
-  const walk = (x: unknown, depth: number): void => {
-    if (ArrayBuffer.isView(x)) buffers.add(x.buffer as ArrayBuffer);
-    else if (depth < 4 && typeof x === 'object' && x !== null && !(x instanceof Map)) for (const v of Object.values(x)) walk(v, depth + 1);
-  };
-  walk(cols, 0);
-  const sent = structuredClone(cols, { transfer: [...buffers] }) as unknown as Record<string, Column>;
+  const sent = structuredClone(cols, { transfer: [...buffersOf(cols)] }) as unknown as Record<string, Column>;
   const like = make() as Record<string, Column>;
   for (const k of ['a', 'ts', 'id', 'span', 'ret', 'b', 'line', 'offset']) {
     const c = reviveColumn(sent[k], like[k]);
