@@ -26,7 +26,6 @@ const SYSCALL_KINDS = new Set<DomainKind>(['syscall', 'syscall-ret']);
 interface Reader {
   ts(id: number): number;
   pid(id: number): number;
-  kind(id: number): DomainKind;
   make(id: number, kind: DomainKind): DomainEvent;
   /** The raw fields and summary a rule may read (none for the events fieldsNeeded() skips), not kept. */
   raw(id: number, kind: DomainKind): RawText;
@@ -53,7 +52,6 @@ function columnReader(model: TraceModel, cols: ColumnAccess): Reader {
   return {
     ts: (id) => st.ts.get(id),
     pid: (id) => st.pid.get(id),
-    kind: (id) => st.kindOf(id),
     make: (id, kind) => liteEvent(cols, id, kind, fieldsNeeded(id, kind) ? model : undefined),
     raw: (id, kind) => (fieldsNeeded(id, kind) ? model.event(id) : NO_RAW),
   };
@@ -65,7 +63,7 @@ function keptReader(kept: Map<number, DomainEvent>): Reader {
     if (!ev) throw new RangeError(`event ${id} is not a fact event`);
     return ev;
   };
-  return { ts: (id) => get(id).ts, pid: (id) => get(id).pid, kind: (id) => get(id).kind, make: (id) => get(id), raw: (id) => get(id) };
+  return { ts: (id) => get(id).ts, pid: (id) => get(id).pid, make: (id) => get(id), raw: (id) => get(id) };
 }
 
 /** An id list, sealed: 4 bytes an id. */
@@ -74,12 +72,18 @@ type Ids = Int32Array;
 const NO_IDS: Ids = new Int32Array(0);
 
 /**
- * An id list while the facts are collected: a growing Int32Array, 4 bytes an id (a number[] costs 8 and more,
- * and its growing backing stores, several MB for the 400k fact events of the 256 MiB bench, become garbage).
+ * An id list while the facts are collected: an Int32Array, 4 bytes an id (a number[] costs 8 and more). Sized
+ * from a count made beforehand when there is one (Facts counts each kind's events in the kind column first): a
+ * list grown by doubling allocates ~5 ids' worth per id kept (the outgrown copies and the trimmed one), and at
+ * 1 GiB (1.7M fact events) those copies were ~30 MB of array buffers that malloc kept after they died.
  */
 class IdList {
-  private ids = new Int32Array(16);
+  private ids: Int32Array;
   private n = 0;
+
+  constructor(capacity = 16) {
+    this.ids = new Int32Array(Math.max(1, capacity));
+  }
 
   push(id: number): void {
     if (this.n === this.ids.length) {
@@ -90,9 +94,9 @@ class IdList {
     this.ids[this.n++] = id;
   }
 
-  /** The ids without the growth slack. */
+  /** The ids without the slack (the list itself when it was sized exactly). */
   sealed(): Ids {
-    return this.ids.slice(0, this.n);
+    return this.n === this.ids.length ? this.ids : this.ids.slice(0, this.n);
   }
 }
 
@@ -114,42 +118,37 @@ function firstAtOrAfter(ids: Ids, ts: number, tsOf: (id: number) => number): num
 export class FactEvents {
   /** Ids of each kind's events, in file order. */
   private readonly idsOfKind = new Map<DomainKind, Ids>();
-  /** Ids of each task's events of every kind, in file order (for "what did this task do next"). */
-  private readonly idsOfPid = new Map<number, Ids>();
-  /** Per kind, each task's ids of that kind (built on first use). */
+  /**
+   * Per kind, each task's ids of that kind (built on first use): windows of one task, and "what did this task do
+   * next" (the first id after an event among the kinds asked), so no list of every task's fact events is kept.
+   */
   private readonly idsOfKindAndPid = new Map<DomainKind, Map<number, Ids>>();
   /** Kinds with raw fields, materialised once (same objects for every later answer about them). */
   private readonly objects = new Map<DomainKind, DomainEvent[]>();
   private readonly keptEvents = new Map<number, DomainEvent>();
   private readonly read: Reader;
   /** The lists of add(), until seal(). */
-  private readonly collecting = { kinds: new Map<DomainKind, IdList>(), pids: new Map<number, IdList>(), lastPid: NaN, pidList: undefined as IdList | undefined };
+  private readonly collecting = new Map<DomainKind, IdList>();
 
   constructor(model: TraceModel, cols: ColumnAccess | undefined) {
     this.read = cols ? columnReader(model, cols) : keptReader(this.keptEvents);
   }
 
+  /** Sizes a kind's list before its events are added: at most `count` of them will be. */
+  reserve(kind: DomainKind, count: number): void {
+    if (!this.collecting.has(kind)) this.collecting.set(kind, new IdList(count));
+  }
+
   /** Adds an event (ids arrive in file order); `ev` is the DomainEvent when the model has no columns. */
-  add(id: number, kind: DomainKind, pid: number, ev?: DomainEvent): void {
-    pushTo(this.collecting.kinds, kind, id);
-    // runs of one task's events are common: its list is looked up once a run (400k adds at 256 MiB)
-    const c = this.collecting;
-    if (pid !== c.lastPid || !c.pidList) {
-      c.lastPid = pid;
-      c.pidList = c.pids.get(pid);
-      if (!c.pidList) c.pids.set(pid, (c.pidList = new IdList()));
-    }
-    c.pidList.push(id);
+  add(id: number, kind: DomainKind, ev?: DomainEvent): void {
+    pushTo(this.collecting, kind, id);
     if (ev) this.keptEvents.set(id, ev);
   }
 
   /** Every event is in: the lists become exact typed arrays. */
   seal(): void {
-    sealAll(this.collecting.kinds, this.idsOfKind);
-    sealAll(this.collecting.pids, this.idsOfPid);
-    this.collecting.kinds.clear();
-    this.collecting.pids.clear();
-    this.collecting.pidList = undefined;
+    sealAll(this.collecting, this.idsOfKind);
+    this.collecting.clear();
   }
 
   count(kind: DomainKind): number {
@@ -202,25 +201,51 @@ export class FactEvents {
   private ofTaskIds(kind: DomainKind, pid: number): Ids {
     let byPid = this.idsOfKindAndPid.get(kind);
     if (!byPid) {
-      const lists = new Map<number, IdList>();
-      const ids = this.idsOfKind.get(kind) ?? NO_IDS;
-      // a task's events come in runs (a migration's PTE lines): its list is looked up once a run
-      let lastPid = NaN;
-      let list: IdList | undefined;
-      for (let i = 0; i < ids.length; i++) {
-        const pid = this.read.pid(ids[i]);
-        if (pid !== lastPid || !list) {
-          lastPid = pid;
-          list = lists.get(pid);
-          if (!list) lists.set(pid, (list = new IdList()));
-        }
-        list.push(ids[i]);
-      }
-      byPid = new Map();
-      sealAll(lists, byPid);
+      byPid = this.splitByTask(this.idsOfKind.get(kind) ?? NO_IDS);
       this.idsOfKindAndPid.set(kind, byPid);
     }
     return byPid.get(pid) ?? NO_IDS;
+  }
+
+  /**
+   * A kind's ids split by task, each task's list sized from a count first (no outgrown copies). A task's events
+   * come in runs (a migration's PTE lines): its entry is looked up once a run.
+   */
+  private splitByTask(ids: Ids): Map<number, Ids> {
+    const pids = new Int32Array(ids.length);
+    const counts = new Map<number, number>();
+    let lastPid = NaN;
+    let run = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const pid = (pids[i] = this.read.pid(ids[i]));
+      if (pid !== lastPid) {
+        if (run > 0) counts.set(lastPid, (counts.get(lastPid) ?? 0) + run);
+        lastPid = pid;
+        run = 0;
+      }
+      run++;
+    }
+    if (run > 0) counts.set(lastPid, (counts.get(lastPid) ?? 0) + run);
+    const byPid = new Map<number, Ids>();
+    const filled = new Map<number, number>();
+    for (const [pid, n] of counts) {
+      byPid.set(pid, new Int32Array(n));
+      filled.set(pid, 0);
+    }
+    let list = NO_IDS;
+    let at = 0;
+    lastPid = NaN;
+    for (let i = 0; i < ids.length; i++) {
+      const pid = pids[i];
+      if (pid !== lastPid) {
+        if (!Number.isNaN(lastPid)) filled.set(lastPid, at);
+        lastPid = pid;
+        list = byPid.get(pid)!;
+        at = filled.get(pid)!;
+      }
+      list[at++] = ids[i];
+    }
+    return byPid;
   }
 
   /** Events of one kind whose timestamp lies in [fromTs, toTs]. */
@@ -296,17 +321,18 @@ export class FactEvents {
     return false;
   }
 
-  /** The task's first event of `kinds` after event `afterId` (undefined once past untilTs). */
-  nextOfTask(pid: number, afterId: number, kinds: readonly DomainKind[], untilTs = Infinity): DomainEvent | undefined {
-    const ids = this.idsOfPid.get(pid);
-    if (!ids) return undefined;
-    const lo = lowerBound(ids, afterId, true);
-    for (let i = lo; i < ids.length; i++) {
-      const id = ids[i];
-      if (this.read.ts(id) > untilTs) return undefined;
-      const kind = this.read.kind(id);
-      if (kinds.includes(kind)) return this.event(id, kind);
+  /** The task's first event of `kinds` after event `afterId`: the least id after it among the kinds' task lists. */
+  nextOfTask(pid: number, afterId: number, kinds: readonly DomainKind[]): DomainEvent | undefined {
+    let best = -1;
+    let bestKind: DomainKind | undefined;
+    for (const kind of kinds) {
+      const ids = this.ofTaskIds(kind, pid);
+      const i = lowerBound(ids, afterId, true);
+      if (i < ids.length && (best < 0 || ids[i] < best)) {
+        best = ids[i];
+        bestKind = kind;
+      }
     }
-    return undefined;
+    return bestKind === undefined ? undefined : this.event(best, bestKind);
   }
 }

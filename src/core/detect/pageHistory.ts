@@ -21,11 +21,11 @@ function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: 
 export class PageHistory {
   private readonly spaceCode = new Map<AddressSpace, number>();
   // while adding: one row per step, in replay order
-  private space = new Int32Array(256);
-  private vpn = new Float64Array(256);
-  private ts = new Float64Array(256);
-  private code = new Uint8Array(256);
-  private id = new Int32Array(256);
+  private space: Int32Array;
+  private vpn: Float64Array;
+  private ts: Float64Array;
+  private code: Uint8Array;
+  private id: Int32Array;
   private n = 0;
   // sealed: pages sorted by (space, vpn), each with its steps [first[p], first[p + 1]) in replay order
   private pageSpace = new Int32Array(0);
@@ -33,6 +33,19 @@ export class PageHistory {
   private first = new Int32Array(1);
   /** 1 when the page's steps were not added in (ts, event id) order: searched linearly. */
   private unordered = new Uint8Array(0);
+
+  /**
+   * `capacity`: how many steps will likely be added (every finalize PTE line at most, nearly always): the add-time
+   * columns are then not grown by doubling, which allocated ~3× their final size (25 bytes a step).
+   */
+  constructor(capacity = 256) {
+    const n = Math.max(1, capacity);
+    this.space = new Int32Array(n);
+    this.vpn = new Float64Array(n);
+    this.ts = new Float64Array(n);
+    this.code = new Uint8Array(n);
+    this.id = new Int32Array(n);
+  }
 
   add(as: AddressSpace, vpn: number, ts: number, code: number, eventId: number): void {
     if (this.n === this.ts.length) {

@@ -43,7 +43,7 @@ export class PageStates {
    * Proven states of the pages a migration's finalize PTE named (so this grows with migrated pages, not with the
    * trace), in replay order.
    */
-  private readonly history = new PageHistory();
+  private readonly history: PageHistory;
 
   /** Migrations with a page restored inside their setup window (the refcount check in migrate_device_unmap failed). */
   private readonly restoredInSetup = new Set<number>();
@@ -52,6 +52,8 @@ export class PageStates {
     private readonly model: TraceModel,
     private readonly facts: Facts,
   ) {
+    // a PTE line is a step of one page's history at most: as many steps as lines of the kind, not more
+    this.history = new PageHistory(facts.idsOf('migration-pte-remove').length);
     // an indexed loop: run once, a for-of allocates an iterator result per migration (see records.ts)
     const ms = facts.migrations;
     for (let i = 0; i < ms.length; i++) if (this.replay(ms[i], undefined)) this.restoredInSetup.add(ms[i].id);
