@@ -16,19 +16,22 @@ export function windowEnd(m: MigrationRecord): number {
   return m.finalizeTs ?? m.setupRetTs ?? m.setupTs;
 }
 
-/** First index of a ts-sorted list whose key is >= ts (or > ts when `after`). */
-function lowerBound<T>(list: readonly T[], ts: number, key: (x: T) => number, after = false): number {
-  return lowerBoundBy(list.length, (i) => key(list[i]), ts, after);
-}
-
 /** Whether a list is already in the order `cmp` sorts it into. */
 function inOrder<T>(list: readonly T[], cmp: (a: T, b: T) => number): boolean {
   for (let i = 1; i < list.length; i++) if (cmp(list[i - 1], list[i]) > 0) return false;
   return true;
 }
 
-const setupKey = (m: MigrationRecord): number => m.setupTs;
-const startKey = (r: InvalidationRecord): number => r.startTs;
+/**
+ * Indexes into the sorted migrations (a list of one task's, or of one window class) whose setup time is >= ts
+ * (> ts when `after`): the times come from the index's own column, not from the records (each of their getters
+ * decodes the model's columns again).
+ */
+function firstSetup(idx: Int32Array | readonly number[], setupTs: Float64Array, ts: number, after = false): number {
+  return lowerBoundBy(idx.length, (k) => setupTs[idx[k]], ts, after);
+}
+
+const NO_INDEXES = new Int32Array(0);
 
 export class RecordIndex {
   /** Migrations sorted by setup time. */
@@ -51,15 +54,23 @@ export class RecordIndex {
   readonly driverOwners = new Set<string>();
   /** Whether any invalidation record carries a driver callback. */
   readonly anyCallback: boolean;
-  /** Each task's migrations in setup order. */
-  private readonly migrationsOfPid = new Map<number, MigrationRecord[]>();
+  /**
+   * Each migration's setup time and window end, by index in `migrations`, read once: the records are views over
+   * the model's columns, and the binary searches below read a key per step (~1.2M getter calls at 256 MiB).
+   */
+  private readonly setupTs: Float64Array;
+  private readonly windowEndTs: Float64Array;
+  /** Each invalidation's start time, by index in `invalidations`. */
+  private readonly startTs: Float64Array;
+  /** Each task's migrations in setup order (indexes in `migrations`). */
+  private readonly migrationsOfPid = new Map<number, number[]>();
   /**
    * The migrations again, split by window length (each class 8× longer than the one before), each class in
    * setup order with its own longest window. An overlap query walks back from its start by that class's longest
    * window only: one migration stalled for seconds (what refcount/long-migration-window is for) must not make
    * every query of the trace walk back over seconds of short migrations.
    */
-  private readonly windowClasses: { list: MigrationRecord[]; maxWindow: number }[];
+  private readonly windowClasses: { list: Int32Array; maxWindow: number }[];
 
   constructor(migrations: readonly MigrationRecord[], invalidations: readonly InvalidationRecord[]) {
     // indexed loops, no spread: run once, these stay in the interpreter, where for-of allocates an iterator
@@ -73,26 +84,39 @@ export class RecordIndex {
     this.migrations = ms;
     this.invalidations = invs;
     let maxWindow = 0;
+    this.setupTs = new Float64Array(ms.length);
+    this.windowEndTs = new Float64Array(ms.length);
+    // per window class: its size, longest window and (below) its indexes
+    const classOf = new Int32Array(ms.length);
+    const classes = new Map<number, { n: number; maxWindow: number; list: Int32Array }>();
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i];
       if (m.pgmapOwner !== undefined && !ownerIsNull(m.pgmapOwner)) this.driverOwners.add(m.pgmapOwner);
-      maxWindow = Math.max(maxWindow, windowEnd(m) - m.setupTs);
+      const setup = (this.setupTs[i] = m.setupTs);
+      const w = (this.windowEndTs[i] = windowEnd(m)) - setup;
+      maxWindow = Math.max(maxWindow, w);
       let l = this.migrationsOfPid.get(m.pid);
       if (!l) this.migrationsOfPid.set(m.pid, (l = []));
-      l.push(m);
-    }
-    this.maxWindowNs = maxWindow;
-    const classes = new Map<number, { list: MigrationRecord[]; maxWindow: number }>();
-    for (let i = 0; i < ms.length; i++) {
-      const m = ms[i];
-      const w = windowEnd(m) - m.setupTs;
-      const k = w <= 1 ? 0 : Math.ceil(Math.log2(w) / 3);
+      l.push(i);
+      const k = (classOf[i] = w <= 1 ? 0 : Math.ceil(Math.log2(w) / 3));
       let c = classes.get(k);
-      if (!c) classes.set(k, (c = { list: [], maxWindow: 0 }));
-      c.list.push(m);
+      if (!c) classes.set(k, (c = { n: 0, maxWindow: 0, list: NO_INDEXES }));
+      c.n++;
       c.maxWindow = Math.max(c.maxWindow, w);
     }
-    this.windowClasses = [...classes.values()];
+    this.maxWindowNs = maxWindow;
+    for (const c of classes.values()) {
+      c.list = new Int32Array(c.n);
+      c.n = 0;
+    }
+    for (let i = 0; i < ms.length; i++) {
+      const c = classes.get(classOf[i])!;
+      c.list[c.n++] = i;
+    }
+    this.windowClasses = [];
+    for (const c of classes.values()) this.windowClasses.push({ list: c.list, maxWindow: c.maxWindow });
+    this.startTs = new Float64Array(invs.length);
+    for (let i = 0; i < invs.length; i++) this.startTs[i] = invs[i].startTs;
     let cb = false;
     let n = 0;
     const linkedTo = new Float64Array(invs.length);
@@ -138,23 +162,28 @@ export class RecordIndex {
 
   /** Migrations whose windows overlap [fromTs, toTs], in setup order. */
   migrationsOverlapping(fromTs: number, toTs: number): MigrationRecord[] {
-    const out: MigrationRecord[] = [];
+    const setupTs = this.setupTs;
+    const ends = this.windowEndTs;
+    const found: number[] = [];
     for (const { list, maxWindow } of this.windowClasses) {
-      for (let i = lowerBound(list, fromTs - maxWindow, setupKey); i < list.length; i++) {
-        const m = list[i];
-        if (m.setupTs > toTs) break;
-        if (windowEnd(m) >= fromTs) out.push(m);
+      for (let k = firstSetup(list, setupTs, fromTs - maxWindow); k < list.length; k++) {
+        const i = list[k];
+        if (setupTs[i] > toTs) break;
+        if (ends[i] >= fromTs) found.push(i);
       }
     }
-    if (this.windowClasses.length > 1) out.sort((a, b) => a.setupTs - b.setupTs || a.id - b.id);
+    // the migrations are in (setup time, id) order: their indexes sort the same way
+    if (this.windowClasses.length > 1) found.sort((a, b) => a - b);
+    const out: MigrationRecord[] = [];
+    for (let k = 0; k < found.length; k++) out.push(this.migrations[found[k]]);
     return out;
   }
 
   /** Invalidations that start in (fromTs, toTs). */
   invalidationsBetween(fromTs: number, toTs: number): InvalidationRecord[] {
-    const list = this.invalidations;
+    const starts = this.startTs;
     const out: InvalidationRecord[] = [];
-    for (let i = lowerBound(list, fromTs, startKey, true); i < list.length && list[i].startTs < toTs; i++) out.push(list[i]);
+    for (let i = lowerBoundBy(starts.length, (k) => starts[k], fromTs, true); i < starts.length && starts[i] < toTs; i++) out.push(this.invalidations[i]);
     return out;
   }
 
@@ -162,8 +191,8 @@ export class RecordIndex {
   migrationOfTaskAt(pid: number, ts: number): MigrationRecord | undefined {
     const l = this.migrationsOfPid.get(pid);
     if (!l) return undefined;
-    const lo = lowerBound(l, ts, setupKey, true);
-    for (let i = lo - 1; i >= 0 && i >= lo - 4; i--) if (windowEnd(l[i]) >= ts) return l[i];
+    const lo = firstSetup(l, this.setupTs, ts, true);
+    for (let k = lo - 1; k >= 0 && k >= lo - 4; k--) if (this.windowEndTs[l[k]] >= ts) return this.migrations[l[k]];
     return undefined;
   }
 
@@ -174,9 +203,10 @@ export class RecordIndex {
   nextSetupOfTask(m: MigrationRecord): number {
     const l = this.migrationsOfPid.get(m.pid);
     if (!l) return Infinity;
-    for (let i = lowerBound(l, m.setupTs, setupKey); i < l.length; i++) {
-      const o = l[i];
-      if (o.setupTs > m.setupTs || (o.setupTs === m.setupTs && o.id > m.id)) return o.setupTs;
+    const setup = m.setupTs;
+    for (let k = firstSetup(l, this.setupTs, setup); k < l.length; k++) {
+      const ts = this.setupTs[l[k]];
+      if (ts > setup || (ts === setup && this.migrations[l[k]].id > m.id)) return ts;
     }
     return Infinity;
   }
