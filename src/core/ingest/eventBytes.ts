@@ -7,7 +7,7 @@
 
 import { COLON, LPAREN, SP, indexOfByte, skipSpaces, trimEnd, type Interner } from './bytes';
 import { KNOWN_SYSTEM, MARK_PREFIX, TextResult, parseEventText, type TextStyle } from './eventText';
-import type { NameInfo as TextNameInfo } from './nameInfo';
+import { NameClass, type NameInfo, cachedByteHead, nameInfo, rememberByteHead } from './nameInfo';
 import type { RawEvent } from './types';
 
 /**
@@ -15,8 +15,11 @@ import type { RawEvent } from './types';
  * from the bytes, without decoding the body or the probe sites. Lines it accepts are exactly the lines
  * parseEventText accepts for tracefs text and trace-cmd report (the property test checks it on every
  * capture), so `stats` counts do not depend on the mode.
+ *
+ * What the name says rides on its interned entry (the NameInfo parseEventText keeps there too): no lookup by
+ * name per event. A Map lookup by name and a byte loop over the kept head cost ~0.1 s of a 256 MiB `stats`.
  */
-export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exclude<TextStyle, 'perf'>, names: Interner<TextNameInfo>, ev: RawEvent): TextResult {
+export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exclude<TextStyle, 'perf'>, names: Interner<NameInfo>, ev: RawEvent): TextResult {
   e = trimEnd(buf, s, e);
   if (s >= e) return TextResult.Fail;
   let t = s;
@@ -27,50 +30,47 @@ export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exc
     t++;
   }
   if (t === s || t >= e) return TextResult.Fail;
-  const stop = buf[t];
-  if (stop === COLON) {
-    const name = names.get(buf, s, t);
-    ev.name = name;
-    const cache = style === 'ftrace' ? NAME_INFO_FTRACE : NAME_INFO_TRACECMD;
-    let info = cache.get(name);
-    if (info === undefined) {
-      info = { cls: nameClass(name, style), system: KNOWN_SYSTEM[name], head: undefined, headKind: 'tracepoint' };
-      if (cache.size < 4096) cache.set(name, info);
+  if (buf[t] !== COLON) return parseEventText(buf, s, e, style, false, names, ev);
+  const entry = names.entry(buf, s, t);
+  ev.name = entry.str;
+  const known = entry.data;
+  const info = known !== undefined && known.style === style ? known : (entry.data = nameInfo(entry.str, style, KNOWN_SYSTEM));
+  if (info.system !== undefined) ev.system = info.system;
+  let b = t + 1;
+  if (style !== 'ftrace') b = skipSpaces(buf, b, e);
+  else if (b < e && buf[b] === SP) b++;
+  switch (info.cls) {
+    case NameClass.Other: {
+      const first = b < e ? buf[b] : 0;
+      if (first === 60 /* < */) return parseEventText(buf, s, e, style, false, names, ev);
+      ev.kind = first === LPAREN ? probeKindCached(info, buf, b, e) : 'tracepoint';
+      break;
     }
-    if (info.system !== undefined) ev.system = info.system;
-    let b = t + 1;
-    if (style !== 'ftrace') b = skipSpaces(buf, b, e);
-    else if (b < e && buf[b] === SP) b++;
-    const first = b < e ? buf[b] : 0;
-    const cls = info.cls;
-    switch (cls) {
-      case NameClass.Marker:
-        ev.kind = 'marker';
-        break;
-      case NameClass.Print:
-        ev.kind = startsWithBytes(buf, b, e, MARK_PREFIX) ? 'marker' : 'tracepoint';
-        break;
-      case NameClass.Function:
-        ev.kind = 'function';
-        break;
-      case NameClass.Console:
-        ev.kind = 'driver-log';
-        break;
-      case NameClass.SyscallEnter:
-        ev.kind = 'syscall-enter';
-        break;
-      case NameClass.SyscallExit:
-        ev.kind = 'syscall-exit';
-        break;
-      case NameClass.Full:
-        return parseEventText(buf, s, e, style, false, names, ev);
-      default:
-        if (first === 60 /* < */) return parseEventText(buf, s, e, style, false, names, ev);
-        ev.kind = first === LPAREN ? probeKindCached(info, buf, b, e) : 'tracepoint';
-    }
-    return TextResult.Event;
+    case NameClass.Marker:
+      ev.kind = 'marker';
+      break;
+    case NameClass.Print:
+      ev.kind = startsWithBytes(buf, b, e, MARK_PREFIX) ? 'marker' : 'tracepoint';
+      break;
+    case NameClass.Function:
+      // tracefs prints `function: ...` only for odd lines: the full parser decides
+      if (style !== 'tracecmd') return parseEventText(buf, s, e, style, false, names, ev);
+      ev.kind = 'function';
+      break;
+    case NameClass.Console:
+      ev.kind = 'driver-log';
+      break;
+    case NameClass.SyscallEnter:
+      ev.kind = 'syscall-enter';
+      break;
+    case NameClass.SyscallExit:
+      ev.kind = 'syscall-exit';
+      break;
+    default:
+      // stacks and trace-cmd graph lines
+      return parseEventText(buf, s, e, style, false, names, ev);
   }
-  return parseEventText(buf, s, e, style, false, names, ev);
+  return TextResult.Event;
 }
 
 function startsWithBytes(buf: Buffer, s: number, e: number, str: string): boolean {
@@ -79,59 +79,17 @@ function startsWithBytes(buf: Buffer, s: number, e: number, str: string): boolea
   return true;
 }
 
-const enum NameClass {
-  Other,
-  Marker,
-  Print,
-  Function,
-  Console,
-  SyscallEnter,
-  SyscallExit,
-  /** stacks and trace-cmd graph lines: the full parser decides */
-  Full,
-}
-
-interface NameInfo {
-  cls: NameClass;
-  system: string | undefined;
-  /** The last `(...)` probe head seen for this name and the kind it gave: a kprobe prints the same head
-   * on every hit, so comparing bytes replaces parsing it again. */
-  head: Uint8Array | undefined;
-  headKind: RawEvent['kind'];
-}
-
-/** Per event name (and style), what the name alone says (names repeat: decided once). */
-const NAME_INFO_FTRACE = new Map<string, NameInfo>();
-const NAME_INFO_TRACECMD = new Map<string, NameInfo>();
-
+/**
+ * The kind of the `(...)` head at b, through the heads kept under this name (NameInfo.byteHeads): a kprobe
+ * prints the same head on every hit and a kretprobe one of a few, so a word compare replaces parsing it again.
+ */
 function probeKindCached(info: NameInfo, buf: Buffer, b: number, e: number): RawEvent['kind'] {
-  const head = info.head;
-  if (head !== undefined && b + head.length <= e) {
-    const n = head.length;
-    let k = 0;
-    while (k < n && head[k] === buf[b + k]) k++;
-    // same bytes up to and including the first ')' (the cached head has no ')' before its last byte)
-    if (k === n && (b + n === e || buf[b + n] === SP)) return info.headKind;
-  }
+  const known = cachedByteHead(info, buf, b, e);
+  if (known !== undefined) return known.kind;
   const close = indexOfByte(buf, 41 /* ) */, b, Math.min(e, b + 512));
   const kind = probeKindOfBytes(buf, b, e);
-  if (close !== -1 && (close + 1 === e || buf[close + 1] === SP)) {
-    info.head = Uint8Array.prototype.slice.call(buf, b, close + 1);
-    info.headKind = kind;
-  }
+  if (close !== -1 && (close + 1 === e || buf[close + 1] === SP)) rememberByteHead(info, buf, b, close, kind);
   return kind;
-}
-
-function nameClass(name: string, style: TextStyle): NameClass {
-  if (name === 'tracing_mark_write') return NameClass.Marker;
-  if (name === 'print') return NameClass.Print;
-  if (name === 'function' && style === 'tracecmd') return NameClass.Function;
-  if (name === 'function') return NameClass.Full;
-  if (name === 'console') return NameClass.Console;
-  if (name === 'funcgraph_entry' || name === 'funcgraph_exit' || name === 'kernel_stack' || name === 'user_stack') return NameClass.Full;
-  if (name.startsWith('sys_enter_')) return NameClass.SyscallEnter;
-  if (name.startsWith('sys_exit_')) return NameClass.SyscallExit;
-  return NameClass.Other;
 }
 
 /** A site as parseProbeSite accepts it: `sym+0xO/0xS`, `sym+0xO`, `sym`, each with ` [mod]`, or hex. */

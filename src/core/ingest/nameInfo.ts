@@ -9,6 +9,7 @@
 
 import { ByteRun } from './byteRun';
 import type { ProbeHead } from './probeSite';
+import type { RawEventKind } from './types';
 
 export const enum NameClass {
   Other,
@@ -35,6 +36,8 @@ export interface NameInfo {
   system: string | undefined;
   /** The probe heads printed under this name lately, the last one matched first (see cachedHead). */
   heads: KnownHead[];
+  /** The counting path's heads (eventBytes.ts): kinds decided on bytes, without a ProbeHead. */
+  byteHeads: KnownByteHead[];
 }
 
 /** A probe head as printed, `(` to `)`, ASCII only (so byte and char offsets agree), and what it is. */
@@ -42,6 +45,12 @@ export interface KnownHead {
   run: ByteRun;
   /** What parseProbeHead gave for `bytes`. */
   probe: ProbeHead;
+}
+
+/** A `(...)` head as printed, `(` to the first `)`, and the kind it gives (kprobe, kretprobe or tracepoint). */
+export interface KnownByteHead {
+  run: ByteRun;
+  kind: RawEventKind;
 }
 
 /**
@@ -61,7 +70,7 @@ export function nameInfo(name: string, style: string, knownSystem: Record<string
   let info = cache.get(name);
   if (info === undefined) {
     if (cache.size >= MAX_NAMES) cache.clear();
-    info = { style, cls: classOf(name, style), system: knownSystem[name], heads: [] };
+    info = { style, cls: classOf(name, style), system: knownSystem[name], heads: [], byteHeads: [] };
     cache.set(name, info);
   }
   return info;
@@ -86,7 +95,15 @@ function classOf(name: string, style: string): NameClass {
  * head found moves to the front: the next event of the name most likely prints it again.
  */
 export function cachedHead(info: NameInfo, buf: Uint8Array, b: number, e: number): KnownHead | undefined {
-  const heads = info.heads;
+  return findHead(info.heads, buf, b, e);
+}
+
+/** cachedHead of the counting path's heads. */
+export function cachedByteHead(info: NameInfo, buf: Uint8Array, b: number, e: number): KnownByteHead | undefined {
+  return findHead(info.byteHeads, buf, b, e);
+}
+
+function findHead<H extends { run: ByteRun }>(heads: H[], buf: Uint8Array, b: number, e: number): H | undefined {
   for (let h = 0; h < heads.length; h++) {
     const known = heads[h];
     const n = known.run.length;
@@ -98,6 +115,13 @@ export function cachedHead(info: NameInfo, buf: Uint8Array, b: number, e: number
     return known;
   }
   return undefined;
+}
+
+/** Keeps the head at bytes [b, close] of `buf` and its kind for the counting path (the oldest kept one goes). */
+export function rememberByteHead(info: NameInfo, buf: Uint8Array, b: number, close: number, kind: RawEventKind): void {
+  const heads = info.byteHeads;
+  if (heads.length >= MAX_HEADS) heads.pop();
+  heads.unshift({ run: new ByteRun(buf, b, close + 1), kind });
 }
 
 /** Keeps the head at bytes [b, close] of `buf` for `info` when it is ASCII (the oldest kept one goes). */
