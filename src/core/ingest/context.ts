@@ -40,6 +40,8 @@ export class LineContext {
   ts = 0;
   /** Whether the timestamp had a fractional part (secs.usecs) or was a raw counter. */
   counter = false;
+  /** Where the timestamp starts (what is before it is the line's context prefix, see contextPrefix.ts). */
+  timeStart = 0;
   /** Where the text after `ts: ` starts. */
   rest = 0;
 }
@@ -48,13 +50,28 @@ function isFlagChar(c: number): boolean {
   return c === DOT || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+/** Which scan read a bracket context (see bracketContext). */
+export const enum ContextShape {
+  None,
+  /** The common shape (parseCommonContext): no tgid column, the line's first `[` is the CPU's. */
+  Common,
+  /** The general scan (parseAnyContext). */
+  General,
+}
+
 /**
  * Parses `comm-pid [(tgid)] [cpu] [flags] ts: ` at the start of [start, end). Returns false when the line
  * has no such prefix.
  */
 export function parseBracketContext(buf: Buffer, start: number, end: number, out: LineContext): boolean {
+  return bracketContext(buf, start, end, out) !== ContextShape.None;
+}
+
+/** parseBracketContext, telling which scan read the line. */
+export function bracketContext(buf: Buffer, start: number, end: number, out: LineContext): ContextShape {
   const r = parseCommonContext(buf, start, end, out);
-  return r === UNSURE ? parseAnyContext(buf, start, end, out) : r === 1;
+  if (r === UNSURE) return parseAnyContext(buf, start, end, out) ? ContextShape.General : ContextShape.None;
+  return r === 1 ? ContextShape.Common : ContextShape.None;
 }
 
 /** parseCommonContext's answer when the line is not of the common shape: the general scan decides. */
@@ -109,18 +126,35 @@ function parseCommonContext(buf: Buffer, start: number, end: number, out: LineCo
     p = q + 1;
     while (p < end && ((c = buf[p]) === SP || c === TAB)) p++;
   }
-  // timestamp: digits, optionally '.' and 1+ digits (9 kept, as parseTimestamp), then ':' and a space or the end
+  if (!parseTimeAt(buf, p, end, out)) return UNSURE;
+  out.commStart = skipSpaces(buf, start, dash);
+  out.commEnd = dash;
+  out.pid = pid;
+  out.tgid = -1;
+  out.cpu = cpu;
+  out.flagsStart = flagsStart;
+  out.flagsEnd = flagsEnd;
+  return 1;
+}
+
+/**
+ * The timestamp at p: digits, optionally '.' and 1+ digits (9 kept, as parseTimestamp), then ':' and a space
+ * or the end of the line; sets ts, counter, timeStart and rest. The common shape's last step, also taken
+ * alone after a context prefix seen before (contextPrefix.ts).
+ */
+export function parseTimeAt(buf: Buffer, p: number, end: number, out: LineContext): boolean {
   let i = p;
   let secs = 0;
+  let c = 0;
   while (i < end && (c = buf[i]) >= 48 && c <= 57) {
     secs = secs * 10 + (c - 48);
     i++;
   }
-  if (i === p || i >= end) return UNSURE;
+  if (i === p || i >= end) return false;
   let ts = secs;
   const counter = c === COLON;
   if (!counter) {
-    if (c !== DOT) return UNSURE;
+    if (c !== DOT) return false;
     i++;
     let frac = 0;
     let digits = 0;
@@ -131,23 +165,17 @@ function parseCommonContext(buf: Buffer, start: number, end: number, out: LineCo
       }
       i++;
     }
-    if (digits === 0 || i >= end || c !== COLON) return UNSURE;
+    if (digits === 0 || i >= end || c !== COLON) return false;
     ts = secs * 1e9 + frac * POW10[9 - digits];
   }
   // i: the ':'
   const t = i + 1;
-  if (t < end && (c = buf[t]) !== SP && c !== TAB) return UNSURE;
-  out.commStart = skipSpaces(buf, start, dash);
-  out.commEnd = dash;
-  out.pid = pid;
-  out.tgid = -1;
-  out.cpu = cpu;
-  out.flagsStart = flagsStart;
-  out.flagsEnd = flagsEnd;
+  if (t < end && (c = buf[t]) !== SP && c !== TAB) return false;
   out.ts = ts;
   out.counter = counter;
+  out.timeStart = p;
   out.rest = t < end ? t + 1 : t;
-  return 1;
+  return true;
 }
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
@@ -235,6 +263,7 @@ function parseTimeToken(buf: Buffer, p: number, t: number, end: number, out: Lin
   if (ts < 0) return false;
   out.ts = ts;
   out.counter = lastTimestampIsCounter();
+  out.timeStart = p;
   out.rest = t < end ? t + 1 : t;
   return true;
 }
@@ -293,6 +322,7 @@ function parseRelativeUs(buf: Buffer, p: number, end: number, out: LineContext):
   if (k >= end || buf[k] !== COLON) return false;
   out.ts = us * 1000;
   out.counter = false;
+  out.timeStart = p;
   out.rest = k + 1 < end && buf[k + 1] === SP ? k + 2 : k + 1;
   return true;
 }

@@ -14,7 +14,8 @@
 
 import type { Accounting } from './accounting';
 import { HASH, Interner, LBRACK, indexOfByte, skipSpaces, startsWithAscii, trimEnd } from './bytes';
-import { LineContext, parseBracketContext, parseLatencyContext } from './context';
+import { ContextShape, LineContext, bracketContext, parseLatencyContext, parseTimeAt } from './context';
+import { PrefixCache } from './contextPrefix';
 import { classifyEventBytes } from './eventBytes';
 import { TextResult, parseEventText, type TextStyle } from './eventText';
 import type { NameInfo } from './nameInfo';
@@ -39,6 +40,7 @@ export class FtraceTextParser implements LineParser {
   declaredCpus?: number;
   counter = false;
   private readonly ctx = new LineContext();
+  private readonly prefixes = new PrefixCache();
   private readonly comms = new Interner();
   private readonly names = new Interner<NameInfo>();
   /** Stack frame texts; an entry's data: whether the text has no '[' (see knownFrame). */
@@ -77,6 +79,14 @@ export class FtraceTextParser implements LineParser {
   }
 
   line(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
+    const ctx = this.ctx;
+    // most context lines start with a prefix seen a few lines before: only the timestamp is left to read
+    const prefix = this.prefixes.find(buf, start, end);
+    if (prefix !== undefined && parseTimeAt(buf, start + prefix.run.length, end, ctx)) {
+      prefix.apply(start, ctx);
+      this.contextLine(buf, end, lineNo, offset, prefix.comm, prefix.flags);
+      return;
+    }
     const acc = this.acc;
     const s = skipSpaces(buf, start, end);
     if (s >= end) {
@@ -94,9 +104,20 @@ export class FtraceTextParser implements LineParser {
       this.frame(buf, s + 2, end, lineNo, known);
       return;
     }
-    const ctx = this.ctx;
-    if (parseBracketContext(buf, s, end, ctx) || ((c !== 61 /* = */ && parseLatencyContext(buf, s, end, ctx)) && this.latency())) {
-      this.contextLine(buf, end, lineNo, offset);
+    const shape = bracketContext(buf, s, end, ctx);
+    if (shape !== ContextShape.None || ((c !== 61 /* = */ && parseLatencyContext(buf, s, end, ctx)) && this.latency())) {
+      const comm = this.comms.get(buf, ctx.commStart, ctx.commEnd);
+      let flags: string | undefined;
+      if (ctx.flagsEnd > ctx.flagsStart) {
+        flags = this.names.get(buf, ctx.flagsStart, ctx.flagsEnd);
+        const w = ctx.flagsEnd - ctx.flagsStart;
+        if (w !== this.lastFlagWidth) {
+          this.flagWidths.add(w);
+          this.lastFlagWidth = w;
+        }
+      }
+      if (shape === ContextShape.Common) this.prefixes.keep(buf, start, ctx, comm, flags);
+      this.contextLine(buf, end, lineNo, offset, comm, flags);
       return;
     }
     if (c === 61 /* = */ && buf[s + 1] === 62 /* > */) {
@@ -167,26 +188,19 @@ export class FtraceTextParser implements LineParser {
     return true;
   }
 
-  private contextLine(buf: Buffer, end: number, lineNo: number, offset: number): void {
+  /** A line with a context (in ctx), whose task name and flags are `comm` and `flags`. */
+  private contextLine(buf: Buffer, end: number, lineNo: number, offset: number, comm: string, flags: string | undefined): void {
     const ctx = this.ctx;
     const acc = this.acc;
     this.stackTarget = undefined;
     this.continues = undefined;
     if (ctx.counter) this.counter = true;
-    const comm = this.comms.get(buf, ctx.commStart, ctx.commEnd);
     const ev = this.bodies ? new TextEvent(lineNo, offset, ctx.ts, ctx.cpu, ctx.pid, comm, this.withFields) : this.reuse(lineNo, offset, comm);
     if (ctx.tgid >= 0) {
       this.sawTgid = true;
       if (ctx.tgid > 0) ev.tgid = ctx.tgid;
     }
-    if (ctx.flagsEnd > ctx.flagsStart) {
-      ev.flags = this.names.get(buf, ctx.flagsStart, ctx.flagsEnd);
-      const w = ctx.flagsEnd - ctx.flagsStart;
-      if (w !== this.lastFlagWidth) {
-        this.flagWidths.add(w);
-        this.lastFlagWidth = w;
-      }
-    }
+    if (flags !== undefined) ev.flags = flags;
     this.inStack = false;
     const r = this.bodies
       ? parseEventText(buf, ctx.rest, end, this.style, this.withFields, this.names, ev, this.transient)
@@ -304,22 +318,22 @@ export class FtraceTextParser implements LineParser {
       this.acc.unparsed(lineNo, buf.toString('utf8', s - 2, end), 'stack frame without a <stack trace> line before it');
       return;
     }
-    const fs = skipSpaces(buf, s, end);
-    const fe = trimEnd(buf, s, end);
-    let text: string;
-    if (known !== undefined) {
-      text = known;
-    } else if (fe > fs && buf[fe - 1] === 41 /* ) */) {
-      text = buf.toString('utf8', fs, fe);
-      const addr = / \(([0-9a-f]{8,16})\)$/.exec(text);
-      if (addr && addr.index > 0) text = text.slice(0, addr.index);
-    } else {
-      // a trace repeats a few hundred frames millions of times: one string per distinct frame
-      text = this.frames.get(buf, fs, fe);
-    }
-    target.stack.push(text);
+    target.stack.push(known ?? this.frameText(buf, s, end));
     target.lineCount++;
     this.acc.parsedLines++;
+  }
+
+  /** The text of a frame not known yet (knownFrame), without trace-cmd's ` (address)`. */
+  private frameText(buf: Buffer, s: number, end: number): string {
+    const fs = skipSpaces(buf, s, end);
+    const fe = trimEnd(buf, s, end);
+    if (fe > fs && buf[fe - 1] === 41 /* ) */) {
+      const text = buf.toString('utf8', fs, fe);
+      const addr = / \(([0-9a-f]{8,16})\)$/.exec(text);
+      return addr && addr.index > 0 ? text.slice(0, addr.index) : text;
+    }
+    // a trace repeats a few hundred frames millions of times: one string per distinct frame
+    return this.frames.get(buf, fs, fe);
   }
 
   private header(text: string, lineNo: number): void {
