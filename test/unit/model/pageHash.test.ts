@@ -39,3 +39,29 @@ test('an empty page hash finds nothing', () => {
   assert.equal(hash.find(0, 0), -1);
   assert.equal(hash.find(3, 2 ** 52), -1);
 });
+
+test('a page asked for before it exists is found once inserted, and keys sharing a recent place stay apart', () => {
+  const vpns = new Float64Log();
+  const spaces = new Int32Log();
+  const hash = new PageHash(vpns, spaces);
+  const add = (space: number, vpn: number) => {
+    const p = vpns.length;
+    vpns.push(vpn);
+    spaces.push(space);
+    hash.insert(p);
+    return p;
+  };
+  assert.equal(hash.find(1, 0x7f0000010), -1);
+  const p = add(1, 0x7f0000010);
+  assert.equal(hash.find(1, 0x7f0000010), p);
+  // 256 and 2^32 apart: the same low bits of the vpn, other keys
+  const q = add(1, 0x7f0000010 + 256);
+  const w = add(1, 0x7f0000010 + 2 ** 32);
+  assert.equal(hash.find(2, 0x7f0000010), -1);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(hash.find(1, 0x7f0000010), p);
+    assert.equal(hash.find(1, 0x7f0000010 + 256), q);
+    assert.equal(hash.find(1, 0x7f0000010 + 2 ** 32), w);
+    assert.equal(hash.find(2, 0x7f0000010 + 256), -1);
+  }
+});
