@@ -9,7 +9,7 @@
 
 import type { AddressSpaces } from './addressSpaces';
 import type { EventStore } from './store';
-import { type AddressSpacePages, MAX_WINDOW_PAGES, type PageTable, vpnOf, vpnRange } from './pages';
+import { type AddressSpacePages, MAX_WINDOW_PAGES, PAGE_SIZE, type PageTable, vpnOf } from './pages';
 import { DOMAIN_KINDS, KIND_INDEX } from './kinds';
 import type { DomainKind } from './types';
 
@@ -57,7 +57,9 @@ export function placeEvents(store: EventStore, spaces: AddressSpaces, pages: Pag
       else if (PAGE_KINDS[kind] === 1) pages.addEvent(space.ensure(vpn), id);
       continue;
     }
-    const [s, e] = vpnRange(a, b);
+    // vpnRange(a, b) without its array (320k ranges at 256 MiB)
+    const s = vpnOf(a);
+    const e = Math.max(s + 1, Math.ceil(b / PAGE_SIZE));
     space.ranges.add(s, e, id);
     if (WINDOW_KINDS[kind] === 1) {
       const last = Math.min(e, s + MAX_WINDOW_PAGES);
