@@ -234,6 +234,11 @@ export class PageTable {
     this.evId.push(id);
   }
 
+  /** While building: the (page, event) entries logged so far (placement logs them in ascending event order). */
+  placedEvents(): PlacedEvents {
+    return new PlacedEvents(this.evPage, this.evId, this.evId.length);
+  }
+
   /** While building: each page's first event in the order they were added, -1 for none. */
   firstEvents(): Int32Array {
     const first = new Int32Array(this.pageCount).fill(-1);
@@ -307,6 +312,23 @@ export class PageTable {
       else break;
     }
     return s;
+  }
+}
+
+/** Entries 0 .. length - 1 of a page table's event log, read by position while the log grows behind them. */
+export class PlacedEvents {
+  constructor(
+    private readonly pages: Int32Log,
+    private readonly ids: Int32Log,
+    readonly length: number,
+  ) {}
+
+  id(i: number): number {
+    return this.ids.get(i);
+  }
+
+  page(i: number): number {
+    return this.pages.get(i);
   }
 }
 

@@ -15,6 +15,7 @@ export interface OpenMigration {
   rec: Migration;
   /** page → its state before the migration took it */
   pending: Map<number, number>;
+  /** The pages whose migration PTE was removed (a second removal is a fork relative's). */
   removed: Set<number>;
   sawPteRemove: boolean;
   inSetup: boolean;
@@ -48,19 +49,38 @@ interface EvidenceNode {
   list?: string[];
 }
 const evidenceRoot: EvidenceNode = { next: new Map() };
+/** The shared lists themselves: one asked for again (originOf's stack answers) is found without the trie walk. */
+const shared = new WeakSet<string[]>();
 export function sharedEvidence(e: string[]): string[] {
+  if (shared.has(e)) return e;
   let node = evidenceRoot;
   for (const w of e) {
     let n = node.next.get(w);
     if (!n) node.next.set(w, (n = { next: new Map() }));
     node = n;
   }
-  return (node.list ??= e);
+  if (node.list === undefined) {
+    node.list = e;
+    shared.add(e);
+  }
+  return node.list;
+}
+
+/**
+ * originOf's answer for each stack origin (a stack's origin is one shared object per distinct stack,
+ * decode/origin.ts): one answer, its evidence list made once, instead of a new list per invalidation.
+ */
+const byStackOrigin = new WeakMap<object, OriginOf>();
+
+function fromStack(s: { origin: InvalidationOrigin; evidence: readonly string[] }): OriginOf {
+  let o = byStackOrigin.get(s);
+  if (o === undefined) byStackOrigin.set(s, (o = { origin: s.origin, evidence: sharedEvidence(['stack', ...s.evidence]) }));
+  return o;
 }
 
 export function originOf(store: EventStore, spans: SpanTable, id: number, t: TaskContext, rec: InvalidationRecord): OriginOf {
   const x = store.extra(id);
-  if (x?.stackOrigin) return { origin: x.stackOrigin.origin, evidence: ['stack', ...x.stackOrigin.evidence] };
+  if (x?.stackOrigin) return fromStack(x.stackOrigin);
   const s = store.span.get(id);
   if (s >= 0) {
     const chain = spans.chain(store, s);

@@ -18,14 +18,16 @@ import { lowerBoundBy } from '../sorted';
 /** invalidate-start, or a driver callback (`driver` true): a callback inside the open range joins it. */
 export function onInvalidation(r: ReplayRun, m: OpenMigration | undefined, driver: boolean): void {
   const { store, t, id, as } = r;
-  const range = store.rangeOf(id);
-  if (!range) return;
+  // store.rangeOf(id) without its array (~0.4 M invalidations and callbacks at 1 GiB)
+  const start = store.a.get(id);
+  const end = store.b.get(id);
+  if (Number.isNaN(start) || Number.isNaN(end)) return;
   const ev = store.notifierOf(id) ?? 'UNKNOWN';
   const owner = store.str(store.owner, id);
   const blk = store.blockable.get(id);
   if (driver) {
     const top = t.invStack[t.invStack.length - 1];
-    if (top && top.start <= range[0] && range[1] <= top.end && top.endId === undefined) {
+    if (top && top.start <= start && end <= top.end && top.endId === undefined) {
       const own = (ev === 'MIGRATE' || ev === 'EXCLUSIVE') && owner !== undefined && owner !== '0x0' && r.driverOwners.has(owner);
       r.invalidationTable.addCallback(top.id, functionInfo(store.funcOf(id))?.driver ?? 'unknown', id, own);
       return;
@@ -39,7 +41,7 @@ export function onInvalidation(r: ReplayRun, m: OpenMigration | undefined, drive
   rec.originEvidence = sharedEvidence(o.evidence);
   if (driver) r.invalidationTable.addCallback(rec.id, functionInfo(store.funcOf(id))?.driver ?? 'unknown', id, undefined);
   else t.invStack.push(rec);
-  if (ev === 'UNMAP' || (ev === 'CLEAR' && (rec.origin === 'madvise' || rec.origin === 'zap'))) r.setRange(as, range[0], range[1], S_UNMAPPED, id);
+  if (ev === 'UNMAP' || (ev === 'CLEAR' && (rec.origin === 'madvise' || rec.origin === 'zap'))) r.setRange(as, start, end, S_UNMAPPED, id);
 }
 
 /** A driver callback's return: the innermost open callback of that function in the task's range gets it. */
@@ -51,9 +53,10 @@ export function onDriverReturn(r: ReplayRun): void {
 /** range_end closes the task's open range with the same bounds (else the innermost one). */
 export function onInvalidationEnd(r: ReplayRun): void {
   const { t } = r;
-  const range = r.store.rangeOf(r.id);
+  const start = r.store.a.get(r.id);
+  const end = r.store.b.get(r.id);
   let k = t.invStack.length - 1;
-  if (range) while (k >= 0 && (t.invStack[k].start !== range[0] || t.invStack[k].end !== range[1])) k--;
+  if (!Number.isNaN(start) && !Number.isNaN(end)) while (k >= 0 && (t.invStack[k].start !== start || t.invStack[k].end !== end)) k--;
   if (k < 0) k = t.invStack.length - 1;
   if (k < 0) return;
   const rec = t.invStack[k];

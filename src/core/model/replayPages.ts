@@ -15,24 +15,24 @@
 
 import type { ReplayRun } from './replayRun';
 import type { OpenMigration } from './replayContext';
-import { vpnOf } from './pages';
 import { S_DEVICE, S_EXCLUSIVE, S_SYSTEM, S_TO_SYSTEM, S_UNKNOWN, S_UNMAPPED } from './kinds';
 
 const THP_SPLIT = new Set(['split_huge_page_to_list', 'split_huge_page_to_list_to_order', '__split_huge_page', 'split_folio_to_list']);
 
 export function onPteRemove(r: ReplayRun, m: OpenMigration | undefined): void {
-  const { store, pages, id, addr, page } = r;
-  if (addr === undefined) return;
-  const vpn = vpnOf(addr);
+  const { store, pages, id, page } = r;
+  // placement made the page of every migration PTE event that names an address
+  if (page < 0) return;
+  const vpn = pages.vpnOf(page);
   // A THP split (split_huge_page_to_list inside collect) remaps every subpage through
   // remove_migration_ptes: the page did not move and the migration goes on, so this is no restore.
   const s0 = store.span.get(id);
-  if (s0 >= 0 && r.spans.chainHas(store, s0, THP_SPLIT)) {
-    if (page >= 0 && !(m && m.pending.has(page))) pages.setState(page, S_SYSTEM, id);
+  if (s0 >= 0 && inThpSplit(r, s0)) {
+    if (!(m && m.pending.has(page))) pages.setState(page, S_SYSTEM, id);
     return;
   }
   let target = page;
-  if (m && m.removed.has(vpn)) {
+  if (m && m.removed.has(page)) {
     // the rmap walk restores the entry in every mm that maps the page: the repeat is a relative's
     for (const rel of r.relatives.get(r.as) ?? []) {
       const rp = pages.get(rel, vpn);
@@ -47,12 +47,32 @@ export function onPteRemove(r: ReplayRun, m: OpenMigration | undefined): void {
   const next = pte === 'present' ? S_SYSTEM : pte === 'device-private' ? S_DEVICE : pte === 'device-exclusive' ? S_EXCLUSIVE : -1;
   if (m) {
     m.sawPteRemove = true;
-    m.removed.add(vpn);
+    m.removed.add(page);
     if (m.inSetup && pte === 'present') m.rec.restoredInSetup++;
     if (target >= 0) m.pending.delete(target);
     if (m.rec.trigger === 'device-range') r.migrationTable.widen(m.rec.id, vpn);
   }
   if (target >= 0 && next >= 0) pages.setState(target, next, id);
+}
+
+/**
+ * spans.chainHas(store, s, THP_SPLIT), the enclosing spans' answer kept for the next span under the same
+ * parent: each PTE removal has its own remove_migration_ptes span, the migration's call around them is
+ * shared (135k removals at 256 MiB, each walking 4-5 spans and looking each name up).
+ */
+function inThpSplit(r: ReplayRun, s: number): boolean {
+  const { store, spans } = r;
+  // past 60 levels the chain of 64 names chainHas looks at is not the span's name and its parent's chain
+  if (spans.depth.get(s) >= 60) return spans.chainHas(store, s, THP_SPLIT);
+  const f = store.funcOf(spans.entryId.get(s));
+  if (f && THP_SPLIT.has(f)) return true;
+  const parent = spans.parent.get(s);
+  if (parent < 0) return false;
+  if (parent !== r.thpParent) {
+    r.thpParent = parent;
+    r.thpParentIn = spans.chainHas(store, parent, THP_SPLIT);
+  }
+  return r.thpParentIn;
 }
 
 export function onPteSet(r: ReplayRun, m: OpenMigration | undefined): void {

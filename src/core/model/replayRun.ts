@@ -34,13 +34,13 @@ export class ReplayRun {
 
   // the event being replayed
   id = 0;
-  ts = 0;
-  pid = 0;
   as: AddressSpace = 0;
   t: TaskContext = newTask();
-  addr: number | undefined = undefined;
-  /** The page at addr in the event's address space, -1 for none. */
+  /** The page a page-granular event names in its address space, -1 for none (or no page there). */
   page = -1;
+  /** The last span whose chain was looked at for a THP split (replayPages.ts), and the answer. */
+  thpParent = -1;
+  thpParentIn = false;
 
   constructor(
     readonly store: EventStore,
