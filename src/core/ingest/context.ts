@@ -26,6 +26,7 @@ import {
   parseTimestamp,
   skipSpaces,
 } from './bytes';
+import { wordAt } from './byteRun';
 
 /** Mutable result reused for every line (no allocation per line). */
 export class LineContext {
@@ -140,12 +141,19 @@ function parseCommonContext(buf: Buffer, start: number, end: number, out: LineCo
 /**
  * The timestamp at p: digits, optionally '.' and 1+ digits (9 kept, as parseTimestamp), then ':' and a space
  * or the end of the line; sets ts, counter, timeStart and rest. The common shape's last step, also taken
- * alone after a context prefix seen before (contextPrefix.ts).
+ * alone after a context prefix seen before (contextPrefix.ts). Digits are read four at a time while the value
+ * stays exact (below 2^53), which gives the same number as one at a time: `5000.000042:` is 3 words and 3
+ * bytes instead of 12 bytes (~1.5 ns a byte).
  */
 export function parseTimeAt(buf: Buffer, p: number, end: number, out: LineContext): boolean {
   let i = p;
   let secs = 0;
   let c = 0;
+  let w = 0;
+  while (i + 4 <= end && secs < EXACT_BEFORE_4 && isDigits4((w = wordAt(buf, i)))) {
+    secs = secs * 10000 + digits4(w);
+    i += 4;
+  }
   while (i < end && (c = buf[i]) >= 48 && c <= 57) {
     secs = secs * 10 + (c - 48);
     i++;
@@ -158,6 +166,11 @@ export function parseTimeAt(buf: Buffer, p: number, end: number, out: LineContex
     i++;
     let frac = 0;
     let digits = 0;
+    while (digits <= 5 && i + 4 <= end && isDigits4((w = wordAt(buf, i)))) {
+      frac = frac * 10000 + digits4(w);
+      digits += 4;
+      i += 4;
+    }
     while (i < end && (c = buf[i]) >= 48 && c <= 57) {
       if (digits < 9) {
         frac = frac * 10 + (c - 48);
@@ -176,6 +189,21 @@ export function parseTimeAt(buf: Buffer, p: number, end: number, out: LineContex
   out.timeStart = p;
   out.rest = t < end ? t + 1 : t;
   return true;
+}
+
+/** Below this, secs * 10000 + 9999 is still an exact integer (2^53 / 10^4). */
+const EXACT_BEFORE_4 = 900719925473;
+
+/** Whether the 4 bytes of the little-endian word `w` are all ASCII digits. */
+function isDigits4(w: number): boolean {
+  return (w & 0xf0f0f0f0) === 0x30303030 && ((w + 0x06060606) & 0xf0f0f0f0) === 0x30303030;
+}
+
+/** The value of 4 ASCII digits in a little-endian word, the first byte most significant. */
+function digits4(w: number): number {
+  const d = w - 0x30303030;
+  const pairs = (d * 10 + (d >>> 8)) & 0x00ff00ff;
+  return (pairs & 0xff) * 100 + (pairs >>> 16);
 }
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];

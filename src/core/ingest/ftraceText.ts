@@ -81,7 +81,8 @@ export class FtraceTextParser implements LineParser {
   line(buf: Buffer, start: number, end: number, lineNo: number, offset: number): void {
     const ctx = this.ctx;
     // most context lines start with a prefix seen a few lines before: only the timestamp is left to read
-    const prefix = this.prefixes.find(buf, start, end);
+    // (` => sym` frame lines, half the lines of a trace with stacks, do not look)
+    const prefix = buf[start + 1] === 61 /* = */ ? undefined : this.prefixes.find(buf, start, end);
     if (prefix !== undefined && parseTimeAt(buf, start + prefix.run.length, end, ctx)) {
       prefix.apply(start, ctx);
       this.contextLine(buf, end, lineNo, offset, prefix.comm, prefix.flags);

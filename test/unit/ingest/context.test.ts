@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { LineContext, parseAnyContext, parseBracketContext } from '../../../src/core/ingest/context';
-import { fixture } from '../helpers';
+import { fixture, seededRandom } from '../helpers';
 import { fixtureTraces, readText } from './helpers';
 
 /** What a parse gave: false, or every field of the context. */
@@ -96,4 +96,17 @@ test('a line starting with "=>" is a frame only when it has no context: a task m
   assert.equal(summary.unparsedLines, 0);
   assert.deepEqual(events.map((e) => [e.comm, e.pid, e.name]), [['hmmtrace', 961, 'mn_start'], ['=> x', 12, 'tlb_flush'], ['=>', 7, 'tlb_flush']]);
   assert.deepEqual(events[0].stack, ['kprobe_trace_func', 'dmirror_interval_invalidate+0x0/0x100 [test_hmm]', 'kprobe_trace_func']);
+});
+
+test('timestamps of any length read the same on both paths (words of 4 digits on the common one)', () => {
+  const rnd = seededRandom(11);
+  const digits = (n: number): string => Array.from({ length: n }, () => String(Math.floor(rnd() * 10))).join('');
+  let ok = 0;
+  for (let i = 0; i < 20000; i++) {
+    const secs = digits(Math.floor(rnd() * 21));
+    const frac = rnd() < 0.2 ? '' : `.${digits(Math.floor(rnd() * 15))}`;
+    const tail = [': x', ':', ':x', ' x', 'a: x'][Math.floor(rnd() * 5)];
+    if (sameAsGeneral(`  sh-82     [001] d..2. ${secs}${frac}${tail}`)) ok++;
+  }
+  assert.ok(ok > 5000, `${ok} lines parsed`);
 });
