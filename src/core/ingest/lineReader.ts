@@ -9,7 +9,8 @@
 
 import { read as readCb } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { forgetAscii, markAscii } from './asciiRegions';
 
 export const DEFAULT_CHUNK = 1 << 20;
 export const DEFAULT_MAX_LINE = 1 << 20;
@@ -114,12 +115,15 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
       filePos += bytesRead;
       const other = bufs[cur ^ 1];
       opts.onRefill?.(other);
+      forgetAscii(other);
       pending = readChunk(fd, other, carryArea, readLen(filePos), filePos);
       const view = buf.subarray(0, dataEnd);
       let pos = carryArea - carry;
       const region = view.subarray(pos);
       // a region starts on a line start unless we are skipping an overlong line
-      if (!res.invalidUtf8 && !isUtf8(region)) res.invalidUtf8 = checkUtf8AcrossBoundary(region, 0);
+      // ASCII (most traces) is valid UTF-8, and text in it decodes faster as ASCII (see asciiRegions.ts)
+      if (isAscii(region)) markAscii(buf, pos, dataEnd);
+      else if (!res.invalidUtf8 && !isUtf8(region)) res.invalidUtf8 = checkUtf8AcrossBoundary(region, 0);
       chunkHasNul = res.firstNulLine === 0 && region.indexOf(0) !== -1;
       if (skipping) {
         const nl = view.indexOf(10, pos);
@@ -156,6 +160,8 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
     res.lines = lineNo;
     return res;
   } finally {
+    forgetAscii(bufs[0]);
+    forgetAscii(bufs[1]);
     await pending.catch(() => undefined);
     await fh.close();
   }
