@@ -59,7 +59,8 @@ export class Accounting {
   private prevTs = -Infinity;
   /** The first timestamp in file order (for joining the parts of a parallel read). */
   private firstOrderTs: number | undefined;
-  private pending: RawEvent[] = [];
+  /** Held events from `head` on; the slots before `head` are cleared (a delivered event must not stay reachable). */
+  private pending: (RawEvent | undefined)[] = [];
   private head = 0;
   /** The newest event of each CPU that is still in `pending` (cpu -1 for formats without CPUs). */
   private lastOfCpu = new LastOfCpu();
@@ -131,8 +132,11 @@ export class Accounting {
   drain(all: boolean): void {
     const p = this.pending;
     while (this.head < p.length) {
-      const ev = p[this.head];
+      const ev = p[this.head]!;
       if (!all && this.lastOfCpu.get(ev.cpu) === ev && p.length - this.head <= MAX_PENDING) break;
+      // cleared at once: until the compaction below, up to 1024 delivered events (and their stacks) would
+      // stay reachable from here and survive the young-generation collections
+      p[this.head] = undefined;
       this.head++;
       if (this.lastOfCpu.get(ev.cpu) === ev) this.lastOfCpu.swap(ev.cpu, undefined);
       this.sink(ev);
