@@ -7,6 +7,7 @@
 
 import { COLON, LPAREN, SP, indexOfByte, skipSpaces, trimEnd, type Interner } from './bytes';
 import { KNOWN_SYSTEM, MARK_PREFIX, TextResult, parseEventText, type TextStyle } from './eventText';
+import type { NameGuess } from './nameGuess';
 import { NameClass, type NameInfo, cachedByteHead, nameInfo, rememberByteHead } from './nameInfo';
 import type { RawEvent } from './types';
 
@@ -19,19 +20,33 @@ import type { RawEvent } from './types';
  * What the name says rides on its interned entry (the NameInfo parseEventText keeps there too): no lookup by
  * name per event. A Map lookup by name and a byte loop over the kept head cost ~0.1 s of a 256 MiB `stats`.
  */
-export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exclude<TextStyle, 'perf'>, names: Interner<NameInfo>, ev: RawEvent): TextResult {
+export function classifyEventBytes(
+  buf: Buffer,
+  s: number,
+  e: number,
+  style: Exclude<TextStyle, 'perf'>,
+  names: Interner<NameInfo>,
+  ev: RawEvent,
+  guess?: NameGuess<NameInfo>,
+): TextResult {
   e = trimEnd(buf, s, e);
   if (s >= e) return TextResult.Fail;
   let t = s;
-  while (t < e) {
-    const c = buf[t];
-    if (c === COLON && (t + 1 === e || buf[t + 1] === SP)) break;
-    if (c === SP || c === LPAREN) break;
-    t++;
+  let entry = guess?.find(buf, s, e);
+  if (entry !== undefined) {
+    t += entry.run.length;
+  } else {
+    while (t < e) {
+      const c = buf[t];
+      if (c === COLON && (t + 1 === e || buf[t + 1] === SP)) break;
+      if (c === SP || c === LPAREN) break;
+      t++;
+    }
+    if (t === s || t >= e) return TextResult.Fail;
+    if (buf[t] !== COLON) return parseEventText(buf, s, e, style, false, names, ev, false, guess);
+    entry = names.entry(buf, s, t);
+    guess?.remember(buf, s, e, entry);
   }
-  if (t === s || t >= e) return TextResult.Fail;
-  if (buf[t] !== COLON) return parseEventText(buf, s, e, style, false, names, ev);
-  const entry = names.entry(buf, s, t);
   ev.name = entry.str;
   const known = entry.data;
   const info = known !== undefined && known.style === style ? known : (entry.data = nameInfo(entry.str, style, KNOWN_SYSTEM));
@@ -42,7 +57,7 @@ export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exc
   switch (info.cls) {
     case NameClass.Other: {
       const first = b < e ? buf[b] : 0;
-      if (first === 60 /* < */) return parseEventText(buf, s, e, style, false, names, ev);
+      if (first === 60 /* < */) return parseEventText(buf, s, e, style, false, names, ev, false, guess);
       ev.kind = first === LPAREN ? probeKindCached(info, buf, b, e) : 'tracepoint';
       break;
     }
@@ -54,7 +69,7 @@ export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exc
       break;
     case NameClass.Function:
       // tracefs prints `function: ...` only for odd lines: the full parser decides
-      if (style !== 'tracecmd') return parseEventText(buf, s, e, style, false, names, ev);
+      if (style !== 'tracecmd') return parseEventText(buf, s, e, style, false, names, ev, false, guess);
       ev.kind = 'function';
       break;
     case NameClass.Console:
@@ -68,7 +83,7 @@ export function classifyEventBytes(buf: Buffer, s: number, e: number, style: Exc
       break;
     default:
       // stacks and trace-cmd graph lines
-      return parseEventText(buf, s, e, style, false, names, ev);
+      return parseEventText(buf, s, e, style, false, names, ev, false, guess);
   }
   return TextResult.Event;
 }

@@ -15,6 +15,7 @@ import { headArgsAt, parseProbeHead, parseProbeSite } from './probeSite';
 import { FieldsFrom, TextEvent, setFields } from './textEvent';
 import type { RawEvent } from './types';
 import type { Interner } from './bytes';
+import type { NameGuess } from './nameGuess';
 
 export type TextStyle = 'ftrace' | 'tracecmd' | 'perf';
 
@@ -70,6 +71,7 @@ export function parseEventText(
   names: Interner<NameInfo>,
   ev: RawEvent,
   transient = false,
+  guess?: NameGuess<NameInfo>,
 ): TextResult {
   e = trimEnd(buf, s, e);
   if (s >= e) return TextResult.Fail;
@@ -80,17 +82,23 @@ export function parseEventText(
   }
   // the name token: up to ':' + space/end (tracepoints), ' ' (function tracer, syscall exit), '(' (syscall entry)
   let t = s;
-  if (style === 'perf') {
-    // "sys:event:" : the name holds exactly one colon
-    const c1 = indexOfByte(buf, COLON, s, e);
-    if (c1 === -1) return TextResult.Fail;
-    t = c1 + 1;
-  }
-  while (t < e) {
-    const c = buf[t];
-    if (c === COLON && (t + 1 === e || buf[t + 1] === SP)) break;
-    if (c === SP || c === LPAREN) break;
-    t++;
+  // tracefs and trace-cmd: the name the same first bytes had before, when it is there again (nameGuess.ts)
+  const guessed = guess?.find(buf, s, e);
+  if (guessed !== undefined) {
+    t += guessed.run.length;
+  } else {
+    if (style === 'perf') {
+      // "sys:event:" : the name holds exactly one colon
+      const c1 = indexOfByte(buf, COLON, s, e);
+      if (c1 === -1) return TextResult.Fail;
+      t = c1 + 1;
+    }
+    while (t < e) {
+      const c = buf[t];
+      if (c === COLON && (t + 1 === e || buf[t + 1] === SP)) break;
+      if (c === SP || c === LPAREN) break;
+      t++;
+    }
   }
   if (t === s || t >= e) return TextResult.Fail;
   const stop = buf[t];
@@ -107,7 +115,11 @@ export function parseEventText(
       info = nameInfo(ev.name, style, KNOWN_SYSTEM);
     } else {
       // the name's info rides on its interned entry: no lookup by name per event
-      const entry = names.entry(buf, s, nameEnd);
+      let entry = guessed;
+      if (entry === undefined) {
+        entry = names.entry(buf, s, nameEnd);
+        guess?.remember(buf, s, e, entry);
+      }
       ev.name = entry.str;
       const known = entry.data;
       info = known !== undefined && known.style === style ? known : (entry.data = nameInfo(entry.str, style, KNOWN_SYSTEM));

@@ -18,6 +18,7 @@ import { ContextShape, LineContext, bracketContext, parseLatencyContext, parseTi
 import { PrefixCache } from './contextPrefix';
 import { classifyEventBytes } from './eventBytes';
 import { TextResult, parseEventText, type TextStyle } from './eventText';
+import { NameGuess } from './nameGuess';
 import type { NameInfo } from './nameInfo';
 import { GraphLine, GraphNesting, GraphPart, parseGraphPart } from './graphCall';
 import { newEvent, type LineParser } from './reader';
@@ -43,6 +44,8 @@ export class FtraceTextParser implements LineParser {
   private readonly prefixes = new PrefixCache();
   private readonly comms = new Interner();
   private readonly names = new Interner<NameInfo>();
+  /** Event names by the first bytes of the event text (nameGuess.ts). */
+  private readonly guess = new NameGuess<NameInfo>();
   /** Stack frame texts; an entry's data: whether the text has no '[' (see knownFrame). */
   private readonly frames = new Interner<boolean>();
   private readonly withFields: boolean;
@@ -204,8 +207,8 @@ export class FtraceTextParser implements LineParser {
     if (flags !== undefined) ev.flags = flags;
     this.inStack = false;
     const r = this.bodies
-      ? parseEventText(buf, ctx.rest, end, this.style, this.withFields, this.names, ev, this.transient)
-      : classifyEventBytes(buf, ctx.rest, end, this.style, this.names, ev);
+      ? parseEventText(buf, ctx.rest, end, this.style, this.withFields, this.names, ev, this.transient, this.guess)
+      : classifyEventBytes(buf, ctx.rest, end, this.style, this.names, ev, this.guess);
     if (r === TextResult.Event) {
       acc.parsedLines++;
       if (!this.bodies) this.stackFree.set(ev.cpu, true);
