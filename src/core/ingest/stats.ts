@@ -37,7 +37,7 @@ export interface TraceStatsDetail {
 }
 
 export async function traceStats(path: string, opts: ReadOptions = {}): Promise<TraceStatsDetail> {
-  const byName = new Map<string, number>();
+  const byName = new Map<string, { n: number }>();
   const cpus = new Set<number>();
   // tasks keyed by pid, then comm (a pid can exec under a new name)
   const tasks = new Map<number, Map<string, { n: number }>>();
@@ -46,19 +46,20 @@ export async function traceStats(path: string, opts: ReadOptions = {}): Promise<
   let lastComm = '';
   let lastTask = { n: 0 };
   const isPerf = (await sniffFormat(path)).format === 'perf-script';
-  let lastName = '';
-  let lastCount = 0;
+  let lastName: string | undefined;
+  let lastNamed = { n: 0 };
   const summary = await readTrace(
     path,
     (ev) => {
-      // events of one name come in runs; count the run before touching the map
-      const key = ev.system !== undefined && ev.kind !== 'driver-log' && isPerf ? `${ev.system}:${ev.name}` : ev.name;
-      if (key === lastName) lastCount++;
-      else {
-        if (lastCount > 0) byName.set(lastName, (byName.get(lastName) ?? 0) + lastCount);
+      // events of one name come in runs: the counter of the last name is at hand, one lookup per run
+      const key = isPerf && ev.system !== undefined && ev.kind !== 'driver-log' ? `${ev.system}:${ev.name}` : ev.name;
+      if (key !== lastName) {
+        let c = byName.get(key);
+        if (c === undefined) byName.set(key, (c = { n: 0 }));
         lastName = key;
-        lastCount = 1;
+        lastNamed = c;
       }
+      lastNamed.n++;
       if (ev.cpu !== lastCpu) {
         lastCpu = ev.cpu;
         if (ev.cpu >= 0) cpus.add(ev.cpu);
@@ -79,11 +80,10 @@ export async function traceStats(path: string, opts: ReadOptions = {}): Promise<
     },
     { fields: false, bodies: false, ...opts },
   );
-  if (lastCount > 0) byName.set(lastName, (byName.get(lastName) ?? 0) + lastCount);
   const taskList: TraceStats['tasks'] = [];
   for (const [pid, comms] of tasks) for (const [comm, c] of comms) taskList.push({ comm, pid, events: c.n });
   taskList.sort((a, b) => b.events - a.events || a.pid - b.pid);
-  const sortedNames = [...byName.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const sortedNames = [...byName].map(([name, c]): [string, number] => [name, c.n]).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const stats: TraceStats = {
     file: path,
     format: summary.format,
