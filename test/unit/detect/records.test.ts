@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MigrationRecord } from '../../../src/core/model/types';
+import type { InvalidationRecord, MigrationRecord } from '../../../src/core/model/types';
 import { RecordIndex, windowEnd } from '../../../src/core/detect/records';
 import { seededRandom } from '../helpers';
 
@@ -72,4 +72,36 @@ test('nextSetupOfTask is the same task\'s next migration in setup order (Infinit
   assert.equal(idx.nextSetupOfTask(ms[2]), 2000, 'equal setup times: the later id comes next');
   assert.equal(idx.nextSetupOfTask(ms[3]), Infinity);
   assert.equal(idx.nextSetupOfTask(ms[1]), Infinity, 'another task\'s migrations do not bound this one');
+});
+
+function invalidation(id: number, startTs: number, migrationId: number | undefined): InvalidationRecord {
+  return { id, startTs, migrationId, callbacks: [] } as unknown as InvalidationRecord;
+}
+
+test('invalidationsOfMigration: each migration\'s records in start order, with model ids (indexes) and with any other ids', () => {
+  const r = seededRandom(11);
+  for (const idOf of [(i: number) => i, (i: number) => 1000 + 7 * i]) {
+    const ms: MigrationRecord[] = [];
+    for (let i = 0; i < 50; i++) ms.push(migration(idOf(i), 100, i * 1000, 10, true));
+    const invs: InvalidationRecord[] = [];
+    for (let i = 0; i < 400; i++) invs.push(invalidation(i, i * 10, r() < 0.3 ? undefined : idOf(Math.floor(r() * 50))));
+    const idx = new RecordIndex(ms, invs);
+    for (let i = 0; i < 50; i++) {
+      const want = invs.filter((x) => x.migrationId === idOf(i)).map((x) => x.id);
+      assert.deepEqual(idx.invalidationsOfMigration(idOf(i))?.map((x) => x.id) ?? [], want, `migration ${idOf(i)}`);
+    }
+  }
+});
+
+test('the walks by index give what the list answers give: setups and starts strictly after a time', () => {
+  const ms = [migration(0, 100, 1000, 10, true), migration(1, 100, 2000, 10, true), migration(2, 200, 2000, 10, true), migration(3, 100, 3000, 10, true)];
+  const invs = [invalidation(0, 1000, undefined), invalidation(1, 2000, 1), invalidation(2, 2000, undefined), invalidation(3, 5000, undefined)];
+  const idx = new RecordIndex(ms, invs);
+  assert.equal(idx.firstSetupAfter(999), 0);
+  assert.equal(idx.firstSetupAfter(2000), 3);
+  assert.equal(idx.setupTsAt(1), 2000);
+  assert.equal(idx.firstSetupAfter(3000), 4);
+  assert.equal(idx.firstStartAfter(1000), 1);
+  assert.equal(idx.startTsAt(3), 5000);
+  assert.deepEqual(idx.invalidationsBetween(1000, 5000).map((x) => x.id), [1, 2]);
 });
