@@ -42,10 +42,18 @@ export function pageTablesChanged(d: DetectContext, as: AddressSpace, start: num
     // a completed mm syscall in between changed page tables; the one still running issued this very invalidation
     if (enterTs >= fromTs && calls.returned(c) && calls.exitTs(c) < toTs && (calls.ret(c) ?? 0) >= 0 && MM_SYSCALLS.has(calls.name(c)) && d.facts.asOfPid.get(calls.pid(c)) === as) return true;
   }
-  for (const r of d.facts.invalidationsBetween(fromTs, toTs)) if (r.as === as && overlaps(r.start, r.end, start, end)) return true;
-  for (const m of d.facts.migrationsOverlapping(fromTs, toTs)) {
-    if (m.setupTs >= toTs) break;
-    if (m.setupTs > fromTs && m.as === as && overlaps(m.start, m.end, start, end) && (m.unmapped ?? m.cpages ?? 1) > 0) return true;
+  // walks of the sorted records, no list built: this runs twice per repeated invalidation
+  const records = d.facts.records;
+  const invs = records.invalidations;
+  for (let i = records.firstStartAfter(fromTs); i < invs.length && records.startTsAt(i) < toTs; i++) {
+    const r = invs[i];
+    if (r.as === as && overlaps(r.start, r.end, start, end)) return true;
+  }
+  // a migration set up inside the window (so overlapping it): one that collected pages there changed them
+  const ms = records.migrations;
+  for (let i = records.firstSetupAfter(fromTs); i < ms.length && records.setupTsAt(i) < toTs; i++) {
+    const m = ms[i];
+    if (m.as === as && overlaps(m.start, m.end, start, end) && (m.unmapped ?? m.cpages ?? 1) > 0) return true;
   }
   return false;
 }
@@ -72,13 +80,13 @@ function operationEnd(calls: SyscallCalls, r: InvalidationRecord): number {
 }
 
 /**
- * Per invalidation (by index), a number naming its mm, event and [start, end): equal numbers, equal ranges.
- * Found by sorting the indexes by (event, mm, start, end) and numbering the runs of equal keys: the rule only
- * uses the numbers as keys. One string key per record (`as|event|start|end`) or nested maps keyed by numbers
- * (a Map per distinct start: 22 MB of JS heap for the 207k invalidations of the 1 GiB bench, the largest
- * allocation of the analysis after the model) cost more than the four typed arrays and the order (~28 bytes a
- * record, dropped when the rule returns). Address spaces are told apart by their text, events by name, and a
- * range bound the trace did not give (NaN) equals only another such bound, as Map keys did.
+ * Per invalidation (by index), a number naming its mm, event and [start, end): equal numbers, equal ranges,
+ * numbered in order of first appearance (the rule only uses the numbers as keys). Found with an open-addressing
+ * hash table of record indexes over four typed key columns (~36 bytes a record, dropped when the rule returns).
+ * One string key per record (`as|event|start|end`) or nested maps keyed by numbers (a Map per distinct start:
+ * 22 MB of JS heap for the 207k invalidations of the 1 GiB bench) cost more memory, and sorting the indexes by the
+ * four keys called a comparator ~18 times a record. Address spaces are told apart by their text, events by name,
+ * and a range bound the trace did not give (NaN) equals only another such bound, as Map keys did.
  */
 function rangeIds(invs: readonly InvalidationRecord[]): { ids: Int32Array; count: number } {
   const n = invs.length;
@@ -105,18 +113,41 @@ function rangeIds(invs: readonly InvalidationRecord[]): { ids: Int32Array; count
     start[i] = bound(r.start);
     end[i] = bound(r.end);
   }
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => event[a] - event[b] || space[a] - space[b] || start[a] - start[b] || end[a] - end[b]);
+  // slots hold a record index + 1 (0: empty), at most half of them used
+  let size = 2;
+  while (size < 2 * n) size *= 2;
+  const mask = size - 1;
+  const table = new Int32Array(size);
   const ids = new Int32Array(n);
   let count = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    const p = k > 0 ? order[k - 1] : -1;
-    if (p < 0 || event[i] !== event[p] || space[i] !== space[p] || start[i] !== start[p] || end[i] !== end[p]) count++;
-    ids[i] = count - 1;
+  for (let i = 0; i < n; i++) {
+    let h = rangeHash(event[i], space[i], start[i], end[i]) & mask;
+    for (;;) {
+      const j = table[h] - 1;
+      if (j < 0) {
+        table[h] = i + 1;
+        ids[i] = count++;
+        break;
+      }
+      if (event[j] === event[i] && space[j] === space[i] && start[j] === start[i] && end[j] === end[i]) {
+        ids[i] = ids[j];
+        break;
+      }
+      h = (h + 1) & mask;
+    }
   }
   return { ids, count };
+}
+
+/** A hash of a range key: equal keys (0 and -0 included) hash alike. */
+function rangeHash(event: number, space: number, start: number, end: number): number {
+  let h = Math.imul(event + 1, 0x9e3779b1) ^ Math.imul(space + 1, 0x85ebca77);
+  h = Math.imul(h ^ (start >>> 0), 0xc2b2ae3d) ^ ((start / 4294967296) >>> 0);
+  h = Math.imul(h ^ (end >>> 0), 0x27d4eb2f) ^ ((end / 4294967296) >>> 0);
+  // murmur3's finalizer: the slot is taken from the low bits, which the products above leave poorly mixed
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** A range bound as a sort key: a bound the trace did not give (NaN) sorts first and equals only itself. */
