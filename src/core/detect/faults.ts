@@ -93,7 +93,8 @@ function episodes(d: DetectContext, attempts: Attempts, windowNs: number, minAtt
     if (m.direction !== 'to-device' || m.npages > 4096) continue;
     const pages = faulted.get(m.as);
     if (!pages) continue;
-    for (let v = vpnOf(m.start); v < Math.ceil(m.end / PAGE_SIZE); v++) {
+    // the bounds read once: a record's getters decode the model's columns on every read
+    for (let v = vpnOf(m.start), last = Math.ceil(m.end / PAGE_SIZE); v < last; v++) {
       if (!pages.has(v)) continue;
       const l = pageGet(toDevice, m.as, v);
       if (l) l.push(m.setupTs);
@@ -246,7 +247,13 @@ export const faultLivelock = defineRule(
         const vpn = vpnOf(attempts.addr(first)!);
         const severity = n >= livelock ? 'error' : 'info';
         const who = [...tasks].map(([pid, comm]) => taskText(comm, pid)).join(', ');
-        const waits = d.facts.inWindow('migration-wait', firstTs, lastTs).filter((w) => w.addr !== undefined && vpnOf(w.addr) === vpn);
+        // by id: only the waits on this page are evidence, and an object per wait of the window is not needed
+        const waitIds: number[] = [];
+        const inWindow = d.facts.idsInWindow('migration-wait', firstTs, lastTs);
+        for (let k = 0; k < inWindow.length; k++) {
+          const addr = d.facts.addrOf(inWindow[k]);
+          if (addr !== undefined && vpnOf(addr) === vpn) waitIds.push(inWindow[k]);
+        }
         d.findings.push(
           makeFinding(d.facts, {
             rule: 'refcount/fault-livelock',
@@ -254,7 +261,7 @@ export const faultLivelock = defineRule(
             title: severity === 'error' ? 'Fault livelock on one address' : 'Same address faulted repeatedly',
             message:
               `${pageAddr(vpn)}: ${n} ${side === 'cpu' ? 'CPU faults into migrate_to_ram' : 'device faults'} by ${tasks.size} task(s) (${who}) ` +
-              `over ${msText(lastTs - firstTs)} from ${timeText(firstTs)}${side === 'cpu' ? ', the page still device-private at each retry' : ', each retry after an invalidation of the page'}${waits.length > 0 ? `; ${waits.length} wait(s) on a migration entry in between` : ''}`,
+              `over ${msText(lastTs - firstTs)} from ${timeText(firstTs)}${side === 'cpu' ? ', the page still device-private at each retry' : ', each retry after an invalidation of the page'}${waitIds.length > 0 ? `; ${waitIds.length} wait(s) on a migration entry in between` : ''}`,
             explanation:
               side === 'cpu'
                 ? 'Each attempt found the page still device-private: the previous migrate_to_ram() did not move it. With several tasks faulting the same page, each takes a reference (do_swap_page) or the page lock, so the others\' migrations fail migrate_vma_check_page() or folio_migrate_mapping() (-EAGAIN) or collect nothing, and return 0 so the CPU retries. ' +
@@ -265,7 +272,7 @@ export const faultLivelock = defineRule(
             end: vpn * PAGE_SIZE + PAGE_SIZE,
             fromTs: firstTs,
             toTs: lastTs,
-            eventIds: [...ep.map((i) => attempts.id(i)), ...waits.map((w) => w.id)],
+            eventIds: [...ep.map((i) => attempts.id(i)), ...waitIds],
             pid: attempts.pid(first),
             comm: attempts.comm(first),
           }),

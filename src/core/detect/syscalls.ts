@@ -26,13 +26,6 @@ export interface SyscallSource {
   rawOf(id: number, kind: DomainKind): RawText;
 }
 
-/** A grown copy of a typed array (the pairing does not know how many calls it will find). */
-function grown<T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T {
-  const b = make(a.length * 2);
-  b.set(a);
-  return b;
-}
-
 /** An exit's return: the decoded one, else the value the line prints alone (`sys_mprotect -> 0x0`, `: 0x0`). */
 function exitRet(src: SyscallSource, id: number): number | undefined {
   const r = src.retOf(id);
@@ -55,16 +48,17 @@ function exitRet(src: SyscallSource, id: number): number | undefined {
  * (completed mmap/mprotect/munmap of a mirrored mm) need them.
  */
 export class SyscallCalls {
-  private enterIds = new Int32Array(64);
+  // one row per entry at most: sized from the entries (60k at 1 GiB), not grown
+  private readonly enterIds: Int32Array;
   /** -1: the call had not returned when the trace ended. */
-  private exitIds = new Int32Array(64);
-  private enterTss = new Float64Array(64);
+  private readonly exitIds: Int32Array;
+  private readonly enterTss: Float64Array;
   /** NaN without an exit. */
-  private exitTss = new Float64Array(64);
+  private readonly exitTss: Float64Array;
   /** NaN when unknown (no exit, or an exit printing no value). */
-  private rets = new Float64Array(64);
-  private pids = new Int32Array(64);
-  private nameCodes = new Int32Array(64);
+  private readonly rets: Float64Array;
+  private readonly pids: Int32Array;
+  private readonly nameCodes: Int32Array;
   private readonly names: string[] = [];
   private readonly parsed = new Map<number, SyscallArgs>();
   private n = 0;
@@ -74,6 +68,14 @@ export class SyscallCalls {
     enters: ArrayLike<number>,
     exits: ArrayLike<number>,
   ) {
+    const rows = Math.max(1, enters.length);
+    this.enterIds = new Int32Array(rows);
+    this.exitIds = new Int32Array(rows);
+    this.enterTss = new Float64Array(rows);
+    this.exitTss = new Float64Array(rows);
+    this.rets = new Float64Array(rows);
+    this.pids = new Int32Array(rows);
+    this.nameCodes = new Int32Array(rows);
     const codeOf = new Map<string, number>();
     // the printed name (sys_enter_mprotect, sys_exit_mprotect, ...) → base name code: one regex per name, not per event
     const codeOfPrinted = new Map<string, number>();
@@ -112,17 +114,6 @@ export class SyscallCalls {
   }
 
   private push(id: number, pid: number, code: number): number {
-    if (this.n === this.enterIds.length) {
-      const i32 = (k: number) => new Int32Array(k);
-      const f64 = (k: number) => new Float64Array(k);
-      this.enterIds = grown(this.enterIds, i32);
-      this.exitIds = grown(this.exitIds, i32);
-      this.enterTss = grown(this.enterTss, f64);
-      this.exitTss = grown(this.exitTss, f64);
-      this.rets = grown(this.rets, f64);
-      this.pids = grown(this.pids, i32);
-      this.nameCodes = grown(this.nameCodes, i32);
-    }
     const c = this.n++;
     this.enterIds[c] = id;
     this.exitIds[c] = -1;

@@ -138,21 +138,21 @@ export interface FindingInput {
  */
 export function makeFinding(model: Pick<TraceModel, 'event' | 'eventCount'> & { lineOf?(id: number): number }, f: FindingInput): Finding {
   const ids: number[] = [];
-  const seen = new Set<number>();
-  for (const id of f.eventIds) {
-    if (!seen.has(id) && id >= 0 && id < model.eventCount) {
-      seen.add(id);
-      ids.push(id);
-    }
-  }
   const lines: number[] = [];
-  const seenLines = new Set<number>();
-  for (const id of ids) {
+  // a finding names a few dozen events at most: a scan of what is kept so far beats two Sets per finding
+  // (22.7k findings at 1 GiB); a Set only for the rare long list
+  const seen = f.eventIds.length > 64 ? new Set<number>() : undefined;
+  const seenLines = f.eventIds.length > 64 ? new Set<number>() : undefined;
+  const count = model.eventCount;
+  for (let k = 0; k < f.eventIds.length; k++) {
+    const id = f.eventIds[k];
+    if (!(id >= 0 && id < count) || (seen ? seen.has(id) : ids.includes(id))) continue;
+    seen?.add(id);
+    ids.push(id);
     const line = model.lineOf ? model.lineOf(id) : model.event(id).line;
-    if (!seenLines.has(line)) {
-      seenLines.add(line);
-      lines.push(line);
-    }
+    if (seenLines ? seenLines.has(line) : lines.includes(line)) continue;
+    seenLines?.add(line);
+    lines.push(line);
   }
   const asText = f.as === null ? '-' : String(f.as);
   const key = flat(`${f.rule}|${asText}|${hex(f.start)}-${hex(f.end)}|${lines[0] ?? 0}`);
