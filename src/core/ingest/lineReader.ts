@@ -119,8 +119,8 @@ export async function forEachLine(path: string, onLine: LineHandler, opts: LineR
       pending = readChunk(fd, other, carryArea, readLen(filePos), filePos);
       const view = buf.subarray(0, dataEnd);
       let pos = carryArea - carry;
-      const region = view.subarray(pos);
       // a region starts on a line start unless we are skipping an overlong line
+      const region = view.subarray(pos);
       // ASCII (most traces) is valid UTF-8, and text in it decodes faster as ASCII (see asciiRegions.ts)
       if (isAscii(region)) markAscii(buf, pos, dataEnd);
       else if (!res.invalidUtf8 && !isUtf8(region)) res.invalidUtf8 = checkUtf8AcrossBoundary(region, 0);
