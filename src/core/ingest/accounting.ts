@@ -8,6 +8,7 @@
  * of each CPU is held until that CPU prints its next event (or the queue grows past a bound).
  */
 
+import { HeldQueue } from './heldQueue';
 import { TextEvent } from './textEvent';
 import type { EventSink, IngestSummary, LostEvents, RawEvent, TraceFormat, UnparsedSample } from './types';
 
@@ -59,10 +60,9 @@ export class Accounting {
   private prevTs = -Infinity;
   /** The first timestamp in file order (for joining the parts of a parallel read). */
   private firstOrderTs: number | undefined;
-  /** Held events from `head` on; the slots before `head` are cleared (a delivered event must not stay reachable). */
-  private pending: (RawEvent | undefined)[] = [];
-  private head = 0;
-  /** The newest event of each CPU that is still in `pending` (cpu -1 for formats without CPUs). */
+  /** Events held for a stack that may follow, oldest first. */
+  private readonly held = new HeldQueue<RawEvent>();
+  /** The newest event of each CPU that is still held (cpu -1 for formats without CPUs). */
   private lastOfCpu = new LastOfCpu();
 
   /** `immediate`: deliver events at once (no stack attachment wanted, e.g. counting only). */
@@ -109,18 +109,16 @@ export class Accounting {
       return;
     }
     const prev = this.lastOfCpu.swap(ev.cpu, ev);
-    if (prev === undefined && this.head === this.pending.length) {
-      // common case with nothing held for this CPU: still hold `ev` for a stack that may follow
-      this.pending.push(ev);
-      return;
-    }
-    this.pending.push(ev);
-    this.drain(false);
+    const held = this.held;
+    const none = held.size === 0;
+    held.push(ev);
+    // common case with nothing held: still hold `ev` for a stack that may follow
+    if (prev !== undefined || !none) this.drain(false);
   }
 
   /** The oldest event still held (the first one queued, until it is delivered). */
   oldestHeld(): RawEvent | undefined {
-    return this.head < this.pending.length ? this.pending[this.head] : undefined;
+    return this.held.peek();
   }
 
   /** The event a stack printed on `cpu` belongs to, if still held. */
@@ -130,33 +128,21 @@ export class Accounting {
 
   /** Delivers held events that can no longer receive a stack (or all of them at the end). */
   drain(all: boolean): void {
-    const p = this.pending;
-    while (this.head < p.length) {
-      const ev = p[this.head]!;
-      if (!all && this.lastOfCpu.get(ev.cpu) === ev && p.length - this.head <= MAX_PENDING) break;
-      // cleared at once: until the compaction below, up to 1024 delivered events (and their stacks) would
-      // stay reachable from here and survive the young-generation collections
-      p[this.head] = undefined;
-      this.head++;
+    const held = this.held;
+    let ev: RawEvent | undefined;
+    while ((ev = held.peek()) !== undefined) {
+      if (!all && this.lastOfCpu.get(ev.cpu) === ev && held.size <= MAX_PENDING) break;
+      held.shift();
       if (this.lastOfCpu.get(ev.cpu) === ev) this.lastOfCpu.swap(ev.cpu, undefined);
       this.sink(ev);
-    }
-    if (this.head === p.length) {
-      p.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024) {
-      // move the rest to the front in place (splice would also return the removed events in a new array)
-      p.copyWithin(0, this.head);
-      p.length -= this.head;
-      this.head = 0;
     }
   }
 
   /** Detaches the held events whose text is still bytes of `buf` (TextEvent.detach), before `buf` is refilled. */
   detachHeld(buf: Buffer): void {
-    const p = this.pending;
-    for (let i = this.head; i < p.length; i++) {
-      const ev = p[i];
+    const held = this.held;
+    for (let i = 0; i < held.size; i++) {
+      const ev = held.at(i);
       if (ev instanceof TextEvent) ev.detach(buf);
     }
   }
