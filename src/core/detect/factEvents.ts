@@ -262,11 +262,14 @@ export class FactEvents {
   }
 
   /**
-   * Ids of one task's events of one kind in [fromTs, toTs], for callers that read columns, not objects: a view of
-   * the task's list, not a copy (the page-state replay asks once per migration).
+   * Ids of one task's events of one kind from the first at or after fromTs to the task's last, for callers that
+   * read columns, not objects, and stop at the end of their window themselves (each time is then read once, not
+   * once to find the window's end and again by the caller): a view of the task's list, not a copy (the page-state
+   * replay asks once per migration).
    */
-  idsInWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): Ids {
-    return this.idsInWindowOf(this.ofTaskIds(kind, pid), fromTs, toTs);
+  idsFromOfTask(kind: DomainKind, pid: number, fromTs: number): Ids {
+    const ids = this.ofTaskIds(kind, pid);
+    return ids.subarray(firstAtOrAfter(ids, fromTs, this.read.ts));
   }
 
   /** Ids of a kind's events in [fromTs, toTs], a view (for callers that read columns, not objects). */

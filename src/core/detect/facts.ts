@@ -314,9 +314,12 @@ export class Facts {
     return ptePresent(ev?.fields.pte) ?? ev?.ptePresent;
   }
 
-  /** Ids of one task's fact events of one kind in [fromTs, toTs] (read with tsOf/addrOf/ptePresentOf), a view. */
-  idsInWindowOfTask(kind: DomainKind, pid: number, fromTs: number, toTs: number): ArrayLike<number> {
-    return this.events.idsInWindowOfTask(kind, pid, fromTs, toTs);
+  /**
+   * Ids of one task's fact events of one kind from the first at or after fromTs on, in file order (read with
+   * tsOf/addrOf/ptePresentOf; the caller stops at the first past its window), a view.
+   */
+  idsFromOfTask(kind: DomainKind, pid: number, fromTs: number): ArrayLike<number> {
+    return this.events.idsFromOfTask(kind, pid, fromTs);
   }
 
   /** Ids of a kind's fact events in [fromTs, toTs] (read with tsOf/pidOf/retOf/...), a view. */

@@ -168,8 +168,13 @@ function whyNothing(d: DetectContext, m: MigrationRecord): string | undefined {
   if (m.npages > 4096) return undefined;
   const first = Math.floor(m.start / 4096);
   const counts = new Map<string, number>();
-  for (let v = first; v < first + m.npages; v++) {
-    const st = d.pages.stateBefore(m.as, v, m.setupTs, m.setupId);
+  // the record's values read once: its getters decode the model's columns on every read
+  const pages = m.npages;
+  const as = m.as;
+  const setupTs = m.setupTs;
+  const setupId = m.setupId;
+  for (let v = first; v < first + pages; v++) {
+    const st = d.pages.stateBefore(as, v, setupTs, setupId);
     counts.set(st, (counts.get(st) ?? 0) + 1);
   }
   const flags = m.flags ?? 0;

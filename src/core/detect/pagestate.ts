@@ -32,6 +32,8 @@ const CODE_STATE: readonly PageState[] = ['system', 'device-private'];
 
 const SPLIT_FUNC = /split_huge_page|split_folio|__split_huge_page/;
 
+const NO_SPLITS: readonly [number, number][] = [];
+
 /** Whether ts lies in one of the [from, to] windows. */
 function insideAny(windows: readonly [number, number][], ts: number): boolean {
   for (const [a, b] of windows) if (ts >= a && ts <= b) return true;
@@ -87,23 +89,33 @@ export class PageStates {
     // without `out` this is the constructor's pass: page histories are recorded and only "restored in setup" kept
     let restoredInSetup = false;
     const facts = this.facts;
-    const end = m.finalizeTs !== undefined ? Math.min(facts.records.nextSetupOfTask(m) - 1, this.model.lastTs) : Facts.windowEnd(m);
+    // the record's values read once: its getters decode the model's columns on every read (this loop reads them
+    // per PTE line, 540k at 1 GiB)
+    const finalizeTs = m.finalizeTs;
+    const pid = m.pid;
+    const setupTs = m.setupTs;
+    const end = finalizeTs !== undefined ? Math.min(facts.records.nextSetupOfTask(m) - 1, this.model.lastTs) : Facts.windowEnd(m);
     // setup returns before migrate_vma_pages(); without its kretprobe, the pages call bounds the setup window
-    const setupEnd = m.setupRetTs ?? (m.pagesId !== undefined ? facts.tsOf(m.pagesId) : (m.finalizeTs ?? end));
-    const ptes = facts.idsInWindowOfTask('migration-pte-remove', m.pid, m.setupTs, end);
-    if (ptes.length === 0) return false;
-    const splits = this.splitWindows(m.pid, m.setupTs, end);
+    const setupEnd = m.setupRetTs ?? (m.pagesId !== undefined ? facts.tsOf(m.pagesId) : (finalizeTs ?? end));
+    // the task's PTE lines from setup on; the window ends at the first one past `end`
+    const ptes = facts.idsFromOfTask('migration-pte-remove', pid, setupTs);
+    if (ptes.length === 0 || facts.tsOf(ptes[0]) > end) return false;
+    const splits = this.splitWindows(pid, setupTs, end);
     const movedTo = m.direction === 'to-device' ? 'device-private' : m.direction === 'to-system' ? 'system' : undefined;
+    const start = m.start;
+    const stop = m.end;
+    const as = m.as;
     for (let i = 0; i < ptes.length; i++) {
       const id = ptes[i];
-      const addr = facts.addrOf(id);
-      if (addr === undefined || addr < m.start || addr >= m.end) continue;
       const ts = facts.tsOf(id);
+      if (ts > end) break;
+      const addr = facts.addrOf(id);
+      if (addr === undefined || addr < start || addr >= stop) continue;
       // split_huge_page() freezes a THP with migration entries and remaps it: not a migration outcome
       if (insideAny(splits, ts)) continue;
       if (out) out.sawPteEvents = true;
       const vpn = vpnOf(addr);
-      if (ts <= setupEnd && (m.finalizeTs === undefined || ts < m.finalizeTs)) {
+      if (ts <= setupEnd && (finalizeTs === undefined || ts < finalizeTs)) {
         restoredInSetup = true;
         out?.restoredInSetup.set(vpn, id);
         continue;
@@ -111,17 +123,20 @@ export class PageStates {
       const present = facts.ptePresentOf(id);
       let state: PageState | undefined;
       if (present !== undefined) state = present ? 'system' : 'device-private';
-      else state = this.model.stateAround(m.as, vpn, id).after;
+      else state = this.model.stateAround(as, vpn, id).after;
       if (out) {
         if (movedTo === undefined || state === movedTo) out.moved.add(vpn);
         else out.restoredAtFinalize.set(vpn, id);
-      } else if (state === 'system' || state === 'device-private') this.history.add(m.as, vpn, ts, STATE_CODE[state], id);
+      } else if (state === 'system' || state === 'device-private') this.history.add(as, vpn, ts, STATE_CODE[state], id);
     }
     return restoredInSetup;
   }
 
   /** [entry, return] of the task's THP splits (split_huge_page_to_list and friends) inside a window. */
-  private splitWindows(pid: number, from: number, to: number): [number, number][] {
+  private splitWindows(pid: number, from: number, to: number): readonly [number, number][] {
+    // most migrations have no split in their window: no list and no objects for them
+    const ids = this.facts.idsFromOfTask('thp-split', pid, from);
+    if (ids.length === 0 || this.facts.tsOf(ids[0]) > to) return NO_SPLITS;
     const out: [number, number][] = [];
     for (const e of this.facts.inWindowOfTask('thp-split', pid, from, to)) {
       if (!SPLIT_FUNC.test(e.func ?? '')) continue;

@@ -16,10 +16,21 @@ export function windowEnd(m: MigrationRecord): number {
   return m.finalizeTs ?? m.setupRetTs ?? m.setupTs;
 }
 
-/** Whether a list is already in the order `cmp` sorts it into. */
-function inOrder<T>(list: readonly T[], cmp: (a: T, b: T) => number): boolean {
-  for (let i = 1; i < list.length; i++) if (cmp(list[i - 1], list[i]) > 0) return false;
-  return true;
+/**
+ * A record list in (time, id) order, with each record's time read once into a column: the model's lists are
+ * in order already (then shared, not copied); else a sorted copy. `timeOf` is a record getter, which decodes the
+ * model's columns: read once a record, not twice per comparison.
+ */
+function byTime<T extends { id: number }>(list: readonly T[], timeOf: (r: T) => number): { list: readonly T[]; times: Float64Array } {
+  const times = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) times[i] = timeOf(list[i]);
+  let ordered = true;
+  // the comparator's own test, NaN times included: (time difference || id difference) > 0 is out of order
+  for (let i = 1; i < list.length && ordered; i++) if ((times[i - 1] - times[i] || list[i - 1].id - list[i].id) > 0) ordered = false;
+  if (ordered) return { list, times };
+  const sorted = list.slice().sort((a, b) => timeOf(a) - timeOf(b) || a.id - b.id);
+  for (let i = 0; i < sorted.length; i++) times[i] = timeOf(sorted[i]);
+  return { list: sorted, times };
 }
 
 /**
@@ -101,23 +112,29 @@ export class RecordIndex {
     // indexed loops, no spread: run once, these stay in the interpreter, where for-of allocates an iterator
     // result per element (8.9 MB for the 88k records of the 256 MiB bench)
     // the model lists records in order already: the lists are shared, not copied, when they are (read only here)
-    const bySetup = (a: MigrationRecord, b: MigrationRecord) => a.setupTs - b.setupTs || a.id - b.id;
-    const byStart = (a: InvalidationRecord, b: InvalidationRecord) => a.startTs - b.startTs || a.id - b.id;
-    const ms = inOrder(migrations, bySetup) ? migrations : migrations.slice().sort(bySetup);
-    const invs = inOrder(invalidations, byStart) ? invalidations : invalidations.slice().sort(byStart);
+    const bySetup = byTime(migrations, (m) => m.setupTs);
+    const byStart = byTime(invalidations, (r) => r.startTs);
+    const ms = bySetup.list;
+    const invs = byStart.list;
     this.byIndex = migrations;
     this.migrations = ms;
     this.invalidations = invs;
     let maxWindow = 0;
-    this.setupTs = new Float64Array(ms.length);
+    this.setupTs = bySetup.times;
     this.windowEndTs = new Float64Array(ms.length);
     // per window class: its size, longest window and (below) its indexes
     const classOf = new Int32Array(ms.length);
     const classes = new Map<number, { n: number; maxWindow: number; list: Int32Array }>();
+    const judged = new Set<string>();
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i];
-      if (m.pgmapOwner !== undefined && !ownerIsNull(m.pgmapOwner)) this.driverOwners.add(m.pgmapOwner);
-      const setup = (this.setupTs[i] = m.setupTs);
+      // an owner is judged once (a regex), not once per migration
+      const owner = m.pgmapOwner;
+      if (owner !== undefined && !judged.has(owner)) {
+        judged.add(owner);
+        if (!ownerIsNull(owner)) this.driverOwners.add(owner);
+      }
+      const setup = this.setupTs[i];
       const w = (this.windowEndTs[i] = windowEnd(m)) - setup;
       maxWindow = Math.max(maxWindow, w);
       let l = this.migrationsOfPid.get(m.pid);
@@ -140,8 +157,7 @@ export class RecordIndex {
     }
     this.windowClasses = [];
     for (const c of classes.values()) this.windowClasses.push({ list: c.list, maxWindow: c.maxWindow });
-    this.startTs = new Float64Array(invs.length);
-    for (let i = 0; i < invs.length; i++) this.startTs[i] = invs[i].startTs;
+    this.startTs = byStart.times;
     let cb = false;
     let n = 0;
     const linkedTo = new Float64Array(invs.length);

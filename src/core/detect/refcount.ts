@@ -16,13 +16,17 @@ const SELECT_DEVICE_PRIVATE = 2;
 /** Ranges larger than this are not walked page by page (a 1 GiB range would cost 262144 lookups). */
 const MAX_WALK_PAGES = 4096;
 
+/** The migration's MIGRATE_VMA_SELECT_* flags, else the ones its direction implies. */
+function selectFlags(m: MigrationRecord): number {
+  return m.flags ?? (m.direction === 'to-device' ? SELECT_SYSTEM : m.direction === 'to-system' ? SELECT_DEVICE_PRIVATE : 0);
+}
+
 /**
- * Whether migrate_vma_collect_pmd() would pick this page under the migration's flags: present RAM pages only
- * under SELECT_SYSTEM, device-private entries only under SELECT_DEVICE_PRIVATE. A page whose state the trace
- * does not prove is `undefined`; an anonymous hole (never touched) is always collected (cpages++) in 6.x.
+ * Whether migrate_vma_collect_pmd() would pick this page under the migration's flags (selectFlags): present RAM
+ * pages only under SELECT_SYSTEM, device-private entries only under SELECT_DEVICE_PRIVATE. A page whose state the
+ * trace does not prove is `undefined`; an anonymous hole (never touched) is always collected (cpages++) in 6.x.
  */
-function selectable(m: MigrationRecord, state: PageState): boolean | undefined {
-  const flags = m.flags ?? (m.direction === 'to-device' ? SELECT_SYSTEM : m.direction === 'to-system' ? SELECT_DEVICE_PRIVATE : 0);
+function selectable(flags: number, state: PageState): boolean | undefined {
   if (state === 'unknown') return flags & SELECT_SYSTEM ? true : undefined;
   if (state === 'system' || state === 'unmapped') return (flags & SELECT_SYSTEM) !== 0 || state === 'unmapped';
   if (state === 'device-private') return (flags & SELECT_DEVICE_PRIVATE) !== 0;
@@ -77,12 +81,18 @@ export const pagesNotCollected = defineRule(
       let notSelectable = 0;
       let unknown = 0;
       const candidates: number[] = [];
-      for (let v = first; v < first + m.npages; v++) {
+      // the record's values read once: its getters decode the model's columns on every read
+      const pages = m.npages;
+      const as = m.as;
+      const setupTs = m.setupTs;
+      const setupId = m.setupId;
+      const flags = selectFlags(m);
+      for (let v = first; v < first + pages; v++) {
         if (raced.has(v)) {
           notSelectable++;
           continue;
         }
-        const sel = selectable(m, d.pages.stateBefore(m.as, v, m.setupTs, m.setupId));
+        const sel = selectable(flags, d.pages.stateBefore(as, v, setupTs, setupId));
         if (sel === false) notSelectable++;
         else if (sel === undefined) unknown++;
         else candidates.push(v);
