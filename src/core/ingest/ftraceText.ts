@@ -22,6 +22,7 @@ import { NameGuess } from './nameGuess';
 import type { NameInfo } from './nameInfo';
 import { GraphLine, GraphNesting, GraphPart, parseGraphPart } from './graphCall';
 import { newEvent, type LineParser } from './reader';
+import { StackFree } from './stackFree';
 import { TextEvent } from './textEvent';
 import type { RawEvent, ReadOptions } from './types';
 
@@ -392,23 +393,5 @@ export class FtraceTextParser implements LineParser {
     if (this.counter) parts.push('counter clock');
     const what = this.style === 'tracecmd' ? 'trace-cmd report' : 'ftrace text';
     return parts.length > 0 ? `${what} (${parts.join(', ')})` : what;
-  }
-}
-
-/** Per CPU flag array (CPU numbers are small; a Map costs more than the flag). */
-class StackFree {
-  private flags = new Int8Array(64); // 0 no event yet, 1 free, 2 taken
-  get(cpu: number): boolean | undefined {
-    const v = cpu >= 0 && cpu < this.flags.length ? this.flags[cpu] : 0;
-    return v === 0 ? undefined : v === 1;
-  }
-  set(cpu: number, free: boolean): void {
-    if (cpu < 0 || cpu >= 1 << 16) return;
-    if (cpu >= this.flags.length) {
-      const f = new Int8Array(Math.max(cpu + 1, this.flags.length * 2));
-      f.set(this.flags);
-      this.flags = f;
-    }
-    this.flags[cpu] = free ? 1 : 2;
   }
 }
