@@ -42,6 +42,14 @@ export class BlockColumn implements Column {
   private readonly f64: (Float64Array | undefined)[] = [];
   private readonly blockMask: number;
   private length = 0;
+  /**
+   * The last chunk's step array, unit and the base of its last block while it is a STEP chunk (else `cursor`
+   * is undefined): push() inside a block then stores a step without the six per-chunk array loads of set()
+   * (three of these columns take a value per event: ~30 ns a push before).
+   */
+  private cursor: Uint16Array | undefined = undefined;
+  private cursorUnit = 1;
+  private cursorBase = 0;
 
   /**
    * @param blockShift log2 of the events per block: 8 for timestamps, 12 for line numbers, 7 for byte offsets
@@ -56,6 +64,18 @@ export class BlockColumn implements Column {
 
   push(v: number): void {
     const i = this.length;
+    const st = this.cursor;
+    if (st !== undefined && (i & this.blockMask) !== 0) {
+      // inside the block of the value before: a step from its base, as set() stores one
+      const base = this.cursorBase;
+      const unit = this.cursorUnit;
+      const d = (v - base) / unit;
+      if ((d & 0xffff) === d && d !== ESC && base + d * unit === v && (v !== 0 || 1 / v > 0)) {
+        st[i & MASK] = d;
+        this.length = i + 1;
+        return;
+      }
+    }
     if ((i & MASK) === 0) this.addChunk(new Float64Array(CHUNK >>> this.blockShift), new Uint16Array(CHUNK));
     const c = i >>> SHIFT;
     const k = i & MASK;
@@ -66,6 +86,19 @@ export class BlockColumn implements Column {
     }
     this.length = i + 1;
     this.set(i, v);
+    this.moveCursor();
+  }
+
+  /** Points the cursor at the last chunk as it is now (after a new chunk or block, a re-encode, a join). */
+  private moveCursor(): void {
+    const c = this.width.length - 1;
+    if (c < 0 || this.width[c] !== STEP || this.length === 0) {
+      this.cursor = undefined;
+      return;
+    }
+    this.cursor = this.steps[c];
+    this.cursorUnit = this.unit[c];
+    this.cursorBase = this.blockBases[c]![((this.length - 1) & MASK) >>> this.blockShift];
   }
 
   private addChunk(bb: Float64Array, st: Uint16Array): void {
@@ -140,6 +173,7 @@ export class BlockColumn implements Column {
     old[k] = v;
     const next = this.width[c] === STEP ? this.units.indexOf(this.unit[c]) + 1 : this.units.length;
     this.encode(c, old, filled, next);
+    this.moveCursor();
   }
 
   /**
@@ -213,6 +247,7 @@ export class BlockColumn implements Column {
       this.length += tail + head;
       this.encode(this.width.length - 1, scratch, tail + head, 0);
     }
+    this.moveCursor();
   }
 
   /** Values [from, from + count) of chunk j plus `add`, into `out` at `at`. */

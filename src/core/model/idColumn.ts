@@ -29,12 +29,44 @@ export class IdColumn implements Column {
   /** Bytes per value of every chunk: 1, 2, 4 or 8 (Float64Array). */
   private width = 1;
   private length = 0;
+  /**
+   * The last chunk while the width is 1 (last8) or 2 (last16), else undefined: push() of a value that fits
+   * is one store, without the width branches and chunk lookup of set() (the store pushes four of these per
+   * event, the task ids of a trace with a few thousand tasks in 2 bytes).
+   */
+  private last8: Uint8Array | undefined = undefined;
+  private last16: Uint16Array | undefined = undefined;
 
   push(v: number): void {
     const i = this.length;
+    if ((i & MASK) !== 0) {
+      const l8 = this.last8;
+      if (l8 !== undefined) {
+        if ((v & 0xff) === v) {
+          l8[i & MASK] = v;
+          this.length = i + 1;
+          return;
+        }
+      } else {
+        const l16 = this.last16;
+        if (l16 !== undefined && (v & 0xffff) === v) {
+          l16[i & MASK] = v;
+          this.length = i + 1;
+          return;
+        }
+      }
+    }
     if ((i & MASK) === 0) this.addChunk();
     this.set(i, v);
     this.length = i + 1;
+    this.moveLast();
+  }
+
+  /** Points last8 / last16 at the last chunk as it is now (a new chunk, a wider width, a join). */
+  private moveLast(): void {
+    const w = this.width;
+    this.last8 = w === 1 && this.c8.length > 0 ? this.c8[this.c8.length - 1] : undefined;
+    this.last16 = w === 2 && this.c16.length > 0 ? this.c16[this.c16.length - 1] : undefined;
   }
 
   private addChunk(): void {
@@ -94,6 +126,7 @@ export class IdColumn implements Column {
     this.c32 = w === 4 ? (wider as Uint32Array[]) : [];
     this.c64 = w === 8 ? (wider as Float64Array[]) : [];
     this.width = w;
+    this.moveLast();
   }
 
   private chunks(): IdChunk[] {
@@ -143,6 +176,7 @@ export class IdColumn implements Column {
       into.push(dst);
       this.length += tail + head;
     }
+    this.moveLast();
   }
 
   get size(): number {

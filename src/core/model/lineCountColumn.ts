@@ -25,6 +25,8 @@ export class LineCountColumn implements Column {
   private readonly explicit: (Uint16Array | undefined)[] = [];
   /** The count of the last event, whose end no next line tells yet. */
   private last = 0;
+  /** The line of the last event when pushWithLine() gave it (NaN: read it from the line column). */
+  private lastLine = NaN;
   private length = 0;
 
   constructor(private readonly line: BlockColumn) {}
@@ -33,6 +35,22 @@ export class LineCountColumn implements Column {
     if (this.length > 0) this.settle(this.length - 1, this.last);
     this.grow(this.length + 1);
     this.last = v;
+    this.lastLine = NaN;
+    this.length++;
+  }
+
+  /**
+   * push() of the count of an event whose line, `line`, the line column has just taken (EventStore.append):
+   * the last event's count is decided by the distance of the two lines without reading them back (two
+   * block-column reads per event before).
+   */
+  pushWithLine(v: number, line: number): void {
+    const i = this.length - 1;
+    // the count the lines tell, in a chunk that keeps none by value: nothing to keep (settle would agree)
+    if (i >= 0 && !(line - this.lastLine === this.last && this.explicit[i >>> SHIFT] === undefined)) this.settle(i, this.last);
+    this.grow(this.length + 1);
+    this.last = v;
+    this.lastLine = line;
     this.length++;
   }
 
@@ -105,6 +123,7 @@ export class LineCountColumn implements Column {
       for (const [k, v] of s.exceptions[c] ?? []) this.settle(first + start + k, v);
     }
     this.last = s.last;
+    this.lastLine = NaN;
   }
 
   get size(): number {

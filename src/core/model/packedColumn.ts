@@ -52,11 +52,40 @@ export class PackedColumn implements Column {
     return w === 2 ? this.limit16 : this.limit32;
   }
 
+  /**
+   * The last chunk's u16 codes and base while it is 2 bytes wide (else undefined): push() of a value that
+   * fits is then one store, without put()'s per-chunk width, array and base loads.
+   */
+  private last16: Uint16Array | undefined = undefined;
+  private lastBase = 0;
+
   push(v: number): void {
     const i = this.length;
+    const last = this.last16;
+    if (last !== undefined && (i & MASK) !== 0) {
+      if (v === this.none) {
+        last[i & MASK] = this.none16;
+        this.length = i + 1;
+        return;
+      }
+      const d = v - this.lastBase;
+      if (d >>> 0 === d && d <= this.limit16 && (v !== 0 || 1 / v > 0)) {
+        last[i & MASK] = d;
+        this.length = i + 1;
+        return;
+      }
+    }
     if ((i & MASK) === 0) this.addChunk(v);
     this.put(i, v);
     this.length = i + 1;
+    this.moveLast();
+  }
+
+  /** Points last16 at the last chunk as it is now (a new chunk, a re-encode, a join). */
+  private moveLast(): void {
+    const c = this.width.length - 1;
+    this.last16 = c >= 0 && this.width[c] === 2 ? this.u16[c] : undefined;
+    this.lastBase = c >= 0 ? this.bases[c] : 0;
   }
 
   private addChunk(first: number): void {
@@ -67,6 +96,7 @@ export class PackedColumn implements Column {
     this.u16.push(new Uint16Array(CHUNK));
     this.u32.push(undefined);
     this.f64.push(undefined);
+    this.moveLast();
   }
 
   private put(i: number, v: number): void {
@@ -153,6 +183,7 @@ export class PackedColumn implements Column {
       for (let k = 0; k < n; k++) a[k] = values[k] === none ? this.none32 : values[k] - base;
     } else this.f64[c]!.set(values.subarray(0, n));
     this.length += n;
+    this.moveLast();
   }
 
   /**
@@ -178,6 +209,7 @@ export class PackedColumn implements Column {
       }
       if (head > 0) this.copyHead(s, j + 1, head, add);
     }
+    this.moveLast();
   }
 
   /** `v` plus `add`, none as none (and -0 as -0: -0 + 0 is +0). */
@@ -272,6 +304,7 @@ export class PackedColumn implements Column {
       this.width[c] = F64;
       this.f64[c] = new Float64Array(CHUNK);
       this.f64[c]!.set(old);
+      this.moveLast();
       return;
     }
     // a value under the base leaves half the spare room below the new minimum for the next ones
@@ -283,6 +316,7 @@ export class PackedColumn implements Column {
     if (w === 2) this.u16[c] = new Uint16Array(CHUNK);
     else this.u32[c] = new Uint32Array(CHUNK);
     for (let j = 0; j < filled; j++) this.put(start + j, old[j]);
+    this.moveLast();
   }
 }
 

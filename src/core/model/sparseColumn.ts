@@ -45,24 +45,28 @@ export class SparseColumn<V extends JoinableColumn> implements Column {
   }
 
   push(v: number): void {
-    const has = !this.isNone(v);
+    const has = this.noneIsNaN ? v === v : v !== this.none;
     if (has) this.values.push(v);
     this.mark(has);
   }
+
+  /** The last chunk's arrays and rank: marks go there (no per-chunk lookups per event). */
+  private lastBits = new Int32Array(0);
+  private lastBefore = new Uint16Array(0);
+  private lastRank = 0;
 
   /** Appends one event's presence bit. */
   private mark(has: boolean): void {
     const i = this.length;
     const k = i & MASK;
     if (k === 0) {
-      this.bits.push(new Int32Array(WORDS));
-      this.before.push(new Uint16Array(WORDS));
-      this.chunkRank.push(this.present);
+      this.bits.push((this.lastBits = new Int32Array(WORDS)));
+      this.before.push((this.lastBefore = new Uint16Array(WORDS)));
+      this.chunkRank.push((this.lastRank = this.present));
     }
-    const c = i >>> SHIFT;
-    if ((k & 31) === 0) this.before[c][k >>> 5] = this.present - this.chunkRank[c];
+    if ((k & 31) === 0) this.lastBefore[k >>> 5] = this.present - this.lastRank;
     if (has) {
-      this.bits[c][k >>> 5] |= 1 << (k & 31);
+      this.lastBits[k >>> 5] |= 1 << (k & 31);
       this.present++;
     }
     this.length = i + 1;

@@ -33,9 +33,14 @@ export class U64Column {
 
   push(v: bigint): void {
     SCRATCH[0] = v;
+    this.pushWords(WORDS[HI], WORDS[LO]);
+  }
+
+  /** push() of the value hi × 2^32 + lo (both 32-bit words): no BigInt made. */
+  pushWords(hi: number, lo: number): void {
     if ((this.size & MASK) === 0) this.lo.push(new Uint32Array(CHUNK));
-    this.lo[this.size >>> SHIFT][this.size & MASK] = WORDS[LO];
-    this.hi.push(this.highId(WORDS[HI]));
+    this.lo[this.size >>> SHIFT][this.size & MASK] = lo;
+    this.hi.push(this.highId(hi));
     this.size++;
   }
 
