@@ -15,7 +15,7 @@ import { blankDecoded, Decoder, type Resolution } from '../decode/decoder';
 import { ProbeCatalog } from '../decode/probeCatalog';
 import { discoverProbeFiles, readDefinitionFile } from '../decode/probeDiscovery';
 import { classifyStack } from '../decode/origin';
-import { EventStore, extraOf, type StorePart } from './store';
+import { EventStore, type StorePart } from './store';
 import { AddressSpaces } from './addressSpaces';
 import { SpanTable } from './spans';
 import { PageTable } from './pages';
@@ -92,12 +92,12 @@ export class ModelBuilder {
   }
 
   add(ev: RawEvent): number {
-    // one decoded-event object for the whole build: append() and extraOf() copy what they keep; the stack
+    // one decoded-event object for the whole build: append() copies what it keeps; the stack
     // origin only for invalidations (compared, not looked up in a Set: ~1.5 M events at 256 MiB)
     const d = this.decoder.decodeInto(ev, this.scratch);
     const k = d.kind;
     const origin = k === 'invalidate-start' || k === 'driver-invalidate' || k === 'invalidate-secondary' ? classifyStack(ev.stack) : undefined;
-    const id = this.store.append(ev, d, extraOf(ev, d, origin));
+    const id = this.store.append(ev, d, origin);
     if (d.ret && !d.leaf && d.func) this.returning.add(this.store.func.get(id));
     return id;
   }

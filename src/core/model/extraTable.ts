@@ -86,6 +86,20 @@ function isPointer64(v: unknown): v is string {
 }
 const pointerOf = (v: bigint): string => `0x${v.toString(16)}`;
 
+/** BigInt(p) of a pointer isPointer64 accepts, pushed as its two words (BigInt of a string: ~1 µs). */
+function pushPointer(col: U64Column, p: string): void {
+  const cut = p.length - Math.min(p.length - 2, 8);
+  let hi = 0;
+  let lo = 0;
+  for (let i = 2; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    const d = c <= 57 ? c - 48 : c - 87;
+    if (i < cut) hi = hi * 16 + d;
+    else lo = lo * 16 + d;
+  }
+  col.pushWords(hi, lo);
+}
+
 export class ExtraTable {
   private readonly objects: EventExtra[] = [];
   private readonly shared: EventExtra[] = [];
@@ -134,35 +148,73 @@ export class ExtraTable {
       count++;
       only = k;
     }
-    if (mask === K_PTE && isU64(x.pteRaw)) {
-      this.pte.push(x.pteRaw);
-      return this.ref(PTE, this.pte.size - 1);
-    }
-    if (mask === (K_CPAGES | K_NPAGES | K_SRC0 | K_DST0) && isU64(x.src0) && isU64(x.dst0) && isCount(x.cpages) && isCount(x.npages)) {
-      this.src0.push(x.src0);
-      this.dst0.push(x.dst0);
-      this.cpages.push(x.cpages);
-      this.migrateNpages.push(x.npages);
-      return this.ref(MIGRATE, this.src0.size - 1);
-    }
-    if (mask === (K_NPAGES | K_FAULT) && isPointer64(x.faultPage) && isCount(x.npages)) {
-      this.faultN.push(BigInt(x.faultPage));
-      this.faultNpages.push(x.npages);
-      return this.ref(FAULT_N, this.faultN.size - 1);
-    }
-    if (mask === (K_SELECT | K_FAULT) && isPointer64(x.faultPage) && isCount(x.selectFlags)) {
-      this.faultSel.push(BigInt(x.faultPage));
-      this.selectFlags.push(x.selectFlags);
-      return this.ref(FAULT_SEL, this.faultSel.size - 1);
-    }
+    let r = -1;
+    if (mask === K_PTE) r = this.addPte(x.pteRaw!);
+    else if (mask === (K_CPAGES | K_NPAGES | K_SRC0 | K_DST0)) r = this.addMigrate(x.cpages!, x.npages!, x.src0!, x.dst0!);
+    else if (mask === (K_NPAGES | K_FAULT)) r = this.addFaultN(x.npages!, x.faultPage!);
+    else if (mask === (K_SELECT | K_FAULT)) r = this.addFaultSel(x.selectFlags!, x.faultPage!);
+    if (r >= 0) return r;
     if (count === 1 && only === 'text' && typeof x.text === 'string' && this.texts.add(x.text)) return this.ref(TEXT, this.texts.size - 1);
     const s = count === 1 ? this.sharedRow(x, only) : -1;
-    if (s >= 0) {
-      this.sharedUse.push(s);
-      return this.ref(SHARED, this.sharedUse.size - 1);
-    }
+    if (s >= 0) return this.addShared(s);
     this.objects.push(x);
     return this.ref(GENERIC, this.objects.length - 1);
+  }
+
+  // The packed shapes, stored from their values (what add() stores for an object of that shape, and what the
+  // model build stores without making the object: eventExtra.ts extraRef); -1 when a value does not fit.
+
+  /** add({ pteRaw }). */
+  addPte(pteRaw: bigint): number {
+    if (!isU64(pteRaw)) return -1;
+    this.pte.push(pteRaw);
+    return this.ref(PTE, this.pte.size - 1);
+  }
+
+  /** add({ cpages, npages, src0, dst0 }). */
+  addMigrate(cpages: number, npages: number, src0: bigint, dst0: bigint): number {
+    if (!isU64(src0) || !isU64(dst0) || !isCount(cpages) || !isCount(npages)) return -1;
+    this.src0.push(src0);
+    this.dst0.push(dst0);
+    this.cpages.push(cpages);
+    this.migrateNpages.push(npages);
+    return this.ref(MIGRATE, this.src0.size - 1);
+  }
+
+  /** add({ npages, faultPage }). */
+  addFaultN(npages: number, faultPage: string): number {
+    if (!isPointer64(faultPage) || !isCount(npages)) return -1;
+    pushPointer(this.faultN, faultPage);
+    this.faultNpages.push(npages);
+    return this.ref(FAULT_N, this.faultN.size - 1);
+  }
+
+  /** add({ selectFlags, faultPage }). */
+  addFaultSel(selectFlags: number, faultPage: string): number {
+    if (!isPointer64(faultPage) || !isCount(selectFlags)) return -1;
+    pushPointer(this.faultSel, faultPage);
+    this.selectFlags.push(selectFlags);
+    return this.ref(FAULT_SEL, this.faultSel.size - 1);
+  }
+
+  /** add({ stackOrigin }) of a frozen origin (a shared row; -1 for another). */
+  addOrigin(o: OriginResult): number {
+    if (!Object.isFrozen(o)) return -1;
+    let s = this.sharedByOrigin.get(o);
+    if (s === undefined) this.sharedByOrigin.set(o, (s = this.shared.push({ stackOrigin: o }) - 1));
+    return this.addShared(s);
+  }
+
+  /** add({ caller }) (a shared row). */
+  addCaller(caller: string): number {
+    let s = this.sharedByCaller.get(caller);
+    if (s === undefined) this.sharedByCaller.set(caller, (s = this.shared.push({ caller }) - 1));
+    return this.addShared(s);
+  }
+
+  private addShared(s: number): number {
+    this.sharedUse.push(s);
+    return this.ref(SHARED, this.sharedUse.size - 1);
   }
 
   /**

@@ -12,6 +12,7 @@ import type { OriginResult } from '../decode/origin';
 import type { EventExtra } from './eventExtra';
 import { ExtraTable } from './extraTable';
 
+import { extraRef } from './eventExtra';
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
 import { addresses, type Column, ids, lineCounts, lines, rare, reviveColumn, offsets, rangeEnds, small, sparseIds, StringTable, times } from './columns';
@@ -210,12 +211,14 @@ export class EventStore {
     for (const [i, v] of p.retWide) this.retWide.set(first + i, v);
   }
 
-  append(ev: RawEvent, d: DecodedEvent, extra: EventExtra | undefined): number {
+  /** Appends a decoded event; `stackOrigin`: its invalidation origin, kept in its extra (extraOf). */
+  append(ev: RawEvent, d: DecodedEvent, stackOrigin: OriginResult | undefined): number {
     const id = this.ts.size;
+    const line = ev.line;
     this.ts.push(ev.ts);
     this.offset.push(ev.offset);
-    this.line.push(ev.line);
-    this.lineCount.push(Math.min(ev.lineCount, 65535));
+    this.line.push(line);
+    this.lineCount.pushWithLine(Math.min(ev.lineCount, 65535), line);
     this.task.push(this.taskId(ev.pid, ev.tgid ?? -1, ev.comm));
     this.cpu.push(ev.cpu);
     this.etype.push(this.etypeOf(ev, d));
@@ -242,7 +245,7 @@ export class EventStore {
         ? 0
         : this.invId(d.notifierEvent ? NOTIFIER_EVENTS.indexOf(d.notifierEvent) : -1, d.blockable === undefined ? -1 : d.blockable ? 1 : 0, this.strings.id(d.owner), this.strings.id(d.mm)),
     );
-    this.extraIdx.push(extra ? this.extras.add(extra) : -1);
+    this.extraIdx.push(extraRef(this.extras, ev, d, stackOrigin));
     if (this.keepFields) {
       this.keptFields.push(ev.fields);
       this.keptStacks.push(ev.stack);
