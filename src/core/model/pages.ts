@@ -111,15 +111,36 @@ export class AddressSpacePages {
     for (let p = this.head; p >= 0; p = this.table.nextOf(p)) yield [this.table.vpnOf(p), p];
   }
 
-  /** While building: the pages by ascending vpn. */
+  /**
+   * While building: the pages by ascending vpn. A space's vpns nearly always span few enough pages that
+   * (vpn - lowest) * count + position is an exact key: one native sort of the keys gives each page by its
+   * position, where sorting the vpns and looking each page up again in the hash cost a few cache misses a page
+   * (370k pages at 1 GiB).
+   */
   sortedPages(): Int32Array {
     if (!this.sorted) {
-      const vpns = new Float64Array(this.count);
+      const n = this.count;
+      const made = new Int32Array(n);
+      const vpns = new Float64Array(n);
+      let low = Infinity;
+      let high = -Infinity;
       let i = 0;
-      for (let p = this.head; p >= 0; p = this.table.nextOf(p)) vpns[i++] = this.table.vpnOf(p);
-      vpns.sort();
-      const sorted = new Int32Array(vpns.length);
-      for (i = 0; i < vpns.length; i++) sorted[i] = this.table.lookup(this.index, vpns[i]);
+      for (let p = this.head; p >= 0; p = this.table.nextOf(p)) {
+        const v = this.table.vpnOf(p);
+        if (v < low) low = v;
+        if (v > high) high = v;
+        made[i] = p;
+        vpns[i++] = v;
+      }
+      const sorted = new Int32Array(n);
+      if ((high - low + 1) * n <= Number.MAX_SAFE_INTEGER) {
+        for (i = 0; i < n; i++) vpns[i] = (vpns[i] - low) * n + i;
+        vpns.sort();
+        for (i = 0; i < n; i++) sorted[i] = made[vpns[i] % n];
+      } else {
+        vpns.sort();
+        for (i = 0; i < n; i++) sorted[i] = this.table.lookup(this.index, vpns[i]);
+      }
       this.sorted = sorted;
     }
     return this.sorted;

@@ -181,3 +181,28 @@ test('chunked logs read back what was pushed and set across chunk boundaries, an
     }
   }
 });
+
+test('while building, a space lists its pages by vpn whether its vpns span little (one keyed sort) or much (sort, then lookups)', () => {
+  let seed = 11;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  for (const spread of [64, 5000, 2 ** 40]) {
+    const t = new PageTable();
+    const other = t.space(9);
+    const a = t.space(1);
+    const want = new Set<number>();
+    for (let i = 0; i < 3000; i++) {
+      const v = BASE + rand(spread);
+      want.add(v);
+      a.ensure(v);
+      // pages of another space in between: the page numbers of `a` are not consecutive
+      if (i % 3 === 0) other.ensure(v);
+    }
+    const sorted = [...want].sort((x, y) => x - y);
+    const pages = [...a.sortedPages()];
+    assert.deepEqual(pages.map((p) => t.vpnOf(p)), sorted);
+    assert.deepEqual(pages, sorted.map((v) => a.find(v)));
+    // a page made afterwards is listed in its place
+    a.ensure(BASE - 1);
+    assert.equal(t.vpnOf(a.sortedPages()[0]), BASE - 1);
+  }
+});
