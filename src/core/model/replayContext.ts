@@ -5,11 +5,11 @@
  */
 
 import type { EventStore } from './store';
-import type { SpanTable } from './spans';
+import type { ChainOrigins } from './chainOrigins';
 import type { InvalidationOrigin, InvalidationRecord } from './types';
 import type { Invalidation } from './records/invalidations';
 import type { Migration } from './records/migrations';
-import { classifyOrigin, originFromSyscall } from '../decode/origin';
+import { originFromSyscall } from '../decode/origin';
 
 export interface OpenMigration {
   rec: Migration;
@@ -78,13 +78,12 @@ function fromStack(s: { origin: InvalidationOrigin; evidence: readonly string[] 
   return o;
 }
 
-export function originOf(store: EventStore, spans: SpanTable, id: number, t: TaskContext, rec: InvalidationRecord): OriginOf {
+export function originOf(store: EventStore, chains: ChainOrigins, id: number, t: TaskContext, rec: InvalidationRecord): OriginOf {
   const x = store.extra(id);
   if (x?.stackOrigin) return fromStack(x.stackOrigin);
   const s = store.span.get(id);
   if (s >= 0) {
-    const chain = spans.chain(store, s);
-    const o = classifyOrigin(chain);
+    const o = chains.of(s);
     if (o) return { origin: o.origin, evidence: ['span', ...o.evidence] };
   }
   const sc = originFromSyscall(t.syscall);

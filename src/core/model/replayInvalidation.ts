@@ -36,7 +36,7 @@ export function onInvalidation(r: ReplayRun, m: OpenMigration | undefined, drive
   // the record's migrationId also lists it among the migration's invalidationIds (records/migrations.ts); its
   // task, command, range, owner, event number and timestamp are read back from this event (records/invalidations.ts)
   const rec = r.invalidationTable.open({ as, event: ev, blockable: blk < 0 ? undefined : blk === 1, startId: id, migrationId: m?.rec.id });
-  const o = refine(originOf(store, r.spans, id, t, rec), rec, t);
+  const o = refine(originOf(store, r.chainOrigins, id, t, rec), rec, t);
   rec.origin = o.origin;
   rec.originEvidence = sharedEvidence(o.evidence);
   if (driver) r.invalidationTable.addCallback(rec.id, functionInfo(store.funcOf(id))?.driver ?? 'unknown', id, undefined);
@@ -67,16 +67,16 @@ export function onInvalidationEnd(r: ReplayRun): void {
 /** The return of __mmu_notifier_invalidate_range_start names its caller: the origin of the record it started. */
 export function onGeneric(r: ReplayRun): void {
   const { store, spans, id } = r;
-  // the function first: most generic events with extras are something else, and extra() builds an object
-  if (store.funcOf(id) !== '__mmu_notifier_invalidate_range_start') return;
+  // the function first (by its interned id: no string compare): most generic events with extras are
+  // something else, and extra() builds an object
+  if (r.rangeStartFunc === 0 || store.func.get(id) !== r.rangeStartFunc) return;
   const caller = store.extra(id)?.caller;
   if (!caller) return;
   const s = store.span.get(id);
   const entry = s >= 0 ? spans.entryId.get(s) : -1;
   const rec = recordStartedBy(r, entry);
   if (!rec || rec.originEvidence[0] === 'stack') return;
-  const chain = [baseFunction(caller), ...(s >= 0 ? spans.chain(store, s) : [])];
-  const c = classifyOrigin(chain);
+  const c = s >= 0 ? r.chainOrigins.of(s, baseFunction(caller)) : classifyOrigin([baseFunction(caller)]);
   const o = c ? refine({ origin: c.origin, evidence: c.evidence }, rec, r.t) : undefined;
   if (!o) return;
   rec.origin = o.origin;

@@ -11,6 +11,7 @@ import type { AddressSpace } from './types';
 import type { PageTable } from './pages';
 import { vpnRange } from './pages';
 import { HIGH_ADDR, type TaskContext } from './replayContext';
+import { ChainOrigins } from './chainOrigins';
 import { ValueIds } from './records/rows';
 import { type Invalidation, InvalidationTable } from './records/invalidations';
 import { type Migration, MigrationTable } from './records/migrations';
@@ -31,6 +32,10 @@ export class ReplayRun {
   readonly forkAt = new Map<number, { parent: AddressSpace; child: AddressSpace }>();
   /** pgmap owners named by migrate_vma_setup: a notifier callback receiving one of them gets its own event. */
   readonly driverOwners = new Set<string>();
+  /** Origins from span chains, the parents' answers kept (chainOrigins.ts). */
+  readonly chainOrigins: ChainOrigins;
+  /** The interned name __mmu_notifier_invalidate_range_start (0: no event names it). */
+  readonly rangeStartFunc: number;
 
   // the event being replayed
   id = 0;
@@ -52,6 +57,8 @@ export class ReplayRun {
     this.migrationTable = new MigrationTable(this.values, this.invalidationTable, store);
     this.migrations = this.migrationTable.list;
     this.invalidations = this.invalidationTable.list;
+    this.chainOrigins = new ChainOrigins(store, spans);
+    this.rangeStartFunc = store.strings.find('__mmu_notifier_invalidate_range_start');
     for (const f of spaces.processForks()) {
       this.forkAt.set(f.eventId, f);
       this.forkedFrom.set(f.child, f.parent);
