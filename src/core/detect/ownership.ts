@@ -35,23 +35,25 @@ export const unfilteredOwn = defineRule(
   },
   (d) => {
     const owners = d.owners();
-    const candidates = d.facts.invalidations.filter(
-      (r) =>
-        (r.event === 'MIGRATE' || r.event === 'EXCLUSIVE') &&
-        // the owner first: a record's callbacks may be listed on each read
-        ((r.owner !== undefined && owners.has(r.owner)) || r.callbacks.some((c) => c.ownEvent === true)),
-    );
-    if (candidates.length === 0) return;
-    const pool = [...d.facts.of('function'), ...d.facts.of('driver-invalidate')]
-      .filter((e) => WORK_FUNCS.test(e.func ?? e.name))
-      .sort((a, b) => a.ts - b.ts || a.id - b.id);
-    const anyWorkProbe = pool.length > 0;
+    // the device work events, listed at the first candidate (none when there is no candidate)
+    let pool: DomainEvent[] | undefined;
+    let anyWorkProbe = false;
     let undecided = 0;
-    for (const r of candidates) {
+    const invs = d.facts.invalidations;
+    for (let i = 0; i < invs.length; i++) {
+      const r = invs[i];
+      if (r.event !== 'MIGRATE' && r.event !== 'EXCLUSIVE') continue;
+      // the owner first, and the callbacks read once a record: the model lists them (an object each) on every
+      // read, and most candidates (tens of thousands of MIGRATEs on a long capture) make no finding
       const ownOwner = r.owner !== undefined && owners.has(r.owner);
-      // the callbacks are read once a record, and judged without a list each: most candidates (tens of thousands
-      // of MIGRATEs on a long capture) make no finding
       const callbacks = r.callbacks;
+      if (!ownOwner && !callbacks.some((c) => c.ownEvent === true)) continue;
+      if (!pool) {
+        pool = [...d.facts.of('function'), ...d.facts.of('driver-invalidate')]
+          .filter((e) => WORK_FUNCS.test(e.func ?? e.name))
+          .sort((a, b) => a.ts - b.ts || a.id - b.id);
+        anyWorkProbe = pool.length > 0;
+      }
       let xeOwn = false;
       let otherThanDmirror = false;
       for (const c of callbacks) {
