@@ -142,6 +142,13 @@ export class FactEvents {
     if (!this.collecting.has(kind)) this.collecting.set(kind, new IdList(count));
   }
 
+  /** The list a kind's ids are pushed to while collecting (file order), for a caller that adds many. */
+  collector(kind: DomainKind): { push(id: number): void } {
+    let l = this.collecting.get(kind);
+    if (!l) this.collecting.set(kind, (l = new IdList()));
+    return l;
+  }
+
   /** Adds an event (ids arrive in file order); `ev` is the DomainEvent when the model has no columns. */
   add(id: number, kind: DomainKind, ev?: DomainEvent): void {
     pushTo(this.collecting, kind, id);

@@ -138,8 +138,11 @@ export class Facts {
    */
   private collectColumns(cols: ColumnAccess, wanted: ReadonlySet<DomainKind>): void {
     const st = cols.store;
-    // per kind code: the kind when it is a fact kind, null when not, undefined when not seen yet
+    // per kind code: the kind when it is a fact kind, null when not, undefined when not seen yet; its id list; and
+    // whether keep() must judge each event (the others are always kept: one branch, no calls, per event)
     const kindOfCode: (DomainKind | null | undefined)[] = [];
+    const listOfCode: { push(id: number): void }[] = [];
+    const judgedOfCode: boolean[] = [];
     const n = this.model.eventCount;
     // the last task's address space: a task's mm is fixed for the model, and runs of one task's events are common
     // (the 202k tlb_flush lines of the 256 MiB bench asked the model for it one by one)
@@ -152,11 +155,17 @@ export class Facts {
       if (kind === undefined) {
         const k = st.kindOf(id);
         kind = kindOfCode[code] = wanted.has(k) ? k : null;
+        if (kind !== null) {
+          if (kind !== 'tlb-flush') listOfCode[code] = this.events.collector(kind);
+          judgedOfCode[code] = kind === 'function' || kind === 'driver-invalidate' || kind === 'move-mapping-ret';
+        }
       }
       if (kind === null) continue;
       // no closure over `id` here: it would give every iteration of this loop (every event) its own context
-      const func = kind === 'function' || kind === 'driver-invalidate' ? st.funcOf(id) : undefined;
-      if (!this.keep(kind, func, kind === 'move-mapping-ret' ? st.retOf(id) : undefined)) continue;
+      if (judgedOfCode[code]) {
+        const func = kind === 'function' || kind === 'driver-invalidate' ? st.funcOf(id) : undefined;
+        if (!this.keep(kind, func, kind === 'move-mapping-ret' ? st.retOf(id) : undefined)) continue;
+      }
       const pid = st.pid.get(id);
       if (pid !== lastPid) {
         lastPid = pid;
@@ -167,7 +176,7 @@ export class Facts {
         this.tlb.add(st.ts.get(id), lastAs);
         continue;
       }
-      this.events.add(id, kind);
+      listOfCode[code].push(id);
       if (!lastKnown) {
         this.asOfPid.set(pid, lastAs);
         lastKnown = true;
@@ -279,6 +288,11 @@ export class Facts {
   /** The address space of an event's task. */
   asOf(id: number): AddressSpace {
     return this.cols ? this.cols.asOf(this.cols.store.pid.get(id)) : this.event(id).as;
+  }
+
+  /** A number standing for an event's printed name (the store's interned name), -1 without columns. */
+  nameKeyOf(id: number): number {
+    return this.cols ? this.cols.store.name.get(id) : -1;
   }
 
   /** An event's name as printed (`sys_enter_mprotect`, ...). */

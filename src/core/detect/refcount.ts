@@ -195,11 +195,15 @@ export const moveMappingEagain = defineRule(
       const pid = facts.pidOf(id);
       const ts = facts.tsOf(id);
       const m = facts.migrationOfTaskAt(pid, ts);
-      let g = m ? openOfRange.get(m.as, m.start, m.end) : openOfTask.get(pid);
+      // the migration's range read once (its getters decode the model's columns)
+      const mAs = m ? m.as : undefined;
+      const mStart = m ? m.start : 0;
+      const mEnd = m ? m.end : 0;
+      let g = mAs !== undefined ? openOfRange.get(mAs, mStart, mEnd) : openOfTask.get(pid);
       const comm = facts.commOf(id);
       if (!g || ts - g.lastTs > burstNs) {
-        g = { ms: [], msSeen: new Set(), ids: [], returns: 0, pid, comm, ts, lastTs: ts, as: m ? m.as : facts.asOf(id), start: m ? m.start : 0, end: m ? m.end : 0, tasks: new Set(), lastPid: NaN, lastComm: '' };
-        if (m) openOfRange.set(m.as, m.start, m.end, g);
+        g = { ms: [], msSeen: new Set(), ids: [], returns: 0, pid, comm, ts, lastTs: ts, as: mAs ?? facts.asOf(id), start: mStart, end: mEnd, tasks: new Set(), lastPid: NaN, lastComm: '' };
+        if (mAs !== undefined) openOfRange.set(mAs, mStart, mEnd, g);
         else openOfTask.set(pid, g);
         groups.push(g);
       }

@@ -22,6 +22,8 @@ export interface SyscallSource {
   tsOf(id: number): number;
   pidOf(id: number): number;
   nameOf(id: number): string;
+  /** A number standing for the printed name (the same number, the same name), or -1 when there is none. */
+  nameKeyOf(id: number): number;
   retOf(id: number): number | undefined;
   rawOf(id: number, kind: DomainKind): RawText;
 }
@@ -79,6 +81,8 @@ export class SyscallCalls {
     const codeOf = new Map<string, number>();
     // the printed name (sys_enter_mprotect, sys_exit_mprotect, ...) → base name code: one regex per name, not per event
     const codeOfPrinted = new Map<string, number>();
+    // and the same from the name's number: no string read and hashed per event (60k syscall events at 1 GiB)
+    const codeOfKey = new Map<number, number>();
     // the call still open per task and name: task → name code → call
     const open = new Map<number, Map<number, number>>();
     let i = 0;
@@ -86,16 +90,21 @@ export class SyscallCalls {
     while (i < enters.length || j < exits.length) {
       const enter = j >= exits.length || (i < enters.length && enters[i] < exits[j]);
       const id = enter ? enters[i++] : exits[j++];
-      const printed = src.nameOf(id);
-      let code = codeOfPrinted.get(printed);
+      const key = src.nameKeyOf(id);
+      let code = key >= 0 ? codeOfKey.get(key) : undefined;
       if (code === undefined) {
-        const name = syscallBaseName(printed);
-        code = codeOf.get(name);
+        const printed = src.nameOf(id);
+        code = codeOfPrinted.get(printed);
         if (code === undefined) {
-          codeOf.set(name, (code = this.names.length));
-          this.names.push(name);
+          const name = syscallBaseName(printed);
+          code = codeOf.get(name);
+          if (code === undefined) {
+            codeOf.set(name, (code = this.names.length));
+            this.names.push(name);
+          }
+          codeOfPrinted.set(printed, code);
         }
-        codeOfPrinted.set(printed, code);
+        if (key >= 0) codeOfKey.set(key, code);
       }
       const pid = src.pidOf(id);
       let ofTask = open.get(pid);
