@@ -6,14 +6,16 @@
 
 import type { RawEvent } from '../ingest/types';
 import { decodeDriverLog, type DriverLogEvent } from './driverLog';
-import { isBlockable, notifierEventFrom } from './enums';
-import { FieldResolver, parseBig, parseNumber, signedReturn, toSafeNumber } from './fields';
+import { isBlockable, NOTIFIER_EVENTS, notifierEventFrom } from './enums';
+import { FieldResolver, parseBig, signedReturn, toSafeNumber } from './fields';
 import type { FieldView } from './fieldView';
-import { EventFields } from './eventFields';
+import { EventFields, FIELD } from './eventFields';
 import { baseFunction, type FunctionInfo, functionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
 import type { ProbeCatalog, ProbeDefinition, ProbeFieldType } from './probeCatalog';
-import { decodePte, parsePte } from './pte';
+import { decodePte } from './pte';
 import { blankDecoded, type DecodedEvent, reset, type Resolution } from './decoded';
+import { type NameState, NameStates, type ProbeFunction } from './nameState';
+import type { ProbeSite } from '../ingest/types';
 
 export { blankDecoded, type DecodedEvent, type Resolution } from './decoded';
 
@@ -75,6 +77,7 @@ export class Decoder {
 
   /** Probed symbol → its function without compiler suffix and what it is (a few symbols, millions of hits). */
   private readonly functions = new Map<string, { func: string; info: FunctionInfo | undefined }>();
+  private readonly names = new NameStates();
   /** The fields of the event being decoded, loaded by the decode paths that read fields. */
   private readonly ef: EventFields;
   private readonly view: FieldView;
@@ -106,10 +109,8 @@ export class Decoder {
     }
   }
 
-  /** How `ev` resolves, in `this.res` (one object for every event). */
-  private resolveProbe(ev: RawEvent): Resolved {
-    const isRet = ev.kind === 'kretprobe';
-    const def = this.catalog.get(ev.name);
+  /** How `ev` resolves, in `this.res` (one object for every event); `def`: the definition of its name. */
+  private resolveProbe(ev: RawEvent, isRet: boolean, def: ProbeDefinition | undefined): Resolved {
     if (isRet && ev.retFrom?.symbol) return this.resolved(ev.retFrom.symbol, true, def, 'symbol');
     if (!isRet && ev.probe?.symbol) {
       if (ev.probe.offset === 0 || ev.probe.offset === undefined) return this.resolved(ev.probe.symbol, false, def, 'symbol');
@@ -144,13 +145,58 @@ export class Decoder {
 
   private readonly res: Resolved = { func: undefined, ret: false, def: undefined, by: 'none' };
 
+  /** The state of `name`, its definition read again when the catalog changed. */
+  private stateOf(name: string): NameState {
+    const st = this.names.of(name);
+    if (st.version !== this.catalog.version) st.define(this.catalog.get(name), this.catalog.version);
+    return st;
+  }
+
   private decodeProbe(ev: RawEvent, out: DecodedEvent): DecodedEvent {
-    const r = this.resolveProbe(ev);
-    this.resolvedCounts[r.by]++;
-    if (!r.func) {
-      this.unresolved[ev.name] = (this.unresolved[ev.name] ?? 0) + 1;
-      return reset(out, 'generic', !r.ret, r.ret, false, 'none');
+    const st = this.stateOf(ev.name);
+    const isRet = ev.kind === 'kretprobe';
+    // the same site object as the last event of this name: the same function (see probeFunction)
+    const site = isRet ? ev.retFrom : ev.probe;
+    let p = isRet ? (site === st.retSite ? st.ret : undefined) : site === st.entrySite ? st.entry : undefined;
+    if (p === undefined) {
+      p = this.probeFunction(ev, st, isRet, site);
+      if (p === undefined) {
+        this.resolvedCounts[this.res.by]++;
+        this.unresolved[ev.name] = (this.unresolved[ev.name] ?? 0) + 1;
+        return reset(out, 'generic', !this.res.ret, this.res.ret, false, 'none');
+      }
     }
+    if (p.by === 'symbol') this.resolvedCounts.symbol++;
+    else this.resolvedCounts[p.by]++;
+    const info = p.info;
+    reset(out, p.kind, !p.ret, p.ret, false, p.by);
+    out.func = p.func;
+    out.role = info?.role;
+    out.driver = info?.driver;
+    const ef = this.ef;
+    ef.load(ev, st.fields, st.def);
+    if (p.ret) {
+      const j = ef.retIndex();
+      if (j !== -1) {
+        const type = ef.retType();
+        const short = type === undefined || type.kind === 'unsigned' || type.kind === 'signed' ? this.view.decimalAt(j) : undefined;
+        out.retVal = short ?? this.view.hexReturnAt(j, type) ?? returnValue(this.view.valueAt(j), type);
+      }
+      return out;
+    }
+    this.probeFields(out);
+    return out;
+  }
+
+  /**
+   * The function a probe event is on (resolveProbe), undefined when none. Kept on the name's state when it
+   * was resolved by symbol or definition from a frozen site (the reader's shared sites): the same name and
+   * site object then resolve the same (a definition's learnAddress is done once, then has nothing to learn).
+   * Resolutions by learned address or well-known name are not kept: another probe may teach an address later.
+   */
+  private probeFunction(ev: RawEvent, st: NameState, isRet: boolean, site: ProbeSite | undefined): ProbeFunction | undefined {
+    const r = this.resolveProbe(ev, isRet, st.def);
+    if (!r.func) return undefined;
     let known = this.functions.get(r.func);
     if (known === undefined) {
       const base = baseFunction(r.func);
@@ -158,78 +204,82 @@ export class Decoder {
       if (this.functions.size >= 4096) this.functions.clear();
       this.functions.set(r.func, known);
     }
-    const func = known.func;
     const info = known.info;
-    reset(out, info ? (r.ret ? info.ret : info.entry) : 'generic', !r.ret, r.ret, false, r.by);
-    out.func = func;
-    out.role = info?.role;
-    out.driver = info?.driver;
-    this.ef.load(ev);
-    if (r.ret) {
-      const view = this.view;
-      let j = this.ef.index('ret');
-      if (j === -1 && view.count > 0) j = view.indexOf(view.keyAt(0));
-      if (j !== -1) {
-        const type = r.def?.fields.get(view.keyAt(j));
-        const short = type === undefined || type.kind === 'unsigned' || type.kind === 'signed' ? view.decimalAt(j) : undefined;
-        out.retVal = short ?? returnValue(view.valueAt(j), type);
+    const p: ProbeFunction = { func: known.func, info, kind: info ? (r.ret ? info.ret : info.entry) : 'generic', ret: r.ret, by: r.by };
+    if ((r.by === 'symbol' || r.by === 'definition') && site !== undefined && Object.isFrozen(site)) {
+      if (isRet) {
+        st.retSite = site;
+        st.ret = p;
+      } else {
+        st.entrySite = site;
+        st.entry = p;
       }
-      return out;
     }
-    this.probeFields(ev, r.def, out);
-    return out;
+    return p;
   }
 
-  private probeFields(ev: RawEvent, def: ProbeDefinition | undefined, out: DecodedEvent): void {
+  private probeFields(out: DecodedEvent): void {
+    const ef = this.ef;
     const role = out.role;
-    const start = this.ef.num(ev, 'start', def, 'auto');
-    const end = this.ef.num(ev, 'end', def, 'auto');
+    const start = ef.num(FIELD.start, 'auto');
+    const end = ef.num(FIELD.end, 'auto');
     if (start !== undefined) out.start = start;
     if (end !== undefined) out.end = end;
-    const addr = this.ef.num(ev, 'addr', def, 'auto');
+    const addr = ef.num(FIELD.addr, 'auto');
     if (addr !== undefined) out.addr = addr;
     if (role === 'mn-start' || role === 'mn-end' || role === 'driver-invalidate' || out.kind === 'invalidate-secondary') {
-      const j = this.ef.index('event');
-      if (j !== -1) {
-        const key = this.view.keyAt(j);
-        const raw = this.view.valueAt(j);
-        const num = /^(0x)?[0-9a-f]+$/i.test(raw) ? parseNumber(raw, def?.fields.get(key), 'auto') : undefined;
-        const ne = notifierEventFrom(num ?? raw);
-        if (ne) {
-          out.notifierEvent = ne.event;
-          out.eventNum = ne.num;
-        }
-      }
-      out.owner = this.ef.ptr(ev, 'owner', def);
-      const flags = this.ef.num(ev, 'flags', def, 'auto');
+      const j = ef.index(FIELD.event);
+      if (j !== -1) this.notifierEvent(j, out);
+      out.owner = ef.ptr(FIELD.owner);
+      const flags = ef.num(FIELD.flags, 'auto');
       if (flags !== undefined) out.blockable = isBlockable(flags);
-      out.mm = this.ef.ptr(ev, 'mm', def);
+      out.mm = ef.ptr(FIELD.mm);
     } else if (role === 'migrate-setup') {
-      out.selectFlags = this.ef.num(ev, 'flags', def, 'auto');
-      out.owner = this.ef.ptr(ev, 'owner', def);
-      out.faultPage = this.ef.ptr(ev, 'faultPage', def);
+      out.selectFlags = ef.num(FIELD.flags, 'auto');
+      out.owner = ef.ptr(FIELD.owner);
+      out.faultPage = ef.ptr(FIELD.faultPage);
     } else if (role === 'migrate-pages' || role === 'migrate-finalize' || role === 'migrate-unmap') {
-      out.cpages = this.ef.num(ev, 'cpages', def, 'auto');
-      out.npages = this.ef.num(ev, 'npages', def, 'auto');
-      if (this.ef.keyOf('src0') === 'src0') out.src0 = this.ef.big(ev, 'src0', def);
-      if (this.ef.keyOf('dst0') === 'dst0') out.dst0 = this.ef.big(ev, 'dst0', def);
-      out.faultPage = this.ef.ptr(ev, 'faultPage', def);
+      out.cpages = ef.num(FIELD.cpages, 'auto');
+      out.npages = ef.num(FIELD.npages, 'auto');
+      if (ef.keyIs(FIELD.src0, 'src0')) out.src0 = ef.big(FIELD.src0);
+      if (ef.keyIs(FIELD.dst0, 'dst0')) out.dst0 = ef.big(FIELD.dst0);
+      out.faultPage = ef.ptr(FIELD.faultPage);
     } else if (role === 'swap-fault') {
-      const v = this.ef.big(ev, 'origPte', def);
+      const v = ef.big(FIELD.origPte);
       if (v !== undefined) {
         if (this.withPte) out.pte = decodePte(v);
         out.pteRaw = v;
       }
     } else if (role === 'exclusive-make') {
-      out.owner = this.ef.ptr(ev, 'owner', def);
+      out.owner = ef.ptr(FIELD.owner);
     } else if (out.kind === 'copy-page-range' || out.kind === 'change-protection') {
       if (out.start === undefined) {
         const view = this.view;
+        const def = ef.definition();
         if (view.has('vm_start') && view.has('vm_end')) {
           out.start = view.num('vm_start', def?.fields.get('vm_start'), 'auto-pointer');
           out.end = view.num('vm_end', def?.fields.get('vm_end'), 'auto-pointer');
         }
       }
+    }
+  }
+
+  /**
+   * The notifier event of field j: a number (`event=6`, `event=0x6`) read in place, as parseNumber reads
+   * it, else a name (`MIGRATE`, `MMU_NOTIFY_MIGRATE`) through notifierEventFrom.
+   */
+  private notifierEvent(j: number, out: DecodedEvent): void {
+    const view = this.view;
+    const num = view.isHexWordAt(j) ? view.numAt(j, this.ef.definition()?.fields.get(view.keyAt(j)), 'auto') : undefined;
+    if (num !== undefined) {
+      out.notifierEvent = NOTIFIER_EVENTS[num] ?? 'UNKNOWN';
+      out.eventNum = num;
+      return;
+    }
+    const ne = notifierEventFrom(view.valueAt(j));
+    if (ne) {
+      out.notifierEvent = ne.event;
+      out.eventNum = ne.num;
     }
   }
 
@@ -250,7 +300,8 @@ export class Decoder {
 
   private decodeSyscall(ev: RawEvent, out: DecodedEvent): DecodedEvent {
     const exit = ev.kind === 'syscall-exit';
-    const name = ev.name.replace(/^(sys_enter_|sys_exit_|sys_)/, '');
+    const st = this.names.of(ev.name);
+    const name = (st.syscall ??= ev.name.replace(/^(sys_enter_|sys_exit_|sys_)/, ''));
     reset(out, exit ? 'syscall-ret' : 'syscall', !exit, exit, false, 'tracepoint');
     out.func = name;
     out.syscall = name;
@@ -292,7 +343,9 @@ export class Decoder {
 
   private decodeTracepoint(ev: RawEvent, out: DecodedEvent): DecodedEvent {
     const name = ev.name;
-    const kind = TRACEPOINT_KINDS[name];
+    const st = this.names.of(name);
+    let kind = st.tracepoint;
+    if (kind === null) kind = st.tracepoint = TRACEPOINT_KINDS[name];
     this.resolvedCounts.tracepoint++;
     const base = reset(out, kind ?? 'generic', false, false, false, kind ? 'tracepoint' : 'none');
     switch (kind) {
@@ -301,11 +354,13 @@ export class Decoder {
       case 'migration-pmd-set':
       case 'migration-pmd-remove': {
         // TP_printk "addr=%lx, pte=%lx order=%d": hex without 0x (reference §7.2)
-        this.ef.load(ev);
+        this.ef.load(ev, st.fields, undefined);
         const view = this.view;
-        if (view.has('addr')) base.addr = view.num('addr', undefined, 'hex');
-        const p = view.get('pte') ?? view.get('pmd');
-        const v = p !== undefined ? parsePte(p) : undefined;
+        const a = view.indexOf('addr');
+        if (a !== -1) base.addr = view.numAt(a, undefined, 'hex');
+        let p = view.indexOf('pte');
+        if (p === -1) p = view.indexOf('pmd');
+        const v = p !== -1 ? view.pteAt(p) : undefined;
         if (v !== undefined) {
           if (this.withPte) base.pte = decodePte(v);
           base.pteRaw = v;
@@ -313,10 +368,11 @@ export class Decoder {
         return base;
       }
       case 'cpu-fault': {
-        this.ef.load(ev);
+        this.ef.load(ev, st.fields, undefined);
         const view = this.view;
-        const a = view.has('address') ? 'address' : 'addr';
-        if (view.has(a)) base.addr = view.num(a, undefined, 'hex');
+        let a = view.indexOf('address');
+        if (a === -1) a = view.indexOf('addr');
+        if (a !== -1) base.addr = view.numAt(a, undefined, 'hex');
         return base;
       }
       case 'process-fork': {

@@ -113,6 +113,8 @@ export class ProbeCatalog {
   private readonly byAddress = new Map<string, string>();
   readonly sources: string[] = [];
   readonly issues: ProbeParseIssue[] = [];
+  /** Changes whenever a definition is added or removed: what a decoder kept of a name's definition is stale. */
+  version = 0;
 
   /** Adds every definition in `text` (a kprobe_events/dynamic_events file, a probes-status file or a shell
    * script echoing into them). Later definitions of the same name replace earlier ones; `-:` removes. */
@@ -128,9 +130,11 @@ export class ProbeCatalog {
       }
       if ('remove' in r) {
         this.byName.delete(r.remove);
+        this.version++;
         continue;
       }
       this.byName.set(r.name, r);
+      this.version++;
       added++;
     }
     if (added > 0 && !this.sources.includes(source)) this.sources.push(source);
