@@ -7,11 +7,11 @@
 import type { RawEvent } from '../ingest/types';
 import { decodeDriverLog, type DriverLogEvent } from './driverLog';
 import { isBlockable, NOTIFIER_EVENTS, notifierEventFrom } from './enums';
-import { FieldResolver, parseBig, signedReturn, toSafeNumber } from './fields';
+import { FieldResolver, parseBig, returnValue, signedReturn, toSafeNumber } from './fields';
 import type { FieldView } from './fieldView';
 import { EventFields, FIELD } from './eventFields';
 import { baseFunction, type FunctionInfo, functionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
-import type { ProbeCatalog, ProbeDefinition, ProbeFieldType } from './probeCatalog';
+import type { ProbeCatalog, ProbeDefinition } from './probeCatalog';
 import { decodePte } from './pte';
 import { blankDecoded, type DecodedEvent, reset, type Resolution } from './decoded';
 import { type NameState, NameStates, type ProbeFunction } from './nameState';
@@ -20,27 +20,6 @@ import type { ProbeSite } from '../ingest/types';
 export { blankDecoded, type DecodedEvent, type Resolution } from './decoded';
 
 const WAIT_FRAMES = /migration_entry_wait|folio_wait_bit|wait_on_page_bit|__folio_lock|folio_wait/;
-
-/**
- * A kretprobe's return value: short decimal values (`ret=0`, `ret=-11`) printed untyped or as :s32/:u64 are
- * read directly; everything else (hex types, whose top values are negative errnos; long or odd values) goes
- * through parseBig and signedReturn.
- */
-function returnValue(v: string, type: ProbeFieldType | undefined): number | undefined {
-  if ((type === undefined || type.kind === 'unsigned' || type.kind === 'signed') && v.length > 0 && v.length <= 15) {
-    let i = v.charCodeAt(0) === 45 ? 1 : 0;
-    if (i < v.length) {
-      let n = 0;
-      for (; i < v.length; i++) {
-        const c = v.charCodeAt(i);
-        if (c < 48 || c > 57) break;
-        n = n * 10 + (c - 48);
-      }
-      if (i === v.length) return v.charCodeAt(0) === 45 && n !== 0 ? -n : n;
-    }
-  }
-  return signedReturn(parseBig(v, type, 'auto'), type);
-}
 
 /** How a probe event resolves to a function (Decoder.resolveProbe). */
 interface Resolved {

@@ -286,3 +286,24 @@ export function signedReturn(b: bigint | undefined, type: ProbeFieldType | undef
   }
   return toSafeNumber(b);
 }
+
+/**
+ * A kretprobe's return value: short decimal values (`ret=0`, `ret=-11`) printed untyped or as :s32/:u64 are
+ * read directly; everything else (hex types, whose top values are negative errnos; long or odd values) goes
+ * through parseBig and signedReturn.
+ */
+export function returnValue(v: string, type: ProbeFieldType | undefined): number | undefined {
+  if ((type === undefined || type.kind === 'unsigned' || type.kind === 'signed') && v.length > 0 && v.length <= 15) {
+    let i = v.charCodeAt(0) === 45 ? 1 : 0;
+    if (i < v.length) {
+      let n = 0;
+      for (; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c < 48 || c > 57) break;
+        n = n * 10 + (c - 48);
+      }
+      if (i === v.length) return v.charCodeAt(0) === 45 && n !== 0 ? -n : n;
+    }
+  }
+  return signedReturn(parseBig(v, type, 'auto'), type);
+}
