@@ -189,6 +189,14 @@ export class RangeEndColumn implements Column {
   constructor(private readonly start: Column) {}
 
   push(v: number): void {
+    this.pushEnd(v, NaN);
+  }
+
+  /**
+   * push() of the end of a range whose start, `start`, the start column has just taken (EventStore.append):
+   * not read back from that column (a rank in its presence bits, ~40% of the events); NaN: read it.
+   */
+  pushEnd(v: number, start: number): void {
     const i = this.length;
     if ((i & MASK) === 0) {
       this.code.push(new Uint8Array(CHUNK));
@@ -196,11 +204,11 @@ export class RangeEndColumn implements Column {
       this.table.push(undefined);
       this.wide.push(undefined);
     }
-    this.put(i, v);
+    this.put(i, v, start);
     this.length = i + 1;
   }
 
-  private put(i: number, v: number): void {
+  private put(i: number, v: number, start = NaN): void {
     const c = i >>> SHIFT;
     const k = i & MASK;
     const w = this.wide[c];
@@ -213,7 +221,7 @@ export class RangeEndColumn implements Column {
       codes[k] = END_NONE;
       return;
     }
-    const a = this.start.get(i);
+    const a = start === start ? start : this.start.get(i);
     const d = v - a;
     // the length must give the end back exactly: a + d can round when a is past 2^53 or d is not an integer
     if (a + d === v && Number.isSafeInteger(d) && (v !== 0 || 1 / v > 0)) {

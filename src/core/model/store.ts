@@ -5,18 +5,19 @@
  * line on demand (see fieldsFromFile.ts).
  */
 
-import type { RawEvent, RawEventKind } from '../ingest/types';
+import type { RawEvent } from '../ingest/types';
 import type { DecodedEvent } from '../decode/decoder';
 import { decodePte, pteKind, type DecodedPte, type PteKind } from '../decode/pte';
 import type { OriginResult } from '../decode/origin';
 import type { EventExtra } from './eventExtra';
 import { ExtraTable } from './extraTable';
+import { EventTypes } from './eventTypes';
 
 import { extraRef } from './eventExtra';
 export { type EventExtra, extraOf } from './eventExtra';
 import type { DomainKind, NotifierEvent } from './types';
 import { addresses, type Column, ids, lineCounts, lines, rare, reviveColumn, offsets, rangeEnds, small, sparseIds, StringTable, times } from './columns';
-import { DOMAIN_KINDS, KIND_INDEX, RAW_KIND_INDEX } from './kinds';
+import { DOMAIN_KINDS } from './kinds';
 import { NOTIFIER_EVENTS } from '../decode/enums';
 
 /**
@@ -84,14 +85,12 @@ export class EventStore {
   readonly comm: ReadColumn = { get: (i) => this.taskComm[this.task.get(i)] };
   /** (name, func, kind, raw kind, call flag) interned: one id per event instead of five columns. */
   private readonly etype = ids();
-  private readonly etName: number[] = [];
-  private readonly etFunc: number[] = [];
-  private readonly etKind: number[] = [];
-  private readonly etRaw: number[] = [];
-  private readonly etFlag: number[] = [];
-  private readonly etByName = new Map<number, number[]>();
-  /** Event name text → the types met with that name, by the texts they were interned from. */
-  private readonly etByText = new Map<string, { func: string | undefined; kind: DomainKind; raw: RawEventKind; flag: number; id: number }[]>();
+  private readonly types = new EventTypes(this.strings);
+  private readonly etName = this.types.name;
+  private readonly etFunc = this.types.func;
+  private readonly etKind = this.types.kind;
+  private readonly etRaw = this.types.raw;
+  private readonly etFlag = this.types.flag;
   readonly name: ReadColumn = { get: (i) => this.etName[this.etype.get(i)] };
   readonly func: ReadColumn = { get: (i) => this.etFunc[this.etype.get(i)] };
   readonly kind: ReadColumn = { get: (i) => this.etKind[this.etype.get(i)] };
@@ -181,7 +180,7 @@ export class EventStore {
   importPart(p: StorePart, lineOffset: number): void {
     const id = (s: string | null) => (s === null ? 0 : this.strings.id(s));
     const tasks = p.tasks.map((t) => this.taskId(t.pid, t.tgid, t.comm ?? ''));
-    const etypes = p.etypes.map((e) => this.etypeId(id(e.name), id(e.func), e.kind, e.raw, e.flag));
+    const etypes = p.etypes.map((e) => this.types.id(id(e.name), id(e.func), e.kind, e.raw, e.flag));
     const invs = p.invs.map((v, i) => (i === 0 ? 0 : this.invId(v.notifier, v.blockable, id(v.owner), id(v.mm))));
     const first = this.count;
     const cols: Partial<Record<PartColumn, Column>> = p.columns;
@@ -221,13 +220,13 @@ export class EventStore {
     this.lineCount.pushWithLine(Math.min(ev.lineCount, 65535), line);
     this.task.push(this.taskId(ev.pid, ev.tgid ?? -1, ev.comm));
     this.cpu.push(ev.cpu);
-    this.etype.push(this.etypeOf(ev, d));
+    this.etype.push(this.types.of(ev, d));
     if (d.addr !== undefined && d.start === undefined) {
       this.a.push(d.addr);
       this.b.push(NaN);
     } else if (d.start !== undefined) {
       this.a.push(d.start);
-      this.b.push(d.end ?? NaN);
+      this.b.pushEnd(d.end ?? NaN, d.start);
     } else {
       this.a.push(NaN);
       this.b.push(NaN);
@@ -300,37 +299,6 @@ export class EventStore {
       byMm.set(key, v);
     }
     return v;
-  }
-
-  /**
-   * The event type of an event, found by its name text: a trace has tens of types and each name mostly one,
-   * so one Map lookup and a compare or two, instead of interning name and function and looking both kinds up
-   * (5 hashed lookups per event).
-   */
-  private etypeOf(ev: RawEvent, d: DecodedEvent): number {
-    const flag = (d.entry ? 1 : 0) | (d.ret ? 2 : 0);
-    let seen = this.etByText.get(ev.name);
-    if (seen === undefined) this.etByText.set(ev.name, (seen = []));
-    for (const t of seen) if (t.func === d.func && t.kind === d.kind && t.raw === ev.kind && t.flag === flag) return t.id;
-    const id = this.etypeId(this.strings.id(ev.name), this.strings.id(d.func), KIND_INDEX.get(d.kind) ?? 0, RAW_KIND_INDEX.get(ev.kind) ?? 0, flag);
-    seen.push({ func: d.func, kind: d.kind, raw: ev.kind, flag, id });
-    return id;
-  }
-
-  private etypeId(name: number, func: number, kind: number, raw: number, flag: number): number {
-    let list = this.etByName.get(name);
-    if (!list) this.etByName.set(name, (list = []));
-    for (const e of list) {
-      if (this.etFunc[e] === func && this.etKind[e] === kind && this.etRaw[e] === raw && this.etFlag[e] === flag) return e;
-    }
-    const e = this.etName.length;
-    this.etName.push(name);
-    this.etFunc.push(func);
-    this.etKind.push(kind);
-    this.etRaw.push(raw);
-    this.etFlag.push(flag);
-    list.push(e);
-    return e;
   }
 
   kindOf(id: number): DomainKind {

@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addresses, type Column, ids, lineCounts, lines, nearZero, offsets, rare, reviveColumn, sparseIds, times } from '../../../src/core/model/columns';
+import { addresses, type Column, ids, lineCounts, lines, nearZero, offsets, rangeEnds, rare, reviveColumn, sparseIds, times } from '../../../src/core/model/columns';
 import { buffersOf } from '../../../src/core/model/parallel';
 import { seededRandom } from '../helpers';
 
@@ -187,4 +187,21 @@ test('line counts pushed with their lines are those pushed alone, through set(),
     assert.equal(countB.get(i), countA.get(i), `#${i}`);
     assert.equal(countB.get(i), want[i], `#${i}`);
   }
+});
+
+test('range ends pushed with their starts are those pushed alone (lengths, tables, wide chunks)', () => {
+  const rnd = seededRandom(77);
+  const a1 = addresses();
+  const b1 = rangeEnds(a1);
+  const a2 = addresses();
+  const b2 = rangeEnds(a2);
+  for (let i = 0; i < 2 * CHUNK + 99; i++) {
+    const start = rnd() < 0.4 ? NaN : rnd() < 0.001 ? odd(rnd) : 0x7f00_0000_0000 + Math.floor(rnd() * 2 ** 30) * 4096;
+    const end = rnd() < 0.1 ? NaN : rnd() < 0.01 ? 2 ** 64 - 1 : rnd() < 0.01 ? odd(rnd) : start + 4096 * (1 + Math.floor(rnd() * (i > CHUNK ? 400 : 20)));
+    a1.push(start);
+    b1.push(end);
+    a2.push(start);
+    b2.pushEnd(end, start);
+  }
+  for (let i = 0; i < b1.size; i++) if (!Object.is(b2.get(i), b1.get(i))) assert.fail(`#${i}: ${b2.get(i)} !== ${b1.get(i)}`);
 });
