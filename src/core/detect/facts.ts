@@ -105,8 +105,8 @@ export class Facts {
 
   /**
    * How many events of each fact kind the kind column holds (kept or not): the lists are sized from these, not
-   * grown (see IdList in factEvents.ts). Counting costs one read of the kind column per event (~20 ms for the
-   * 6.1M events of the 1 GiB bench); growing the lists allocated ~5× what they keep.
+   * grown (see IdList in factEvents.ts). Counting costs one read of the kind column per event (~11 ms for the
+   * 1.5M events of the 256 MiB bench); growing the lists allocated ~5× what they keep.
    */
   private countColumns(cols: ColumnAccess, wanted: ReadonlySet<DomainKind>): Map<DomainKind, number> {
     const st = cols.store;
