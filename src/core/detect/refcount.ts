@@ -66,28 +66,28 @@ export const pagesNotCollected = defineRule(
     let undecided = 0;
     let noCount = 0;
     for (const m of d.facts.migrations) {
-      if (m.npages <= 0 || m.trigger === 'device-range') continue;
+      // read once: a record's getters decode the model's columns on every read (146k migrations at 1 GiB)
+      const npages = m.npages;
+      if (npages <= 0 || m.trigger === 'device-range') continue;
       const collected = m.unmapped ?? m.cpages;
       if (collected === undefined) {
         noCount++;
         continue;
       }
-      if (collected >= m.npages && !d.pages.hadRestoreInSetup(m)) continue;
+      if (collected >= npages && !d.pages.hadRestoreInSetup(m)) continue;
       const outcome = d.pages.outcome(m);
       const restored = outcome.restoredInSetup;
-      if (m.npages > MAX_WALK_PAGES) continue;
+      if (npages > MAX_WALK_PAGES) continue;
       const raced = concurrentPages(d, m);
       const first = vpnOf(m.start);
       let notSelectable = 0;
       let unknown = 0;
       const candidates: number[] = [];
-      // the record's values read once: its getters decode the model's columns on every read
-      const pages = m.npages;
       const as = m.as;
       const setupTs = m.setupTs;
       const setupId = m.setupId;
       const flags = selectFlags(m);
-      for (let v = first; v < first + pages; v++) {
+      for (let v = first; v < first + npages; v++) {
         if (raced.has(v)) {
           notSelectable++;
           continue;
@@ -97,12 +97,12 @@ export const pagesNotCollected = defineRule(
         else if (sel === undefined) unknown++;
         else candidates.push(v);
       }
-      const expected = m.npages - notSelectable - unknown;
+      const expected = npages - notSelectable - unknown;
       // restores are counted only when the kernel's own count is short: a THP split inside collect also
       // remaps its pages with remove_migration_pte (split_huge_page → remap_page) without dropping any
       const shortfall = expected - collected;
       if (shortfall < Math.max(1, minPages)) {
-        if (m.npages - notSelectable - collected > 0 && unknown > 0) undecided++;
+        if (npages - notSelectable - collected > 0 && unknown > 0) undecided++;
         continue;
       }
       // the dropped pages: restored in setup, else selectable pages that did not move (still where they were)
