@@ -242,7 +242,7 @@ export class EventStore {
     this.inv.push(
       d.notifierEvent === undefined && d.blockable === undefined && d.owner === undefined && d.mm === undefined
         ? 0
-        : this.invId(d.notifierEvent ? NOTIFIER_EVENTS.indexOf(d.notifierEvent) : -1, d.blockable === undefined ? -1 : d.blockable ? 1 : 0, this.strings.id(d.owner), this.strings.id(d.mm)),
+        : this.invId(d.notifierEvent ? NOTIFIER_EVENTS.indexOf(d.notifierEvent) : -1, d.blockable === undefined ? -1 : d.blockable ? 1 : 0, this.pointerId(d.owner), this.pointerId(d.mm)),
     );
     this.extraIdx.push(extraRef(this.extras, ev, d, stackOrigin));
     if (this.keepFields) {
@@ -251,6 +251,26 @@ export class EventStore {
     }
     return id;
   }
+
+  /**
+   * strings.id of an owner or mm pointer, the last two asked kept: a trace repeats one owner and a few mm
+   * (the decoder hands out one string per pointer), so mostly a compare instead of a hashed lookup.
+   */
+  private pointerId(p: string | undefined): number {
+    if (p === this.ptr0) return this.ptrId0;
+    if (p === this.ptr1) return this.ptrId1;
+    const id = this.strings.id(p);
+    this.ptr1 = this.ptr0;
+    this.ptrId1 = this.ptrId0;
+    this.ptr0 = p;
+    this.ptrId0 = id;
+    return id;
+  }
+
+  private ptr0: string | undefined = undefined;
+  private ptrId0 = 0;
+  private ptr1: string | undefined = undefined;
+  private ptrId1 = 0;
 
   private taskId(pid: number, tgid: number, comm: string): number {
     // most events come from the task of the event before (99% of the bench trace's): no Map lookup then
