@@ -386,8 +386,12 @@ export function vpnOf(addr: number): number {
 /** [start, end) in bytes → [firstVpn, endVpn) */
 export function vpnRange(start: number, end: number): [number, number] {
   const s = vpnOf(start);
-  const e = Math.max(s + 1, Math.ceil(end / PAGE_SIZE));
-  return [s, e];
+  return [s, endVpn(s, end)];
+}
+
+/** The vpn past a range from page `firstVpn` to byte `end` (at least one page): vpnRange's end without its array. */
+export function endVpn(firstVpn: number, end: number): number {
+  return Math.max(firstVpn + 1, Math.ceil(end / PAGE_SIZE));
 }
 
 export function pageHex(vpn: number): string {
