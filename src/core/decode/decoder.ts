@@ -7,7 +7,7 @@
 import type { RawEvent } from '../ingest/types';
 import { decodeDriverLog, type DriverLogEvent } from './driverLog';
 import { isBlockable, NOTIFIER_EVENTS, notifierEventFrom } from './enums';
-import { FieldResolver, parseBig, returnValue, signedReturn, toSafeNumber } from './fields';
+import { FieldResolver, parseBig, returnValue, shortHex, signedReturn, toSafeNumber } from './fields';
 import type { FieldView } from './fieldView';
 import { EventFields, FIELD } from './eventFields';
 import { baseFunction, type FunctionInfo, functionInfo, TRACEPOINT_KINDS, wellKnownProbe } from './functions';
@@ -285,8 +285,14 @@ export class Decoder {
     out.func = name;
     out.syscall = name;
     if (exit) {
-      const m = /(?:->\s*|^\s*)(-?0x[0-9a-f]+|-?\d+)\s*$/i.exec(ev.fields['ret'] ?? ev.body);
-      if (m) out.retVal = signedReturn(parseBig(m[1], undefined, 'hex'), { kind: 'hex', bits: 64 });
+      const text = ev.fields['ret'] ?? ev.body;
+      // `0x` and 1 to 13 hex digits (ftrace's `sys_x -> 0x0`): that number (far below the errno range)
+      const n = shortHex(text);
+      if (n !== undefined) out.retVal = n;
+      else {
+        const m = /(?:->\s*|^\s*)(-?0x[0-9a-f]+|-?\d+)\s*$/i.exec(text);
+        if (m) out.retVal = signedReturn(parseBig(m[1], undefined, 'hex'), { kind: 'hex', bits: 64 });
+      }
     } else if (name === 'munmap' || name === 'mprotect' || name === 'madvise') {
       // ftrace's syscall tracer prints every argument as %lx (no 0x); perf prints 0x-prefixed values
       const a = ev.fields['addr'] ?? ev.fields['start'];

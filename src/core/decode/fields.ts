@@ -307,3 +307,17 @@ export function returnValue(v: string, type: ProbeFieldType | undefined): number
   }
   return signedReturn(parseBig(v, type, 'auto'), type);
 }
+
+/** The value of `0x` and 1 to 13 hex digits, nothing else; undefined for any other text. */
+export function shortHex(t: string): number | undefined {
+  if (t.length < 3 || t.length > 15 || t.charCodeAt(0) !== 48 || t.charCodeAt(1) !== 120) return undefined;
+  let n = 0;
+  for (let i = 2; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    const l = c | 32;
+    if (c >= 48 && c <= 57) n = n * 16 + (c - 48);
+    else if (l >= 97 && l <= 102) n = n * 16 + (l - 87);
+    else return undefined;
+  }
+  return n;
+}

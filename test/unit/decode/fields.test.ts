@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseBig, parseNumber, parseNumberIn, parseNumberInBytes, pointerText, type Radix, signedReturn } from '../../../src/core/decode/fields';
+import { parseBig, parseNumber, parseNumberIn, parseNumberInBytes, pointerText, type Radix, shortHex, signedReturn } from '../../../src/core/decode/fields';
+import { seededRandom } from '../helpers';
 import type { ProbeFieldType } from '../../../src/core/decode/probeCatalog';
 
 test('the radix comes from the type or the format, never from the digits', () => {
@@ -42,4 +43,22 @@ test('numbers read from a body\'s bytes are the numbers read from its characters
       }
     }
   }
+});
+
+test('shortHex reads what the syscall exit pattern and parseBig read, where it reads anything', () => {
+  const rnd = seededRandom(31);
+  const parts = ['0x', '0X', '0', '7f', 'ff', 'F', 'g', ' ', '-', '12345678', 'deadbeefcafe1'];
+  let read = 0;
+  for (let i = 0; i < 20_000; i++) {
+    let t = rnd() < 0.5 ? '0x' : '';
+    const n = 1 + Math.floor(rnd() * 3);
+    for (let j = 0; j < n; j++) t += parts[Math.floor(rnd() * parts.length)];
+    const v = shortHex(t);
+    if (v === undefined) continue;
+    read++;
+    const m = /(?:->\s*|^\s*)(-?0x[0-9a-f]+|-?\d+)\s*$/i.exec(t);
+    assert.ok(m, t);
+    assert.equal(v, signedReturn(parseBig(m[1], undefined, 'hex'), { kind: 'hex', bits: 64 }), t);
+  }
+  assert.ok(read > 1000, `${read}`);
 });
