@@ -16,6 +16,11 @@ import type { SpanTable } from './spans';
 
 /** Past this depth spans.chain() stops at 64 names: the chain is classified whole. */
 const MAX_DEPTH = 60;
+/**
+ * Parent answers kept at most (then all let go): a parent's invalidations come while it runs, close together,
+ * and the replay runs when the build's memory peaks (~50k parents at 1 GiB would keep a few MB of answers).
+ */
+const MAX_KEPT = 4096;
 
 export class ChainOrigins {
   /** classifyOrigin(spans.chain(store, s)) by span, null for none. */
@@ -39,7 +44,10 @@ export class ChainOrigins {
     const p = spans.parent.get(s);
     if (p < 0) return undefined;
     let o = this.bySpan.get(p);
-    if (o === undefined) this.bySpan.set(p, (o = classifyOrigin(spans.chain(store, p)) ?? null));
+    if (o === undefined) {
+      if (this.bySpan.size >= MAX_KEPT) this.bySpan.clear();
+      this.bySpan.set(p, (o = classifyOrigin(spans.chain(store, p)) ?? null));
+    }
     return o ?? undefined;
   }
 

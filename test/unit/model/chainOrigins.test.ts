@@ -33,7 +33,8 @@ test('origins from span chains equal classifyOrigin over the whole chain, with a
     const stack = stacks.get(pid) ?? [];
     while (stack.length > 0) b.add(ev(pid, { kind: 'kretprobe', probe: { symbol: 'caller', offset: 0x10 }, retFrom: { symbol: stack.pop()! }, fields: { ret: '0' } }));
   };
-  for (let i = 0; i < 6000; i++) {
+  // enough spans that more than 4096 parents are kept (the answers are let go and found again)
+  for (let i = 0; i < 24000; i++) {
     // deep runs of one task now and then (past 60 levels the chain is cut at 64 names), then unwound
     const deep = i % 2000 < 150;
     if (i % 2000 === 150) unwind(4);
