@@ -22,6 +22,7 @@
  */
 
 import type { OriginResult } from '../decode/origin';
+import { type PteKind, pteKind } from '../decode/pte';
 import type { EventExtra } from './eventExtra';
 import { IdColumn } from './idColumn';
 import { TextColumn } from './textColumn';
@@ -86,6 +87,13 @@ function isPointer64(v: unknown): v is string {
 }
 const pointerOf = (v: bigint): string => `0x${v.toString(16)}`;
 
+/** pointerOf(col.get(r)) from the row's two words. */
+function pointerFromWords(col: U64Column, r: number): string {
+  const hi = col.high(col.highIndex(r));
+  const lo = col.low(r);
+  return hi === 0 ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')}`;
+}
+
 /** BigInt(p) of a pointer isPointer64 accepts, pushed as its two words (BigInt of a string: ~1 µs). */
 function pushPointer(col: U64Column, p: string): void {
   const cut = p.length - Math.min(p.length - 2, 8);
@@ -118,6 +126,8 @@ export class ExtraTable {
   private readonly texts = new TextColumn();
   /** SHARED rows: which shared object. */
   private readonly sharedUse = new IdColumn();
+  /** pteKind()'s answers by high-word index × 3 + low-word class. */
+  private readonly pteKinds: (PteKind | undefined)[] = [];
   /** Per block of references: its shape and the row of its first reference. */
   private readonly blockShape: number[] = [];
   private readonly blockRow: number[] = [];
@@ -304,6 +314,54 @@ export class ExtraTable {
     const shape = this.blockShape[b];
     if (shape === PTE) return this.pte.get(this.blockRow[b] + (ref & (BLOCK - 1)));
     return shape === GENERIC || shape === SHARED ? this.get(ref).pteRaw : undefined;
+  }
+
+  /**
+   * pteKind(pteRaw(ref)) without the BigInt (the replay and the rules ask it of every migration PTE and swap
+   * fault: ~0.7 M at 1 GiB). A kind depends only on the high word and on whether the low word is zero or has
+   * _PAGE_PRESENT/_PAGE_PROTNONE: it is decoded once per high word and such class (the 1 GiB bench: 7 high words).
+   */
+  pteKind(ref: number): PteKind | undefined {
+    const b = Math.floor(ref / BLOCK);
+    if (this.blockShape[b] !== PTE) {
+      const raw = this.pteRaw(ref);
+      return raw === undefined ? undefined : pteKind(raw);
+    }
+    const r = this.blockRow[b] + (ref & (BLOCK - 1));
+    const lo = this.pte.low(r);
+    // the class's smallest low word stands for it: 0, 1 (present) or 2 (neither)
+    const c = lo === 0 ? 0 : (lo & 0x101) !== 0 ? 1 : 2;
+    const h = this.pte.highIndex(r);
+    const key = h * 3 + c;
+    let k = this.pteKinds[key];
+    if (k === undefined) this.pteKinds[key] = k = pteKind((BigInt(this.pte.high(h)) << 32n) | BigInt(c));
+    return k;
+  }
+
+  /** get(ref).cpages without the object and its two BigInts (migrate_vma_pages/finalize: ~0.3 M at 1 GiB). */
+  cpagesOf(ref: number): number | undefined {
+    const b = Math.floor(ref / BLOCK);
+    const shape = this.blockShape[b];
+    if (shape === MIGRATE) return this.cpages.get(this.blockRow[b] + (ref & (BLOCK - 1)));
+    return shape === GENERIC || shape === SHARED ? this.get(ref).cpages : undefined;
+  }
+
+  /** get(ref).selectFlags without the object and the fault page's string. */
+  selectFlagsOf(ref: number): number | undefined {
+    const b = Math.floor(ref / BLOCK);
+    const shape = this.blockShape[b];
+    if (shape === FAULT_SEL) return this.selectFlags.get(this.blockRow[b] + (ref & (BLOCK - 1)));
+    return shape === GENERIC || shape === SHARED ? this.get(ref).selectFlags : undefined;
+  }
+
+  /** get(ref).faultPage without the object: its text made from the two words, no BigInt. */
+  faultPageOf(ref: number): string | undefined {
+    const b = Math.floor(ref / BLOCK);
+    const shape = this.blockShape[b];
+    const r = this.blockRow[b] + (ref & (BLOCK - 1));
+    if (shape === FAULT_SEL) return pointerFromWords(this.faultSel, r);
+    if (shape === FAULT_N) return pointerFromWords(this.faultN, r);
+    return shape === GENERIC || shape === SHARED ? this.get(ref).faultPage : undefined;
   }
 
   /** A table that crossed a thread boundary (a plain object with the same fields): its classes back, no copy. */

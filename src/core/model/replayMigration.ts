@@ -50,13 +50,13 @@ export function onMigrateSetup(r: ReplayRun): void {
   // store.rangeOf(id) and vpnRange() without their arrays (146k setups at 1 GiB)
   const start = store.a.get(id);
   const end = store.b.get(id);
-  const x = store.extra(id);
-  const flags = x?.selectFlags;
+  // the extra's values read one by one: no object, no BigInt
+  const flags = store.selectFlagsOf(id);
   const owner = store.str(store.owner, id);
   if (owner && owner !== '0x0') r.driverOwners.add(owner);
   const toDev = flags !== undefined && (flags & MIGRATE_VMA_SELECT_SYSTEM) !== 0 && (flags & (MIGRATE_VMA_SELECT_DEVICE_PRIVATE | MIGRATE_VMA_SELECT_DEVICE_COHERENT)) === 0;
   const toSys = flags !== undefined && (flags & MIGRATE_VMA_SELECT_SYSTEM) === 0 && (flags & (MIGRATE_VMA_SELECT_DEVICE_PRIVATE | MIGRATE_VMA_SELECT_DEVICE_COHERENT)) !== 0;
-  const faultPage = x?.faultPage;
+  const faultPage = store.faultPageOf(id);
   // the task, command, owner, window and timestamp are read back from the setup event (records/migrations.ts)
   const rec = r.migrationTable.open({
     as,
@@ -94,7 +94,7 @@ export function onSetupReturn(r: ReplayRun, m: OpenMigration): void {
 export function onMigratePages(r: ReplayRun, m: OpenMigration): void {
   m.inSetup = false;
   m.rec.pagesId = r.id;
-  const c = r.store.extra(r.id)?.cpages;
+  const c = r.store.cpagesOf(r.id);
   if (c !== undefined) m.rec.cpages = c;
   if (c === 0) revertPending(r, m, r.id);
 }
@@ -102,7 +102,7 @@ export function onMigratePages(r: ReplayRun, m: OpenMigration): void {
 export function onFinalize(r: ReplayRun, m: OpenMigration): void {
   m.inSetup = false;
   m.rec.finalizeId = r.id;
-  const c = r.store.extra(r.id)?.cpages;
+  const c = r.store.cpagesOf(r.id);
   if (c !== undefined && m.rec.cpages === undefined) m.rec.cpages = c;
 }
 

@@ -7,7 +7,7 @@
 
 import type { RawEvent } from '../ingest/types';
 import type { DecodedEvent } from '../decode/decoder';
-import { decodePte, pteKind, type DecodedPte, type PteKind } from '../decode/pte';
+import { decodePte, type DecodedPte, type PteKind } from '../decode/pte';
 import type { OriginResult } from '../decode/origin';
 import type { EventExtra } from './eventExtra';
 import { ExtraTable } from './extraTable';
@@ -347,10 +347,28 @@ export class EventStore {
     return raw === undefined ? undefined : decodePte(raw);
   }
 
-  /** pteOf(id)?.kind without decoding the rest. */
+  /** pteOf(id)?.kind without decoding the rest (nor making its BigInt, extraTable.ts). */
   pteKindOf(id: number): PteKind | undefined {
-    const raw = this.pteRawOf(id);
-    return raw === undefined ? undefined : pteKind(raw);
+    const x = this.extraIdx.get(id);
+    return x < 0 ? undefined : this.extras.pteKind(x);
+  }
+
+  /** extra(id)?.cpages without the extra's object. */
+  cpagesOf(id: number): number | undefined {
+    const x = this.extraIdx.get(id);
+    return x < 0 ? undefined : this.extras.cpagesOf(x);
+  }
+
+  /** extra(id)?.selectFlags without the extra's object. */
+  selectFlagsOf(id: number): number | undefined {
+    const x = this.extraIdx.get(id);
+    return x < 0 ? undefined : this.extras.selectFlagsOf(x);
+  }
+
+  /** extra(id)?.faultPage without the extra's object. */
+  faultPageOf(id: number): string | undefined {
+    const x = this.extraIdx.get(id);
+    return x < 0 ? undefined : this.extras.faultPageOf(x);
   }
 
   private pteRawOf(id: number): bigint | undefined {

@@ -50,6 +50,21 @@ export class U64Column {
     return SCRATCH[0];
   }
 
+  /** The low 32-bit word of value i (a number: no BigInt made). */
+  low(i: number): number {
+    return this.lo[i >>> SHIFT][i & MASK];
+  }
+
+  /** The index of value i's high word: values with one high word share it (see high()). */
+  highIndex(i: number): number {
+    return this.hi.get(i);
+  }
+
+  /** The high 32-bit word of index h (highIndex): indices never change once given. */
+  high(h: number): number {
+    return this.highWords[h];
+  }
+
   private highId(w: number): number {
     let id = this.highIds.get(w);
     if (id === undefined) {

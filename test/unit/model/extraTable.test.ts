@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { ExtraTable } from '../../../src/core/model/extraTable';
 import type { EventExtra } from '../../../src/core/model/eventExtra';
 import type { OriginResult } from '../../../src/core/decode/origin';
+import { pteKind } from '../../../src/core/decode/pte';
 
 /** Keys in order and values (bigints by value): what a consumer or a JSON answer sees. */
 const seen = (x: EventExtra) => JSON.stringify(Object.entries(x), (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
@@ -149,4 +150,45 @@ test('a table from another thread (structured clone, revived) appended: every re
   const after = dst.add(make(0));
   assert.equal(seen(dst.get(after)), seen(make(0)));
   refs.forEach((ref, i) => assert.equal(seen(dst.get(ref + shift)), seen(make(i * 7 + 3)), `appended #${i} after an add`));
+});
+
+test('the one-value readers (pteKind, cpagesOf, selectFlagsOf, faultPageOf) answer what get() and the plain decode answer, for every shape', () => {
+  const t = new ExtraTable();
+  const xs: EventExtra[] = [
+    // present, PROTNONE, none, swap, migration, device-private, device-exclusive, marker, hwpoison; a zero low word
+    { pteRaw: 0x8000_0000_1234_5067n },
+    { pteRaw: 0x0000_0000_1234_5100n },
+    { pteRaw: 0n },
+    { pteRaw: 0x07ff_ffff_ffff_fd00n },
+    { pteRaw: 0xc7ff_ffff_e0ff_fe00n },
+    { pteRaw: 0xdfff_ffff_e0ff_fe00n },
+    { pteRaw: 0xefff_ffff_e0ff_fe00n },
+    { pteRaw: 0xf7ff_ffff_ffff_fe00n },
+    { pteRaw: 0xbfff_ffff_ffff_fe00n },
+    { pteRaw: 0xdfff_ffff_0000_0000n },
+    { pteRaw: 0xdfff_ffff_0000_0001n },
+    { cpages: 512, npages: 512, src0: 0x1234_5000_0021n, dst0: 0xffff_ffff_ffff_fffen },
+    { cpages: 0, npages: 1, src0: 0n, dst0: 0n },
+    { npages: 16, faultPage: '0xffffea0004b2c340' },
+    { npages: 16, faultPage: '0x1000' },
+    { selectFlags: 4, faultPage: '0x0' },
+    { selectFlags: 1, faultPage: '0xffffffffffffffff' },
+    { selectFlags: 1, faultPage: '0x100000000' },
+    { faultPage: '0x0' },
+    { pteRaw: 5n, leaf: true },
+    { cpages: 3, leaf: true },
+    { selectFlags: 2, faultPage: 'not a pointer' },
+    { text: 'x' },
+  ];
+  const refs = xs.map((x) => t.add(x));
+  // twice: the second answers come from pteKind's memo
+  for (let pass = 0; pass < 2; pass++) {
+    xs.forEach((x, i) => {
+      const r = refs[i];
+      assert.equal(t.pteKind(r), x.pteRaw === undefined ? undefined : pteKind(x.pteRaw), `pteKind #${i}`);
+      assert.equal(t.cpagesOf(r), t.get(r).cpages, `cpages #${i}`);
+      assert.equal(t.selectFlagsOf(r), t.get(r).selectFlags, `selectFlags #${i}`);
+      assert.equal(t.faultPageOf(r), t.get(r).faultPage, `faultPage #${i}`);
+    });
+  }
 });
