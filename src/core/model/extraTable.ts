@@ -87,13 +87,6 @@ function isPointer64(v: unknown): v is string {
 }
 const pointerOf = (v: bigint): string => `0x${v.toString(16)}`;
 
-/** pointerOf(col.get(r)) from the row's two words. */
-function pointerFromWords(col: U64Column, r: number): string {
-  const hi = col.high(col.highIndex(r));
-  const lo = col.low(r);
-  return hi === 0 ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')}`;
-}
-
 /** BigInt(p) of a pointer isPointer64 accepts, pushed as its two words (BigInt of a string: ~1 µs). */
 function pushPointer(col: U64Column, p: string): void {
   const cut = p.length - Math.min(p.length - 2, 8);
@@ -354,13 +347,13 @@ export class ExtraTable {
     return shape === GENERIC || shape === SHARED ? this.get(ref).selectFlags : undefined;
   }
 
-  /** get(ref).faultPage without the object: its text made from the two words, no BigInt. */
+  /** get(ref).faultPage without the object (its text from the BigInt: Number's toString(16) of two words is slower). */
   faultPageOf(ref: number): string | undefined {
     const b = Math.floor(ref / BLOCK);
     const shape = this.blockShape[b];
     const r = this.blockRow[b] + (ref & (BLOCK - 1));
-    if (shape === FAULT_SEL) return pointerFromWords(this.faultSel, r);
-    if (shape === FAULT_N) return pointerFromWords(this.faultN, r);
+    if (shape === FAULT_SEL) return pointerOf(this.faultSel.get(r));
+    if (shape === FAULT_N) return pointerOf(this.faultN.get(r));
     return shape === GENERIC || shape === SHARED ? this.get(ref).faultPage : undefined;
   }
 
