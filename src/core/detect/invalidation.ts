@@ -6,6 +6,7 @@
 
 import type { DomainEvent, InvalidationRecord, MigrationRecord } from '../model/types';
 import { defineRule, type DetectContext } from './context';
+import { callbackCount } from './callbacks';
 import { Facts } from './facts';
 import { MN_START_BOTH } from './probes';
 import { RangeMap } from './rangeMap';
@@ -46,12 +47,12 @@ function driverCallbacksCaptured(d: DetectContext): boolean {
  * none for this one, nobody paid: information. Without callback probes we cannot tell, so it stays a warning.
  */
 export function costSeverity(d: DetectContext, r: InvalidationRecord): 'warning' | 'info' {
-  if (r.callbacks.length > 0) return 'warning';
+  if (callbackCount(r) > 0) return 'warning';
   return driverCallbacksCaptured(d) ? 'info' : 'warning';
 }
 
 function callbackText(r: InvalidationRecord): string {
-  if (r.callbacks.length === 0) return 'no driver callback ran';
+  if (callbackCount(r) === 0) return 'no driver callback ran';
   return `handled by ${[...new Set(r.callbacks.map((c) => c.func))].join(', ')}`;
 }
 
@@ -135,7 +136,7 @@ export const selfDuringMigration = defineRule(
     }
     for (const { m, clears } of byMigration.values()) {
       const splits = clears.filter((r) => isSplitClear(d, r));
-      const handled = clears.filter((r) => r.callbacks.length > 0).length;
+      const handled = clears.filter((r) => callbackCount(r) > 0).length;
       const first = clears[0];
       const last = clears[clears.length - 1];
       d.findings.push(
@@ -219,7 +220,7 @@ export const noOpMigration = defineRule(
       const m = g.ms[0];
       const last = g.ms[g.ms.length - 1];
       const n = g.ms.length;
-      const handled = g.invs.filter((r) => r.callbacks.length > 0).length;
+      const handled = g.invs.filter((r) => callbackCount(r) > 0).length;
       const why = whyNothing(d, m);
       d.findings.push(
         makeFinding(d.facts, {

@@ -7,6 +7,7 @@
 
 import type { DomainEvent, InvalidationRecord } from '../model/types';
 import { defineRule } from './context';
+import { anyOwnCallback } from './callbacks';
 import { PROBES } from './probes';
 import { makeFinding, rangeText, taskText, timeText } from './util';
 import { lowerBoundBy } from '../sorted';
@@ -43,11 +44,11 @@ export const unfilteredOwn = defineRule(
     for (let i = 0; i < invs.length; i++) {
       const r = invs[i];
       if (r.event !== 'MIGRATE' && r.event !== 'EXCLUSIVE') continue;
-      // the owner first, and the callbacks read once a record: the model lists them (an object each) on every
+      // the owner first, then the callbacks asked without a list: the model lists them (an object each) on every
       // read, and most candidates (tens of thousands of MIGRATEs on a long capture) make no finding
       const ownOwner = r.owner !== undefined && owners.has(r.owner);
+      if (!ownOwner && !anyOwnCallback(r)) continue;
       const callbacks = r.callbacks;
-      if (!ownOwner && !callbacks.some((c) => c.ownEvent === true)) continue;
       if (!pool) {
         pool = [...d.facts.of('function'), ...d.facts.of('driver-invalidate')]
           .filter((e) => WORK_FUNCS.test(e.func ?? e.name))

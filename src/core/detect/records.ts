@@ -9,6 +9,7 @@
 
 import type { AddressSpace, InvalidationRecord, MigrationRecord } from '../model/types';
 import { ownerIsNull } from './util';
+import { callbackCount } from './callbacks';
 import { lowerBoundBy } from '../sorted';
 
 /** End of a migration's window: finalize, else setup's return, else setup itself. */
@@ -163,8 +164,8 @@ export class RecordIndex {
     const linkedTo = new Float64Array(invs.length);
     for (let i = 0; i < invs.length; i++) {
       const r = invs[i];
-      // the callbacks may be listed on each read: read once a record, and no more once one is seen
-      if (!cb && r.callbacks.length > 0) cb = true;
+      // counted without listing them, and no more once one is seen
+      if (!cb && callbackCount(r) > 0) cb = true;
       const mid = r.migrationId;
       linkedTo[i] = mid === undefined ? NaN : mid;
       if (mid !== undefined) n++;

@@ -271,6 +271,13 @@ export interface InvalidationRecord {
   endId?: number;
   endTs?: number;
   callbacks: DriverCallback[];
+  /**
+   * callbacks.length, counted without listing them (records whose `callbacks` are made on each read have it;
+   * detect/callbacks.ts falls back to the list).
+   */
+  readonly callbackCount?: number;
+  /** Whether a callback received its own MIGRATE/EXCLUSIVE (a callback with ownEvent true), without listing them. */
+  readonly anyOwnCallback?: boolean;
   /** Migration record whose window (same task) contains this invalidation. */
   migrationId?: number;
 }

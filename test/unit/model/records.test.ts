@@ -204,6 +204,8 @@ test('an invalidation handle reads back its events, callbacks, returns and evide
     { driver: 'dmirror', func: 'dmirror_interval_invalidate', eventId: 12, ret: 1, ownEvent: false },
   ]);
   assert.deepStrictEqual(c.callbacks, [{ driver: 'nouveau', func: 'nouveau_svmm_invalidate', eventId: 11, ret: undefined, ownEvent: undefined }]);
+  assert.deepEqual([a.callbackCount, b.callbackCount, c.callbackCount], [2, 0, 1], 'counted without the list');
+  assert.deepEqual([a.anyOwnCallback, b.anyOwnCallback, c.anyOwnCallback], [true, false, false], 'ownEvent true only (undefined and false are not own)');
   assert.deepEqual([a.endId, a.endTs, b.migrationId, c.migrationId], [13, 130, undefined, 1]);
   assert.deepEqual(m0.invalidationIds, []);
   assert.deepEqual(m1.invalidationIds, [0, 2]);
@@ -250,6 +252,8 @@ test('on every real capture the records read like their plain form and survive a
       for (const k of INVALIDATION_KEYS) assert.deepStrictEqual((r as unknown as Record<string, unknown>)[k], (plain as unknown as Record<string, unknown>)[k], `${file} invalidation ${r.id} ${k}`);
       if (r.migrationId !== undefined) viaMigration.set(r.migrationId, [...(viaMigration.get(r.migrationId) ?? []), r.id]);
       callbacks += r.callbacks.length;
+      assert.equal(r.callbackCount, r.callbacks.length);
+      assert.equal(r.anyOwnCallback, r.callbacks.some((c) => c.ownEvent === true));
       invalidations++;
     }
     for (const m of model.migrations) {
