@@ -10,7 +10,7 @@
  */
 
 import type { AddressSpace, DomainEvent, DomainKind, TraceModel } from '../model/types';
-import { liteEvent, type ColumnAccess } from './liteEvent';
+import { liteEvent, readFields, type ColumnAccess, type RawSource } from './liteEvent';
 import { syscallHasArgs } from './syscalls';
 import { lowerBound, lowerBoundBy } from '../sorted';
 
@@ -39,6 +39,20 @@ export interface RawText {
 
 const NO_RAW: RawText = Object.freeze({ fields: Object.freeze({}) as Record<string, string>, summary: '' });
 
+/** An event's raw fields read back alone; its summary (a fallback few read) only when asked. */
+class ReadBack implements RawText {
+  readonly fields: Record<string, string>;
+  constructor(
+    private readonly source: RawSource,
+    private readonly id: number,
+  ) {
+    this.fields = readFields(source, id);
+  }
+  get summary(): string {
+    return this.source.event(this.id).summary;
+  }
+}
+
 function columnReader(model: TraceModel, cols: ColumnAccess): Reader {
   const st = cols.store;
   const fieldsNeeded = (id: number, kind: DomainKind): boolean => {
@@ -53,7 +67,7 @@ function columnReader(model: TraceModel, cols: ColumnAccess): Reader {
     ts: (id) => st.ts.get(id),
     pid: (id) => st.pid.get(id),
     make: (id, kind) => liteEvent(cols, id, kind, fieldsNeeded(id, kind) ? model : undefined),
-    raw: (id, kind) => (fieldsNeeded(id, kind) ? model.event(id) : NO_RAW),
+    raw: (id, kind) => (fieldsNeeded(id, kind) ? new ReadBack(model, id) : NO_RAW),
   };
 }
 

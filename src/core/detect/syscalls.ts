@@ -32,9 +32,9 @@ export interface SyscallSource {
 function exitRet(src: SyscallSource, id: number): number | undefined {
   const r = src.retOf(id);
   if (r !== undefined) return r;
-  const { fields, summary } = src.rawOf(id, 'syscall-ret');
-  // the decoder may keep it in a field
-  const v = fields.ret ?? fields.retval ?? /(-?0x[0-9a-f]+|-?\d+)\s*$/i.exec(summary)?.[1];
+  const raw = src.rawOf(id, 'syscall-ret');
+  // the decoder may keep it in a field; the summary (made whole by the model) only when it did not
+  const v = raw.fields.ret ?? raw.fields.retval ?? /(-?0x[0-9a-f]+|-?\d+)\s*$/i.exec(raw.summary)?.[1];
   const n = num(v);
   if (n === undefined) return undefined;
   // 64-bit -errno printed as 0xffff...: map back to a small negative number

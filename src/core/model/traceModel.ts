@@ -86,21 +86,30 @@ export class HmmTraceModel implements TraceModel {
     this.spacesOf = of;
   }
 
-  event(id: number): DomainEvent {
+  private checkId(id: number): void {
     const s = this.store;
     if (!Number.isInteger(id) || id < 0 || id >= s.count) throw new RangeError(`no event ${id} (the trace has ${s.count})`);
+  }
+
+  /** An event's raw fields and stack: kept by the store, else read back from the file. */
+  private rawOf(id: number): { fields: Record<string, string>; stack?: string[] } {
+    const s = this.store;
+    if (s.keepFields) return { fields: s.keptFields[id] ?? {}, stack: s.keptStacks[id] };
+    if (this.fieldsSource) return this.fieldsSource.read(s.offset.get(id), s.lineCount.get(id));
+    return { fields: {} };
+  }
+
+  fieldsOf(id: number): Record<string, string> {
+    this.checkId(id);
+    return this.rawOf(id).fields;
+  }
+
+  event(id: number): DomainEvent {
+    this.checkId(id);
+    const s = this.store;
     const kind = s.kindOf(id);
     const name = s.str(s.name, id) ?? '';
-    let fields: Record<string, string> = {};
-    let stack: string[] | undefined;
-    if (s.keepFields) {
-      fields = s.keptFields[id] ?? {};
-      stack = s.keptStacks[id];
-    } else if (this.fieldsSource) {
-      const r = this.fieldsSource.read(s.offset.get(id), s.lineCount.get(id));
-      fields = r.fields;
-      stack = r.stack;
-    }
+    const { fields, stack } = this.rawOf(id);
     const tgid = s.tgid.get(id);
     const span = s.span.get(id);
     const rng = s.rangeOf(id);

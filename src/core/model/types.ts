@@ -336,6 +336,11 @@ export interface TraceModel {
   readonly firstTs: number;
   readonly lastTs: number;
   event(id: number): DomainEvent;
+  /**
+   * event(id).fields alone (optional: the in-process model), without building the rest of the event: detectors
+   * read back a few thousand events' raw fields (syscall arguments, a split's freeze flag) and nothing else.
+   */
+  fieldsOf?(id: number): Record<string, string>;
   /** Event ids whose first line is `line` (usually one). */
   eventsAtLine(line: number): number[];
   eventsInWindow(fromTs: number, toTs: number, limit?: number): DomainEvent[];

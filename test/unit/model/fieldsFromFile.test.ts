@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readTrace } from '../../../src/core/ingest';
 import { catalogOf, ModelBuilder, probeTextsFor } from '../../../src/core/model/build';
 import { FieldsFromFile } from '../../../src/core/model/fieldsFromFile';
@@ -35,6 +37,8 @@ for (const file of captures) {
       const b = reread.model.event(id);
       try {
         assert.deepEqual(b.fields, a.fields);
+        assert.deepEqual(reread.model.fieldsOf(id), a.fields, 'fieldsOf: the fields alone');
+        assert.deepEqual(kept.model.fieldsOf(id), a.fields);
         assert.deepEqual(b.stack ?? [], a.stack ?? []);
       } catch {
         if (bad.length < 5) bad.push(`line ${a.line} ${a.name}: kept ${JSON.stringify(a.fields)} ${JSON.stringify(a.stack)} / read back ${JSON.stringify(b.fields)} ${JSON.stringify(b.stack)}`);
@@ -44,3 +48,27 @@ for (const file of captures) {
     assert.deepEqual(bad.slice(0, 5), [], `${bad.length} events differ`);
   });
 }
+
+test('a line longer than the first read (1 KiB) is read on to its end', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hmm-fields-'));
+  try {
+    const file = join(dir, 'long-ftrace.txt');
+    const pad = 'f'.repeat(3000);
+    const text = readFileSync(fixture('traces', 'k6.12', 'migrate_fault-ftrace-k6.12.txt'), 'utf8').replace(
+      'sys_mprotect(start: 4d1000, len: 4000, prot: 1)',
+      `sys_mprotect(start: 4d1000, len: 4000, prot: 1, pad: ${pad})`,
+    );
+    writeFileSync(file, text);
+    const kept = await build(file, true);
+    const reread = await build(file, false);
+    let long = 0;
+    for (let id = 0; id < kept.model.eventCount; id++) {
+      const fields = kept.model.event(id).fields;
+      if (fields.pad === pad) long++;
+      assert.deepEqual(reread.model.fieldsOf(id), fields);
+    }
+    assert.equal(long, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
