@@ -58,7 +58,7 @@ export class FtraceTextParser implements LineParser {
   private inStack = false;
   /** Counting only: per CPU, whether the last event there could still take a `<stack trace>`. */
   private readonly stackFree = new StackFree();
-  private readonly scratch: RawEvent = { ...newEvent(0, 0, 0, 0, 0, '', false), tgid: undefined, flags: undefined, system: undefined, probe: undefined, retFrom: undefined, parent: undefined, graph: undefined, message: undefined };
+  private readonly scratch: RawEvent = newEvent(0, 0, 0, 0, 0, '', false);
   private readonly graph = new GraphPart();
   private readonly nesting = new GraphNesting();
   /** Event receiving ` => frame` lines, until the next context line. */

@@ -154,9 +154,9 @@ export class FuncgraphTextParser implements LineParser {
       const b = Buffer.from(inner, 'utf8');
       if (parseEventText(b, 0, b.length, 'ftrace', this.withFields, this.names, ev) === TextResult.Event) return;
       if (this.withFields) for (const k of Object.keys(ev.fields)) delete ev.fields[k];
-      delete ev.probe;
-      delete ev.retFrom;
-      delete ev.system;
+      ev.probe = undefined;
+      ev.retFrom = undefined;
+      ev.system = undefined;
     }
     ev.name = 'tracing_mark_write';
     ev.system = 'ftrace';

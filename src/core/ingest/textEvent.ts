@@ -66,17 +66,20 @@ export class TextEvent implements RawEvent {
   comm: string;
   name = '';
   kind: RawEventKind = 'tracepoint';
-  // optional attributes stay absent until a reader sets them (as on the readers' plain objects)
-  declare tgid?: number;
-  declare flags?: string;
-  declare system?: string;
-  declare probe?: ProbeSite;
-  declare retFrom?: ProbeSite;
-  declare parent?: ProbeSite;
-  declare graph?: FuncgraphCall;
-  declare message?: string;
-  declare driver?: string;
-  declare stack?: string[];
+  // Every optional attribute exists from the start, undefined until a reader sets it, in RawEvent's order: one
+  // hidden class for every event, so the decoder's and the store's reads of `ev.*` stay monomorphic (added
+  // later, the mix of tgid/flags/system/probe/retFrom/message/stack made 5+ shapes). JSON omits undefined
+  // values, and the readers set these in this order, so an event's JSON keeps its keys and their order.
+  tgid: number | undefined = undefined;
+  flags: string | undefined = undefined;
+  system: string | undefined = undefined;
+  probe: ProbeSite | undefined = undefined;
+  retFrom: ProbeSite | undefined = undefined;
+  parent: ProbeSite | undefined = undefined;
+  graph: FuncgraphCall | undefined = undefined;
+  message: string | undefined = undefined;
+  driver: string | undefined = undefined;
+  stack: string[] | undefined = undefined;
   /** The body; undefined while it is bytes [#bs, #be) of #src (a transient read, see bodyBytes). */
   #body: string | undefined = '';
   /** The read buffer holding the body's bytes, until the body and pending fields are strings (detach). */

@@ -92,9 +92,12 @@ export class RecordDecoder {
     const info = this.lookup(id);
     if (!info) return undefined;
     const pid = readSmall(r, r.start + this.pidField.offset, this.pidField.size, true);
+    // every property from the start, assigned later, never added (one hidden class for decode and the store)
     const e: RawEvent = {
       line, offset, lineCount: 1, ts, cpu, pid, comm: this.comm(pid),
       name: info.name, system: info.ev.system, kind: info.kind, body: '', fields: {},
+      tgid: undefined, flags: undefined, probe: undefined, retFrom: undefined, parent: undefined, graph: undefined,
+      message: undefined, driver: undefined, stack: undefined,
     };
     if (!this.ctx.fields) {
       // stats mode still names trace_marker writes and trace_printk callers as the full mode does
