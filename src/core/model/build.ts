@@ -17,7 +17,7 @@ import { discoverProbeFiles, readDefinitionFile } from '../decode/probeDiscovery
 import { classifyStack } from '../decode/origin';
 import { EventStore, type StorePart } from './store';
 import { AddressSpaces } from './addressSpaces';
-import { SpanTable } from './spans';
+import { SpanScan } from './spans';
 import { PageTable } from './pages';
 import { placeEvents } from './placement';
 import { replay } from './replay';
@@ -109,8 +109,15 @@ export class ModelBuilder {
       const sid = store.strings.find(f);
       if (sid) this.returning.add(sid);
     }
-    const spaces = AddressSpaces.build(store, KIND_INDEX.get('copy-page-range')!, KIND_INDEX.get('process-exit')!);
-    const spans = SpanTable.build(store, this.returning);
+    // address spaces and call spans in one pass: each event's task is read once for both
+    const spaces = new AddressSpaces(store, KIND_INDEX.get('copy-page-range')!, KIND_INDEX.get('process-exit')!);
+    const spanScan = new SpanScan(store, this.returning);
+    for (let id = 0; id < store.count; id++) {
+      const pid = store.pid.get(id);
+      spaces.scan(id, store.kind.get(id), pid, store.tgid.get(id));
+      spanScan.event(id, pid, store.callFlag.get(id));
+    }
+    const spans = spanScan.finish();
     const pages = new PageTable();
     placeEvents(store, spaces, pages);
     pages.finish();

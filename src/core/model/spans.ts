@@ -43,8 +43,8 @@ export class SpanTable {
     return this.entryId.size;
   }
 
-  /** A new span entered at event `id`; `gap` its exit's distance when known (a leaf: 0), else -1. */
-  private open(id: number, parent: number, depth: number, parents: PackedWriter, gap: number): number {
+  /** A new span entered at event `id`; `gap` its exit's distance when known (a leaf: 0), else -1 (SpanScan). */
+  open(id: number, parent: number, depth: number, parents: PackedWriter, gap: number): number {
     const s = this.entryId.size;
     this.entryId.push(id);
     this.exitGap.push(gap);
@@ -53,71 +53,16 @@ export class SpanTable {
     return s;
   }
 
+  /** Span `s` returned `gap` events after its entry (SpanScan). */
+  close(s: number, gap: number): void {
+    this.exitGap.set(s, gap);
+  }
+
+  /** The spans of every event of `store`, in one pass of their own (build.ts runs SpanScan with AddressSpaces'). */
   static build(store: EventStore, returning: Set<number>): SpanTable {
-    const t = new SpanTable();
-    // span parents and each event's innermost span jump below a chunk's first value (the old span of a long
-    // call): both are stored a chunk at a time, each chunk encoded once (PackedWriter)
-    const parents = new PackedWriter(t.parent);
-    const spanOf = sparseIds();
-    const spans = new PackedWriter(spanOf);
-    // per task: the open spans, their functions and entry events (a return's gap without reading the entry back)
-    const stacks = new Map<number, OpenSpans>();
-    const n = store.count;
-    // the returning functions by interned id: one array read per entry event instead of a Set lookup
-    // (2.8 M entries at 1 GiB)
-    let highest = 0;
-    for (const f of returning) highest = Math.max(highest, f);
-    const opens = new Uint8Array(highest + 1);
-    for (const f of returning) opens[f] = 1;
-    // events come in runs of one task: its stack is looked up once per run, not once per event
-    let lastPid = NaN;
-    let stack: OpenSpans | undefined;
-    for (let id = 0; id < n; id++) {
-      const flag = store.callFlag.get(id);
-      const pid = store.pid.get(id);
-      if (pid !== lastPid) {
-        lastPid = pid;
-        stack = stacks.get(pid);
-      }
-      const depth = stack ? stack.spans.length : 0;
-      const top = depth > 0 ? stack!.spans[depth - 1] : -1;
-      const func = flag === 0 ? 0 : store.func.get(id);
-      if (flag === 3 && func !== 0) {
-        // function_graph leaf: entry and return on one line
-        spans.push(t.open(id, top, depth, parents, 0));
-        continue;
-      }
-      if (flag === 1 && func !== 0 && func <= highest && opens[func] === 1) {
-        if (!stack) stacks.set(pid, (stack = { spans: [], funcs: [], entries: [] }));
-        const s = t.open(id, top, depth, parents, -1);
-        stack.spans.push(s);
-        stack.funcs.push(func);
-        stack.entries.push(id);
-        spans.push(s);
-        continue;
-      }
-      if (flag === 2 && func !== 0 && stack) {
-        let k = depth - 1;
-        while (k >= 0 && stack.funcs[k] !== func) k--;
-        if (k >= 0) {
-          const s = stack.spans[k];
-          t.exitGap.set(s, id - stack.entries[k]);
-          // pops, not `length = k`: setting an array's length is a runtime call (~25 ns a return at 256 MiB)
-          for (let d = depth; d > k; d--) {
-            stack.spans.pop();
-            stack.funcs.pop();
-            stack.entries.pop();
-          }
-          spans.push(s);
-          continue;
-        }
-      }
-      spans.push(top);
-    }
-    parents.flush();
-    spans.flush();
-    store.setSpans(spanOf);
-    return t;
+    const scan = new SpanScan(store, returning);
+    for (let id = 0; id < store.count; id++) scan.event(id, store.pid.get(id), store.callFlag.get(id));
+    return scan.finish();
   }
 
   /** End time: the exit event's, a leaf's entry time + duration; NaN while open or for a leaf without one. */
@@ -169,5 +114,93 @@ export class SpanTable {
       depth++;
     }
     return false;
+  }
+}
+
+/**
+ * SpanTable.build's pass, one event at a time in id order: build.ts feeds it in the same loop as
+ * AddressSpaces.scan (one read of each event's task for both).
+ */
+export class SpanScan {
+  readonly table = new SpanTable();
+  // span parents and each event's innermost span jump below a chunk's first value (the old span of a long
+  // call): both are stored a chunk at a time, each chunk encoded once (PackedWriter)
+  private readonly parents = new PackedWriter(this.table.parent);
+  private readonly spanOf = sparseIds();
+  private readonly spans = new PackedWriter(this.spanOf);
+  /** Per task: the open spans, their functions and entry events (a return's gap without reading the entry back). */
+  private readonly stacks = new Map<number, OpenSpans>();
+  /**
+   * The returning functions by interned id: one array read per entry event instead of a Set lookup (2.8 M
+   * entries at 1 GiB).
+   */
+  private readonly opens: Uint8Array;
+  private readonly highest: number;
+  /** Events come in runs of one task: its stack is looked up once per run, not once per event. */
+  private lastPid = NaN;
+  private stack: OpenSpans | undefined = undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    returning: Set<number>,
+  ) {
+    let highest = 0;
+    for (const f of returning) highest = Math.max(highest, f);
+    this.highest = highest;
+    this.opens = new Uint8Array(highest + 1);
+    for (const f of returning) this.opens[f] = 1;
+  }
+
+  /** Event `id` of task `pid` with call flag `flag` (store.callFlag). */
+  event(id: number, pid: number, flag: number): void {
+    const t = this.table;
+    const spans = this.spans;
+    let stack = this.stack;
+    if (pid !== this.lastPid) {
+      this.lastPid = pid;
+      this.stack = stack = this.stacks.get(pid);
+    }
+    const depth = stack ? stack.spans.length : 0;
+    const top = depth > 0 ? stack!.spans[depth - 1] : -1;
+    const func = flag === 0 ? 0 : this.store.func.get(id);
+    if (flag === 3 && func !== 0) {
+      // function_graph leaf: entry and return on one line
+      spans.push(t.open(id, top, depth, this.parents, 0));
+      return;
+    }
+    if (flag === 1 && func !== 0 && func <= this.highest && this.opens[func] === 1) {
+      if (!stack) this.stacks.set(pid, (this.stack = stack = { spans: [], funcs: [], entries: [] }));
+      const s = t.open(id, top, depth, this.parents, -1);
+      stack.spans.push(s);
+      stack.funcs.push(func);
+      stack.entries.push(id);
+      spans.push(s);
+      return;
+    }
+    if (flag === 2 && func !== 0 && stack) {
+      let k = depth - 1;
+      while (k >= 0 && stack.funcs[k] !== func) k--;
+      if (k >= 0) {
+        const s = stack.spans[k];
+        t.close(s, id - stack.entries[k]);
+        // pops, not `length = k`: setting an array's length is a runtime call (~25 ns a return at 256 MiB)
+        for (let d = depth; d > k; d--) {
+          stack.spans.pop();
+          stack.funcs.pop();
+          stack.entries.pop();
+        }
+        spans.push(s);
+        return;
+      }
+    }
+    spans.push(top);
+  }
+
+  /** The table, once every event was seen; the events' span column goes to the store. */
+  finish(): SpanTable {
+    this.parents.flush();
+    this.spans.flush();
+    this.store.setSpans(this.spanOf);
+    return this.table;
   }
 }
