@@ -50,7 +50,20 @@ export function columnsOf(model: TraceModel): ColumnAccess | undefined {
   const cols: (keyof StoreColumns)[] = ['kind', 'ts', 'pid', 'line', 'offset', 'cpu', 'comm', 'name'];
   if (!fns.every((f) => typeof st[f] === 'function') || !cols.every((c) => typeof (st[c] as Column | undefined)?.get === 'function')) return undefined;
   const asOf = m.asOf as (pid: number) => AddressSpace;
-  return { store: st as StoreColumns, asOf: (pid) => asOf.call(model, pid) };
+  // the last task asked, remembered (the model's answer depends on the task alone): fact events and fault
+  // attempts come in runs of one task, and the model's answer is three calls and a hashed lookup away
+  let lastPid = NaN;
+  let lastAs: AddressSpace = 0;
+  return {
+    store: st as StoreColumns,
+    asOf: (pid) => {
+      if (pid !== lastPid) {
+        lastAs = asOf.call(model, pid);
+        lastPid = pid;
+      }
+      return lastAs;
+    },
+  };
 }
 
 /** Shared by the lite events of kinds whose fields no rule reads (detectors never write fields). */
