@@ -109,13 +109,22 @@ export class ModelBuilder {
       const sid = store.strings.find(f);
       if (sid) this.returning.add(sid);
     }
-    // address spaces and call spans in one pass: each event's task is read once for both
+    // address spaces and call spans in one pass: each event's task and type ids are read once for both
     const spaces = new AddressSpaces(store, KIND_INDEX.get('copy-page-range')!, KIND_INDEX.get('process-exit')!);
     const spanScan = new SpanScan(store, this.returning);
+    let lastTask = -1;
+    let pid = 0;
+    let tgid = 0;
     for (let id = 0; id < store.count; id++) {
-      const pid = store.pid.get(id);
-      spaces.scan(id, store.kind.get(id), pid, store.tgid.get(id));
-      spanScan.event(id, pid, store.callFlag.get(id));
+      const task = store.taskAt(id);
+      if (task !== lastTask) {
+        lastTask = task;
+        pid = store.pidOfTask(task);
+        tgid = store.tgidOfTask(task);
+      }
+      const type = store.typeAt(id);
+      spaces.scan(id, store.kindOfType(type), pid, tgid);
+      spanScan.event(id, pid, store.flagOfType(type));
     }
     const spans = spanScan.finish();
     const pages = new PageTable();

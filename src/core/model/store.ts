@@ -321,6 +321,35 @@ export class EventStore {
     return v;
   }
 
+  /**
+   * An event's interned task and type, and their pid, tgid, kind and call flag: a pass that reads several of
+   * these per event (build.ts, the address-space and span pass) reads each id once, and a task's pid and
+   * tgid once per run of its events, instead of one id read per column.
+   */
+  taskAt(id: number): number {
+    return this.task.get(id);
+  }
+
+  pidOfTask(t: number): number {
+    return this.taskPid[t];
+  }
+
+  tgidOfTask(t: number): number {
+    return this.taskTgid[t];
+  }
+
+  typeAt(id: number): number {
+    return this.etype.get(id);
+  }
+
+  kindOfType(t: number): number {
+    return this.etKind[t];
+  }
+
+  flagOfType(t: number): number {
+    return this.etFlag[t];
+  }
+
   kindOf(id: number): DomainKind {
     return DOMAIN_KINDS[this.kind.get(id)];
   }
