@@ -29,23 +29,24 @@ export function placeEvents(store: EventStore, spaces: AddressSpaces, pages: Pag
   const forkAt = new Map<number, { parent: ReturnType<AddressSpaces['of']>; child: ReturnType<AddressSpaces['of']> }>();
   for (const f of spaces.processForks()) forkAt.set(f.eventId, { parent: f.parent, child: f.child });
   const n = store.count;
-  // events come in runs of one task: the last task's address space is looked up once per run
-  let lastPid = NaN;
+  // events come in runs of one task: the last task's address space is looked up once per run (a compare of
+  // task ids: the pid is read only when the task changes)
+  let lastTask = -1;
   let space: AddressSpacePages | undefined;
   // the rare paths (forks, windows) are functions of their own: a small loop body lets the compiler inline
   // the column reads and page calls it makes per event, whose addresses (doubles) it then passes unboxed
   // (at 256 MiB the loop allocated ~45 MB of boxed addresses)
   for (let id = 0; id < n; id++) {
-    const kind = store.kind.get(id);
+    const kind = store.kindOfType(store.typeAt(id));
     const a = store.a.get(id);
     if (Number.isNaN(a)) {
       if (kind === FORK) copyOnFork(pages, forkAt.get(id));
       continue;
     }
-    const pid = store.pid.get(id);
-    if (pid !== lastPid || !space) {
-      lastPid = pid;
-      space = pages.space(spaces.of(pid));
+    const task = store.taskAt(id);
+    if (task !== lastTask || !space) {
+      lastTask = task;
+      space = pages.space(spaces.of(store.pidOfTask(task)));
     }
     const b = store.b.get(id);
     if (Number.isNaN(b)) {
