@@ -260,6 +260,21 @@ export class RangeEndColumn implements Column {
     return code === END_TABLE ? this.table[c]!.get(k)! : this.start.get(i) + this.lengths[c][code - 1];
   }
 
+  /**
+   * get(i) of an event whose start the caller has just read (`start`: the start column's value at i): the
+   * start is not read again (a rank in its presence bits; placement and the replay read both ends of ~1.3 M
+   * ranges at 1 GiB).
+   */
+  endAt(i: number, start: number): number {
+    const c = i >>> SHIFT;
+    const k = i & MASK;
+    const w = this.wide[c];
+    if (w !== undefined) return w[k];
+    const code = this.code[c]![k];
+    if (code === END_NONE) return NaN;
+    return code === END_TABLE ? this.table[c]!.get(k)! : start + this.lengths[c][code - 1];
+  }
+
   set(i: number, v: number): void {
     this.table[i >>> SHIFT]?.delete(i & MASK);
     this.put(i, v);

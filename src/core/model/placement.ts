@@ -48,7 +48,7 @@ export function placeEvents(store: EventStore, spaces: AddressSpaces, pages: Pag
       lastTask = task;
       space = pages.space(spaces.of(store.pidOfTask(task)));
     }
-    const b = store.b.get(id);
+    const b = store.b.endAt(id, a);
     if (Number.isNaN(b)) {
       const vpn = vpnOf(a);
       if (kind === CPU_FAULT) space.ranges.add(vpn, vpn + 1, id);

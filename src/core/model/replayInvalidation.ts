@@ -20,7 +20,7 @@ export function onInvalidation(r: ReplayRun, m: OpenMigration | undefined, drive
   const { store, t, id, as } = r;
   // store.rangeOf(id) without its array (~0.4 M invalidations and callbacks at 1 GiB)
   const start = store.a.get(id);
-  const end = store.b.get(id);
+  const end = store.b.endAt(id, start);
   if (Number.isNaN(start) || Number.isNaN(end)) return;
   const ev = store.notifierOf(id) ?? 'UNKNOWN';
   const owner = store.str(store.owner, id);
@@ -54,7 +54,7 @@ export function onDriverReturn(r: ReplayRun): void {
 export function onInvalidationEnd(r: ReplayRun): void {
   const { t } = r;
   const start = r.store.a.get(r.id);
-  const end = r.store.b.get(r.id);
+  const end = r.store.b.endAt(r.id, start);
   let k = t.invStack.length - 1;
   if (!Number.isNaN(start) && !Number.isNaN(end)) while (k >= 0 && (t.invStack[k].start !== start || t.invStack[k].end !== end)) k--;
   if (k < 0) k = t.invStack.length - 1;

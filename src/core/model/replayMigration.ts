@@ -49,7 +49,7 @@ export function onMigrateSetup(r: ReplayRun): void {
   closeMigration(r, t, id);
   // store.rangeOf(id) and vpnRange() without their arrays (146k setups at 1 GiB)
   const start = store.a.get(id);
-  const end = store.b.get(id);
+  const end = store.b.endAt(id, start);
   // the extra's values read one by one: no object, no BigInt
   const flags = store.selectFlagsOf(id);
   const owner = store.str(store.owner, id);

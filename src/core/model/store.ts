@@ -426,12 +426,12 @@ export class EventStore {
 
   addrOf(id: number): number | undefined {
     const a = this.a.get(id);
-    return Number.isNaN(a) || !Number.isNaN(this.b.get(id)) ? undefined : a;
+    return Number.isNaN(a) || !Number.isNaN(this.b.endAt(id, a)) ? undefined : a;
   }
 
   rangeOf(id: number): [number, number] | undefined {
     const a = this.a.get(id);
-    const b = this.b.get(id);
+    const b = this.b.endAt(id, a);
     return Number.isNaN(a) || Number.isNaN(b) ? undefined : [a, b];
   }
 }

@@ -16,6 +16,8 @@ function pair(wantA: number[], wantB: number[]) {
   for (let i = 0; i < wantA.length; i++) {
     assert.ok(Object.is(a.get(i), wantA[i]), `a#${i}: ${a.get(i)} !== ${wantA[i]}`);
     assert.ok(Object.is(b.get(i), wantB[i]), `b#${i}: ${b.get(i)} !== ${wantB[i]}`);
+    // endAt() with the start already read: the same end, for every kind of chunk these tests build
+    assert.ok(Object.is(b.endAt(i, a.get(i)), wantB[i]), `endAt#${i}: ${b.endAt(i, a.get(i))} !== ${wantB[i]}`);
   }
   return { a, b };
 }
