@@ -84,22 +84,27 @@ export function replay(store: EventStore, spaces: AddressSpaces, pages: PageTabl
   // reading the address again or looking the page up (3.4 M handled events at 1 GiB)
   const placed = pages.placedEvents();
   let cursor = 0;
-  // events come in runs of one task: its context and address space are looked up once per run
+  // events come in runs of one task: its pid is read, its context and address space looked up, once per run
+  let lastTaskId = -1;
   let lastPid = NaN;
   let lastTask: TaskContext | undefined;
   let lastAs: AddressSpace = 0;
   for (let id = 0; id < n; id++) {
-    const ki = store.kind.get(id);
+    const ki = store.kindOfType(store.typeAt(id));
     // most events of a large trace (tlb flushes, function calls, unknown tracepoints) change nothing here: they
     // are passed over before their task is even read
     if (IGNORED[ki] === 1 && (ki !== GENERIC || store.extraIdx.get(id) < 0)) continue;
-    const pid = store.pid.get(id);
-    if (pid !== lastPid) {
-      lastPid = pid;
-      lastTask = r.tasks.get(pid);
-      lastAs = spaces.of(pid);
+    const taskId = store.taskAt(id);
+    if (taskId !== lastTaskId) {
+      lastTaskId = taskId;
+      const pid = store.pidOfTask(taskId);
+      if (pid !== lastPid) {
+        lastPid = pid;
+        lastTask = r.tasks.get(pid);
+        lastAs = spaces.of(pid);
+      }
     }
-    const t = lastTask ?? (lastTask = r.task(pid));
+    const t = lastTask ?? (lastTask = r.task(lastPid));
     const m = t.migration;
     r.id = id;
     r.as = lastAs;
