@@ -145,9 +145,8 @@ export class AddressSpaces {
   ) {}
 
   /**
-   * Event `id` (its kind, pid and tgid read by the caller): build.ts runs this pass in the loop of
-   * SpanTable's (SpanScan), so the two read the event's type and task once (one walk over the ~6 M events
-   * at 1 GiB instead of two).
+   * Event `id`, in id order (its kind, pid and tgid read by the caller: build.ts reads the event's task and
+   * type ids once, and a task's pid and tgid once per run of its events).
    */
   scan(id: number, kind: number, pid: number, tgid: number): void {
     const store = this.store;

@@ -58,7 +58,7 @@ export class SpanTable {
     this.exitGap.set(s, gap);
   }
 
-  /** The spans of every event of `store`, in one pass of their own (build.ts runs SpanScan with AddressSpaces'). */
+  /** The spans of every event of `store` (build.ts runs SpanScan itself, reading task and type ids). */
   static build(store: EventStore, returning: Set<number>): SpanTable {
     const scan = new SpanScan(store, returning);
     for (let id = 0; id < store.count; id++) scan.event(id, store.pid.get(id), store.callFlag.get(id));
@@ -118,8 +118,8 @@ export class SpanTable {
 }
 
 /**
- * SpanTable.build's pass, one event at a time in id order: build.ts feeds it in the same loop as
- * AddressSpaces.scan (one read of each event's task for both).
+ * SpanTable.build's pass, one event at a time in id order: build.ts feeds it the pid and call flag from the
+ * event's task and type ids (a task's pid read once per run of its events).
  */
 export class SpanScan {
   readonly table = new SpanTable();
