@@ -234,8 +234,10 @@ export class ProtectionMap {
   set(as: AddressSpace, start: number, end: number, prot: number): void {
     const keep = this.cut(as, start, end);
     const seg = { start, end, prot };
-    let ordered = start === start;
-    for (let i = 0; i < keep.length && ordered; i++) ordered = keep[i].start === keep[i].start && (i === 0 || keep[i - 1].start <= keep[i].start);
+    // a NaN start (an argument the trace did not print as a number) has no place by `<=`: the comparator sort
+    // then decides, as it always did, so the order stays the one the sort gives
+    let ordered = !Number.isNaN(start);
+    for (let i = 0; i < keep.length && ordered; i++) ordered = !Number.isNaN(keep[i].start) && (i === 0 || keep[i - 1].start <= keep[i].start);
     if (!ordered) {
       keep.push(seg);
       keep.sort((a, b) => a.start - b.start);
