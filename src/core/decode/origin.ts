@@ -205,3 +205,16 @@ export function originFromSyscall(name: string | undefined): InvalidationOrigin 
       return undefined;
   }
 }
+
+/** Origins arriving from another thread are copies: one frozen object per distinct origin again. */
+const canonicalOrigins = new Map<string, OriginResult>();
+
+export function canonicalOrigin(o: OriginResult): OriginResult {
+  const key = `${o.origin} ${o.evidence.join(' ')}`;
+  let hit = canonicalOrigins.get(key);
+  if (!hit) {
+    hit = Object.freeze({ origin: o.origin, evidence: Object.freeze([...o.evidence]) as string[] });
+    if (canonicalOrigins.size < 16384) canonicalOrigins.set(key, hit);
+  }
+  return hit;
+}

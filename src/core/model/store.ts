@@ -8,10 +8,11 @@
 import type { RawEvent } from '../ingest/types';
 import type { DecodedEvent } from '../decode/decoder';
 import { decodePte, type DecodedPte, type PteKind } from '../decode/pte';
-import type { OriginResult } from '../decode/origin';
+import { canonicalOrigin, type OriginResult } from '../decode/origin';
 import type { EventExtra } from './eventExtra';
 import { ExtraTable } from './extraTable';
 import { EventTypes } from './eventTypes';
+import { TaskTable } from './tasks';
 
 import { extraRef } from './eventExtra';
 export { type EventExtra, extraOf } from './eventExtra';
@@ -38,19 +39,6 @@ export interface StorePart {
 
 type PartColumn = 'ts' | 'offset' | 'line' | 'lineCount' | 'cpu' | 'task' | 'etype' | 'a' | 'b' | 'ret32' | 'inv' | 'extraIdx';
 
-/** Origins arriving from another thread are copies: one frozen object per distinct origin again. */
-const canonicalOrigins = new Map<string, OriginResult>();
-
-function canonicalOrigin(o: OriginResult): OriginResult {
-  const key = `${o.origin} ${o.evidence.join(' ')}`;
-  let hit = canonicalOrigins.get(key);
-  if (!hit) {
-    hit = Object.freeze({ origin: o.origin, evidence: Object.freeze([...o.evidence]) as string[] });
-    if (canonicalOrigins.size < 16384) canonicalOrigins.set(key, hit);
-  }
-  return hit;
-}
-
 /** Read access to a per-event attribute (a column, or a lookup through an interned table). */
 export interface ReadColumn {
   get(i: number): number;
@@ -72,14 +60,10 @@ export class EventStore {
   readonly cpu = small();
   /** (pid, tgid, comm) interned: a trace has few tasks, so one id per event instead of three columns. */
   private readonly task = ids();
-  private readonly taskPid: number[] = [];
-  private readonly taskTgid: number[] = [];
-  private readonly taskComm: number[] = [];
-  /** The comm string each task was interned from: the common case (same task as last time) then needs no hashing. */
-  private readonly taskCommText: string[] = [];
-  private readonly lastTask = new Map<number, number>();
-  private prevTask = -1;
-  private readonly tasksOfPid = new Map<number, number[]>();
+  private readonly tasks = new TaskTable(this.strings);
+  private readonly taskPid = this.tasks.pid;
+  private readonly taskTgid = this.tasks.tgid;
+  private readonly taskComm = this.tasks.comm;
   readonly pid: ReadColumn = { get: (i) => this.taskPid[this.task.get(i)] };
   readonly tgid: ReadColumn = { get: (i) => this.taskTgid[this.task.get(i)] };
   readonly comm: ReadColumn = { get: (i) => this.taskComm[this.task.get(i)] };
@@ -179,7 +163,7 @@ export class EventStore {
    */
   importPart(p: StorePart, lineOffset: number): void {
     const id = (s: string | null) => (s === null ? 0 : this.strings.id(s));
-    const tasks = p.tasks.map((t) => this.taskId(t.pid, t.tgid, t.comm ?? ''));
+    const tasks = p.tasks.map((t) => this.tasks.id(t.pid, t.tgid, t.comm ?? ''));
     const etypes = p.etypes.map((e) => this.types.id(id(e.name), id(e.func), e.kind, e.raw, e.flag));
     const invs = p.invs.map((v, i) => (i === 0 ? 0 : this.invId(v.notifier, v.blockable, id(v.owner), id(v.mm))));
     const first = this.count;
@@ -218,7 +202,7 @@ export class EventStore {
     this.offset.push(ev.offset);
     this.line.push(line);
     this.lineCount.pushWithLine(Math.min(ev.lineCount, 65535), line);
-    this.task.push(this.taskId(ev.pid, ev.tgid ?? -1, ev.comm));
+    this.task.push(this.tasks.id(ev.pid, ev.tgid ?? -1, ev.comm));
     this.cpu.push(ev.cpu);
     this.etype.push(this.types.of(ev, d));
     if (d.addr !== undefined && d.start === undefined) {
@@ -271,38 +255,6 @@ export class EventStore {
   private ptrId0 = 0;
   private ptr1: string | undefined = undefined;
   private ptrId1 = 0;
-
-  private taskId(pid: number, tgid: number, comm: string): number {
-    // most events come from the task of the event before (99% of the bench trace's): no Map lookup then
-    const p = this.prevTask;
-    if (p >= 0 && this.taskPid[p] === pid && this.taskTgid[p] === tgid && this.taskCommText[p] === comm) return p;
-    return (this.prevTask = this.findTask(pid, tgid, comm));
-  }
-
-  private findTask(pid: number, tgid: number, comm: string): number {
-    const last = this.lastTask.get(pid);
-    if (last !== undefined && this.taskTgid[last] === tgid && this.taskCommText[last] === comm) return last;
-    const commId = this.strings.id(comm);
-    if (last !== undefined && this.taskTgid[last] === tgid && this.taskComm[last] === commId) return last;
-    // the tasks of this pid only: a scan of every task made each new task cost O(tasks), ~22 ms of the
-    // 1 GiB join (its part's thousands of tasks against the first part's)
-    let same = this.tasksOfPid.get(pid);
-    if (same === undefined) this.tasksOfPid.set(pid, (same = []));
-    for (const t of same) {
-      if (this.taskTgid[t] === tgid && this.taskComm[t] === commId) {
-        this.lastTask.set(pid, t);
-        return t;
-      }
-    }
-    const t = this.taskPid.length;
-    this.taskPid.push(pid);
-    this.taskTgid.push(tgid);
-    this.taskComm.push(commId);
-    this.taskCommText.push(comm);
-    this.lastTask.set(pid, t);
-    same.push(t);
-    return t;
-  }
 
   private invId(notifier: number, blockable: number, owner: number, mm: number): number {
     let byMm = this.invByKey.get(mm);
