@@ -6,7 +6,7 @@
  */
 
 import { COLON, LPAREN, SP, indexOfByte, skipSpaces, trimEnd, type Interner } from './bytes';
-import { KNOWN_SYSTEM, MARK_PREFIX, TextResult, parseEventText, type TextStyle } from './eventText';
+import { KNOWN_SYSTEM, MARK_PREFIX, TextResult, nameEnd, parseEventText, type TextStyle } from './eventText';
 import type { NameGuess } from './nameGuess';
 import { NameClass, type NameInfo, cachedByteHead, nameInfo, rememberByteHead } from './nameInfo';
 import type { RawEvent } from './types';
@@ -36,12 +36,7 @@ export function classifyEventBytes(
   if (entry !== undefined) {
     t += entry.run.length;
   } else {
-    while (t < e) {
-      const c = buf[t];
-      if (c === COLON && (t + 1 === e || buf[t + 1] === SP)) break;
-      if (c === SP || c === LPAREN) break;
-      t++;
-    }
+    t = nameEnd(buf, t, e);
     if (t === s || t >= e) return TextResult.Fail;
     if (buf[t] !== COLON) return parseEventText(buf, s, e, style, false, names, ev, false, guess);
     entry = names.entry(buf, s, t);

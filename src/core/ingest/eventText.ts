@@ -58,6 +58,20 @@ export const KNOWN_SYSTEM: Record<string, string> = {
 export const MARK_PREFIX = 'tracing_mark_write: ';
 
 /**
+ * Where an event name ends, scanning from `t`: at the first `:` followed by a space (or the text's end),
+ * or at a space or `(` (then the text is not `name: body`); `e` when none.
+ */
+export function nameEnd(buf: Buffer, t: number, e: number): number {
+  while (t < e) {
+    const c = buf[t];
+    if (c === COLON && (t + 1 === e || buf[t + 1] === SP)) break;
+    if (c === SP || c === LPAREN) break;
+    t++;
+  }
+  return t;
+}
+
+/**
  * Fills name/system/kind/body/fields/probe/retFrom/parent of `ev` from bytes [s, e). Returns what the text
  * was. `ev.fields` must be a fresh object when `withFields` (a TextEvent gets them deferred, see textEvent.ts).
  * `transient`: a TextEvent's `name: body` stays bytes of `buf` (TextEvent.bodyBytes; ReadOptions.transient).
@@ -93,12 +107,7 @@ export function parseEventText(
       if (c1 === -1) return TextResult.Fail;
       t = c1 + 1;
     }
-    while (t < e) {
-      const c = buf[t];
-      if (c === COLON && (t + 1 === e || buf[t + 1] === SP)) break;
-      if (c === SP || c === LPAREN) break;
-      t++;
-    }
+    t = nameEnd(buf, t, e);
   }
   if (t === s || t >= e) return TextResult.Fail;
   const stop = buf[t];
